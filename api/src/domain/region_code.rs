@@ -1,0 +1,113 @@
+//! GB/T 2260 administrative division codes (行政区划代码).
+//!
+//! Six digits: province (2), prefecture (2), county (2). A province's code ends in `0000`, a
+//! prefecture's in `00`; `000000` stands for the nation. The code alone therefore says which codes lie
+//! below it, which lets region filters become one index range instead of a list of sub-regions.
+
+use std::fmt;
+
+/// A syntactically valid region code. Whether the region exists is the region service's question.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RegionCode(String);
+
+/// The code of the whole nation, the root of the tree.
+pub const NATION: &str = "000000";
+
+impl RegionCode {
+    /// Parses six ASCII digits, surrounding white space ignored.
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let code = input.trim();
+        if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Self(code.to_owned()))
+        } else {
+            Err(format!("'{code}' is not a 6-digit GB/T 2260 region code"))
+        }
+    }
+
+    /// The code as stored.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The half-open range `[from, to)` of the codes of this region and every region below it, or `None`
+    /// for the nation (everything).
+    pub fn subtree_range(&self) -> Option<(String, String)> {
+        let prefix_len = if self.0 == NATION {
+            return None;
+        } else if self.0.ends_with("0000") {
+            2
+        } else if self.0.ends_with("00") {
+            4
+        } else {
+            6
+        };
+        let prefix: u32 = self.0[..prefix_len].parse().ok()?;
+        let pad = 6 - prefix_len;
+        let from = format!("{prefix:0prefix_len$}{:0pad$}", 0);
+        let to = format!("{:0prefix_len$}{:0pad$}", prefix + 1, 0);
+        Some((from, to))
+    }
+
+    /// Whether `other` is this region or lies below it.
+    pub fn contains(&self, other: &RegionCode) -> bool {
+        match self.subtree_range() {
+            None => true,
+            Some((from, to)) => other.0 >= from && other.0 < to,
+        }
+    }
+}
+
+impl fmt::Display for RegionCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(s: &str) -> RegionCode {
+        RegionCode::parse(s).unwrap()
+    }
+
+    #[test]
+    fn subtree_ranges_follow_the_code_structure() {
+        assert_eq!(code("000000").subtree_range(), None);
+        assert_eq!(
+            code("500000").subtree_range(),
+            Some(("500000".into(), "510000".into()))
+        );
+        assert_eq!(
+            code("510100").subtree_range(),
+            Some(("510100".into(), "510200".into()))
+        );
+        assert_eq!(
+            code("500103").subtree_range(),
+            Some(("500103".into(), "500104".into()))
+        );
+        assert_eq!(
+            code("650000").subtree_range(),
+            Some(("650000".into(), "660000".into()))
+        );
+    }
+
+    #[test]
+    fn containment_includes_self_and_descendants_only() {
+        assert!(code("500000").contains(&code("500103")));
+        assert!(code("500000").contains(&code("500000")));
+        assert!(code("000000").contains(&code("310115")));
+        assert!(code("510100").contains(&code("510117")));
+        assert!(!code("510100").contains(&code("510300")));
+        assert!(!code("500103").contains(&code("500000")));
+        assert!(!code("500000").contains(&code("510104")));
+    }
+
+    #[test]
+    fn only_six_digits_parse() {
+        assert_eq!(code(" 500103 ").as_str(), "500103");
+        for bad in ["", "50010", "5001030", "50010a", "５００１０３"] {
+            assert!(RegionCode::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+}

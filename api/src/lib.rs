@@ -1,0 +1,11 @@
+//! The enterprise & brand registry: a GraphQL API over the registries market-regulation bureaus keep.
+//! See the README for running it and `../shared/DESIGN.md` for the domain.
+
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod ids;
+pub mod policy;
+pub mod services;
+pub mod telemetry;

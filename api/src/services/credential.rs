@@ -1,0 +1,371 @@
+//! Credentials of every kind: the shared search, the derived state, and validity on a date.
+//!
+//! A credential is one row of `credential` (the columns all kinds share) plus one row of its kind's
+//! detail table. Lists filter on the shared row and reach into a detail table with a subquery, so one
+//! query shape serves every kind and the enterprise profile alike.
+
+use chrono::NaiveDate;
+use entity::{
+    brand_recognition, credential, enterprise,
+    enums::{
+        BrandRecognitionKind, CredentialKind, CredentialStatus, GiProtectionType, GreenKind, Level,
+        LittleGiantTier,
+    },
+    geographic_indication, gi_authorization, green_designation, little_giant_designation, person,
+    quality_award,
+};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    RelationTrait, Select,
+    sea_query::{Expr, Func, SimpleExpr},
+};
+use uuid::Uuid;
+
+use super::SortDirection;
+use crate::domain::RegionCode;
+use crate::policy::Viewer;
+
+/// The state of a credential as users see it: the stored state, except that a granted credential past
+/// its `validUntil` reads as `EXPIRED` (derived from dates, never a job that can run late).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, async_graphql::Enum)]
+pub enum CredentialState {
+    /// Being prepared by a registrar (草稿); staff only.
+    Draft,
+    /// Submitted for review (已提交); staff only.
+    Submitted,
+    /// On public notice (公示) before it becomes final.
+    PublicNotice,
+    /// Granted and not past its validity (有效).
+    Granted,
+    /// Granted, but its validity has ended (已过期).
+    Expired,
+    /// Rejected on review (未通过); staff only.
+    Rejected,
+    /// Withdrawn during public notice (撤回); staff only.
+    Withdrawn,
+    /// Revoked before its validity ended (撤销).
+    Revoked,
+}
+
+/// The derived state of `model` on `today`.
+pub fn state(model: &credential::Model, today: NaiveDate) -> CredentialState {
+    match model.status {
+        CredentialStatus::Draft => CredentialState::Draft,
+        CredentialStatus::Submitted => CredentialState::Submitted,
+        CredentialStatus::PublicNotice => CredentialState::PublicNotice,
+        CredentialStatus::Granted if model.valid_until.is_some_and(|until| until <= today) => {
+            CredentialState::Expired
+        }
+        CredentialStatus::Granted => CredentialState::Granted,
+        CredentialStatus::Rejected => CredentialState::Rejected,
+        CredentialStatus::Withdrawn => CredentialState::Withdrawn,
+        CredentialStatus::Revoked => CredentialState::Revoked,
+    }
+}
+
+/// Whether `model` was in force on `date`: granted (a later revocation does not rewrite the past), on or
+/// after `valid_from`, before the exclusive `valid_until`, and before any revocation.
+pub fn is_valid_on(model: &credential::Model, date: NaiveDate) -> bool {
+    matches!(
+        model.status,
+        CredentialStatus::Granted | CredentialStatus::Revoked
+    ) && model.valid_from.is_some_and(|from| from <= date)
+        && model.valid_until.is_none_or(|until| date < until)
+        && model.revoked_on.is_none_or(|revoked| date < revoked)
+}
+
+/// The SQL twin of [`is_valid_on`].
+fn valid_on_condition(date: NaiveDate) -> Condition {
+    use credential::Column as C;
+    Condition::all()
+        .add(C::Status.is_in([CredentialStatus::Granted, CredentialStatus::Revoked]))
+        .add(C::ValidFrom.lte(date))
+        .add(
+            Condition::any()
+                .add(C::ValidUntil.is_null())
+                .add(C::ValidUntil.gt(date)),
+        )
+        .add(
+            Condition::any()
+                .add(C::RevokedOn.is_null())
+                .add(C::RevokedOn.gt(date)),
+        )
+}
+
+/// The SQL twin of [`state`] for one state.
+fn state_condition(wanted: CredentialState, today: NaiveDate) -> Condition {
+    use credential::Column as C;
+    let stored = |status: CredentialStatus| Condition::all().add(C::Status.eq(status));
+    match wanted {
+        CredentialState::Draft => stored(CredentialStatus::Draft),
+        CredentialState::Submitted => stored(CredentialStatus::Submitted),
+        CredentialState::PublicNotice => stored(CredentialStatus::PublicNotice),
+        CredentialState::Granted => stored(CredentialStatus::Granted).add(
+            Condition::any()
+                .add(C::ValidUntil.is_null())
+                .add(C::ValidUntil.gt(today)),
+        ),
+        CredentialState::Expired => stored(CredentialStatus::Granted).add(C::ValidUntil.lte(today)),
+        CredentialState::Rejected => stored(CredentialStatus::Rejected),
+        CredentialState::Withdrawn => stored(CredentialStatus::Withdrawn),
+        CredentialState::Revoked => stored(CredentialStatus::Revoked),
+    }
+}
+
+/// Filters a credential list can take. Kind-specific fields only match credentials of that kind.
+#[derive(Debug, Default)]
+pub struct CredentialFilter {
+    /// Only these kinds (empty: all).
+    pub kinds: Vec<CredentialKind>,
+    /// Holder's region (at grant time) is this region or below it.
+    pub region: Option<RegionCode>,
+    /// Credentials of this level.
+    pub level: Option<Level>,
+    /// Credentials in this (derived) state.
+    pub state: Option<CredentialState>,
+    /// Announcement batch number.
+    pub batch: Option<i32>,
+    /// List or award year.
+    pub year: Option<i32>,
+    /// In force on this date.
+    pub valid_on: Option<NaiveDate>,
+    /// Holder's name (enterprise or person) contains this text.
+    pub name_contains: Option<String>,
+    /// Held by this enterprise.
+    pub holder_enterprise: Option<Uuid>,
+    /// Little giants of this tier.
+    pub tier: Option<LittleGiantTier>,
+    /// Green listings of this kind.
+    pub green_kind: Option<GreenKind>,
+    /// Brand recognitions of this brand.
+    pub brand: Option<Uuid>,
+    /// Brand recognitions of this kind.
+    pub recognition_kind: Option<BrandRecognitionKind>,
+    /// GI authorisations of this indication.
+    pub geographic_indication: Option<Uuid>,
+    /// GI authorisations under this protection system.
+    pub protection_type: Option<GiProtectionType>,
+    /// Quality awards of this programme.
+    pub program: Option<Uuid>,
+}
+
+/// How credential lists are ordered.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, async_graphql::Enum)]
+pub enum CredentialOrderField {
+    /// By the holder's name (folded form).
+    #[default]
+    HolderName,
+    /// By the start of validity, or the grant date.
+    Date,
+    /// By the holder enterprise's unified social credit code.
+    Uscc,
+}
+
+/// `credential.id IN (SELECT credential_id FROM <detail> WHERE <condition>)`.
+fn detail_matches<E: EntityTrait>(key: E::Column, condition: SimpleExpr) -> SimpleExpr {
+    credential::Column::Id.in_subquery(E::find().select_only().column(key).filter(condition).into_query())
+}
+
+/// The visible credentials matching `filter`, in the requested order (id breaks ties).
+pub fn search(
+    viewer: &Viewer,
+    today: NaiveDate,
+    filter: &CredentialFilter,
+    order: CredentialOrderField,
+    direction: SortDirection,
+) -> Select<credential::Entity> {
+    use credential::Column as C;
+    let mut query = credential::Entity::find().filter(viewer.credential_condition());
+    if !filter.kinds.is_empty() {
+        query = query.filter(C::Kind.is_in(filter.kinds.iter().copied()));
+    }
+    if let Some(region) = &filter.region {
+        query = query.filter(super::region::within(C::RegionCode, region));
+    }
+    if let Some(level) = filter.level {
+        query = query.filter(C::Level.eq(level));
+    }
+    if let Some(wanted) = filter.state {
+        query = query.filter(state_condition(wanted, today));
+    }
+    if let Some(batch) = filter.batch {
+        query = query.filter(C::Batch.eq(batch));
+    }
+    if let Some(year) = filter.year {
+        query = query.filter(C::Year.eq(year));
+    }
+    if let Some(date) = filter.valid_on {
+        query = query.filter(valid_on_condition(date));
+    }
+    if let Some(holder) = filter.holder_enterprise {
+        query = query.filter(C::HolderEnterpriseId.eq(holder));
+    }
+    if let Some(term) = &filter.name_contains {
+        let enterprises = enterprise::Entity::find()
+            .select_only()
+            .column(enterprise::Column::Id)
+            .filter(super::name_contains(enterprise::Column::NameNormalized, term))
+            .into_query();
+        let persons = person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .filter(super::name_contains(person::Column::NameNormalized, term))
+            .into_query();
+        query = query.filter(
+            Condition::any()
+                .add(C::HolderEnterpriseId.in_subquery(enterprises))
+                .add(C::HolderPersonId.in_subquery(persons)),
+        );
+    }
+    query = filter_details(query, filter);
+
+    let order_expr: SimpleExpr = match order {
+        CredentialOrderField::HolderName => {
+            query = query
+                .join(JoinType::LeftJoin, credential::Relation::HolderEnterprise.def())
+                .join(JoinType::LeftJoin, credential::Relation::HolderPerson.def());
+            Func::coalesce([
+                Expr::col((enterprise::Entity, enterprise::Column::NameNormalized)),
+                Expr::col((person::Entity, person::Column::NameNormalized)),
+            ])
+            .into()
+        }
+        CredentialOrderField::Uscc => {
+            query = query.join(JoinType::LeftJoin, credential::Relation::HolderEnterprise.def());
+            Expr::col((enterprise::Entity, enterprise::Column::Uscc)).into()
+        }
+        CredentialOrderField::Date => Func::coalesce([
+            Expr::col((credential::Entity, C::ValidFrom)),
+            Expr::col((credential::Entity, C::GrantedOn)),
+        ])
+        .into(),
+    };
+    query.order_by(order_expr, direction.order()).order_by_asc(C::Id)
+}
+
+/// Applies the filters that live in a kind's detail table.
+fn filter_details(
+    mut query: Select<credential::Entity>,
+    filter: &CredentialFilter,
+) -> Select<credential::Entity> {
+    if let Some(tier) = filter.tier {
+        query = query.filter(detail_matches::<little_giant_designation::Entity>(
+            little_giant_designation::Column::CredentialId,
+            little_giant_designation::Column::Tier.eq(tier),
+        ));
+    }
+    if let Some(kind) = filter.green_kind {
+        query = query.filter(detail_matches::<green_designation::Entity>(
+            green_designation::Column::CredentialId,
+            green_designation::Column::GreenKind.eq(kind),
+        ));
+    }
+    if let Some(brand) = filter.brand {
+        query = query.filter(detail_matches::<brand_recognition::Entity>(
+            brand_recognition::Column::CredentialId,
+            brand_recognition::Column::BrandId.eq(brand),
+        ));
+    }
+    if let Some(kind) = filter.recognition_kind {
+        query = query.filter(detail_matches::<brand_recognition::Entity>(
+            brand_recognition::Column::CredentialId,
+            brand_recognition::Column::RecognitionKind.eq(kind),
+        ));
+    }
+    if let Some(gi) = filter.geographic_indication {
+        query = query.filter(detail_matches::<gi_authorization::Entity>(
+            gi_authorization::Column::CredentialId,
+            gi_authorization::Column::GiId.eq(gi),
+        ));
+    }
+    if let Some(protection_type) = filter.protection_type {
+        let indications = geographic_indication::Entity::find()
+            .select_only()
+            .column(geographic_indication::Column::Id)
+            .filter(geographic_indication::Column::ProtectionType.eq(protection_type))
+            .into_query();
+        query = query.filter(detail_matches::<gi_authorization::Entity>(
+            gi_authorization::Column::CredentialId,
+            gi_authorization::Column::GiId.in_subquery(indications),
+        ));
+    }
+    if let Some(program) = filter.program {
+        query = query.filter(detail_matches::<quality_award::Entity>(
+            quality_award::Column::CredentialId,
+            quality_award::Column::ProgramId.eq(program),
+        ));
+    }
+    query
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn granted(from: &str, until: &str) -> credential::Model {
+        let now = Utc::now();
+        credential::Model {
+            id: Uuid::now_v7(),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            kind: CredentialKind::LittleGiant,
+            holder_enterprise_id: None,
+            holder_person_id: None,
+            level: Level::National,
+            granting_bureau_id: Uuid::now_v7(),
+            region_code: "500103".into(),
+            status: CredentialStatus::Granted,
+            batch: Some(5),
+            year: Some(2023),
+            notice_starts_on: None,
+            notice_ends_on: None,
+            granted_on: Some(date(from)),
+            valid_from: Some(date(from)),
+            valid_until: Some(date(until)),
+            revoked_on: None,
+            revocation_reason: None,
+            proposed_by: None,
+            reviewed_by: None,
+        }
+    }
+
+    #[test]
+    fn a_granted_credential_expires_on_its_exclusive_end_date() {
+        let model = granted("2023-07-01", "2026-07-01");
+        assert_eq!(state(&model, date("2026-06-30")), CredentialState::Granted);
+        assert_eq!(state(&model, date("2026-07-01")), CredentialState::Expired);
+        assert!(is_valid_on(&model, date("2023-07-01")));
+        assert!(is_valid_on(&model, date("2026-06-30")));
+        assert!(!is_valid_on(&model, date("2026-07-01")));
+        assert!(!is_valid_on(&model, date("2023-06-30")));
+    }
+
+    #[test]
+    fn a_revocation_ends_validity_but_not_the_past() {
+        let mut model = granted("2023-07-01", "2026-07-01");
+        model.status = CredentialStatus::Revoked;
+        model.revoked_on = Some(date("2024-03-01"));
+        assert!(is_valid_on(&model, date("2024-02-29")));
+        assert!(!is_valid_on(&model, date("2024-03-01")));
+        assert_eq!(state(&model, date("2024-02-29")), CredentialState::Revoked);
+    }
+
+    #[test]
+    fn proposals_are_never_valid() {
+        let mut model = granted("2023-07-01", "2026-07-01");
+        for status in [
+            CredentialStatus::Draft,
+            CredentialStatus::PublicNotice,
+            CredentialStatus::Withdrawn,
+        ] {
+            model.status = status;
+            assert!(!is_valid_on(&model, date("2024-01-01")), "{status:?}");
+        }
+    }
+}

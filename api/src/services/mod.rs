@@ -1,0 +1,39 @@
+//! Domain services: the queries and rules, one module per domain concept. They take a connection and
+//! the viewer and return `ApiResult`; resolvers stay thin.
+
+pub mod agreement;
+pub mod brand;
+pub mod bureau;
+pub mod credential;
+pub mod enterprise;
+pub mod geographic_indication;
+pub mod program;
+pub mod region;
+
+use sea_orm::{Order, sea_query::SimpleExpr};
+
+/// Sort direction of a list.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, async_graphql::Enum)]
+pub enum SortDirection {
+    /// Smallest first (A→Z, oldest first).
+    #[default]
+    Asc,
+    /// Largest first (Z→A, newest first).
+    Desc,
+}
+
+impl SortDirection {
+    /// The SQL order.
+    pub fn order(self) -> Order {
+        match self {
+            Self::Asc => Order::Asc,
+            Self::Desc => Order::Desc,
+        }
+    }
+}
+
+/// A `LIKE` condition on a folded column that matches a `nameContains` term.
+pub fn name_contains(column: impl sea_orm::ColumnTrait, term: &str) -> SimpleExpr {
+    use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+    Expr::col(column).like(LikeExpr::new(crate::domain::text::contains_pattern(term)).escape('\\'))
+}

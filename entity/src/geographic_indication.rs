@@ -1,0 +1,29 @@
+//! A protected geographic indication (地理标志) under one of the three protection systems.
+
+use crate::enums::GiProtectionType;
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "geographic_indication")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub version: i32,
+    pub name: String,
+    pub name_normalized: String,
+    pub protection_type: GiProtectionType,
+    #[sea_orm(unique)]
+    pub registration_number: String,
+    pub holder_organisation: String,
+    pub region_code: String,
+    pub product_category: Option<String>,
+    pub registered_on: Option<Date>,
+    pub registering_bureau_id: Option<Uuid>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

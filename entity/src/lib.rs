@@ -1,0 +1,27 @@
+//! SeaORM entities: one module per table, plus the enums stored in them. Nothing here knows about
+//! GraphQL or HTTP; the API crate decides what of a row is shown to whom.
+
+pub mod agreement_party;
+pub mod agreement_scope;
+pub mod app_user;
+pub mod audit_event;
+pub mod award_program;
+pub mod brand;
+pub mod brand_recognition;
+pub mod bureau;
+pub mod bureau_competence;
+pub mod chief_quality_officer;
+pub mod credential;
+pub mod enterprise;
+pub mod enums;
+pub mod geographic_indication;
+pub mod gi_authorization;
+pub mod gi_protected_area;
+pub mod green_designation;
+pub mod little_giant_designation;
+pub mod person;
+pub mod quality_award;
+pub mod recognition_agreement;
+pub mod recognition_listing;
+pub mod region;
+pub mod user_role;

@@ -1,0 +1,21 @@
+//! Schema migrations, one file per step, and the reference data every registry needs
+//! (the GB/T 2260 region tree and which credential kinds each kind of bureau may grant).
+//! Demo data is never part of the migration chain: see `registry seed --demo`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_schema;
+mod m20261122_000002_reference_data;
+
+/// Every migration, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_create_schema::Migration),
+            Box::new(m20261122_000002_reference_data::Migration),
+        ]
+    }
+}
