@@ -17,6 +17,8 @@ pub struct Config {
     pub db_pool_size: u32,
     /// Apply pending migrations at start-up (`REGISTRY_AUTO_MIGRATE`).
     pub auto_migrate: bool,
+    /// HTTP worker threads (`REGISTRY_WORKERS`); `None` means one per core.
+    pub workers: Option<usize>,
     /// Logs as JSON lines rather than human-readable text (`REGISTRY_LOG_FORMAT=json`).
     pub json_logs: bool,
     /// Request and execution limits.
@@ -113,6 +115,10 @@ impl Config {
             database_url: Some(database_url).filter(|url| !url.is_empty()),
             db_pool_size: positive("REGISTRY_DB_POOL_SIZE", var("REGISTRY_DB_POOL_SIZE", 8)?)? as u32,
             auto_migrate: var("REGISTRY_AUTO_MIGRATE", true)?,
+            workers: match var("REGISTRY_WORKERS", 0usize)? {
+                0 => None,
+                workers => Some(workers),
+            },
             json_logs,
             limits: Limits {
                 max_body_bytes: positive(

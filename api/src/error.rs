@@ -15,7 +15,7 @@ use sea_orm::DbErr;
 ///
 /// Deliberately not `Display`: async-graphql converts any `Display` type into an error without
 /// extensions, so the only way out to a client is the `From` below, which sets `extensions.code`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum ApiError {
     /// Input that fails parsing or validation.
     BadUserInput { field: String, reason: String },

@@ -1,10 +1,15 @@
 //! The enterprise & brand registry: a GraphQL API over the registries market-regulation bureaus keep.
 //! See the README for running it and `../shared/DESIGN.md` for the domain.
 
+pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod graphql;
+pub mod http;
 pub mod ids;
 pub mod policy;
 pub mod services;

@@ -29,6 +29,35 @@ const PUBLIC_CREDENTIAL_STATES: [CredentialStatus; 3] = [
 pub enum PersonalData {
     /// Nothing: the field reads as null.
     Hidden,
+    /// The first and last characters only, e.g. `5001**********123X`.
+    Masked,
+    /// The whole value.
+    Full,
+}
+
+impl PersonalData {
+    /// What of `value` the viewer gets.
+    pub fn apply(self, value: Option<&str>) -> Option<String> {
+        match self {
+            Self::Hidden => None,
+            Self::Masked => value.map(mask),
+            Self::Full => value.map(str::to_owned),
+        }
+    }
+}
+
+/// Keeps the first four and last four characters and stars the rest (everything, when that short).
+fn mask(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    if chars.len() <= 8 {
+        return "*".repeat(chars.len());
+    }
+    let hidden = chars.len() - 8;
+    chars[..4]
+        .iter()
+        .chain(std::iter::repeat_n(&'*', hidden))
+        .chain(&chars[chars.len() - 4..])
+        .collect()
 }
 
 impl Viewer {
@@ -72,6 +101,15 @@ mod tests {
         ] {
             assert_eq!(public.may_see_credential(status), visible, "{status:?}");
         }
+    }
+
+    #[test]
+    fn masking_keeps_only_the_ends() {
+        assert_eq!(mask("50010319800101123X"), "5001**********123X");
+        assert_eq!(mask("13800138000"), "1380***8000");
+        assert_eq!(mask("12345678"), "********");
+        assert_eq!(PersonalData::Full.apply(Some("x")), Some("x".to_owned()));
+        assert_eq!(PersonalData::Hidden.apply(Some("x")), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use entity::{
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select};
 
-use crate::domain::RegionCode;
+use super::region::RegionScope;
 
 /// Which agreements to list.
 #[derive(Debug, Default)]
@@ -15,7 +15,7 @@ pub struct AgreementFilter {
     /// Agreements in this state.
     pub status: Option<AgreementStatus>,
     /// Agreements with a party whose bureau sits at this region or below it.
-    pub party_region: Option<RegionCode>,
+    pub party_region: Option<RegionScope>,
     /// Agreements whose scope includes this credential kind.
     pub covers: Option<CredentialKind>,
 }

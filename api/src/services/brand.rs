@@ -3,7 +3,7 @@
 use entity::{brand, enums::BrandKind};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 
-use crate::domain::RegionCode;
+use super::region::RegionScope;
 
 /// Which brands to list.
 #[derive(Debug, Default)]
@@ -11,7 +11,7 @@ pub struct BrandFilter {
     /// Brands of this kind.
     pub kind: Option<BrandKind>,
     /// Brands whose home region is this region or below it.
-    pub region: Option<RegionCode>,
+    pub region: Option<RegionScope>,
     /// Name contains this text (case-insensitive, full-width folded).
     pub name_contains: Option<String>,
 }

@@ -6,13 +6,13 @@ use entity::{
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 
-use crate::domain::RegionCode;
+use super::region::RegionScope;
 
 /// Which bureaus to list.
 #[derive(Debug, Default)]
 pub struct BureauFilter {
     /// Bureaus at this region or below it.
-    pub region: Option<RegionCode>,
+    pub region: Option<RegionScope>,
     /// Bureaus of this kind.
     pub kind: Option<BureauKind>,
     /// Bureaus of this level.

@@ -22,7 +22,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::SortDirection;
-use crate::domain::RegionCode;
+use super::region::RegionScope;
 use crate::policy::Viewer;
 
 /// The state of a credential as users see it: the stored state, except that a granted credential past
@@ -118,7 +118,7 @@ pub struct CredentialFilter {
     /// Only these kinds (empty: all).
     pub kinds: Vec<CredentialKind>,
     /// Holder's region (at grant time) is this region or below it.
-    pub region: Option<RegionCode>,
+    pub region: Option<RegionScope>,
     /// Credentials of this level.
     pub level: Option<Level>,
     /// Credentials in this (derived) state.

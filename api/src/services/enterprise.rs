@@ -7,14 +7,15 @@ use entity::{
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Select};
 
 use super::SortDirection;
-use crate::domain::{RegionCode, Uscc};
+use super::region::RegionScope;
+use crate::domain::Uscc;
 use crate::error::ApiResult;
 
 /// Which enterprises to list.
 #[derive(Debug, Default)]
 pub struct EnterpriseFilter {
     /// Enterprises registered at this region or below it.
-    pub region: Option<RegionCode>,
+    pub region: Option<RegionScope>,
     /// Name contains this text (case-insensitive, full-width folded).
     pub name_contains: Option<String>,
     /// Enterprises in this registration state.

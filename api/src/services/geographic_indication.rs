@@ -5,7 +5,7 @@ use sea_orm::{
     ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
 };
 
-use crate::domain::RegionCode;
+use super::region::RegionScope;
 
 /// Which geographic indications to list.
 #[derive(Debug, Default)]
@@ -13,7 +13,7 @@ pub struct GiFilter {
     /// Indications under this protection system.
     pub protection_type: Option<GiProtectionType>,
     /// Indications whose home region or any protected area lies at this region or below it.
-    pub region: Option<RegionCode>,
+    pub region: Option<RegionScope>,
     /// Name contains this text (case-insensitive, full-width folded).
     pub name_contains: Option<String>,
 }

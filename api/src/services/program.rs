@@ -3,7 +3,7 @@
 use entity::{award_program, enums::Level};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 
-use crate::domain::RegionCode;
+use super::region::RegionScope;
 
 /// Which programmes to list.
 #[derive(Debug, Default)]
@@ -11,7 +11,7 @@ pub struct ProgramFilter {
     /// Programmes of this level.
     pub level: Option<Level>,
     /// Programmes run at this region or below it.
-    pub region: Option<RegionCode>,
+    pub region: Option<RegionScope>,
 }
 
 /// Programmes matching the filter, ordered by code.

@@ -23,9 +23,21 @@ pub async fn require(db: &DatabaseConnection, field: &str, input: &str) -> ApiRe
     }
 }
 
-/// Rows whose `column` is `code` or a region below it: one index range scan.
-pub fn within(column: impl ColumnTrait, code: &RegionCode) -> Condition {
-    match code.subtree_range() {
+/// A region filter: the region itself, and by default every region below it.
+#[derive(Clone, Debug)]
+pub struct RegionScope {
+    /// The region.
+    pub code: RegionCode,
+    /// Whether regions below it match too.
+    pub include_sub_regions: bool,
+}
+
+/// Rows whose `column` lies in `scope`: one equality or one index range scan.
+pub fn within(column: impl ColumnTrait, scope: &RegionScope) -> Condition {
+    if !scope.include_sub_regions {
+        return Condition::all().add(column.eq(scope.code.as_str()));
+    }
+    match scope.code.subtree_range() {
         None => Condition::all(),
         Some((from, to)) => Condition::all().add(column.gte(from)).add(column.lt(to)),
     }

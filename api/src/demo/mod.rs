@@ -1,0 +1,1164 @@
+//! Demo data: the regions' bureaus, programmes, brands, GIs and enterprises of DESIGN §1, sized to its
+//! counts (255 national little giants and 3,850 municipal 专精特新 SMEs in Chongqing, 81/8/60/8 national
+//! and 250/20 municipal green listings, 70 agricultural GIs, 巴味渝珍's 292 licensees, the 75 awards
+//! and 220 chief quality officers on the Chongqing–Sichuan list, …).
+//!
+//! Named things come from `catalogue`; the bulk is generated deterministically (names from word lists,
+//! USCCs with valid check characters), so every run produces the same registry and needs no network.
+//! Everything is written in one transaction: a failed seed leaves nothing behind.
+
+mod catalogue;
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, Months, NaiveDate, Utc};
+use entity::enums::{
+    AgreementMode, AgreementStatus, BrandKind, BrandRecognitionKind, BureauKind, CredentialKind,
+    CredentialStatus, EnterpriseScale, EnterpriseStatus, GiProtectionType, GreenKind, Level, LittleGiantTier,
+};
+use entity::{
+    agreement_party, agreement_scope, award_program, brand, brand_recognition, bureau, chief_quality_officer,
+    credential, enterprise, geographic_indication, gi_authorization, gi_protected_area, green_designation,
+    little_giant_designation, person, quality_award, recognition_agreement, recognition_listing,
+};
+use sea_orm::{
+    ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait,
+    TransactionTrait, prelude::DateTimeUtc,
+};
+use uuid::Uuid;
+
+use crate::domain::{Uscc, text::fold};
+use catalogue::*;
+
+/// How many rows of each kind the seed wrote.
+#[derive(Debug, Default)]
+pub struct SeedSummary {
+    pub bureaus: usize,
+    pub enterprises: usize,
+    pub persons: usize,
+    pub credentials: usize,
+}
+
+/// Whether the database holds no registry data yet (reference data from migrations aside).
+pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    Ok(bureau::Entity::find().count(db).await? == 0 && enterprise::Entity::find().count(db).await? == 0)
+}
+
+/// Writes the demo registry into an empty database, in one transaction.
+pub async fn seed(db: &DatabaseConnection) -> Result<SeedSummary, DbErr> {
+    let mut demo = Demo::new();
+    demo.build()?;
+    let summary = SeedSummary {
+        bureaus: demo.bureaus.len(),
+        enterprises: demo.enterprises.len(),
+        persons: demo.persons.len(),
+        credentials: demo.credentials.len(),
+    };
+    let txn = db.begin().await?;
+    insert_all::<bureau::Entity>(&txn, demo.bureaus).await?;
+    insert_all::<award_program::Entity>(&txn, demo.programs).await?;
+    insert_all::<enterprise::Entity>(&txn, demo.enterprises).await?;
+    insert_all::<person::Entity>(&txn, demo.persons).await?;
+    insert_all::<brand::Entity>(&txn, demo.brands).await?;
+    insert_all::<geographic_indication::Entity>(&txn, demo.indications).await?;
+    insert_all::<gi_protected_area::Entity>(&txn, demo.protected_areas).await?;
+    insert_all::<credential::Entity>(&txn, demo.credentials).await?;
+    insert_all::<little_giant_designation::Entity>(&txn, demo.little_giants).await?;
+    insert_all::<green_designation::Entity>(&txn, demo.greens).await?;
+    insert_all::<brand_recognition::Entity>(&txn, demo.brand_recognitions).await?;
+    insert_all::<gi_authorization::Entity>(&txn, demo.gi_authorizations).await?;
+    insert_all::<quality_award::Entity>(&txn, demo.awards).await?;
+    insert_all::<chief_quality_officer::Entity>(&txn, demo.officers).await?;
+    insert_all::<recognition_agreement::Entity>(&txn, demo.agreements).await?;
+    insert_all::<agreement_party::Entity>(&txn, demo.parties).await?;
+    insert_all::<agreement_scope::Entity>(&txn, demo.scopes).await?;
+    insert_all::<recognition_listing::Entity>(&txn, demo.listings).await?;
+    txn.commit().await?;
+    Ok(summary)
+}
+
+/// Inserts rows in chunks small enough for every backend's bound-parameter limit.
+async fn insert_all<E>(txn: &sea_orm::DatabaseTransaction, rows: Vec<E::Model>) -> Result<(), DbErr>
+where
+    E: EntityTrait,
+    E::Model: IntoActiveModel<E::ActiveModel>,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+{
+    let mut rows = rows
+        .into_iter()
+        .map(IntoActiveModel::into_active_model)
+        .peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<E::ActiveModel> = rows.by_ref().take(400).collect();
+        E::insert_many(chunk).exec_without_returning(txn).await?;
+    }
+    Ok(())
+}
+
+fn date(y: i32, m: u32, d: u32) -> Result<NaiveDate, DbErr> {
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| DbErr::Custom(format!("bad demo date {y}-{m}-{d}")))
+}
+
+/// Who holds a generated credential.
+#[derive(Copy, Clone)]
+enum HolderRef {
+    Enterprise(usize),
+    Person(usize),
+    Nobody(&'static str),
+}
+
+/// The parts of a credential that vary between demo rows.
+struct Grant {
+    kind: CredentialKind,
+    holder: HolderRef,
+    level: Level,
+    bureau: &'static str,
+    batch: Option<i32>,
+    valid_from: NaiveDate,
+    /// Years of validity; `None` for credentials without an end (awards, green listings).
+    years: Option<u32>,
+}
+
+/// The demo registry being assembled in memory.
+struct Demo {
+    now: DateTimeUtc,
+    sequence: u64,
+    bureau_ids: HashMap<&'static str, Uuid>,
+    bureaus: Vec<bureau::Model>,
+    programs: Vec<award_program::Model>,
+    enterprises: Vec<enterprise::Model>,
+    persons: Vec<person::Model>,
+    brands: Vec<brand::Model>,
+    indications: Vec<geographic_indication::Model>,
+    protected_areas: Vec<gi_protected_area::Model>,
+    credentials: Vec<credential::Model>,
+    little_giants: Vec<little_giant_designation::Model>,
+    greens: Vec<green_designation::Model>,
+    brand_recognitions: Vec<brand_recognition::Model>,
+    gi_authorizations: Vec<gi_authorization::Model>,
+    awards: Vec<quality_award::Model>,
+    officers: Vec<chief_quality_officer::Model>,
+    agreements: Vec<recognition_agreement::Model>,
+    parties: Vec<agreement_party::Model>,
+    scopes: Vec<agreement_scope::Model>,
+    listings: Vec<recognition_listing::Model>,
+}
+
+/// Indexes into `Demo::enterprises` of each province's generated enterprises.
+struct Pools {
+    chongqing: Vec<usize>,
+    sichuan: Vec<usize>,
+    shanghai: Vec<usize>,
+}
+
+impl Demo {
+    fn new() -> Self {
+        Self {
+            now: Utc::now(),
+            sequence: 0,
+            bureau_ids: HashMap::new(),
+            bureaus: Vec::new(),
+            programs: Vec::new(),
+            enterprises: Vec::new(),
+            persons: Vec::new(),
+            brands: Vec::new(),
+            indications: Vec::new(),
+            protected_areas: Vec::new(),
+            credentials: Vec::new(),
+            little_giants: Vec::new(),
+            greens: Vec::new(),
+            brand_recognitions: Vec::new(),
+            gi_authorizations: Vec::new(),
+            awards: Vec::new(),
+            officers: Vec::new(),
+            agreements: Vec::new(),
+            parties: Vec::new(),
+            scopes: Vec::new(),
+            listings: Vec::new(),
+        }
+    }
+
+    fn build(&mut self) -> Result<(), DbErr> {
+        self.add_bureaus()?;
+        self.add_programs()?;
+        let pools = Pools {
+            chongqing: (0..4_400)
+                .map(|i| self.add_enterprise("重庆", CQ_DISTRICTS, i))
+                .collect::<Result<_, _>>()?,
+            sichuan: (0..260)
+                .map(|i| self.add_enterprise("", SC_REGIONS, i))
+                .collect::<Result<_, _>>()?,
+            shanghai: (0..220)
+                .map(|i| self.add_enterprise("上海", SH_DISTRICTS, i))
+                .collect::<Result<_, _>>()?,
+        };
+        self.add_little_giants(&pools)?;
+        self.add_green_listings(&pools)?;
+        self.add_geographic_indications(&pools)?;
+        self.add_brands(&pools)?;
+        let listed = self.add_awards_and_officers(&pools)?;
+        self.add_agreements(listed)?;
+        Ok(())
+    }
+
+    fn next(&mut self) -> u64 {
+        self.sequence += 1;
+        self.sequence
+    }
+
+    fn bureau(&self, code: &str) -> Result<Uuid, DbErr> {
+        self.bureau_ids
+            .get(code)
+            .copied()
+            .ok_or_else(|| DbErr::Custom(format!("demo bureau {code} missing")))
+    }
+
+    fn add_bureaus(&mut self) -> Result<(), DbErr> {
+        for BureauSpec(code, name, kind, level, region, parent) in BUREAUS {
+            let id = Uuid::now_v7();
+            let parent_id = parent.map(|p| self.bureau(p)).transpose()?;
+            self.bureau_ids.insert(code, id);
+            self.bureaus.push(bureau::Model {
+                id,
+                created_at: self.now,
+                updated_at: self.now,
+                version: 1,
+                code: (*code).to_owned(),
+                name: (*name).to_owned(),
+                kind: parse_stored::<BureauKind>(kind)?,
+                level: parse_stored::<Level>(level)?,
+                region_code: (*region).to_owned(),
+                parent_id,
+            });
+        }
+        Ok(())
+    }
+
+    fn add_programs(&mut self) -> Result<(), DbErr> {
+        for ProgramSpec(code, name, level, region, bureau, cap) in PROGRAMS {
+            let awarding_bureau_id = Some(self.bureau(bureau)?);
+            self.programs.push(award_program::Model {
+                id: Uuid::now_v7(),
+                created_at: self.now,
+                updated_at: self.now,
+                version: 1,
+                code: (*code).to_owned(),
+                name: (*name).to_owned(),
+                level: parse_stored::<Level>(level)?,
+                region_code: (*region).to_owned(),
+                awarding_bureau_id,
+                max_winners_per_edition: *cap,
+                description: None,
+            });
+        }
+        Ok(())
+    }
+
+    fn program(&self, code: &str) -> Result<Uuid, DbErr> {
+        self.programs
+            .iter()
+            .find(|p| p.code == code)
+            .map(|p| p.id)
+            .ok_or_else(|| DbErr::Custom(format!("demo programme {code} missing")))
+    }
+
+    /// Adds the `index`-th generated enterprise of a province (`prefix` starts its name) and returns its
+    /// position.
+    fn add_enterprise(
+        &mut self,
+        prefix: &str,
+        places: &[(&'static str, &'static str)],
+        index: usize,
+    ) -> Result<usize, DbErr> {
+        let (region, place) = places[index % places.len()];
+        let rest = index / places.len();
+        let stem = STEMS[rest % STEMS.len()];
+        let trade = TRADES[(rest / STEMS.len()) % TRADES.len()];
+        let form = FORMS[(rest / (STEMS.len() * TRADES.len())) % FORMS.len()];
+        let name = format!("{prefix}{place}{stem}{trade}{form}");
+        let sequence = self.next();
+        let uscc = Uscc::with_check_character(&format!("91{region}MA{}", base31(sequence, 7)))
+            .map_err(|e| DbErr::Custom(format!("generated USCC invalid: {e}")))?;
+        let established = date(
+            1995 + (sequence % 28) as i32,
+            1 + (sequence % 12) as u32,
+            1 + (sequence % 28) as u32,
+        )?;
+        self.enterprises.push(enterprise::Model {
+            id: Uuid::now_v7(),
+            created_at: self.now,
+            updated_at: self.now,
+            version: 1,
+            uscc: uscc.to_string(),
+            name_normalized: fold(&name),
+            name,
+            region_code: region.to_owned(),
+            industry_code: Some(format!("C{}", 13 + sequence % 30)),
+            scale: Some(
+                [
+                    EnterpriseScale::Small,
+                    EnterpriseScale::Medium,
+                    EnterpriseScale::Micro,
+                ][index % 3],
+            ),
+            status: EnterpriseStatus::Active,
+            established_on: Some(established),
+            registered_capital_cny: Some(1_000_000 * (1 + (sequence % 50) as i64)),
+            legal_representative: Some(person_name(sequence)),
+            address: Some(format!("{place}区示例路{}号", 1 + sequence % 300)),
+        });
+        Ok(self.enterprises.len() - 1)
+    }
+
+    /// Adds a person working for an enterprise and returns their position.
+    fn add_person(&mut self, employer: usize) -> Result<usize, DbErr> {
+        let sequence = self.next();
+        let name = person_name(sequence * 7 + 3);
+        let employer = &self.enterprises[employer];
+        let region = employer.region_code.clone();
+        let born = date(
+            1965 + (sequence % 26) as i32,
+            1 + (sequence % 12) as u32,
+            1 + (sequence % 28) as u32,
+        )?;
+        let identity = identity_number(&region, born, sequence);
+        self.persons.push(person::Model {
+            id: Uuid::now_v7(),
+            created_at: self.now,
+            updated_at: self.now,
+            version: 1,
+            name_normalized: fold(&name),
+            name,
+            identity_number: Some(identity),
+            phone: Some(format!("139{:08}", sequence * 7919 % 100_000_000)),
+            employer_id: Some(employer.id),
+            region_code: region,
+        });
+        Ok(self.persons.len() - 1)
+    }
+
+    /// Adds a granted credential's shared row and returns its id.
+    fn grant(&mut self, grant: Grant) -> Result<Uuid, DbErr> {
+        let id = Uuid::now_v7();
+        let (enterprise, person, region) = match grant.holder {
+            HolderRef::Enterprise(i) => {
+                let e = &self.enterprises[i];
+                (Some(e.id), None, e.region_code.clone())
+            }
+            HolderRef::Person(i) => {
+                let p = &self.persons[i];
+                (None, Some(p.id), p.region_code.clone())
+            }
+            HolderRef::Nobody(region) => (None, None, region.to_owned()),
+        };
+        let notice_starts = grant.valid_from - chrono::Days::new(21);
+        let valid_until = match grant.years {
+            Some(years) => Some(
+                grant
+                    .valid_from
+                    .checked_add_months(Months::new(12 * years))
+                    .ok_or_else(|| DbErr::Custom("demo date overflow".to_owned()))?,
+            ),
+            None => None,
+        };
+        self.credentials.push(credential::Model {
+            id,
+            created_at: self.now,
+            updated_at: self.now,
+            version: 1,
+            kind: grant.kind,
+            holder_enterprise_id: enterprise,
+            holder_person_id: person,
+            level: grant.level,
+            granting_bureau_id: self.bureau(grant.bureau)?,
+            region_code: region,
+            status: CredentialStatus::Granted,
+            batch: grant.batch,
+            year: Some(grant.valid_from.year()),
+            notice_starts_on: Some(notice_starts),
+            notice_ends_on: Some(notice_starts + chrono::Days::new(7)),
+            granted_on: Some(grant.valid_from),
+            valid_from: Some(grant.valid_from),
+            valid_until,
+            revoked_on: None,
+            revocation_reason: None,
+            proposed_by: None,
+            reviewed_by: None,
+        });
+        Ok(id)
+    }
+
+    /// Marks the most recent credential revoked on `on`.
+    fn revoke_last(&mut self, on: NaiveDate, reason: &str) {
+        if let Some(last) = self.credentials.last_mut() {
+            last.status = CredentialStatus::Revoked;
+            last.revoked_on = Some(on);
+            last.revocation_reason = Some(reason.to_owned());
+        }
+    }
+
+    /// Turns the most recent credential back into an unpublished proposal in `status`.
+    fn unpublish_last(&mut self, status: CredentialStatus) {
+        if let Some(last) = self.credentials.last_mut() {
+            last.status = status;
+            last.granted_on = None;
+            last.valid_from = None;
+            last.valid_until = None;
+            last.notice_starts_on = None;
+            last.notice_ends_on = None;
+        }
+    }
+
+    fn little_giant(&mut self, grant: Grant, tier: LittleGiantTier) -> Result<(), DbErr> {
+        let credential_id = self.grant(grant)?;
+        self.little_giants
+            .push(little_giant_designation::Model { credential_id, tier });
+        Ok(())
+    }
+
+    fn add_little_giants(&mut self, pools: &Pools) -> Result<(), DbErr> {
+        let sme_batches = [
+            date(2024, 2, 1)?,
+            date(2024, 8, 1)?,
+            date(2025, 2, 1)?,
+            date(2025, 8, 1)?,
+            date(2026, 2, 1)?,
+        ];
+        // 3,850 municipal 专精特新 SMEs in five batches of 770, all in force.
+        for (n, &holder) in pools.chongqing[..3_850].iter().enumerate() {
+            let batch = n / 770;
+            let grant = Grant {
+                kind: CredentialKind::LittleGiant,
+                holder: HolderRef::Enterprise(holder),
+                level: Level::Provincial,
+                bureau: "CQ-EIC",
+                batch: Some(batch as i32 + 1),
+                valid_from: sme_batches[batch],
+                years: Some(3),
+            };
+            self.little_giant(grant, LittleGiantTier::SpecializedSme)?;
+        }
+        // 255 national little giants, drawn from the municipal tier: batch 6 (150) and batch 7 (105).
+        for (n, &holder) in pools.chongqing[..255].iter().enumerate() {
+            let (batch, valid_from) = if n < 150 {
+                (6, date(2024, 7, 1)?)
+            } else {
+                (7, date(2025, 7, 1)?)
+            };
+            let grant = Grant {
+                kind: CredentialKind::LittleGiant,
+                holder: HolderRef::Enterprise(holder),
+                level: Level::National,
+                bureau: "MIIT",
+                batch: Some(batch),
+                valid_from,
+                years: Some(3),
+            };
+            self.little_giant(grant, LittleGiantTier::LittleGiant)?;
+        }
+        // Key little giants among them.
+        for &holder in &pools.chongqing[..15] {
+            let grant = Grant {
+                kind: CredentialKind::LittleGiant,
+                holder: HolderRef::Enterprise(holder),
+                level: Level::National,
+                bureau: "MIIT",
+                batch: Some(7),
+                valid_from: date(2025, 7, 1)?,
+                years: Some(3),
+            };
+            self.little_giant(grant, LittleGiantTier::KeyLittleGiant)?;
+        }
+        // History: batch 3 (2021) not renewed on review, now expired; three of batch 6 revoked.
+        for &holder in &pools.chongqing[300..312] {
+            let grant = Grant {
+                kind: CredentialKind::LittleGiant,
+                holder: HolderRef::Enterprise(holder),
+                level: Level::National,
+                bureau: "MIIT",
+                batch: Some(3),
+                valid_from: date(2021, 7, 1)?,
+                years: Some(3),
+            };
+            self.little_giant(grant, LittleGiantTier::LittleGiant)?;
+        }
+        for &holder in &pools.chongqing[312..315] {
+            let grant = Grant {
+                kind: CredentialKind::LittleGiant,
+                holder: HolderRef::Enterprise(holder),
+                level: Level::National,
+                bureau: "MIIT",
+                batch: Some(6),
+                valid_from: date(2024, 7, 1)?,
+                years: Some(3),
+            };
+            self.little_giant(grant, LittleGiantTier::LittleGiant)?;
+            self.revoke_last(date(2025, 5, 1)?, "复核未通过：主营业务收入占比不再符合认定条件");
+        }
+        // Proposals the public never sees: batch 8 nominations still in review.
+        for (n, &holder) in pools.chongqing[315..320].iter().enumerate() {
+            let grant = Grant {
+                kind: CredentialKind::LittleGiant,
+                holder: HolderRef::Enterprise(holder),
+                level: Level::National,
+                bureau: "MIIT",
+                batch: Some(8),
+                valid_from: date(2026, 7, 1)?,
+                years: Some(3),
+            };
+            self.little_giant(grant, LittleGiantTier::LittleGiant)?;
+            self.unpublish_last(if n % 2 == 0 {
+                CredentialStatus::Submitted
+            } else {
+                CredentialStatus::Draft
+            });
+        }
+        // Sichuan: 100 provincial SMEs and 30 national little giants.
+        for (n, &holder) in pools.sichuan[..100].iter().enumerate() {
+            let grant = Grant {
+                kind: CredentialKind::LittleGiant,
+                holder: HolderRef::Enterprise(holder),
+                level: Level::Provincial,
+                bureau: "SC-EIT",
+                batch: Some(1 + (n / 50) as i32),
+                valid_from: date(2024 + (n / 50) as i32, 3, 1)?,
+                years: Some(3),
+            };
+            self.little_giant(grant, LittleGiantTier::SpecializedSme)?;
+        }
+        for &holder in &pools.sichuan[..30] {
+            let grant = Grant {
+                kind: CredentialKind::LittleGiant,
+                holder: HolderRef::Enterprise(holder),
+                level: Level::National,
+                bureau: "MIIT",
+                batch: Some(6),
+                valid_from: date(2024, 7, 1)?,
+                years: Some(3),
+            };
+            self.little_giant(grant, LittleGiantTier::LittleGiant)?;
+        }
+        Ok(())
+    }
+
+    fn green(
+        &mut self,
+        grant: Grant,
+        green_kind: GreenKind,
+        subject_name: Option<String>,
+    ) -> Result<(), DbErr> {
+        let credential_id = self.grant(grant)?;
+        self.greens.push(green_designation::Model {
+            credential_id,
+            green_kind,
+            subject_name,
+        });
+        Ok(())
+    }
+
+    fn add_green_listings(&mut self, pools: &Pools) -> Result<(), DbErr> {
+        let listed = |n: usize| -> Result<(i32, NaiveDate), DbErr> {
+            let batch = (n % 8) as i32 + 1;
+            Ok((batch, date(2016 + batch, 10, 1)?))
+        };
+        let national = |holder, batch, valid_from| Grant {
+            kind: CredentialKind::Green,
+            holder,
+            level: Level::National,
+            bureau: "MIIT",
+            batch: Some(batch),
+            valid_from,
+            years: None,
+        };
+        // National: 81 factories, 8 parks, 60 design products, 8 supply chains.
+        for (n, &holder) in pools.chongqing[400..481].iter().enumerate() {
+            let (batch, from) = listed(n)?;
+            self.green(
+                national(HolderRef::Enterprise(holder), batch, from),
+                GreenKind::Factory,
+                None,
+            )?;
+        }
+        for (n, (park, region)) in CQ_GREEN_PARKS.iter().enumerate() {
+            let (batch, from) = listed(n)?;
+            let subject = Some((*park).to_owned());
+            self.green(
+                national(HolderRef::Nobody(region), batch, from),
+                GreenKind::IndustrialPark,
+                subject,
+            )?;
+        }
+        for (n, &holder) in pools.chongqing[800..860].iter().enumerate() {
+            let (batch, from) = listed(n)?;
+            let product = Some(format!(
+                "{}绿色设计产品 GX-{:03}",
+                TRADES[n % TRADES.len()],
+                n + 1
+            ));
+            self.green(
+                national(HolderRef::Enterprise(holder), batch, from),
+                GreenKind::DesignProduct,
+                product,
+            )?;
+        }
+        for (n, &holder) in pools.chongqing[900..908].iter().enumerate() {
+            let (batch, from) = listed(n)?;
+            self.green(
+                national(HolderRef::Enterprise(holder), batch, from),
+                GreenKind::SupplyChain,
+                None,
+            )?;
+        }
+        // Removed on dynamic review (2022): listings with history, no longer in force.
+        for (n, &holder) in pools.chongqing[481..485].iter().enumerate() {
+            let (batch, from) = listed(n)?;
+            self.green(
+                national(HolderRef::Enterprise(holder), batch, from),
+                GreenKind::Factory,
+                None,
+            )?;
+            self.revoke_last(date(2022, 12, 1)?, "2022年动态调整：复核不合格，移出名单");
+        }
+        // Municipal: 250 factories and 20 parks.
+        let municipal = |holder, batch, valid_from| Grant {
+            kind: CredentialKind::Green,
+            holder,
+            level: Level::Provincial,
+            bureau: "CQ-EIC",
+            batch: Some(batch),
+            valid_from,
+            years: None,
+        };
+        for (n, &holder) in pools.chongqing[500..750].iter().enumerate() {
+            let (batch, from) = listed(n)?;
+            self.green(
+                municipal(HolderRef::Enterprise(holder), batch, from),
+                GreenKind::Factory,
+                None,
+            )?;
+        }
+        for (n, (region, place)) in CQ_DISTRICTS.iter().enumerate() {
+            let (batch, from) = listed(n)?;
+            let park = Some(format!("重庆{place}工业园区"));
+            self.green(
+                municipal(HolderRef::Nobody(region), batch, from),
+                GreenKind::IndustrialPark,
+                park,
+            )?;
+        }
+        Ok(())
+    }
+
+    fn add_indication(
+        &mut self,
+        name: &str,
+        protection_type: GiProtectionType,
+        region: &str,
+        category: &str,
+        registering_bureau: &str,
+    ) -> Result<Uuid, DbErr> {
+        let id = Uuid::now_v7();
+        let sequence = self.next();
+        let prefix = match protection_type {
+            GiProtectionType::AgriculturalProduct => "AGI",
+            GiProtectionType::GiProduct => "GIP",
+            GiProtectionType::GiTrademark => "GIT",
+        };
+        self.indications.push(geographic_indication::Model {
+            id,
+            created_at: self.now,
+            updated_at: self.now,
+            version: 1,
+            name: name.to_owned(),
+            name_normalized: fold(name),
+            protection_type,
+            registration_number: format!("{prefix}{:06}", 1_000 + sequence),
+            holder_organisation: format!("{name}产业协会"),
+            region_code: region.to_owned(),
+            product_category: Some(category.to_owned()),
+            registered_on: Some(date(2008 + (sequence % 15) as i32, 6, 1)?),
+            registering_bureau_id: Some(self.bureau(registering_bureau)?),
+        });
+        self.protected_areas.push(gi_protected_area::Model {
+            id: Uuid::now_v7(),
+            created_at: self.now,
+            updated_at: self.now,
+            version: 1,
+            gi_id: id,
+            region_code: region.to_owned(),
+        });
+        Ok(id)
+    }
+
+    fn add_geographic_indications(&mut self, pools: &Pools) -> Result<(), DbErr> {
+        // 70 agricultural-product GIs: the named ones, then district × product.
+        for (name, region, category) in CQ_AGRICULTURAL_GIS {
+            self.add_indication(
+                name,
+                GiProtectionType::AgriculturalProduct,
+                region,
+                category,
+                "MOA",
+            )?;
+        }
+        let generated = CQ_DISTRICTS
+            .iter()
+            .flat_map(|district| FARM_PRODUCTS.iter().map(move |product| (district, product)))
+            .take(70 - CQ_AGRICULTURAL_GIS.len());
+        for ((region, place), product) in generated.collect::<Vec<_>>() {
+            let name = format!("{place}{product}");
+            self.add_indication(
+                &name,
+                GiProtectionType::AgriculturalProduct,
+                region,
+                "农产品",
+                "MOA",
+            )?;
+        }
+        // 24 GI products; one announcement authorises 48 enterprises (two per product) to use the mark.
+        let mut products = vec![
+            self.add_indication(
+                "涪陵榨菜",
+                GiProtectionType::GiProduct,
+                "500102",
+                "蔬菜制品",
+                "CNIPA",
+            )?,
+            self.add_indication(
+                "永川豆豉",
+                GiProtectionType::GiProduct,
+                "500118",
+                "调味品",
+                "CNIPA",
+            )?,
+        ];
+        for (name, region, category) in CQ_AGRICULTURAL_GIS {
+            products.push(self.add_indication(
+                name,
+                GiProtectionType::GiProduct,
+                region,
+                category,
+                "CNIPA",
+            )?);
+        }
+        self.add_indication(
+            "巫山脆李",
+            GiProtectionType::GiTrademark,
+            "500237",
+            "水果",
+            "CNIPA",
+        )?;
+        for (n, &holder) in pools.chongqing[1_000..1_048].iter().enumerate() {
+            let grant = Grant {
+                kind: CredentialKind::GiAuthorization,
+                holder: HolderRef::Enterprise(holder),
+                level: Level::National,
+                bureau: "CNIPA",
+                batch: Some(512),
+                valid_from: date(2023, 1, 16)?,
+                years: None,
+            };
+            let credential_id = self.grant(grant)?;
+            self.gi_authorizations.push(gi_authorization::Model {
+                credential_id,
+                gi_id: products[n / 2],
+            });
+        }
+        Ok(())
+    }
+
+    fn add_brand(
+        &mut self,
+        name: String,
+        kind: BrandKind,
+        holder: Result<usize, &str>,
+        region: &str,
+    ) -> Uuid {
+        let id = Uuid::now_v7();
+        let (holder_enterprise_id, holder_organisation) = match holder {
+            Ok(enterprise) => (Some(self.enterprises[enterprise].id), None),
+            Err(organisation) => (None, Some(organisation.to_owned())),
+        };
+        let sequence = self.next();
+        self.brands.push(brand::Model {
+            id,
+            created_at: self.now,
+            updated_at: self.now,
+            version: 1,
+            name_normalized: fold(&name),
+            name,
+            kind,
+            holder_enterprise_id,
+            holder_organisation,
+            region_code: region.to_owned(),
+            trademark_number: Some(format!("{}", 10_000_000 + sequence * 37)),
+            nice_classes: Some(["29,30", "31", "35", "7,9"][(sequence % 4) as usize].to_owned()),
+        });
+        id
+    }
+
+    fn recognise(
+        &mut self,
+        grant: Grant,
+        brand_id: Uuid,
+        recognition_kind: BrandRecognitionKind,
+    ) -> Result<(), DbErr> {
+        let credential_id = self.grant(grant)?;
+        self.brand_recognitions.push(brand_recognition::Model {
+            credential_id,
+            brand_id,
+            recognition_kind,
+        });
+        Ok(())
+    }
+
+    fn add_brands(&mut self, pools: &Pools) -> Result<(), DbErr> {
+        let bawei = self.add_brand(
+            "巴味渝珍".to_owned(),
+            BrandKind::RegionalPublic,
+            Err("重庆市农业农村委员会"),
+            "500000",
+        );
+        let citrus = self.add_brand(
+            "三峡柑橘".to_owned(),
+            BrandKind::RegionalPublic,
+            Err("重庆三峡柑橘产业协会"),
+            "500000",
+        );
+        // Licences to use the regional public brands: 巴味渝珍's 292 licensees, 三峡柑橘's 40.
+        let licences = [(bawei, 1_100..1_392), (citrus, 1_400..1_440)];
+        for (brand, range) in licences {
+            for &holder in &pools.chongqing[range] {
+                let grant = Grant {
+                    kind: CredentialKind::BrandRecognition,
+                    holder: HolderRef::Enterprise(holder),
+                    level: Level::Provincial,
+                    bureau: "CQ-AGRI",
+                    batch: None,
+                    valid_from: date(2022, 12, 1)?,
+                    years: Some(3 + u32::from(brand == bawei)),
+                };
+                self.recognise(grant, brand, BrandRecognitionKind::PublicBrandLicense)?;
+            }
+        }
+        // 30 famous-brand farm products, valid three years.
+        for &holder in &pools.chongqing[1_500..1_530] {
+            let name = format!("{}牌", STEMS[holder % STEMS.len()]);
+            let region = self.enterprises[holder].region_code.clone();
+            let brand = self.add_brand(name, BrandKind::Product, Ok(holder), &region);
+            let grant = Grant {
+                kind: CredentialKind::BrandRecognition,
+                holder: HolderRef::Enterprise(holder),
+                level: Level::Provincial,
+                bureau: "CQ-AGRI",
+                batch: Some(2024),
+                valid_from: date(2024, 6, 1)?,
+                years: Some(3),
+            };
+            self.recognise(grant, brand, BrandRecognitionKind::FamousAgriculturalBrand)?;
+        }
+        // "上海品牌": 35 organisations and 37 products or services certified in one year.
+        for (n, &holder) in pools.shanghai[..35].iter().enumerate() {
+            let certify = |this: &mut Self, name: String, kind: BrandKind| -> Result<(), DbErr> {
+                let region = this.enterprises[holder].region_code.clone();
+                let brand = this.add_brand(name, kind, Ok(holder), &region);
+                let grant = Grant {
+                    kind: CredentialKind::BrandRecognition,
+                    holder: HolderRef::Enterprise(holder),
+                    level: Level::Provincial,
+                    bureau: "SH-AMR",
+                    batch: Some(2023),
+                    valid_from: date(2023, 12, 1)?,
+                    years: Some(3),
+                };
+                this.recognise(grant, brand, BrandRecognitionKind::ShanghaiBrand)
+            };
+            let company = self.enterprises[holder].name.clone();
+            certify(self, company.clone(), BrandKind::Enterprise)?;
+            certify(self, format!("{company}·精品{}", 1), BrandKind::Product)?;
+            if n < 2 {
+                certify(self, format!("{company}·精品{}", 2), BrandKind::Product)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn award(&mut self, grant: Grant, program: &str, edition: Option<i32>) -> Result<Uuid, DbErr> {
+        let program_id = self.program(program)?;
+        let credential_id = self.grant(grant)?;
+        self.awards.push(quality_award::Model {
+            credential_id,
+            program_id,
+            edition,
+            citation: None,
+        });
+        Ok(credential_id)
+    }
+
+    /// Adds awards and chief quality officers; returns the ids on the Chongqing–Sichuan list.
+    fn add_awards_and_officers(&mut self, pools: &Pools) -> Result<Vec<Uuid>, DbErr> {
+        let mut listed = Vec::new();
+        // 75 quality-award winners on the list: 40 of the Chongqing mayor's award, 35 of 天府质量奖,
+        // each a quarter individuals.
+        let winners = [
+            ("CQ_MAYOR_QUALITY", "CQ-AMR", &pools.chongqing[2_000..2_040]),
+            ("TIANFU_QUALITY", "SC-AMR", &pools.sichuan[150..185]),
+        ];
+        for (program, bureau, holders) in winners {
+            for (n, &enterprise) in holders.iter().enumerate() {
+                let holder = if n % 4 == 3 {
+                    HolderRef::Person(self.add_person(enterprise)?)
+                } else {
+                    HolderRef::Enterprise(enterprise)
+                };
+                let year = 2019 + (n % 6) as i32;
+                let grant = Grant {
+                    kind: CredentialKind::QualityAward,
+                    holder,
+                    level: Level::Provincial,
+                    bureau,
+                    batch: None,
+                    valid_from: date(year, 12, 1)?,
+                    years: None,
+                };
+                listed.push(self.award(grant, program, Some(year - 2010))?);
+            }
+        }
+        // National and other programmes, not on the list.
+        let others: [(&str, &str, Level, &[usize]); 5] = [
+            (
+                "CHINA_QUALITY_AWARD",
+                "SAMR",
+                Level::National,
+                &pools.shanghai[40..50],
+            ),
+            (
+                "CHINA_QUALITY_AWARD_NOMINATION",
+                "SAMR",
+                Level::National,
+                &pools.chongqing[2_100..2_120],
+            ),
+            (
+                "LUBAN_PRIZE",
+                "MOHURD",
+                Level::National,
+                &pools.chongqing[2_200..2_205],
+            ),
+            (
+                "BAYU_CUP",
+                "CQ-HC",
+                Level::Provincial,
+                &pools.chongqing[2_210..2_220],
+            ),
+            (
+                "SH_QUALITY_GOLD",
+                "SH-AMR",
+                Level::Provincial,
+                &pools.shanghai[50..60],
+            ),
+        ];
+        for (program, bureau, level, holders) in others {
+            for &enterprise in holders {
+                let grant = Grant {
+                    kind: CredentialKind::QualityAward,
+                    holder: HolderRef::Enterprise(enterprise),
+                    level,
+                    bureau,
+                    batch: None,
+                    valid_from: date(2021, 9, 16)?,
+                    years: None,
+                };
+                self.award(grant, program, Some(4))?;
+            }
+        }
+        // Chief quality officers: 120 in Chongqing and 100 in Sichuan (the 220 listed), 155 in Shanghai.
+        let officers = [
+            ("CQ", "CQ-AMR", &pools.chongqing[2_300..2_420], true),
+            ("SC", "SC-AMR", &pools.sichuan[..100], true),
+            ("SH", "SH-AMR", &pools.shanghai[60..215], false),
+        ];
+        for (prefix, bureau, employers, on_list) in officers {
+            for (n, &employer) in employers.iter().enumerate() {
+                let person = self.add_person(employer)?;
+                let valid_from = date(2023 + (n % 3) as i32, 4, 1)?;
+                let grant = Grant {
+                    kind: CredentialKind::ChiefQualityOfficer,
+                    holder: HolderRef::Person(person),
+                    level: Level::Provincial,
+                    bureau,
+                    batch: None,
+                    valid_from,
+                    years: Some(3),
+                };
+                let credential_id = self.grant(grant)?;
+                self.officers.push(chief_quality_officer::Model {
+                    credential_id,
+                    certificate_number: format!("CQO-{prefix}-{}-{:04}", valid_from.year(), n + 1),
+                    employer_id: self.enterprises[employer].id,
+                });
+                if on_list {
+                    listed.push(credential_id);
+                }
+            }
+        }
+        Ok(listed)
+    }
+
+    fn add_agreements(&mut self, listed: Vec<Uuid>) -> Result<(), DbErr> {
+        let agreement = |this: &mut Self,
+                         title: &str,
+                         signed_on: NaiveDate,
+                         status: AgreementStatus,
+                         mode: AgreementMode,
+                         parties: &[(&str, bool)],
+                         scope: &[CredentialKind]|
+         -> Result<Uuid, DbErr> {
+            let id = Uuid::now_v7();
+            this.agreements.push(recognition_agreement::Model {
+                id,
+                created_at: this.now,
+                updated_at: this.now,
+                version: 1,
+                title: title.to_owned(),
+                signed_on,
+                effective_from: signed_on,
+                effective_until: None,
+                status,
+                mode,
+            });
+            for (bureau, confirmed) in parties {
+                let bureau_id = this.bureau(bureau)?;
+                this.parties.push(agreement_party::Model {
+                    id: Uuid::now_v7(),
+                    created_at: this.now,
+                    updated_at: this.now,
+                    version: 1,
+                    agreement_id: id,
+                    bureau_id,
+                    confirmed_by: None,
+                    confirmed_at: confirmed.then_some(this.now),
+                });
+            }
+            for kind in scope {
+                this.scopes.push(agreement_scope::Model {
+                    id: Uuid::now_v7(),
+                    created_at: this.now,
+                    updated_at: this.now,
+                    version: 1,
+                    agreement_id: id,
+                    credential_kind: *kind,
+                });
+            }
+            Ok(id)
+        };
+        let sichuan_chongqing = agreement(
+            self,
+            "川渝质量奖获奖者和首席质量官互认合作协议",
+            date(2021, 3, 25)?,
+            AgreementStatus::Active,
+            AgreementMode::Listed,
+            &[("CQ-AMR", true), ("SC-AMR", true)],
+            &[CredentialKind::QualityAward, CredentialKind::ChiefQualityOfficer],
+        )?;
+        agreement(
+            self,
+            "川渝绿色制造名单互认（待确认）",
+            date(2026, 9, 1)?,
+            AgreementStatus::Pending,
+            AgreementMode::Automatic,
+            &[("CQ-EIC", true), ("SC-EIT", false)],
+            &[CredentialKind::Green],
+        )?;
+        for credential_id in listed {
+            self.listings.push(recognition_listing::Model {
+                id: Uuid::now_v7(),
+                created_at: self.now,
+                updated_at: self.now,
+                version: 1,
+                agreement_id: sichuan_chongqing,
+                credential_id,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Parses a stored enum from its string value.
+fn parse_stored<T: sea_orm::ActiveEnum<Value = String>>(value: &str) -> Result<T, DbErr> {
+    T::try_from_value(&value.to_owned()).map_err(|e| DbErr::Custom(format!("demo value {value}: {e}")))
+}
+
+/// `n` in the USCC alphabet, left-padded to `width` characters.
+fn base31(mut n: u64, width: usize) -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    let mut digits = vec![b'0'; width];
+    for slot in digits.iter_mut().rev() {
+        *slot = ALPHABET[(n % 31) as usize];
+        n /= 31;
+    }
+    String::from_utf8_lossy(&digits).into_owned()
+}
+
+fn person_name(seed: u64) -> String {
+    let surname = SURNAMES[(seed % SURNAMES.len() as u64) as usize];
+    let given = GIVEN_NAMES[((seed / SURNAMES.len() as u64) % GIVEN_NAMES.len() as u64) as usize];
+    format!("{surname}{given}")
+}
+
+/// A format-valid resident identity number (GB 11643): region, birth date, sequence, ISO 7064 check.
+fn identity_number(region: &str, born: NaiveDate, sequence: u64) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: &[u8; 11] = b"10X98765432";
+    let body = format!("{region}{}{:03}", born.format("%Y%m%d"), sequence % 1000);
+    let sum: u32 = body
+        .chars()
+        .zip(WEIGHTS)
+        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
+        .sum();
+    format!("{body}{}", char::from(CHECK[(sum % 11) as usize]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_identity_numbers_carry_the_right_check_digit() {
+        // 11010519491231002X is the standard's own example.
+        assert_eq!(
+            identity_number("110105", NaiveDate::from_ymd_opt(1949, 12, 31).unwrap(), 2),
+            "11010519491231002X"
+        );
+    }
+
+    #[test]
+    fn the_demo_registry_has_the_published_counts() {
+        let mut demo = Demo::new();
+        demo.build().unwrap();
+        let count = |kind: CredentialKind, level: Level| {
+            demo.credentials
+                .iter()
+                .filter(|c| c.kind == kind && c.level == level && c.status == CredentialStatus::Granted)
+                .filter(|c| c.region_code.starts_with("50"))
+                .count()
+        };
+        let tiers = |tier: LittleGiantTier| demo.little_giants.iter().filter(|l| l.tier == tier).count();
+        assert_eq!(tiers(LittleGiantTier::SpecializedSme), 3_850 + 100);
+        assert_eq!(count(CredentialKind::GiAuthorization, Level::National), 48);
+        assert_eq!(
+            demo.indications
+                .iter()
+                .filter(|g| g.protection_type == GiProtectionType::AgriculturalProduct)
+                .count(),
+            70
+        );
+        assert_eq!(demo.listings.len(), 75 + 220);
+        let unique: std::collections::HashSet<_> = demo.enterprises.iter().map(|e| &e.uscc).collect();
+        assert_eq!(unique.len(), demo.enterprises.len(), "USCCs are unique");
+        let names: std::collections::HashSet<_> = demo.enterprises.iter().map(|e| &e.name).collect();
+        assert_eq!(names.len(), demo.enterprises.len(), "names are unique");
+        for e in &demo.enterprises {
+            assert!(Uscc::parse(&e.uscc).is_ok(), "{}", e.uscc);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! Relay cursor connections over any SeaORM query.
+//!
+//! Cursors are opaque offsets into the ordered result: simple, stable for a given filter and order, and
+//! enough for registries of this size. `totalCount` costs a `COUNT(*)` and runs only when selected.
+
+use async_graphql::{
+    Context, SimpleObject,
+    connection::{Connection, CursorType, EmptyFields},
+};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use sea_orm::{DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QuerySelect, Select};
+
+use crate::error::{ApiError, ApiResult};
+
+/// Page size when neither `first` nor `last` is given.
+pub const DEFAULT_PAGE_SIZE: u64 = 20;
+/// Largest `first` or `last` accepted.
+pub const MAX_PAGE_SIZE: u64 = 100;
+
+/// Position of an item in an ordered list.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct OffsetCursor(u64);
+
+impl CursorType for OffsetCursor {
+    type Error = String;
+
+    fn decode_cursor(s: &str) -> Result<Self, Self::Error> {
+        let invalid = || "not a valid cursor".to_owned();
+        let bytes = URL_SAFE_NO_PAD.decode(s).map_err(|_| invalid())?;
+        let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+        let offset = text.strip_prefix("offset:").ok_or_else(invalid)?;
+        offset.parse().map(OffsetCursor).map_err(|_| invalid())
+    }
+
+    fn encode_cursor(&self) -> String {
+        URL_SAFE_NO_PAD.encode(format!("offset:{}", self.0))
+    }
+}
+
+/// Fields every connection has beside edges, nodes and page info.
+#[derive(SimpleObject)]
+pub struct ConnectionTotals {
+    /// How many items match the filters, across all pages.
+    total_count: u64,
+}
+
+/// A page of `Node`s.
+pub type Page<Node> = Connection<OffsetCursor, Node, ConnectionTotals, EmptyFields>;
+
+/// The pagination arguments of a connection field.
+#[derive(Debug, Default)]
+pub struct PageArgs {
+    /// Items after this cursor.
+    pub after: Option<String>,
+    /// Items before this cursor.
+    pub before: Option<String>,
+    /// At most this many from the start.
+    pub first: Option<i32>,
+    /// At most this many from the end.
+    pub last: Option<i32>,
+}
+
+/// Complexity of a connection field: the page size times the cost of one node.
+pub fn page_complexity(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    let size = first.or(last).map_or(DEFAULT_PAGE_SIZE as usize, |n| {
+        n.clamp(0, MAX_PAGE_SIZE as i32) as usize
+    });
+    size.max(1).saturating_mul(child_complexity).saturating_add(1)
+}
+
+fn page_size(field: &str, value: Option<i32>) -> ApiResult<Option<u64>> {
+    match value {
+        None => Ok(None),
+        Some(n) if (0..=MAX_PAGE_SIZE as i32).contains(&n) => Ok(Some(n as u64)),
+        Some(n) => Err(ApiError::bad_input(
+            field,
+            format!("must be between 0 and {MAX_PAGE_SIZE}, got {n}"),
+        )),
+    }
+}
+
+fn cursor(field: &str, value: Option<&String>) -> ApiResult<Option<u64>> {
+    value
+        .map(|c| {
+            OffsetCursor::decode_cursor(c)
+                .map(|c| c.0)
+                .map_err(|reason| ApiError::bad_input(field, reason))
+        })
+        .transpose()
+}
+
+/// Runs `select` for the page `args` asks for and wraps each row with `wrap`.
+pub async fn paginate<E, Node>(
+    ctx: &Context<'_>,
+    select: Select<E>,
+    args: PageArgs,
+    wrap: impl Fn(E::Model) -> Node,
+) -> ApiResult<Page<Node>>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Sized + Send + Sync,
+    Node: async_graphql::OutputType,
+{
+    let db = ctx.data_unchecked::<DatabaseConnection>();
+    let first = page_size("first", args.first)?;
+    let last = page_size("last", args.last)?;
+    if first.is_some() && last.is_some() {
+        return Err(ApiError::bad_input("last", "give either first or last, not both"));
+    }
+    let lower = cursor("after", args.after.as_ref())?.map_or(0, |after| after + 1);
+    let before = cursor("before", args.before.as_ref())?;
+
+    let wants_total = ctx.look_ahead().field("totalCount").exists();
+    let total = if wants_total || (last.is_some() && before.is_none()) {
+        Some(select.clone().count(db).await?)
+    } else {
+        None
+    };
+
+    let (start, limit) = match last {
+        Some(last) => {
+            let upper = before.or(total).unwrap_or(lower);
+            let start = upper.saturating_sub(last).max(lower);
+            (start, upper.saturating_sub(start))
+        }
+        None => {
+            let size = first.unwrap_or(DEFAULT_PAGE_SIZE);
+            let size = before.map_or(size, |upper| size.min(upper.saturating_sub(lower)));
+            (lower, size)
+        }
+    };
+
+    // One extra row tells whether another page follows without a second query.
+    let mut rows = select.offset(start).limit(limit + 1).all(db).await?;
+    let has_next_page = rows.len() as u64 > limit || before.is_some_and(|upper| start + limit < upper);
+    rows.truncate(limit as usize);
+
+    let mut page = Connection::with_additional_fields(
+        start > 0,
+        has_next_page,
+        ConnectionTotals {
+            total_count: total.unwrap_or_default(),
+        },
+    );
+    page.edges.extend(
+        rows.into_iter()
+            .enumerate()
+            .map(|(i, row)| async_graphql::connection::Edge::new(OffsetCursor(start + i as u64), wrap(row))),
+    );
+    Ok(page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_reject_garbage() {
+        let encoded = OffsetCursor(41).encode_cursor();
+        assert_eq!(OffsetCursor::decode_cursor(&encoded), Ok(OffsetCursor(41)));
+        assert!(OffsetCursor::decode_cursor("bm9wZQ").is_err());
+        assert!(OffsetCursor::decode_cursor("").is_err());
+    }
+
+    #[test]
+    fn page_sizes_outside_the_range_are_refused() {
+        assert_eq!(page_size("first", Some(100)).unwrap(), Some(100));
+        assert!(page_size("first", Some(101)).is_err());
+        assert!(page_size("last", Some(-1)).is_err());
+    }
+}

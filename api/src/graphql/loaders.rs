@@ -1,0 +1,328 @@
+//! Per-request DataLoaders: every relation that fans out is fetched in one query per request and
+//! relation, whatever the page size. Created for each request, so no cache outlives it or crosses
+//! viewers.
+
+use std::{collections::HashMap, marker::PhantomData};
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use chrono::NaiveDate;
+use entity::{brand, brand_recognition, credential, gi_authorization, gi_protected_area, region};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, Iterable, ModelTrait, PrimaryKeyToColumn, QueryFilter,
+    QueryOrder, Value,
+};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::policy::Viewer;
+
+/// Everything a request's resolvers need beside the schema-wide data.
+pub struct RequestContext {
+    /// Who is asking.
+    pub viewer: Viewer,
+    /// Today in China (UTC+8): decides which granted credentials read as expired.
+    pub today: NaiveDate,
+}
+
+/// The loaders of one request.
+pub struct Loaders {
+    pub bureaus: DataLoader<ById<entity::bureau::Entity>>,
+    pub enterprises: DataLoader<ById<entity::enterprise::Entity>>,
+    pub persons: DataLoader<ById<entity::person::Entity>>,
+    pub brands: DataLoader<ById<brand::Entity>>,
+    pub indications: DataLoader<ById<entity::geographic_indication::Entity>>,
+    pub programs: DataLoader<ById<entity::award_program::Entity>>,
+    pub credentials: DataLoader<ById<credential::Entity>>,
+    pub little_giants: DataLoader<ById<entity::little_giant_designation::Entity>>,
+    pub green_designations: DataLoader<ById<entity::green_designation::Entity>>,
+    pub brand_recognitions: DataLoader<ById<brand_recognition::Entity>>,
+    pub gi_authorizations: DataLoader<ById<gi_authorization::Entity>>,
+    pub quality_awards: DataLoader<ById<entity::quality_award::Entity>>,
+    pub chief_quality_officers: DataLoader<ById<entity::chief_quality_officer::Entity>>,
+    pub regions: DataLoader<RegionsByCode>,
+    pub agreements: DataLoader<ById<entity::recognition_agreement::Entity>>,
+    pub region_rows: DataLoader<ById<region::Entity>>,
+    pub protected_areas: DataLoader<ByParent<gi_protected_area::Entity>>,
+    pub brands_of: DataLoader<ByParent<brand::Entity>>,
+    pub parties_of: DataLoader<ByParent<entity::agreement_party::Entity>>,
+    pub scopes_of: DataLoader<ByParent<entity::agreement_scope::Entity>>,
+    pub credentials_of: DataLoader<CredentialsOf>,
+}
+
+impl Loaders {
+    /// Fresh loaders for one request by `viewer`.
+    pub fn new(db: &DatabaseConnection, viewer: &Viewer) -> Self {
+        fn by_id<E>(db: &DatabaseConnection) -> DataLoader<ById<E>>
+        where
+            ById<E>: Loader<Uuid>,
+        {
+            DataLoader::new(
+                ById {
+                    db: db.clone(),
+                    entity: PhantomData,
+                },
+                tokio::spawn,
+            )
+        }
+        fn by_parent<E: EntityTrait>(db: &DatabaseConnection, column: E::Column) -> DataLoader<ByParent<E>>
+        where
+            ByParent<E>: Loader<Uuid>,
+        {
+            DataLoader::new(
+                ByParent {
+                    db: db.clone(),
+                    column,
+                },
+                tokio::spawn,
+            )
+        }
+        Self {
+            bureaus: by_id(db),
+            enterprises: by_id(db),
+            persons: by_id(db),
+            brands: by_id(db),
+            indications: by_id(db),
+            programs: by_id(db),
+            credentials: by_id(db),
+            little_giants: by_id(db),
+            green_designations: by_id(db),
+            brand_recognitions: by_id(db),
+            gi_authorizations: by_id(db),
+            quality_awards: by_id(db),
+            chief_quality_officers: by_id(db),
+            regions: DataLoader::new(RegionsByCode { db: db.clone() }, tokio::spawn),
+            agreements: by_id(db),
+            region_rows: by_id(db),
+            protected_areas: by_parent(db, gi_protected_area::Column::GiId),
+            brands_of: by_parent(db, brand::Column::HolderEnterpriseId),
+            parties_of: by_parent(db, entity::agreement_party::Column::AgreementId),
+            scopes_of: by_parent(db, entity::agreement_scope::Column::AgreementId),
+            credentials_of: DataLoader::new(
+                CredentialsOf {
+                    db: db.clone(),
+                    viewer: viewer.clone(),
+                },
+                tokio::spawn,
+            ),
+        }
+    }
+}
+
+/// Rows of one table by their UUID primary key. Visibility is not checked here: credentials reached
+/// by id go through the access policy before they are loaded this way.
+pub struct ById<E> {
+    db: DatabaseConnection,
+    entity: PhantomData<fn() -> E>,
+}
+
+impl<E> Loader<Uuid> for ById<E>
+where
+    E: EntityTrait,
+    E::Model: Clone + Send + Sync + 'static,
+{
+    type Value = E::Model;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, E::Model>, ApiError> {
+        let Some(key) = E::PrimaryKey::iter().next().map(|pk| pk.into_column()) else {
+            return Ok(HashMap::new());
+        };
+        let rows = E::find()
+            .filter(key.is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| match row.get(key) {
+                Value::Uuid(Some(id)) => Some((id, row)),
+                _ => None,
+            })
+            .collect())
+    }
+}
+
+/// Regions by code.
+pub struct RegionsByCode {
+    db: DatabaseConnection,
+}
+
+impl Loader<String> for RegionsByCode {
+    type Value = region::Model;
+    type Error = ApiError;
+
+    async fn load(&self, codes: &[String]) -> Result<HashMap<String, region::Model>, ApiError> {
+        let rows = region::Entity::find()
+            .filter(region::Column::Code.is_in(codes.iter().cloned()))
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|row| (row.code.clone(), row)).collect())
+    }
+}
+
+/// The rows of a child table grouped by their parent's id (`column` holds the parent's id).
+pub struct ByParent<E: EntityTrait> {
+    db: DatabaseConnection,
+    column: E::Column,
+}
+
+impl<E> Loader<Uuid> for ByParent<E>
+where
+    E: EntityTrait,
+    E::Model: Clone + Send + Sync + 'static,
+    E::Column: Send + Sync,
+{
+    type Value = Vec<E::Model>;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Vec<E::Model>>, ApiError> {
+        let rows = E::find()
+            .filter(self.column.is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await?;
+        let mut children: HashMap<Uuid, Vec<E::Model>> = HashMap::new();
+        for row in rows {
+            if let Value::Uuid(Some(parent)) = row.get(self.column) {
+                children.entry(parent).or_default().push(row);
+            }
+        }
+        Ok(children)
+    }
+}
+
+/// Whose credentials to list.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CredentialOwner {
+    /// Credentials held by an enterprise.
+    Enterprise(Uuid),
+    /// Credentials held by a person.
+    Person(Uuid),
+    /// Recognitions of a brand.
+    Brand(Uuid),
+    /// Authorisations to use a geographic indication.
+    GeographicIndication(Uuid),
+}
+
+/// The credentials the viewer may see of each owner, newest first.
+pub struct CredentialsOf {
+    db: DatabaseConnection,
+    viewer: Viewer,
+}
+
+impl CredentialsOf {
+    async fn visible(&self, condition: sea_orm::Condition) -> Result<Vec<credential::Model>, ApiError> {
+        Ok(credential::Entity::find()
+            .filter(self.viewer.credential_condition())
+            .filter(condition)
+            .order_by_desc(credential::Column::ValidFrom)
+            .order_by_asc(credential::Column::Id)
+            .all(&self.db)
+            .await?)
+    }
+}
+
+impl Loader<CredentialOwner> for CredentialsOf {
+    type Value = Vec<credential::Model>;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        owners: &[CredentialOwner],
+    ) -> Result<HashMap<CredentialOwner, Vec<credential::Model>>, ApiError> {
+        let ids =
+            |pick: fn(&CredentialOwner) -> Option<Uuid>| owners.iter().filter_map(pick).collect::<Vec<_>>();
+        let enterprises = ids(|o| {
+            if let CredentialOwner::Enterprise(id) = o {
+                Some(*id)
+            } else {
+                None
+            }
+        });
+        let persons = ids(|o| {
+            if let CredentialOwner::Person(id) = o {
+                Some(*id)
+            } else {
+                None
+            }
+        });
+        let brands = ids(|o| {
+            if let CredentialOwner::Brand(id) = o {
+                Some(*id)
+            } else {
+                None
+            }
+        });
+        let indications = ids(|o| {
+            if let CredentialOwner::GeographicIndication(id) = o {
+                Some(*id)
+            } else {
+                None
+            }
+        });
+
+        let mut lists: HashMap<CredentialOwner, Vec<credential::Model>> = HashMap::new();
+        if !enterprises.is_empty() {
+            let condition =
+                sea_orm::Condition::all().add(credential::Column::HolderEnterpriseId.is_in(enterprises));
+            for row in self.visible(condition).await? {
+                if let Some(holder) = row.holder_enterprise_id {
+                    lists
+                        .entry(CredentialOwner::Enterprise(holder))
+                        .or_default()
+                        .push(row);
+                }
+            }
+        }
+        if !persons.is_empty() {
+            let condition = sea_orm::Condition::all().add(credential::Column::HolderPersonId.is_in(persons));
+            for row in self.visible(condition).await? {
+                if let Some(holder) = row.holder_person_id {
+                    lists
+                        .entry(CredentialOwner::Person(holder))
+                        .or_default()
+                        .push(row);
+                }
+            }
+        }
+        if !brands.is_empty() {
+            let details = brand_recognition::Entity::find()
+                .filter(brand_recognition::Column::BrandId.is_in(brands))
+                .all(&self.db)
+                .await?;
+            let owner_of: HashMap<Uuid, Uuid> =
+                details.iter().map(|d| (d.credential_id, d.brand_id)).collect();
+            self.group_by_detail(&mut lists, owner_of, CredentialOwner::Brand)
+                .await?;
+        }
+        if !indications.is_empty() {
+            let details = gi_authorization::Entity::find()
+                .filter(gi_authorization::Column::GiId.is_in(indications))
+                .all(&self.db)
+                .await?;
+            let owner_of: HashMap<Uuid, Uuid> = details.iter().map(|d| (d.credential_id, d.gi_id)).collect();
+            self.group_by_detail(&mut lists, owner_of, CredentialOwner::GeographicIndication)
+                .await?;
+        }
+        Ok(lists)
+    }
+}
+
+impl CredentialsOf {
+    /// Loads the visible credentials named in `owner_of` (credential id → owner id) into `lists`.
+    async fn group_by_detail(
+        &self,
+        lists: &mut HashMap<CredentialOwner, Vec<credential::Model>>,
+        owner_of: HashMap<Uuid, Uuid>,
+        owner: fn(Uuid) -> CredentialOwner,
+    ) -> Result<(), ApiError> {
+        if owner_of.is_empty() {
+            return Ok(());
+        }
+        let condition = sea_orm::Condition::all().add(credential::Column::Id.is_in(owner_of.keys().copied()));
+        for row in self.visible(condition).await? {
+            if let Some(owner_id) = owner_of.get(&row.id) {
+                lists.entry(owner(*owner_id)).or_default().push(row);
+            }
+        }
+        Ok(())
+    }
+}

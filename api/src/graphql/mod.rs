@@ -1,0 +1,40 @@
+//! The GraphQL schema: types, query roots, DataLoaders, connections and request limits.
+
+pub mod connection;
+pub mod enums;
+pub mod limits;
+pub mod loaders;
+pub mod node;
+pub mod query;
+pub mod scalars;
+pub mod types;
+
+use async_graphql::{EmptyMutation, EmptySubscription, Schema, SchemaBuilder};
+use sea_orm::DatabaseConnection;
+
+use crate::config::Limits;
+use query::QueryRoot;
+
+/// The registry's schema. Mutations arrive with accounts (issue: identity and access).
+pub type RegistrySchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+
+fn builder(limits: &Limits) -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
+    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .limit_recursive_depth(limits.max_recursion)
+        .limit_directives(limits.max_directives)
+        .extension(limits::RequestLimits {
+            max_aliases: limits.max_aliases,
+        })
+}
+
+/// Builds the schema once at start-up; the database pool is schema data, shared by every request.
+pub fn build_schema(db: DatabaseConnection, limits: &Limits) -> RegistrySchema {
+    builder(limits).data(db).finish()
+}
+
+/// The schema in SDL, as checked in at `schema.graphql`.
+pub fn sdl() -> String {
+    builder(&Limits::default()).finish().sdl()
+}

@@ -1,0 +1,85 @@
+//! Brands.
+
+use async_graphql::{Context, ID, Object};
+use entity::brand;
+
+use super::credential::Credential;
+use super::enterprise::Enterprise;
+use super::region::Region;
+use super::{loaders, required};
+use crate::error::ApiResult;
+use crate::graphql::enums::BrandKind;
+use crate::graphql::loaders::CredentialOwner;
+use crate::ids::{self, NodeType};
+
+/// A brand (品牌). Regional public brands are held by an association or a government body rather than a
+/// company, and license many users.
+#[derive(Clone)]
+pub struct Brand(pub brand::Model);
+
+#[Object]
+impl Brand {
+    /// Opaque global ID.
+    pub async fn id(&self) -> ID {
+        ID(ids::encode(NodeType::Brand, self.0.id))
+    }
+
+    /// Brand name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// What kind of brand.
+    async fn kind(&self) -> BrandKind {
+        self.0.kind.into()
+    }
+
+    /// The enterprise holding it, when the holder is an enterprise.
+    async fn holder_enterprise(&self, ctx: &Context<'_>) -> ApiResult<Option<Enterprise>> {
+        match self.0.holder_enterprise_id {
+            Some(id) => Ok(Some(Enterprise(
+                required(&loaders(ctx).enterprises, id, "enterprise").await?,
+            ))),
+            None => Ok(None),
+        }
+    }
+
+    /// The association or government body holding it, when the holder is not an enterprise.
+    async fn holder_organisation(&self) -> Option<&str> {
+        self.0.holder_organisation.as_deref()
+    }
+
+    /// The brand's home region.
+    async fn region(&self, ctx: &Context<'_>) -> ApiResult<Region> {
+        Ok(Region(
+            required(&loaders(ctx).regions, self.0.region_code.clone(), "region").await?,
+        ))
+    }
+
+    /// Registered trademark number (注册商标号).
+    async fn trademark_number(&self) -> Option<&str> {
+        self.0.trademark_number.as_deref()
+    }
+
+    /// Nice classification classes the trademark covers.
+    async fn nice_classes(&self) -> Vec<i32> {
+        let classes = self.0.nice_classes.as_deref().unwrap_or_default();
+        classes
+            .split(',')
+            .filter_map(|class| class.trim().parse().ok())
+            .collect()
+    }
+
+    /// Recognitions of the brand and licences to use it that the caller may see.
+    async fn recognitions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Credential>> {
+        let all = loaders(ctx)
+            .credentials_of
+            .load_one(CredentialOwner::Brand(self.0.id))
+            .await?;
+        Ok(all
+            .unwrap_or_default()
+            .into_iter()
+            .map(Credential::from)
+            .collect())
+    }
+}

@@ -1,0 +1,224 @@
+//! Enterprises, persons, and who holds a credential.
+
+use async_graphql::{Context, ID, Object, Union};
+use entity::{enterprise, enums::CredentialKind as StoredKind, person};
+
+use super::brand::Brand;
+use super::credential::{self, Credential};
+use super::region::Region;
+use super::{loaders, request, required};
+use crate::error::ApiResult;
+use crate::graphql::enums::{CredentialKind, EnterpriseScale, EnterpriseStatus};
+use crate::graphql::loaders::CredentialOwner;
+use crate::graphql::scalars::Date;
+use crate::ids::{self, NodeType};
+
+/// An enterprise, identified by its unified social credit code.
+#[derive(Clone)]
+pub struct Enterprise(pub enterprise::Model);
+
+impl Enterprise {
+    async fn credentials_of_kind(&self, ctx: &Context<'_>, kind: StoredKind) -> ApiResult<Vec<Credential>> {
+        let all = loaders(ctx)
+            .credentials_of
+            .load_one(CredentialOwner::Enterprise(self.0.id))
+            .await?;
+        Ok(all
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|c| c.kind == kind)
+            .map(Credential::from)
+            .collect())
+    }
+}
+
+#[Object]
+impl Enterprise {
+    /// Opaque global ID.
+    pub async fn id(&self) -> ID {
+        ID(ids::encode(NodeType::Enterprise, self.0.id))
+    }
+
+    /// Unified social credit code (统一社会信用代码), 18 characters.
+    async fn uscc(&self) -> &str {
+        &self.0.uscc
+    }
+
+    /// Registered name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The region where it is registered.
+    async fn region(&self, ctx: &Context<'_>) -> ApiResult<Region> {
+        Ok(Region(
+            required(&loaders(ctx).regions, self.0.region_code.clone(), "region").await?,
+        ))
+    }
+
+    /// Industry code, GB/T 4754 (国民经济行业分类).
+    async fn industry_code(&self) -> Option<&str> {
+        self.0.industry_code.as_deref()
+    }
+
+    /// Size class.
+    async fn scale(&self) -> Option<EnterpriseScale> {
+        self.0.scale.map(Into::into)
+    }
+
+    /// Registration state.
+    async fn status(&self) -> EnterpriseStatus {
+        self.0.status.into()
+    }
+
+    /// Date of establishment (成立日期).
+    async fn established_on(&self) -> Option<Date> {
+        self.0.established_on.map(Date)
+    }
+
+    /// Registered capital in yuan (注册资本).
+    async fn registered_capital_cny(&self) -> Option<String> {
+        self.0.registered_capital_cny.map(|yuan| yuan.to_string())
+    }
+
+    /// Legal representative (法定代表人), as published in the business registry.
+    async fn legal_representative(&self) -> Option<&str> {
+        self.0.legal_representative.as_deref()
+    }
+
+    /// Registered address.
+    async fn address(&self) -> Option<&str> {
+        self.0.address.as_deref()
+    }
+
+    /// Every credential it holds that the caller may see, newest first; optionally only some kinds, or
+    /// only those in force on a date.
+    async fn credentials(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only these kinds.")] kinds: Option<Vec<CredentialKind>>,
+        #[graphql(desc = "Only credentials in force on this date.")] valid_on: Option<Date>,
+    ) -> ApiResult<Vec<Credential>> {
+        let all = loaders(ctx)
+            .credentials_of
+            .load_one(CredentialOwner::Enterprise(self.0.id))
+            .await?;
+        let kinds: Option<Vec<StoredKind>> = kinds.map(|k| k.into_iter().map(Into::into).collect());
+        Ok(all
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|c| kinds.as_ref().is_none_or(|kinds| kinds.contains(&c.kind)))
+            .filter(|c| valid_on.is_none_or(|date| credential::is_valid_on(c, date.0)))
+            .map(Credential::from)
+            .collect())
+    }
+
+    /// Its 专精特新 designations.
+    async fn little_giant_designations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Credential>> {
+        self.credentials_of_kind(ctx, StoredKind::LittleGiant).await
+    }
+
+    /// Its green-manufacturing listings.
+    async fn green_designations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Credential>> {
+        self.credentials_of_kind(ctx, StoredKind::Green).await
+    }
+
+    /// Recognitions of its brands, and its licences to use regional public brands.
+    async fn brand_recognitions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Credential>> {
+        self.credentials_of_kind(ctx, StoredKind::BrandRecognition).await
+    }
+
+    /// Its authorisations to use geographic-indication marks.
+    async fn gi_authorizations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Credential>> {
+        self.credentials_of_kind(ctx, StoredKind::GiAuthorization).await
+    }
+
+    /// Quality awards it won.
+    async fn quality_awards(&self, ctx: &Context<'_>) -> ApiResult<Vec<Credential>> {
+        self.credentials_of_kind(ctx, StoredKind::QualityAward).await
+    }
+
+    /// Brands it holds.
+    async fn brands(&self, ctx: &Context<'_>) -> ApiResult<Vec<Brand>> {
+        let mut brands = loaders(ctx)
+            .brands_of
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        brands.sort_by(|a, b| a.name_normalized.cmp(&b.name_normalized));
+        Ok(brands.into_iter().map(Brand).collect())
+    }
+}
+
+/// A natural person: an award recipient or a chief quality officer. Identity number and phone are
+/// personal data, shown only to staff entitled to them.
+#[derive(Clone)]
+pub struct Person(pub person::Model);
+
+impl Person {
+    fn personal(&self, ctx: &Context<'_>, value: &Option<String>) -> Option<String> {
+        request(ctx).viewer.personal_data().apply(value.as_deref())
+    }
+}
+
+#[Object]
+impl Person {
+    /// Opaque global ID.
+    pub async fn id(&self) -> ID {
+        ID(ids::encode(NodeType::Person, self.0.id))
+    }
+
+    /// Name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The region the person is registered in.
+    async fn region(&self, ctx: &Context<'_>) -> ApiResult<Region> {
+        Ok(Region(
+            required(&loaders(ctx).regions, self.0.region_code.clone(), "region").await?,
+        ))
+    }
+
+    /// The enterprise the person works for.
+    async fn employer(&self, ctx: &Context<'_>) -> ApiResult<Option<Enterprise>> {
+        match self.0.employer_id {
+            Some(id) => Ok(Some(Enterprise(
+                required(&loaders(ctx).enterprises, id, "enterprise").await?,
+            ))),
+            None => Ok(None),
+        }
+    }
+
+    /// Resident identity number (身份证号); null unless the caller may read personal data.
+    async fn identity_number(&self, ctx: &Context<'_>) -> Option<String> {
+        self.personal(ctx, &self.0.identity_number)
+    }
+
+    /// Phone number; null unless the caller may read personal data.
+    async fn phone(&self, ctx: &Context<'_>) -> Option<String> {
+        self.personal(ctx, &self.0.phone)
+    }
+
+    /// Credentials the person holds (quality awards, chief-quality-officer certifications).
+    async fn credentials(&self, ctx: &Context<'_>) -> ApiResult<Vec<Credential>> {
+        let all = loaders(ctx)
+            .credentials_of
+            .load_one(CredentialOwner::Person(self.0.id))
+            .await?;
+        Ok(all
+            .unwrap_or_default()
+            .into_iter()
+            .map(Credential::from)
+            .collect())
+    }
+}
+
+/// Who holds a credential.
+#[derive(Union, Clone)]
+pub enum Holder {
+    /// An enterprise.
+    Enterprise(Enterprise),
+    /// A person.
+    Person(Person),
+}

@@ -1,0 +1,100 @@
+//! Geographic indications.
+
+use async_graphql::{Context, ID, Object};
+use entity::geographic_indication as gi;
+
+use super::credential::Credential;
+use super::region::{Bureau, Region};
+use super::{loaders, required};
+use crate::error::ApiResult;
+use crate::graphql::enums::GiProtectionType;
+use crate::graphql::loaders::CredentialOwner;
+use crate::graphql::scalars::Date;
+use crate::ids::{self, NodeType};
+
+/// A protected geographic indication (地理标志).
+#[derive(Clone)]
+pub struct GeographicIndication(pub gi::Model);
+
+#[Object]
+impl GeographicIndication {
+    /// Opaque global ID.
+    pub async fn id(&self) -> ID {
+        ID(ids::encode(NodeType::GeographicIndication, self.0.id))
+    }
+
+    /// Name of the protected product, e.g. 涪陵榨菜.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The protection system it is registered under.
+    async fn protection_type(&self) -> GiProtectionType {
+        self.0.protection_type.into()
+    }
+
+    /// Registration or announcement number (登记证书号/公告号).
+    async fn registration_number(&self) -> &str {
+        &self.0.registration_number
+    }
+
+    /// The organisation holding the registration (usually an association).
+    async fn holder_organisation(&self) -> &str {
+        &self.0.holder_organisation
+    }
+
+    /// The home region of the indication.
+    async fn region(&self, ctx: &Context<'_>) -> ApiResult<Region> {
+        Ok(Region(
+            required(&loaders(ctx).regions, self.0.region_code.clone(), "region").await?,
+        ))
+    }
+
+    /// Regions of the protected area (保护范围).
+    async fn protected_areas(&self, ctx: &Context<'_>) -> ApiResult<Vec<Region>> {
+        let loaders = loaders(ctx);
+        let areas = loaders
+            .protected_areas
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let regions = loaders
+            .regions
+            .load_many(areas.into_iter().map(|area| area.region_code))
+            .await?;
+        let mut regions: Vec<Region> = regions.into_values().map(Region).collect();
+        regions.sort_by(|a, b| a.0.code.cmp(&b.0.code));
+        Ok(regions)
+    }
+
+    /// Product category, e.g. 蔬菜, 水果.
+    async fn product_category(&self) -> Option<&str> {
+        self.0.product_category.as_deref()
+    }
+
+    /// Date of registration.
+    async fn registered_on(&self) -> Option<Date> {
+        self.0.registered_on.map(Date)
+    }
+
+    /// The bureau that registered it.
+    async fn registering_bureau(&self, ctx: &Context<'_>) -> ApiResult<Option<Bureau>> {
+        match self.0.registering_bureau_id {
+            Some(id) => Ok(Some(Bureau(required(&loaders(ctx).bureaus, id, "bureau").await?))),
+            None => Ok(None),
+        }
+    }
+
+    /// Enterprises authorised to use its special mark, as far as the caller may see.
+    async fn authorizations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Credential>> {
+        let all = loaders(ctx)
+            .credentials_of
+            .load_one(CredentialOwner::GeographicIndication(self.0.id))
+            .await?;
+        Ok(all
+            .unwrap_or_default()
+            .into_iter()
+            .map(Credential::from)
+            .collect())
+    }
+}

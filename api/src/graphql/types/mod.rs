@@ -1,0 +1,38 @@
+//! GraphQL object types: thin wrappers around entity rows that decide what of a row is shown, with
+//! relations resolved through the request's DataLoaders.
+
+pub mod agreement;
+pub mod brand;
+pub mod credential;
+pub mod enterprise;
+pub mod geographic_indication;
+pub mod program;
+pub mod region;
+
+use async_graphql::Context;
+use async_graphql::dataloader::{DataLoader, Loader};
+
+use super::loaders::{Loaders, RequestContext};
+use crate::error::{ApiError, ApiResult};
+
+/// The request's loaders.
+pub fn loaders<'a>(ctx: &Context<'a>) -> &'a Loaders {
+    ctx.data_unchecked::<Loaders>()
+}
+
+/// The request's viewer and date.
+pub fn request<'a>(ctx: &Context<'a>) -> &'a RequestContext {
+    ctx.data_unchecked::<RequestContext>()
+}
+
+/// Loads a row a foreign key points at; a dangling key is a server-side fault, never the client's.
+pub async fn required<K, L>(loader: &DataLoader<L>, key: K, what: &str) -> ApiResult<L::Value>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + std::fmt::Debug + 'static,
+    L: Loader<K, Error = ApiError>,
+{
+    loader
+        .load_one(key.clone())
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("{what} {key:?} referenced but missing")))
+}

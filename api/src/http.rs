@@ -1,0 +1,550 @@
+//! The HTTP edge: GraphQL over HTTP (POST and GET, per the GraphQL-over-HTTP specification), GraphiQL
+//! for browsers, health and readiness probes.
+//!
+//! Our own handler rather than the stock responder, because the specification asks for things it does
+//! not do: media types chosen by `Accept`, `415` for unsupported content types, `400` for malformed
+//! requests, `400` and no `data` for documents that fail to parse or validate when the client accepts
+//! `application/graphql-response+json`, and `405` for mutations over GET.
+
+use std::{net::TcpListener, panic::AssertUnwindSafe};
+
+use actix_web::{
+    App, HttpRequest, HttpResponse, HttpServer,
+    dev::Server,
+    http::{StatusCode, header},
+    web,
+};
+use async_graphql::{
+    Response, Variables,
+    http::GraphiQLSource,
+    parser::{parse_query, types::OperationType},
+};
+use futures_util::FutureExt;
+use sea_orm::DatabaseConnection;
+use serde_json::{Map, Value, json};
+use tracing_actix_web::{RequestId, TracingLogger};
+
+use crate::config::{Config, Limits};
+use crate::graphql::{
+    RegistrySchema, build_schema,
+    limits::{PARSE_FAILED, VALIDATION_FAILED},
+    loaders::{Loaders, RequestContext},
+};
+use crate::policy::Viewer;
+
+/// The official GraphQL response media type.
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
+const APPLICATION_JSON: &str = "application/json";
+
+/// What every handler shares.
+struct AppState {
+    schema: RegistrySchema,
+    db: DatabaseConnection,
+    limits: Limits,
+}
+
+/// A running server and the port it listens on (tests bind port 0 and read it here).
+pub struct Application {
+    server: Server,
+    port: u16,
+}
+
+impl Application {
+    /// Binds the configured address and prepares the server; `run_until_stopped` serves.
+    pub fn build(config: &Config, db: DatabaseConnection) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(config.bind)?;
+        let port = listener.local_addr()?.port();
+        // Built once: the schema (with its registry of types) is shared by every worker.
+        let state = web::Data::new(AppState {
+            schema: build_schema(db.clone(), &config.limits),
+            db,
+            limits: config.limits.clone(),
+        });
+        let max_body = config.limits.max_body_bytes;
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .wrap(TracingLogger::default())
+                .app_data(state.clone())
+                .app_data(web::PayloadConfig::new(max_body))
+                .route("/graphql", web::post().to(graphql_post))
+                .route("/graphql", web::get().to(graphql_get))
+                .route("/healthz", web::get().to(healthz))
+                .route("/readyz", web::get().to(readyz))
+        })
+        .listen(listener)?;
+        if let Some(workers) = config.workers {
+            server = server.workers(workers);
+        }
+        Ok(Self {
+            server: server.run(),
+            port,
+        })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGINT/SIGTERM, then finishes in-flight requests (graceful shutdown).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .body("ok")
+}
+
+async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    match state.db.ping().await {
+        Ok(()) => HttpResponse::Ok()
+            .content_type("text/plain; charset=utf-8")
+            .body("ready"),
+        Err(err) => {
+            tracing::warn!(error.detail = %err, "database not reachable");
+            HttpResponse::ServiceUnavailable()
+                .content_type("text/plain; charset=utf-8")
+                .body("database unreachable")
+        }
+    }
+}
+
+/// The media type a response is written in, chosen from the request's `Accept`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum ResponseMedia {
+    GraphqlResponseJson,
+    Json,
+}
+
+impl ResponseMedia {
+    fn content_type(self) -> &'static str {
+        match self {
+            Self::GraphqlResponseJson => "application/graphql-response+json; charset=utf-8",
+            Self::Json => "application/json; charset=utf-8",
+        }
+    }
+}
+
+/// Picks the response media type: the acceptable one with the highest quality, `application/json`
+/// for a missing `Accept` or a wildcard, `None` when nothing we speak is acceptable.
+fn negotiate(req: &HttpRequest) -> Option<ResponseMedia> {
+    let Some(accept) = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(ResponseMedia::Json);
+    };
+    if accept.trim().is_empty() {
+        return Some(ResponseMedia::Json);
+    }
+    let mut best: Option<(f32, ResponseMedia)> = None;
+    for range in accept.split(',') {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let quality = parts
+            .filter_map(|param| param.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let candidate = match media.as_str() {
+            GRAPHQL_RESPONSE_JSON => ResponseMedia::GraphqlResponseJson,
+            APPLICATION_JSON | "application/*" | "*/*" => ResponseMedia::Json,
+            _ => continue,
+        };
+        if quality > 0.0 && best.is_none_or(|(q, _)| quality > q) {
+            best = Some((quality, candidate));
+        }
+    }
+    best.map(|(_, media)| media)
+}
+
+/// A response carrying only errors, for requests that never reached GraphQL execution.
+fn request_error(status: StatusCode, media: ResponseMedia, code: &str, message: &str) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type(media.content_type())
+        .json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }))
+}
+
+/// The parameters of a GraphQL request, however they arrived.
+struct GraphqlParams {
+    query: String,
+    operation_name: Option<String>,
+    variables: Option<Map<String, Value>>,
+    extensions: Option<Map<String, Value>>,
+}
+
+/// Reads the parameters from a JSON object, naming the first one that has the wrong type.
+fn params_from_json(body: Value) -> Result<GraphqlParams, String> {
+    let Value::Object(mut body) = body else {
+        return Err("the request body must be a JSON object".to_owned());
+    };
+    let query = match body.remove("query") {
+        Some(Value::String(query)) => query,
+        Some(_) => return Err("query must be a string".to_owned()),
+        None => return Err("query is required".to_owned()),
+    };
+    let operation_name = match body.remove("operationName") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(name)) => Some(name),
+        Some(_) => return Err("operationName must be a string or null".to_owned()),
+    };
+    let map = |name: &str, value: Option<Value>| match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(map)) => Ok(Some(map)),
+        Some(_) => Err(format!("{name} must be an object or null")),
+    };
+    Ok(GraphqlParams {
+        query,
+        operation_name,
+        variables: map("variables", body.remove("variables"))?,
+        extensions: map("extensions", body.remove("extensions"))?,
+    })
+}
+
+/// Whether a `Content-Type` is JSON in UTF-8 (no charset means UTF-8).
+fn is_json_utf8(content_type: &str) -> bool {
+    let mut parts = content_type.split(';');
+    let media = parts.next().unwrap_or_default().trim();
+    media.eq_ignore_ascii_case(APPLICATION_JSON)
+        && parts.all(|param| match param.trim().split_once('=') {
+            Some((name, value)) if name.trim().eq_ignore_ascii_case("charset") => {
+                value.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+            }
+            _ => true,
+        })
+}
+
+async fn graphql_post(
+    req: HttpRequest,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+    request_id: RequestId,
+) -> HttpResponse {
+    let Some(media) = negotiate(&req) else {
+        return request_error(
+            StatusCode::NOT_ACCEPTABLE,
+            ResponseMedia::Json,
+            "NOT_ACCEPTABLE",
+            "unsupported Accept",
+        );
+    };
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    if !content_type.is_some_and(is_json_utf8) {
+        return request_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            media,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send the request as application/json in UTF-8",
+        );
+    }
+    let params = match serde_json::from_slice::<Value>(&body) {
+        Ok(json) => params_from_json(json),
+        Err(err) => Err(format!("the request body is not valid JSON: {err}")),
+    };
+    match params {
+        Ok(params) => execute(&state, params, media, request_id).await,
+        Err(reason) => request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &reason),
+    }
+}
+
+/// Whether a browser asked for a page rather than a GraphQL response.
+fn wants_html(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
+async fn graphql_get(req: HttpRequest, state: web::Data<AppState>, request_id: RequestId) -> HttpResponse {
+    let pairs: Vec<(String, String)> = match serde_urlencoded::from_str(req.query_string()) {
+        Ok(pairs) => pairs,
+        Err(_) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                ResponseMedia::Json,
+                "BAD_REQUEST",
+                "malformed query string",
+            );
+        }
+    };
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+    };
+    let Some(query) = get("query") else {
+        if wants_html(&req) {
+            let page = GraphiQLSource::build()
+                .endpoint("/graphql")
+                .title("Enterprise & Brand Registry")
+                .finish();
+            return HttpResponse::Ok()
+                .content_type("text/html; charset=utf-8")
+                .body(page);
+        }
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            ResponseMedia::Json,
+            "BAD_REQUEST",
+            "query is required",
+        );
+    };
+    let Some(media) = negotiate(&req) else {
+        return request_error(
+            StatusCode::NOT_ACCEPTABLE,
+            ResponseMedia::Json,
+            "NOT_ACCEPTABLE",
+            "unsupported Accept",
+        );
+    };
+    let json_param = |name: &str| -> Result<Option<Map<String, Value>>, String> {
+        match get(name).filter(|text| !text.is_empty()) {
+            None => Ok(None),
+            Some(text) => match serde_json::from_str::<Value>(&text) {
+                Ok(Value::Object(map)) => Ok(Some(map)),
+                Ok(Value::Null) => Ok(None),
+                _ => Err(format!("{name} must be a JSON object")),
+            },
+        }
+    };
+    let params = json_param("variables").and_then(|variables| {
+        Ok(GraphqlParams {
+            query,
+            operation_name: get("operationName").filter(|name| !name.is_empty()),
+            variables,
+            extensions: json_param("extensions")?,
+        })
+    });
+    let params = match params {
+        Ok(params) => params,
+        Err(reason) => return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &reason),
+    };
+    if is_mutation(&params) {
+        let mut refusal = request_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            media,
+            "METHOD_NOT_ALLOWED",
+            "mutations must be sent with POST",
+        );
+        refusal
+            .headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+        return refusal;
+    }
+    execute(&state, params, media, request_id).await
+}
+
+/// Whether the operation a GET would run is a mutation (documents that do not parse are left to
+/// execution, which reports why).
+fn is_mutation(params: &GraphqlParams) -> bool {
+    let Ok(document) = parse_query(&params.query) else {
+        return false;
+    };
+    document.operations.iter().any(|(name, operation)| {
+        let selected = match (&params.operation_name, name) {
+            (Some(wanted), Some(name)) => wanted.as_str() == name.as_str(),
+            (None, _) => true,
+            (Some(_), None) => false,
+        };
+        selected && operation.node.ty == OperationType::Mutation
+    })
+}
+
+/// Whether the request failed before execution (parse or validation), judged by the error codes.
+fn failed_before_execution(response: &Response) -> bool {
+    response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|error| {
+            error
+                .extensions
+                .as_ref()
+                .and_then(|ext| ext.get("code"))
+                .is_some_and(|code| {
+                    *code == async_graphql::Value::from(PARSE_FAILED)
+                        || *code == async_graphql::Value::from(VALIDATION_FAILED)
+                })
+        })
+}
+
+/// Runs a request with the limits, and turns the outcome into an HTTP response.
+async fn execute(
+    state: &AppState,
+    params: GraphqlParams,
+    media: ResponseMedia,
+    request_id: RequestId,
+) -> HttpResponse {
+    let viewer = Viewer::Public;
+    let mut request = async_graphql::Request::new(params.query)
+        .variables(Variables::from_json(Value::Object(
+            params.variables.unwrap_or_default(),
+        )))
+        .data(Loaders::new(&state.db, &viewer))
+        .data(RequestContext {
+            viewer,
+            today: crate::clock::today(),
+        });
+    if let Some(name) = params.operation_name {
+        request = request.operation_name(name);
+    }
+    if let Some(extensions) = params.extensions {
+        for (key, value) in extensions {
+            if let Ok(value) = async_graphql::Value::from_json(value) {
+                request.extensions.insert(key, value);
+            }
+        }
+    }
+
+    let run = AssertUnwindSafe(state.schema.execute(request)).catch_unwind();
+    let response = match tokio::time::timeout(state.limits.execution_timeout, run).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(_panic)) => {
+            tracing::error!(request.id = %request_id, "a resolver panicked");
+            return request_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                media,
+                "INTERNAL_SERVER_ERROR",
+                &format!("internal server error (request {request_id})"),
+            );
+        }
+        Err(_elapsed) => {
+            tracing::warn!(request.id = %request_id, "execution timed out");
+            return request_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                media,
+                "TIMEOUT",
+                "the request took too long and was stopped",
+            );
+        }
+    };
+
+    let before_execution = failed_before_execution(&response);
+    let mut body = match serde_json::to_value(&response) {
+        Ok(body) => body,
+        Err(err) => {
+            tracing::error!(error.detail = %err, "response serialisation failed");
+            return request_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                media,
+                "INTERNAL_SERVER_ERROR",
+                "internal server error",
+            );
+        }
+    };
+    if let Some(object) = body.as_object_mut() {
+        if before_execution {
+            // The specification: a request that never executed has no `data` entry at all.
+            object.remove("data");
+        }
+        tag_internal_errors(object, &request_id);
+    }
+    let status = if before_execution && media == ResponseMedia::GraphqlResponseJson {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    HttpResponse::build(status)
+        .content_type(media.content_type())
+        .json(body)
+}
+
+/// Adds the request id to masked internal errors, so a user's report can be matched to the log.
+fn tag_internal_errors(body: &mut Map<String, Value>, request_id: &RequestId) {
+    let Some(Value::Array(errors)) = body.get_mut("errors") else {
+        return;
+    };
+    for error in errors {
+        if let Some(extensions) = error.get_mut("extensions").and_then(Value::as_object_mut)
+            && extensions.get("code").and_then(Value::as_str) == Some("INTERNAL_SERVER_ERROR")
+        {
+            extensions.insert("requestId".to_owned(), Value::String(request_id.to_string()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    fn accept(value: &str) -> Option<ResponseMedia> {
+        negotiate(
+            &TestRequest::default()
+                .insert_header((header::ACCEPT, value))
+                .to_http_request(),
+        )
+    }
+
+    #[test]
+    fn accept_negotiation_follows_quality_and_wildcards() {
+        assert_eq!(
+            negotiate(&TestRequest::default().to_http_request()),
+            Some(ResponseMedia::Json)
+        );
+        assert_eq!(accept("*/*"), Some(ResponseMedia::Json));
+        assert_eq!(
+            accept("application/graphql-response+json"),
+            Some(ResponseMedia::GraphqlResponseJson)
+        );
+        assert_eq!(
+            accept("application/json;q=0.9, application/graphql-response+json"),
+            Some(ResponseMedia::GraphqlResponseJson)
+        );
+        assert_eq!(
+            accept("application/graphql-response+json;q=0.5, application/json"),
+            Some(ResponseMedia::Json)
+        );
+        assert_eq!(accept("text/html"), None);
+        assert_eq!(accept("application/json;q=0"), None);
+    }
+
+    #[test]
+    fn only_json_in_utf8_is_a_request_body() {
+        assert!(is_json_utf8("application/json"));
+        assert!(is_json_utf8("application/json; charset=utf-8"));
+        assert!(is_json_utf8("Application/JSON; charset=\"UTF-8\""));
+        assert!(!is_json_utf8("application/json; charset=latin1"));
+        assert!(!is_json_utf8("text/plain"));
+        assert!(!is_json_utf8("application/graphql"));
+    }
+
+    #[test]
+    fn malformed_parameters_are_named() {
+        assert_eq!(
+            params_from_json(json!([1])).err().unwrap(),
+            "the request body must be a JSON object"
+        );
+        assert_eq!(
+            params_from_json(json!({"query": 1})).err().unwrap(),
+            "query must be a string"
+        );
+        assert_eq!(
+            params_from_json(json!({"qeury": "{a}"})).err().unwrap(),
+            "query is required"
+        );
+        assert_eq!(
+            params_from_json(json!({"query": "{a}", "variables": "x"}))
+                .err()
+                .unwrap(),
+            "variables must be an object or null"
+        );
+        assert!(params_from_json(json!({"query": "{a}", "variables": null, "extensions": {}})).is_ok());
+    }
+
+    #[test]
+    fn mutations_are_recognised_by_the_selected_operation() {
+        let params = |query: &str, name: Option<&str>| GraphqlParams {
+            query: query.to_owned(),
+            operation_name: name.map(str::to_owned),
+            variables: None,
+            extensions: None,
+        };
+        assert!(is_mutation(&params("mutation { a }", None)));
+        assert!(!is_mutation(&params("{ a }", None)));
+        assert!(!is_mutation(&params("query Q { a } mutation M { b }", Some("Q"))));
+        assert!(is_mutation(&params("query Q { a } mutation M { b }", Some("M"))));
+        assert!(!is_mutation(&params("{", None)));
+    }
+}
