@@ -1,1 +1,205 @@
+//! Test support: `spawn_app()` starts the real HTTP app on a free port with a fresh database (SQLite in
+//! a temporary directory, or a new PostgreSQL database when `TEST_DATABASE_URL` is set) and hands back
+//! helpers to talk to it.
 
+#![allow(
+    clippy::expect_used,
+    reason = "test support: a failed set-up is a failed test"
+)]
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicUsize, Ordering},
+};
+
+use registry::config::{Config, Limits};
+use registry::http::Application;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+
+/// A database that exists for one test and is removed afterwards.
+pub struct TestDatabase {
+    pub url: String,
+    /// Keeps the SQLite file's directory alive.
+    _dir: Option<tempfile::TempDir>,
+    /// For PostgreSQL: the admin URL and the database name to drop.
+    postgres: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    /// Creates an empty database.
+    pub async fn create() -> Self {
+        match std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|url| !url.is_empty())
+        {
+            Some(admin_url) => {
+                let name = format!("registry_test_{}", uuid::Uuid::now_v7().simple());
+                let admin = Database::connect(&admin_url)
+                    .await
+                    .expect("TEST_DATABASE_URL reachable");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create database");
+                admin.close().await.ok();
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(base, _)| base)
+                    .to_owned();
+                Self {
+                    url: format!("{base}/{name}"),
+                    _dir: None,
+                    postgres: Some((admin_url, name)),
+                }
+            }
+            None => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                let url = format!("sqlite://{}?mode=rwc", dir.path().join("registry.db").display());
+                Self {
+                    url,
+                    _dir: Some(dir),
+                    postgres: None,
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = self.postgres.take() {
+            // Drop runs outside async code: use a short-lived runtime on its own thread.
+            let dropped = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?;
+                runtime.block_on(async move {
+                    let admin = Database::connect(&admin_url)
+                        .await
+                        .map_err(std::io::Error::other)?;
+                    admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await
+                        .map_err(std::io::Error::other)?;
+                    admin.close().await.map_err(std::io::Error::other)
+                })
+            })
+            .join();
+            if !matches!(dropped, Ok(Ok(()))) {
+                eprintln!("could not drop test database");
+            }
+        }
+    }
+}
+
+/// A running app for one test.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub address: String,
+    pub client: reqwest::Client,
+    /// A connection to the app's database, for arranging data the API cannot write yet.
+    pub db: DatabaseConnection,
+    statements: Arc<AtomicUsize>,
+    _database: TestDatabase,
+}
+
+/// How to start the app.
+pub struct AppOptions {
+    pub demo_data: bool,
+    pub limits: Limits,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        Self {
+            demo_data: true,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Starts the app with the demo data and default limits.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(AppOptions::default()).await
+}
+
+/// Starts the app as `options` say.
+pub async fn spawn_app_with(options: AppOptions) -> TestApp {
+    let database = TestDatabase::create().await;
+    let mut db = registry::db::connect(&database.url, 4).await.expect("connect");
+    registry::db::migrate(&db).await.expect("migrate");
+    if options.demo_data {
+        registry::demo::seed(&db).await.expect("seed");
+    }
+    let statements = Arc::new(AtomicUsize::new(0));
+    let counter = statements.clone();
+    db.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    let config = Config {
+        bind: "127.0.0.1:0".parse().expect("address"),
+        database_url: Some(database.url.clone()),
+        db_pool_size: 4,
+        auto_migrate: false,
+        workers: Some(1),
+        json_logs: false,
+        limits: options.limits,
+    };
+    let app = Application::build(&config, db.clone()).expect("app builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        db,
+        statements,
+        _database: database,
+    }
+}
+
+impl TestApp {
+    /// The GraphQL endpoint.
+    pub fn graphql_url(&self) -> String {
+        format!("{}/graphql", self.address)
+    }
+
+    /// POSTs a query with variables and returns the JSON body (any status).
+    pub async fn query_with(&self, query: &str, variables: Value) -> Value {
+        self.client
+            .post(self.graphql_url())
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request sent")
+            .json()
+            .await
+            .expect("JSON body")
+    }
+
+    /// POSTs a query without variables.
+    pub async fn query(&self, query: &str) -> Value {
+        self.query_with(query, json!({})).await
+    }
+
+    /// POSTs a query that must succeed and returns its `data`.
+    pub async fn data(&self, query: &str) -> Value {
+        let body = self.query(query).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    /// Runs `f` and returns how many SQL statements the app issued meanwhile.
+    pub async fn count_statements<F: std::future::Future<Output = T>, T>(&self, f: F) -> (usize, T) {
+        let before = self.statements.load(Ordering::SeqCst);
+        let result = f.await;
+        (self.statements.load(Ordering::SeqCst) - before, result)
+    }
+}
+
+/// The `extensions.code` of the first error of a response.
+pub fn error_code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_default()
+}

@@ -48,7 +48,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_body_bytes: 256 * 1024,
-            max_depth: 12,
+            max_depth: 15,
             max_complexity: 50_000,
             max_aliases: 30,
             max_directives: 5,

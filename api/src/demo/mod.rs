@@ -875,9 +875,9 @@ impl Demo {
             };
             let company = self.enterprises[holder].name.clone();
             certify(self, company.clone(), BrandKind::Enterprise)?;
-            certify(self, format!("{company}·精品{}", 1), BrandKind::Product)?;
+            certify(self, format!("{company}·精品 Pro 1"), BrandKind::Product)?;
             if n < 2 {
-                certify(self, format!("{company}·精品{}", 2), BrandKind::Product)?;
+                certify(self, format!("{company}·精品 Pro 2"), BrandKind::Product)?;
             }
         }
         Ok(())

@@ -42,9 +42,9 @@ impl RegionCode {
             6
         };
         let prefix: u32 = self.0[..prefix_len].parse().ok()?;
-        let pad = 6 - prefix_len;
-        let from = format!("{prefix:0prefix_len$}{:0pad$}", 0);
-        let to = format!("{:0prefix_len$}{:0pad$}", prefix + 1, 0);
+        let zeros = "0".repeat(6 - prefix_len);
+        let from = format!("{prefix:0prefix_len$}{zeros}");
+        let to = format!("{:0prefix_len$}{zeros}", prefix + 1);
         Some((from, to))
     }
 

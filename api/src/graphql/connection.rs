@@ -3,9 +3,11 @@
 //! Cursors are opaque offsets into the ordered result: simple, stable for a given filter and order, and
 //! enough for registries of this size. `totalCount` costs a `COUNT(*)` and runs only when selected.
 
+use std::borrow::Cow;
+
 use async_graphql::{
-    Context, SimpleObject,
-    connection::{Connection, CursorType, EmptyFields},
+    Context, Object, OutputType, TypeName,
+    connection::{CursorType, Edge, EmptyFields, PageInfo},
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use sea_orm::{DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QuerySelect, Select};
@@ -37,15 +39,48 @@ impl CursorType for OffsetCursor {
     }
 }
 
-/// Fields every connection has beside edges, nodes and page info.
-#[derive(SimpleObject)]
-pub struct ConnectionTotals {
-    /// How many items match the filters, across all pages.
+/// A page of `Node`s: a Relay connection named `<Node>Connection`.
+pub struct Page<Node: OutputType> {
+    edges: Vec<Edge<OffsetCursor, Node, EmptyFields>>,
+    has_previous_page: bool,
+    has_next_page: bool,
     total_count: u64,
 }
 
-/// A page of `Node`s.
-pub type Page<Node> = Connection<OffsetCursor, Node, ConnectionTotals, EmptyFields>;
+/// One page of a list: the items with their cursors, where the page sits, and how many items there are.
+#[Object(name_type)]
+impl<Node: OutputType> Page<Node> {
+    /// Where this page sits: whether pages exist before and after it, and the cursors to reach them.
+    async fn page_info(&self) -> PageInfo {
+        PageInfo {
+            has_previous_page: self.has_previous_page,
+            has_next_page: self.has_next_page,
+            start_cursor: self.edges.first().map(|edge| edge.cursor.encode_cursor()),
+            end_cursor: self.edges.last().map(|edge| edge.cursor.encode_cursor()),
+        }
+    }
+
+    /// The items of this page, each with its cursor.
+    async fn edges(&self) -> &[Edge<OffsetCursor, Node, EmptyFields>] {
+        &self.edges
+    }
+
+    /// The items of this page.
+    async fn nodes(&self) -> Vec<&Node> {
+        self.edges.iter().map(|edge| &edge.node).collect()
+    }
+
+    /// How many items match the filters, across all pages.
+    async fn total_count(&self) -> u64 {
+        self.total_count
+    }
+}
+
+impl<Node: OutputType> TypeName for Page<Node> {
+    fn type_name() -> Cow<'static, str> {
+        format!("{}Connection", Node::type_name()).into()
+    }
+}
 
 /// The pagination arguments of a connection field.
 #[derive(Debug, Default)]
@@ -135,19 +170,16 @@ where
     let has_next_page = rows.len() as u64 > limit || before.is_some_and(|upper| start + limit < upper);
     rows.truncate(limit as usize);
 
-    let mut page = Connection::with_additional_fields(
-        start > 0,
-        has_next_page,
-        ConnectionTotals {
-            total_count: total.unwrap_or_default(),
-        },
-    );
-    page.edges.extend(
-        rows.into_iter()
+    Ok(Page {
+        edges: rows
+            .into_iter()
             .enumerate()
-            .map(|(i, row)| async_graphql::connection::Edge::new(OffsetCursor(start + i as u64), wrap(row))),
-    );
-    Ok(page)
+            .map(|(i, row)| Edge::new(OffsetCursor(start + i as u64), wrap(row)))
+            .collect(),
+        has_previous_page: start > 0,
+        has_next_page,
+        total_count: total.unwrap_or_default(),
+    })
 }
 
 #[cfg(test)]

@@ -14,22 +14,87 @@ pub const PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
 /// `extensions.code` of a document that fails validation (including variable coercion and limits).
 pub const VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
 
-/// Installs the alias limit and the error codes.
+/// Installs the alias and nesting limits and the error codes.
 pub struct RequestLimits {
     /// Most aliased fields a document may contain.
     pub max_aliases: usize,
+    /// Deepest bracket nesting (`{`, `[`, `(`) a document may contain.
+    pub max_nesting: usize,
 }
 
 impl ExtensionFactory for RequestLimits {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(RequestLimitsExtension {
             max_aliases: self.max_aliases,
+            max_nesting: self.max_nesting,
         })
     }
 }
 
 struct RequestLimitsExtension {
     max_aliases: usize,
+    max_nesting: usize,
+}
+
+/// The deepest nesting of brackets in a document, outside strings and comments. Checked before the
+/// parser runs: the parser recurses on nested list and object values, so a document of thousands of
+/// `[` would exhaust its stack.
+fn bracket_depth(document: &str) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    let mut chars = document.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '#' => {
+                for c in chars.by_ref() {
+                    if c == '\n' || c == '\r' {
+                        break;
+                    }
+                }
+            }
+            '"' if chars.peek() == Some(&'"') => {
+                chars.next();
+                if chars.peek() == Some(&'"') {
+                    // A block string: runs to the next unescaped `"""`.
+                    chars.next();
+                    let mut quotes = 0;
+                    while let Some(c) = chars.next() {
+                        match c {
+                            '"' => {
+                                quotes += 1;
+                                if quotes == 3 {
+                                    break;
+                                }
+                            }
+                            '\\' => {
+                                quotes = 0;
+                                chars.next();
+                            }
+                            _ => quotes = 0,
+                        }
+                    }
+                }
+            }
+            '"' => {
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' | '\n' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '{' | '[' | '(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            '}' | ']' | ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 fn with_code(mut error: ServerError, code: &str) -> ServerError {
@@ -78,6 +143,19 @@ impl Extension for RequestLimitsExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
+        let nesting = bracket_depth(query);
+        if nesting > self.max_nesting {
+            return Err(with_code(
+                ServerError::new(
+                    format!(
+                        "nested too deeply: {nesting} levels, at most {}",
+                        self.max_nesting
+                    ),
+                    None,
+                ),
+                PARSE_FAILED,
+            ));
+        }
         let document = next
             .run(ctx, query, variables)
             .await
@@ -106,5 +184,29 @@ impl Extension for RequestLimitsExtension {
                 .map(|e| with_code(e, VALIDATION_FAILED))
                 .collect()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brackets_in_strings_and_comments_do_not_count() {
+        assert_eq!(bracket_depth("{ a(x: [[1]]) { b } }"), 4);
+        assert_eq!(bracket_depth(r#"{ a(x: "[[[[") }"#), 2);
+        assert_eq!(bracket_depth("{ a # {{{{\n }"), 1);
+        assert_eq!(bracket_depth(r#"{ a(x: """ {{{ \""" {{ """) }"#), 2);
+        assert_eq!(bracket_depth(r#"{ a(x: "") { b { c } } }"#), 3);
+        assert_eq!(bracket_depth(&"[".repeat(10_000)), 10_000);
+    }
+
+    #[test]
+    fn aliases_are_counted_in_operations_and_fragments() {
+        let document = async_graphql::parser::parse_query(
+            "{ a: x { b: y } ...F } fragment F on Q { c: z ... on Q { d: w } }",
+        )
+        .unwrap();
+        assert_eq!(document_aliases(&document), 4);
     }
 }

@@ -26,6 +26,7 @@ fn builder(limits: &Limits) -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubs
         .limit_directives(limits.max_directives)
         .extension(limits::RequestLimits {
             max_aliases: limits.max_aliases,
+            max_nesting: limits.max_recursion,
         })
 }
 

@@ -848,8 +848,9 @@ impl NodeQuery {
     }
 }
 
-/// The root of every query.
+/// The root of every query: the registries, regions and bureaus, and Relay object identification.
 #[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
 pub struct QueryRoot(
     RegionQuery,
     EnterpriseQuery,

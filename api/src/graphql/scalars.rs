@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Date(pub NaiveDate);
 
+/// A calendar date, ISO 8601 `YYYY-MM-DD` (dates in this registry are Chinese civil dates).
 #[Scalar(name = "Date")]
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {

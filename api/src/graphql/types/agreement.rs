@@ -16,6 +16,8 @@ use crate::ids::{self, NodeType};
 #[derive(Clone)]
 pub struct RecognitionAgreement(pub agreement::Model);
 
+/// An agreement between bureaus of two or more regions to treat each other's credentials of some kinds
+/// as valid at home (互认), e.g. the Chongqing–Sichuan quality-award and chief-quality-officer lists.
 #[Object]
 impl RecognitionAgreement {
     /// Opaque global ID.
@@ -81,6 +83,7 @@ impl RecognitionAgreement {
 #[derive(Clone)]
 pub struct AgreementParty(pub agreement_party::Model);
 
+/// A bureau party to an agreement, and whether its administrator has confirmed it.
 #[Object]
 impl AgreementParty {
     /// The bureau.

@@ -17,6 +17,8 @@ use crate::ids::{self, NodeType};
 #[derive(Clone)]
 pub struct Brand(pub brand::Model);
 
+/// A brand (品牌). Regional public brands are held by an association or a government body rather than a
+/// company, and license many users.
 #[Object]
 impl Brand {
     /// Opaque global ID.

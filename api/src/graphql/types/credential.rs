@@ -43,6 +43,7 @@ macro_rules! credential_type {
         #[derive(Clone)]
         pub struct $name(pub credential::Model);
 
+        $(#[doc = $doc])*
         #[Object]
         impl $name {
             /// Opaque global ID.

@@ -32,6 +32,7 @@ impl Enterprise {
     }
 }
 
+/// An enterprise, identified by its unified social credit code.
 #[Object]
 impl Enterprise {
     /// Opaque global ID.
@@ -161,6 +162,8 @@ impl Person {
     }
 }
 
+/// A natural person: an award recipient or a chief quality officer. Identity number and phone are
+/// personal data, shown only to staff entitled to them.
 #[Object]
 impl Person {
     /// Opaque global ID.

@@ -16,6 +16,7 @@ use crate::ids::{self, NodeType};
 #[derive(Clone)]
 pub struct GeographicIndication(pub gi::Model);
 
+/// A protected geographic indication (地理标志).
 #[Object]
 impl GeographicIndication {
     /// Opaque global ID.

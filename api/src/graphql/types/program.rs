@@ -13,6 +13,7 @@ use crate::ids::{self, NodeType};
 #[derive(Clone)]
 pub struct AwardProgram(pub award_program::Model);
 
+/// A quality-award programme (质量奖), e.g. 中国质量奖 or 市长质量管理奖.
 #[Object]
 impl AwardProgram {
     /// Opaque global ID.

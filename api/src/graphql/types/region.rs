@@ -16,6 +16,8 @@ use crate::ids::{self, NodeType};
 #[derive(Clone)]
 pub struct Region(pub region::Model);
 
+/// An administrative division (行政区划), GB/T 2260. Abolished codes remain, pointing at their successor:
+/// the region inside an old USCC may no longer exist.
 #[Object]
 impl Region {
     /// Opaque global ID.
@@ -68,6 +70,7 @@ impl Region {
 #[derive(Clone)]
 pub struct Bureau(pub bureau::Model);
 
+/// An authority at one region (局/委). Its kind decides which credentials it may grant, its region where.
 #[Object]
 impl Bureau {
     /// Opaque global ID.

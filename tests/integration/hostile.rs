@@ -1,0 +1,183 @@
+//! Hostile documents: none may crash or hang the server; each is refused with a code, and the server
+//! answers the next request.
+
+use registry::config::Limits;
+use registry_tests::{AppOptions, TestApp, error_code, spawn_app_with};
+use serde_json::json;
+
+async fn small_app() -> TestApp {
+    spawn_app_with(AppOptions {
+        demo_data: false,
+        limits: Limits::default(),
+    })
+    .await
+}
+
+/// Sends a raw JSON body and returns status and body.
+async fn send(app: &TestApp, body: String) -> (u16, serde_json::Value) {
+    let response = app
+        .client
+        .post(app.graphql_url())
+        .header("content-type", "application/json")
+        .header("accept", "application/graphql-response+json")
+        .body(body)
+        .send()
+        .await
+        .expect("the server answers");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(json!(null)))
+}
+
+async fn still_alive(app: &TestApp) {
+    let body = app.query("{ __typename }").await;
+    assert_eq!(body["data"]["__typename"], "Query");
+}
+
+#[tokio::test]
+async fn a_deeply_nested_selection_is_refused() {
+    let app = small_app().await;
+    let query = format!(
+        "{{ regions {{ {}code{} }} }}",
+        "parent { ".repeat(40),
+        " }".repeat(40)
+    );
+    let (status, body) = send(&app, json!({ "query": query }).to_string()).await;
+    assert_eq!(status, 400);
+    assert!(
+        matches!(
+            error_code(&body),
+            "GRAPHQL_VALIDATION_FAILED" | "GRAPHQL_PARSE_FAILED"
+        ),
+        "{body}"
+    );
+    still_alive(&app).await;
+}
+
+#[tokio::test]
+async fn selection_nesting_beyond_the_parser_limit_is_refused_without_a_stack_overflow() {
+    let app = small_app().await;
+    let query = format!("{{{}}}", "a {".repeat(50_000) + &"}".repeat(50_000));
+    let (status, body) = send(&app, json!({ "query": query }).to_string()).await;
+    assert!(status == 400 || status == 413, "{status}");
+    if status == 400 {
+        assert_eq!(error_code(&body), "GRAPHQL_PARSE_FAILED");
+    }
+    still_alive(&app).await;
+}
+
+#[tokio::test]
+async fn deeply_nested_list_and_object_argument_values_are_refused() {
+    let app = small_app().await;
+    for value in [
+        "[".repeat(5_000) + &"]".repeat(5_000),
+        "{a:".repeat(5_000) + "1" + &"}".repeat(5_000),
+    ] {
+        let query = format!("{{ regions(parentCode: {value}) {{ code }} }}");
+        let (status, _) = send(&app, json!({ "query": query }).to_string()).await;
+        assert_eq!(status, 400);
+        still_alive(&app).await;
+    }
+}
+
+#[tokio::test]
+async fn deeply_nested_variables_are_refused() {
+    let app = small_app().await;
+    let variables = "[".repeat(10_000) + &"]".repeat(10_000);
+    let body =
+        format!(r#"{{"query": "query($v: String) {{ __typename }}", "variables": {{"v": {variables}}}}}"#);
+    let (status, _) = send(&app, body).await;
+    assert_eq!(status, 400);
+    still_alive(&app).await;
+}
+
+#[tokio::test]
+async fn recursive_fragments_are_refused() {
+    let app = small_app().await;
+    let query = "{ regions { ...A } } fragment A on Region { parent { ...B } } fragment B on Region { parent { ...A } }";
+    let (status, body) = send(&app, json!({ "query": query }).to_string()).await;
+    assert_eq!(status, 400);
+    assert!(
+        matches!(
+            error_code(&body),
+            "GRAPHQL_VALIDATION_FAILED" | "GRAPHQL_PARSE_FAILED"
+        ),
+        "{body}"
+    );
+    still_alive(&app).await;
+}
+
+#[tokio::test]
+async fn too_many_aliases_are_refused() {
+    let app = small_app().await;
+    let aliases: String = (0..500).map(|i| format!("a{i}: __typename ")).collect();
+    let (status, body) = send(&app, json!({ "query": format!("{{ {aliases} }}") }).to_string()).await;
+    assert_eq!(status, 400);
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("aliases"));
+    still_alive(&app).await;
+}
+
+#[tokio::test]
+async fn too_many_directives_are_refused() {
+    let app = small_app().await;
+    let directives = "@include(if: true) ".repeat(50);
+    let (status, _) = send(
+        &app,
+        json!({ "query": format!("{{ __typename {directives} }}") }).to_string(),
+    )
+    .await;
+    assert_eq!(status, 400);
+    still_alive(&app).await;
+}
+
+#[tokio::test]
+async fn an_expensive_query_is_refused_by_complexity() {
+    let app = small_app().await;
+    let query = "{ a: enterprises(first: 100) { nodes { credentials { grantingBureau { region { name } } } } } b: enterprises(first: 100) { nodes { brands { name } } } }";
+    let limits = Limits {
+        max_complexity: 500,
+        ..Limits::default()
+    };
+    let strict = spawn_app_with(AppOptions {
+        demo_data: false,
+        limits,
+    })
+    .await;
+    let (status, body) = send(&strict, json!({ "query": query }).to_string()).await;
+    assert_eq!(status, 400);
+    assert!(
+        body["errors"][0]["message"].as_str().unwrap().contains("complex"),
+        "{body}"
+    );
+    still_alive(&strict).await;
+    still_alive(&app).await;
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_while_reading() {
+    let app = small_app().await;
+    let huge = format!(
+        r#"{{"query": "{{ __typename }}", "pad": "{}"}}"#,
+        "x".repeat(2 * 1024 * 1024)
+    );
+    let (status, _) = send(&app, huge).await;
+    assert_eq!(status, 413);
+    still_alive(&app).await;
+}
+
+#[tokio::test]
+async fn a_query_that_runs_too_long_is_stopped() {
+    let limits = Limits {
+        execution_timeout: std::time::Duration::from_millis(1),
+        ..Limits::default()
+    };
+    let app = spawn_app_with(AppOptions {
+        demo_data: true,
+        limits,
+    })
+    .await;
+    let query =
+        "{ enterprises(first: 100) { nodes { credentials { grantingBureau { name } } brands { name } } } }";
+    let (status, body) = send(&app, json!({ "query": query }).to_string()).await;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(error_code(&body), "TIMEOUT");
+}

@@ -1,0 +1,226 @@
+//! No N+1: the number of SQL statements of a request does not grow with the page size.
+
+use chrono::{NaiveDate, Utc};
+use entity::enums::{
+    BrandKind, BrandRecognitionKind, CredentialKind, CredentialStatus, EnterpriseStatus, GreenKind, Level,
+    LittleGiantTier,
+};
+use entity::{
+    award_program, brand, brand_recognition, bureau, credential, enterprise, geographic_indication,
+    gi_authorization, green_designation, little_giant_designation, quality_award,
+};
+use registry::domain::Uscc;
+use registry_tests::{TestApp, spawn_app};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use serde_json::json;
+use uuid::Uuid;
+
+const PROFILE_PAGE: &str = "query($n: Int!) {
+    enterprises(first: $n, filter: {nameContains: \"画像测试\"}) {
+        totalCount
+        nodes {
+            uscc name region { name parent { name } }
+            brands { name region { name } }
+            credentials {
+                kind status
+                grantingBureau { name region { name } parent { name } }
+                region { name }
+                ... on LittleGiantDesignation { tier }
+                ... on GreenDesignation { greenKind subjectName }
+                ... on BrandRecognition { recognitionKind brand { name } }
+                ... on GiAuthorization { geographicIndication { name protectedAreas { name } } }
+                ... on QualityAward { program { name awardingBureau { name } } }
+            }
+        }
+    }
+}";
+
+/// Adds `count` enterprises that each hold one credential of every enterprise kind and a brand, so
+/// every page, whatever its size, exercises every relation.
+async fn add_uniform_profiles(app: &TestApp, count: usize) {
+    let db = &app.db;
+    let now = Utc::now();
+    let bureau = |code: &'static str| async move {
+        bureau::Entity::find()
+            .filter(bureau::Column::Code.eq(code))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let (cq_eic, cq_amr, cq_agri) = (
+        bureau("CQ-EIC").await,
+        bureau("CQ-AMR").await,
+        bureau("CQ-AGRI").await,
+    );
+    let program = award_program::Entity::find()
+        .filter(award_program::Column::Code.eq("CQ_MAYOR_QUALITY"))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let gi = geographic_indication::Entity::find()
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let from = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    for i in 0..count {
+        let name = format!("重庆画像测试{i:03}科技有限公司");
+        let uscc = Uscc::with_check_character(&format!("91500112MA7{i:06}")).unwrap();
+        let holder = enterprise::Model {
+            id: Uuid::now_v7(),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            uscc: uscc.to_string(),
+            name_normalized: registry::domain::text::fold(&name),
+            name,
+            region_code: "500112".into(),
+            industry_code: None,
+            scale: None,
+            status: EnterpriseStatus::Active,
+            established_on: None,
+            registered_capital_cny: None,
+            legal_representative: None,
+            address: None,
+        }
+        .into_active_model()
+        .insert(db)
+        .await
+        .unwrap();
+        let brand = brand::Model {
+            id: Uuid::now_v7(),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            name: format!("画像{i}"),
+            name_normalized: format!("画像{i}"),
+            kind: BrandKind::Product,
+            holder_enterprise_id: Some(holder.id),
+            holder_organisation: None,
+            region_code: "500112".into(),
+            trademark_number: None,
+            nice_classes: None,
+        }
+        .into_active_model()
+        .insert(db)
+        .await
+        .unwrap();
+        let kinds = [
+            (CredentialKind::LittleGiant, cq_eic),
+            (CredentialKind::Green, cq_eic),
+            (CredentialKind::BrandRecognition, cq_agri),
+            (CredentialKind::GiAuthorization, cq_amr),
+            (CredentialKind::QualityAward, cq_amr),
+        ];
+        for (kind, granting_bureau_id) in kinds {
+            let credential_id = credential::Model {
+                id: Uuid::now_v7(),
+                created_at: now,
+                updated_at: now,
+                version: 1,
+                kind,
+                holder_enterprise_id: Some(holder.id),
+                holder_person_id: None,
+                level: Level::Provincial,
+                granting_bureau_id,
+                region_code: "500112".into(),
+                status: CredentialStatus::Granted,
+                batch: None,
+                year: Some(2025),
+                notice_starts_on: None,
+                notice_ends_on: None,
+                granted_on: Some(from),
+                valid_from: Some(from),
+                valid_until: None,
+                revoked_on: None,
+                revocation_reason: None,
+                proposed_by: None,
+                reviewed_by: None,
+            }
+            .into_active_model()
+            .insert(db)
+            .await
+            .unwrap()
+            .id;
+            match kind {
+                CredentialKind::LittleGiant => {
+                    let tier = LittleGiantTier::SpecializedSme;
+                    little_giant_designation::Model { credential_id, tier }
+                        .into_active_model()
+                        .insert(db)
+                        .await
+                        .unwrap();
+                }
+                CredentialKind::Green => {
+                    let detail = green_designation::Model {
+                        credential_id,
+                        green_kind: GreenKind::Factory,
+                        subject_name: None,
+                    };
+                    detail.into_active_model().insert(db).await.unwrap();
+                }
+                CredentialKind::BrandRecognition => {
+                    let recognition_kind = BrandRecognitionKind::FamousAgriculturalBrand;
+                    let detail = brand_recognition::Model {
+                        credential_id,
+                        brand_id: brand.id,
+                        recognition_kind,
+                    };
+                    detail.into_active_model().insert(db).await.unwrap();
+                }
+                CredentialKind::GiAuthorization => {
+                    gi_authorization::Model {
+                        credential_id,
+                        gi_id: gi,
+                    }
+                    .into_active_model()
+                    .insert(db)
+                    .await
+                    .unwrap();
+                }
+                _ => {
+                    let detail = quality_award::Model {
+                        credential_id,
+                        program_id: program,
+                        edition: None,
+                        citation: None,
+                    };
+                    detail.into_active_model().insert(db).await.unwrap();
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn listing_enterprises_with_all_their_credentials_costs_the_same_statements_at_any_page_size() {
+    let app = spawn_app().await;
+    add_uniform_profiles(&app, 100).await;
+    let mut counts = Vec::new();
+    for n in [5, 50, 100] {
+        let (statements, body) = app
+            .count_statements(app.query_with(PROFILE_PAGE, json!({ "n": n })))
+            .await;
+        assert!(body.get("errors").is_none(), "{body}");
+        let nodes = body["data"]["enterprises"]["nodes"].as_array().unwrap();
+        assert_eq!(nodes.len(), n);
+        assert_eq!(nodes[n - 1]["credentials"].as_array().unwrap().len(), 5);
+        counts.push(statements);
+    }
+    eprintln!("SQL statements for 5 / 50 / 100 enterprises: {counts:?}");
+    // One statement per relation and nesting level: 2 for the page, 20 for the loaders this query
+    // uses. DataLoaders batch by time window, so two levels can share a batch or one level can spill
+    // into a second: a few statements either way, never one per row (an N+1 adds 45+ from 5 to 50).
+    for count in &counts {
+        assert!((16..=26).contains(count), "statements per request: {counts:?}");
+    }
+    assert!(
+        counts[2].abs_diff(counts[0]) <= 4,
+        "statements grew with the page: {counts:?}"
+    );
+}
