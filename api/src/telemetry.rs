@@ -1,6 +1,8 @@
 //! Logging set-up. Fields use dotted names (`request.id`, `error.detail`); tokens, passwords and personal
 //! data are never logged.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::{EnvFilter, fmt, prelude::*};
 
 /// Installs the global subscriber: `RUST_LOG` filters (default `info`), JSON lines when asked.
@@ -11,6 +13,8 @@ pub fn init(json: bool) {
     let _already_set = if json {
         registry.with(fmt::layer().json().flatten_event(true)).try_init()
     } else {
-        registry.with(fmt::layer()).try_init()
+        registry
+            .with(fmt::layer().with_ansi(std::io::stdout().is_terminal()))
+            .try_init()
     };
 }

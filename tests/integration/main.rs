@@ -1,5 +1,11 @@
 //! Integration tests: one binary, each test with its own app and database.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests: a failed unwrap is a failed test"
+)]
+
 mod browse;
 mod credentials;
 mod hostile;

@@ -232,7 +232,7 @@ pub fn search(
         }
         CredentialOrderField::Uscc => {
             query = query.join(JoinType::LeftJoin, credential::Relation::HolderEnterprise.def());
-            Expr::col((enterprise::Entity, enterprise::Column::Uscc)).into()
+            Expr::col((enterprise::Entity, enterprise::Column::Uscc))
         }
         CredentialOrderField::Date => Func::coalesce([
             Expr::col((credential::Entity, C::ValidFrom)),

@@ -236,6 +236,10 @@ credential_type! {
 
 /// Anything a bureau grants to a holder. Every kind shares these fields.
 #[derive(Interface, Clone)]
+#[expect(
+    clippy::duplicated_attributes,
+    reason = "several interface fields share a type, which the lint misreads"
+)]
 #[graphql(
     field(name = "id", ty = "ID", desc = "Opaque global ID."),
     field(
