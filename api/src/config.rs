@@ -62,87 +62,88 @@ impl Default for Limits {
 #[derive(Debug, thiserror::Error)]
 #[error("environment variable {name}: {reason}")]
 pub struct ConfigError {
-    name: &'static str,
+    name: String,
     reason: String,
 }
 
-/// Reads `name`, parsing it when set and returning `default` when unset or empty.
-fn var<T: FromStr>(name: &'static str, default: T) -> Result<T, ConfigError>
-where
-    T::Err: std::fmt::Display,
-{
+/// Where variables come from: the process environment, or a map in tests.
+type Lookup<'a> = &'a dyn Fn(&str) -> Result<Option<String>, ConfigError>;
+
+/// Reads `name` from the process environment; a value that is not UTF-8 is an error, not "unset".
+fn from_process(name: &str) -> Result<Option<String>, ConfigError> {
     match std::env::var(name) {
-        Ok(value) if !value.trim().is_empty() => value.trim().parse().map_err(|err: T::Err| ConfigError {
-            name,
-            reason: format!("'{value}' is not valid: {err}"),
-        }),
-        Ok(_) | Err(std::env::VarError::NotPresent) => Ok(default),
+        Ok(value) => Ok(Some(value)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
         Err(std::env::VarError::NotUnicode(_)) => Err(ConfigError {
-            name,
+            name: name.to_owned(),
             reason: "is not valid UTF-8".to_owned(),
         }),
     }
 }
 
-fn positive(name: &'static str, value: usize) -> Result<usize, ConfigError> {
-    if value == 0 {
-        return Err(ConfigError {
-            name,
-            reason: "must be greater than zero".to_owned(),
-        });
+/// Reads one variable through `lookup`: parsed when set, `default` when unset or blank.
+fn var<T: FromStr>(lookup: Lookup<'_>, name: &str, default: T) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match lookup(name)? {
+        Some(value) if !value.trim().is_empty() => value.trim().parse().map_err(|err: T::Err| ConfigError {
+            name: name.to_owned(),
+            reason: format!("'{value}' is not valid: {err}"),
+        }),
+        _ => Ok(default),
     }
-    Ok(value)
+}
+
+/// Like [`var`], for counts that must be at least one.
+fn positive(lookup: Lookup<'_>, name: &str, default: usize) -> Result<usize, ConfigError> {
+    match var(lookup, name, default)? {
+        0 => Err(ConfigError {
+            name: name.to_owned(),
+            reason: "must be greater than zero".to_owned(),
+        }),
+        value => Ok(value),
+    }
 }
 
 impl Config {
     /// Reads the whole configuration from the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(&from_process)
+    }
+
+    fn from_lookup(lookup: Lookup<'_>) -> Result<Self, ConfigError> {
         let defaults = Limits::default();
-        let log_format: String = var("REGISTRY_LOG_FORMAT", "text".to_owned())?;
-        let json_logs = match log_format.as_str() {
+        let json_logs = match var(lookup, "REGISTRY_LOG_FORMAT", "text".to_owned())?.as_str() {
             "json" => true,
             "text" => false,
             other => {
                 return Err(ConfigError {
-                    name: "REGISTRY_LOG_FORMAT",
+                    name: "REGISTRY_LOG_FORMAT".to_owned(),
                     reason: format!("'{other}' is not valid: use 'text' or 'json'"),
                 });
             }
         };
-        let database_url: String = var("DATABASE_URL", String::new())?;
+        let database_url: String = var(lookup, "DATABASE_URL", String::new())?;
+        let timeout_ms = positive(lookup, "REGISTRY_EXECUTION_TIMEOUT_MS", 10_000)?;
         Ok(Self {
-            bind: var("REGISTRY_BIND", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
+            bind: var(lookup, "REGISTRY_BIND", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
             database_url: Some(database_url).filter(|url| !url.is_empty()),
-            db_pool_size: positive("REGISTRY_DB_POOL_SIZE", var("REGISTRY_DB_POOL_SIZE", 8)?)? as u32,
-            auto_migrate: var("REGISTRY_AUTO_MIGRATE", true)?,
-            workers: match var("REGISTRY_WORKERS", 0usize)? {
+            db_pool_size: u32::try_from(positive(lookup, "REGISTRY_DB_POOL_SIZE", 8)?).unwrap_or(u32::MAX),
+            auto_migrate: var(lookup, "REGISTRY_AUTO_MIGRATE", true)?,
+            workers: match var(lookup, "REGISTRY_WORKERS", 0usize)? {
                 0 => None,
                 workers => Some(workers),
             },
             json_logs,
             limits: Limits {
-                max_body_bytes: positive(
-                    "REGISTRY_MAX_BODY_BYTES",
-                    var("REGISTRY_MAX_BODY_BYTES", defaults.max_body_bytes)?,
-                )?,
-                max_depth: positive(
-                    "REGISTRY_MAX_DEPTH",
-                    var("REGISTRY_MAX_DEPTH", defaults.max_depth)?,
-                )?,
-                max_complexity: positive(
-                    "REGISTRY_MAX_COMPLEXITY",
-                    var("REGISTRY_MAX_COMPLEXITY", defaults.max_complexity)?,
-                )?,
-                max_aliases: var("REGISTRY_MAX_ALIASES", defaults.max_aliases)?,
-                max_directives: var("REGISTRY_MAX_DIRECTIVES", defaults.max_directives)?,
-                max_recursion: positive(
-                    "REGISTRY_MAX_RECURSION",
-                    var("REGISTRY_MAX_RECURSION", defaults.max_recursion)?,
-                )?,
-                execution_timeout: Duration::from_millis(positive(
-                    "REGISTRY_EXECUTION_TIMEOUT_MS",
-                    var("REGISTRY_EXECUTION_TIMEOUT_MS", 10_000)?,
-                )? as u64),
+                max_body_bytes: positive(lookup, "REGISTRY_MAX_BODY_BYTES", defaults.max_body_bytes)?,
+                max_depth: positive(lookup, "REGISTRY_MAX_DEPTH", defaults.max_depth)?,
+                max_complexity: positive(lookup, "REGISTRY_MAX_COMPLEXITY", defaults.max_complexity)?,
+                max_aliases: var(lookup, "REGISTRY_MAX_ALIASES", defaults.max_aliases)?,
+                max_directives: var(lookup, "REGISTRY_MAX_DIRECTIVES", defaults.max_directives)?,
+                max_recursion: positive(lookup, "REGISTRY_MAX_RECURSION", defaults.max_recursion)?,
+                execution_timeout: Duration::from_millis(timeout_ms as u64),
             },
         })
     }
@@ -155,5 +156,56 @@ impl Config {
     /// Whether the embedded default database is in use (only it is seeded with demo data on first start).
     pub fn uses_embedded_database(&self) -> bool {
         self.database_url.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Config::from_lookup(&|name: &str| Ok(vars.get(name).cloned()))
+    }
+
+    #[test]
+    fn nothing_set_means_the_embedded_defaults() {
+        let config = config(&[]).unwrap();
+        assert!(config.uses_embedded_database());
+        assert_eq!(config.database_url(), DEFAULT_DATABASE_URL);
+        assert_eq!(config.bind.port(), 8080);
+        assert_eq!(config.limits.max_depth, Limits::default().max_depth);
+    }
+
+    #[test]
+    fn a_bad_value_names_the_variable() {
+        for (name, value) in [
+            ("REGISTRY_BIND", "localhost"),
+            ("REGISTRY_MAX_DEPTH", "0"),
+            ("REGISTRY_MAX_BODY_BYTES", "lots"),
+            ("REGISTRY_LOG_FORMAT", "xml"),
+            ("REGISTRY_AUTO_MIGRATE", "maybe"),
+        ] {
+            let err = config(&[(name, value)]).unwrap_err().to_string();
+            assert!(
+                err.starts_with(&format!("environment variable {name}: ")),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_configured_database_is_not_the_embedded_one() {
+        let config = config(&[
+            ("DATABASE_URL", "postgres://db/registry"),
+            ("REGISTRY_LOG_FORMAT", "json"),
+        ])
+        .unwrap();
+        assert!(!config.uses_embedded_database());
+        assert!(config.json_logs);
     }
 }

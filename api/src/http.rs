@@ -6,7 +6,7 @@
 //! requests, `400` and no `data` for documents that fail to parse or validate when the client accepts
 //! `application/graphql-response+json`, and `405` for mutations over GET.
 
-use std::{net::TcpListener, panic::AssertUnwindSafe};
+use std::{net::TcpListener, panic::AssertUnwindSafe, time::Duration};
 
 use actix_web::{
     App, HttpRequest, HttpResponse, HttpServer,
@@ -369,6 +369,25 @@ fn failed_before_execution(response: &Response) -> bool {
         })
 }
 
+/// How a guarded execution ended.
+#[derive(Debug, PartialEq)]
+enum Outcome<T> {
+    Finished(T),
+    /// Something panicked; the connection stays up and the client gets an error response.
+    Panicked,
+    /// The time limit ran out; the execution was dropped.
+    TimedOut,
+}
+
+/// Runs `work` with a time limit, turning a panic into an outcome instead of a dropped connection.
+async fn guarded<T>(work: impl Future<Output = T>, limit: Duration) -> Outcome<T> {
+    match tokio::time::timeout(limit, AssertUnwindSafe(work).catch_unwind()).await {
+        Ok(Ok(value)) => Outcome::Finished(value),
+        Ok(Err(_panic)) => Outcome::Panicked,
+        Err(_elapsed) => Outcome::TimedOut,
+    }
+}
+
 /// Runs a request with the limits, and turns the outcome into an HTTP response.
 async fn execute(
     state: &AppState,
@@ -397,10 +416,9 @@ async fn execute(
         }
     }
 
-    let run = AssertUnwindSafe(state.schema.execute(request)).catch_unwind();
-    let response = match tokio::time::timeout(state.limits.execution_timeout, run).await {
-        Ok(Ok(response)) => response,
-        Ok(Err(_panic)) => {
+    let response = match guarded(state.schema.execute(request), state.limits.execution_timeout).await {
+        Outcome::Finished(response) => response,
+        Outcome::Panicked => {
             tracing::error!(request.id = %request_id, "a resolver panicked");
             return request_error(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -409,7 +427,7 @@ async fn execute(
                 &format!("internal server error (request {request_id})"),
             );
         }
-        Err(_elapsed) => {
+        Outcome::TimedOut => {
             tracing::warn!(request.id = %request_id, "execution timed out");
             return request_error(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -475,6 +493,22 @@ mod tests {
                 .insert_header((header::ACCEPT, value))
                 .to_http_request(),
         )
+    }
+
+    #[tokio::test]
+    async fn a_panic_or_a_timeout_becomes_an_outcome_not_a_crash() {
+        let limit = Duration::from_secs(5);
+        assert_eq!(guarded(async { 7 }, limit).await, Outcome::Finished(7));
+        let panicking = async {
+            let fail = true;
+            if fail {
+                panic!("resolver bug");
+            }
+            1
+        };
+        assert_eq!(guarded(panicking, limit).await, Outcome::Panicked);
+        let never = std::future::pending::<()>();
+        assert_eq!(guarded(never, Duration::from_millis(5)).await, Outcome::TimedOut);
     }
 
     #[test]

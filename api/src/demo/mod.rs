@@ -417,7 +417,20 @@ impl Demo {
     }
 
     fn add_little_giants(&mut self, pools: &Pools) -> Result<(), DbErr> {
-        let sme_batches = [
+        use LittleGiantTier::{KeyLittleGiant, LittleGiant, SpecializedSme};
+        // Designations are valid three years from the batch's date.
+        let designation = |holder: usize, level, bureau, batch: i32, valid_from| Grant {
+            kind: CredentialKind::LittleGiant,
+            holder: HolderRef::Enterprise(holder),
+            level,
+            bureau,
+            batch: Some(batch),
+            valid_from,
+            years: Some(3),
+        };
+        let national =
+            |holder, batch, valid_from| designation(holder, Level::National, "MIIT", batch, valid_from);
+        let batch_dates = [
             date(2024, 2, 1)?,
             date(2024, 8, 1)?,
             date(2025, 2, 1)?,
@@ -427,116 +440,59 @@ impl Demo {
         // 3,850 municipal 专精特新 SMEs in five batches of 770, all in force.
         for (n, &holder) in pools.chongqing[..3_850].iter().enumerate() {
             let batch = n / 770;
-            let grant = Grant {
-                kind: CredentialKind::LittleGiant,
-                holder: HolderRef::Enterprise(holder),
-                level: Level::Provincial,
-                bureau: "CQ-EIC",
-                batch: Some(batch as i32 + 1),
-                valid_from: sme_batches[batch],
-                years: Some(3),
-            };
-            self.little_giant(grant, LittleGiantTier::SpecializedSme)?;
+            let grant = designation(
+                holder,
+                Level::Provincial,
+                "CQ-EIC",
+                batch as i32 + 1,
+                batch_dates[batch],
+            );
+            self.little_giant(grant, SpecializedSme)?;
         }
-        // 255 national little giants, drawn from the municipal tier: batch 6 (150) and batch 7 (105).
+        // 255 national little giants, drawn from the municipal tier: batch 6 (150) and batch 7 (105);
+        // 15 of them are also key little giants.
         for (n, &holder) in pools.chongqing[..255].iter().enumerate() {
-            let (batch, valid_from) = if n < 150 {
-                (6, date(2024, 7, 1)?)
+            let grant = if n < 150 {
+                national(holder, 6, date(2024, 7, 1)?)
             } else {
-                (7, date(2025, 7, 1)?)
+                national(holder, 7, date(2025, 7, 1)?)
             };
-            let grant = Grant {
-                kind: CredentialKind::LittleGiant,
-                holder: HolderRef::Enterprise(holder),
-                level: Level::National,
-                bureau: "MIIT",
-                batch: Some(batch),
-                valid_from,
-                years: Some(3),
-            };
-            self.little_giant(grant, LittleGiantTier::LittleGiant)?;
+            self.little_giant(grant, LittleGiant)?;
         }
-        // Key little giants among them.
         for &holder in &pools.chongqing[..15] {
-            let grant = Grant {
-                kind: CredentialKind::LittleGiant,
-                holder: HolderRef::Enterprise(holder),
-                level: Level::National,
-                bureau: "MIIT",
-                batch: Some(7),
-                valid_from: date(2025, 7, 1)?,
-                years: Some(3),
-            };
-            self.little_giant(grant, LittleGiantTier::KeyLittleGiant)?;
+            self.little_giant(national(holder, 7, date(2025, 7, 1)?), KeyLittleGiant)?;
         }
         // History: batch 3 (2021) not renewed on review, now expired; three of batch 6 revoked.
         for &holder in &pools.chongqing[300..312] {
-            let grant = Grant {
-                kind: CredentialKind::LittleGiant,
-                holder: HolderRef::Enterprise(holder),
-                level: Level::National,
-                bureau: "MIIT",
-                batch: Some(3),
-                valid_from: date(2021, 7, 1)?,
-                years: Some(3),
-            };
-            self.little_giant(grant, LittleGiantTier::LittleGiant)?;
+            self.little_giant(national(holder, 3, date(2021, 7, 1)?), LittleGiant)?;
         }
         for &holder in &pools.chongqing[312..315] {
-            let grant = Grant {
-                kind: CredentialKind::LittleGiant,
-                holder: HolderRef::Enterprise(holder),
-                level: Level::National,
-                bureau: "MIIT",
-                batch: Some(6),
-                valid_from: date(2024, 7, 1)?,
-                years: Some(3),
-            };
-            self.little_giant(grant, LittleGiantTier::LittleGiant)?;
+            self.little_giant(national(holder, 6, date(2024, 7, 1)?), LittleGiant)?;
             self.revoke_last(date(2025, 5, 1)?, "复核未通过：主营业务收入占比不再符合认定条件");
         }
         // Proposals the public never sees: batch 8 nominations still in review.
         for (n, &holder) in pools.chongqing[315..320].iter().enumerate() {
-            let grant = Grant {
-                kind: CredentialKind::LittleGiant,
-                holder: HolderRef::Enterprise(holder),
-                level: Level::National,
-                bureau: "MIIT",
-                batch: Some(8),
-                valid_from: date(2026, 7, 1)?,
-                years: Some(3),
-            };
-            self.little_giant(grant, LittleGiantTier::LittleGiant)?;
+            self.little_giant(national(holder, 8, date(2026, 7, 1)?), LittleGiant)?;
             self.unpublish_last(if n % 2 == 0 {
                 CredentialStatus::Submitted
             } else {
                 CredentialStatus::Draft
             });
         }
-        // Sichuan: 100 provincial SMEs and 30 national little giants.
+        // Sichuan: 100 provincial SMEs in two batches and 30 national little giants.
         for (n, &holder) in pools.sichuan[..100].iter().enumerate() {
-            let grant = Grant {
-                kind: CredentialKind::LittleGiant,
-                holder: HolderRef::Enterprise(holder),
-                level: Level::Provincial,
-                bureau: "SC-EIT",
-                batch: Some(1 + (n / 50) as i32),
-                valid_from: date(2024 + (n / 50) as i32, 3, 1)?,
-                years: Some(3),
-            };
-            self.little_giant(grant, LittleGiantTier::SpecializedSme)?;
+            let batch = (n / 50) as i32;
+            let grant = designation(
+                holder,
+                Level::Provincial,
+                "SC-EIT",
+                batch + 1,
+                date(2024 + batch, 3, 1)?,
+            );
+            self.little_giant(grant, SpecializedSme)?;
         }
         for &holder in &pools.sichuan[..30] {
-            let grant = Grant {
-                kind: CredentialKind::LittleGiant,
-                holder: HolderRef::Enterprise(holder),
-                level: Level::National,
-                bureau: "MIIT",
-                batch: Some(6),
-                valid_from: date(2024, 7, 1)?,
-                years: Some(3),
-            };
-            self.little_giant(grant, LittleGiantTier::LittleGiant)?;
+            self.little_giant(national(holder, 6, date(2024, 7, 1)?), LittleGiant)?;
         }
         Ok(())
     }

@@ -33,3 +33,14 @@ pub fn search(filter: BureauFilter) -> Select<bureau::Entity> {
     }
     query
 }
+
+/// The bureau with this code, if any.
+pub async fn by_code(
+    db: &sea_orm::DatabaseConnection,
+    code: &str,
+) -> crate::error::ApiResult<Option<bureau::Model>> {
+    Ok(bureau::Entity::find()
+        .filter(bureau::Column::Code.eq(code.trim()))
+        .one(db)
+        .await?)
+}

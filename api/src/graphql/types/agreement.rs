@@ -4,8 +4,8 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::{agreement_party, recognition_agreement as agreement};
 
+use super::loaders;
 use super::region::Bureau;
-use super::{loaders, required};
 use crate::error::ApiResult;
 use crate::graphql::enums::{AgreementMode, AgreementStatus, CredentialKind};
 use crate::graphql::scalars::Date;
@@ -88,9 +88,7 @@ pub struct AgreementParty(pub agreement_party::Model);
 impl AgreementParty {
     /// The bureau.
     async fn bureau(&self, ctx: &Context<'_>) -> ApiResult<Bureau> {
-        Ok(Bureau(
-            required(&loaders(ctx).bureaus, self.0.bureau_id, "bureau").await?,
-        ))
+        Bureau::load(ctx, self.0.bureau_id).await
     }
 
     /// When its administrator confirmed the agreement; null while unconfirmed.

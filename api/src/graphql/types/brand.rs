@@ -5,8 +5,8 @@ use entity::brand;
 
 use super::credential::Credential;
 use super::enterprise::Enterprise;
+use super::loaders;
 use super::region::Region;
-use super::{loaders, required};
 use crate::error::ApiResult;
 use crate::graphql::enums::BrandKind;
 use crate::graphql::loaders::CredentialOwner;
@@ -38,12 +38,7 @@ impl Brand {
 
     /// The enterprise holding it, when the holder is an enterprise.
     async fn holder_enterprise(&self, ctx: &Context<'_>) -> ApiResult<Option<Enterprise>> {
-        match self.0.holder_enterprise_id {
-            Some(id) => Ok(Some(Enterprise(
-                required(&loaders(ctx).enterprises, id, "enterprise").await?,
-            ))),
-            None => Ok(None),
-        }
+        Enterprise::load_optional(ctx, self.0.holder_enterprise_id).await
     }
 
     /// The association or government body holding it, when the holder is not an enterprise.
@@ -53,9 +48,7 @@ impl Brand {
 
     /// The brand's home region.
     async fn region(&self, ctx: &Context<'_>) -> ApiResult<Region> {
-        Ok(Region(
-            required(&loaders(ctx).regions, self.0.region_code.clone(), "region").await?,
-        ))
+        Region::load(ctx, &self.0.region_code).await
     }
 
     /// Registered trademark number (注册商标号).

@@ -74,12 +74,12 @@ macro_rules! credential_type {
 
             /// The bureau that grants it.
             pub async fn granting_bureau(&self, ctx: &Context<'_>) -> ApiResult<Bureau> {
-                Ok(Bureau(required(&loaders(ctx).bureaus, self.0.granting_bureau_id, "bureau").await?))
+                Bureau::load(ctx, self.0.granting_bureau_id).await
             }
 
             /// The holder's region when it was granted.
             pub async fn region(&self, ctx: &Context<'_>) -> ApiResult<Region> {
-                Ok(Region(required(&loaders(ctx).regions, self.0.region_code.clone(), "region").await?))
+                Region::load(ctx, &self.0.region_code).await
             }
 
             /// Number of the announcement batch (批次) it was published in.
@@ -229,7 +229,7 @@ credential_type! {
         /// The enterprise the officer serves.
         async fn employer(&self, ctx: &Context<'_>) -> ApiResult<Enterprise> {
             let detail = required(&loaders(ctx).chief_quality_officers, self.0.id, "certification").await?;
-            Ok(Enterprise(required(&loaders(ctx).enterprises, detail.employer_id, "enterprise").await?))
+            Enterprise::load(ctx, detail.employer_id).await
         }
     }
 }

@@ -52,9 +52,7 @@ impl Enterprise {
 
     /// The region where it is registered.
     async fn region(&self, ctx: &Context<'_>) -> ApiResult<Region> {
-        Ok(Region(
-            required(&loaders(ctx).regions, self.0.region_code.clone(), "region").await?,
-        ))
+        Region::load(ctx, &self.0.region_code).await
     }
 
     /// Industry code, GB/T 4754 (国民经济行业分类).
@@ -151,6 +149,21 @@ impl Enterprise {
     }
 }
 
+impl Enterprise {
+    /// The enterprise a stored id points at (a foreign key guarantees it exists).
+    pub async fn load(ctx: &Context<'_>, id: uuid::Uuid) -> ApiResult<Self> {
+        Ok(Self(required(&loaders(ctx).enterprises, id, "enterprise").await?))
+    }
+
+    /// Like [`Enterprise::load`], for optional references.
+    pub async fn load_optional(ctx: &Context<'_>, id: Option<uuid::Uuid>) -> ApiResult<Option<Self>> {
+        match id {
+            Some(id) => Ok(Some(Self::load(ctx, id).await?)),
+            None => Ok(None),
+        }
+    }
+}
+
 /// A natural person: an award recipient or a chief quality officer. Identity number and phone are
 /// personal data, shown only to staff entitled to them.
 #[derive(Clone)]
@@ -178,19 +191,12 @@ impl Person {
 
     /// The region the person is registered in.
     async fn region(&self, ctx: &Context<'_>) -> ApiResult<Region> {
-        Ok(Region(
-            required(&loaders(ctx).regions, self.0.region_code.clone(), "region").await?,
-        ))
+        Region::load(ctx, &self.0.region_code).await
     }
 
     /// The enterprise the person works for.
     async fn employer(&self, ctx: &Context<'_>) -> ApiResult<Option<Enterprise>> {
-        match self.0.employer_id {
-            Some(id) => Ok(Some(Enterprise(
-                required(&loaders(ctx).enterprises, id, "enterprise").await?,
-            ))),
-            None => Ok(None),
-        }
+        Enterprise::load_optional(ctx, self.0.employer_id).await
     }
 
     /// Resident identity number (身份证号); null unless the caller may read personal data.

@@ -4,8 +4,8 @@ use async_graphql::{Context, ID, Object};
 use entity::geographic_indication as gi;
 
 use super::credential::Credential;
+use super::loaders;
 use super::region::{Bureau, Region};
-use super::{loaders, required};
 use crate::error::ApiResult;
 use crate::graphql::enums::GiProtectionType;
 use crate::graphql::loaders::CredentialOwner;
@@ -46,9 +46,7 @@ impl GeographicIndication {
 
     /// The home region of the indication.
     async fn region(&self, ctx: &Context<'_>) -> ApiResult<Region> {
-        Ok(Region(
-            required(&loaders(ctx).regions, self.0.region_code.clone(), "region").await?,
-        ))
+        Region::load(ctx, &self.0.region_code).await
     }
 
     /// Regions of the protected area (保护范围).
@@ -80,10 +78,7 @@ impl GeographicIndication {
 
     /// The bureau that registered it.
     async fn registering_bureau(&self, ctx: &Context<'_>) -> ApiResult<Option<Bureau>> {
-        match self.0.registering_bureau_id {
-            Some(id) => Ok(Some(Bureau(required(&loaders(ctx).bureaus, id, "bureau").await?))),
-            None => Ok(None),
-        }
+        Bureau::load_optional(ctx, self.0.registering_bureau_id).await
     }
 
     /// Enterprises authorised to use its special mark, as far as the caller may see.

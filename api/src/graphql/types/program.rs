@@ -4,7 +4,6 @@ use async_graphql::{Context, ID, Object};
 use entity::award_program;
 
 use super::region::{Bureau, Region};
-use super::{loaders, required};
 use crate::error::ApiResult;
 use crate::graphql::enums::Level;
 use crate::ids::{self, NodeType};
@@ -38,17 +37,12 @@ impl AwardProgram {
 
     /// The region where it is awarded.
     async fn region(&self, ctx: &Context<'_>) -> ApiResult<Region> {
-        Ok(Region(
-            required(&loaders(ctx).regions, self.0.region_code.clone(), "region").await?,
-        ))
+        Region::load(ctx, &self.0.region_code).await
     }
 
     /// The bureau that awards it.
     async fn awarding_bureau(&self, ctx: &Context<'_>) -> ApiResult<Option<Bureau>> {
-        match self.0.awarding_bureau_id {
-            Some(id) => Ok(Some(Bureau(required(&loaders(ctx).bureaus, id, "bureau").await?))),
-            None => Ok(None),
-        }
+        Bureau::load_optional(ctx, self.0.awarding_bureau_id).await
     }
 
     /// Most winners one edition may have (中国质量奖: 10), when the programme caps it.

@@ -10,6 +10,39 @@ use crate::graphql::{
     scalars::Date,
 };
 use crate::ids::{self, NodeType};
+use uuid::Uuid;
+
+impl Region {
+    /// The region a stored code points at (a foreign key guarantees it exists).
+    pub async fn load(ctx: &Context<'_>, code: &str) -> ApiResult<Self> {
+        Ok(Self(
+            required(&loaders(ctx).regions, code.to_owned(), "region").await?,
+        ))
+    }
+
+    /// Like [`Region::load`], for optional references.
+    pub async fn load_optional(ctx: &Context<'_>, code: Option<&str>) -> ApiResult<Option<Self>> {
+        match code {
+            Some(code) => Ok(Some(Self::load(ctx, code).await?)),
+            None => Ok(None),
+        }
+    }
+}
+
+impl Bureau {
+    /// The bureau a stored id points at (a foreign key guarantees it exists).
+    pub async fn load(ctx: &Context<'_>, id: Uuid) -> ApiResult<Self> {
+        Ok(Self(required(&loaders(ctx).bureaus, id, "bureau").await?))
+    }
+
+    /// Like [`Bureau::load`], for optional references.
+    pub async fn load_optional(ctx: &Context<'_>, id: Option<Uuid>) -> ApiResult<Option<Self>> {
+        match id {
+            Some(id) => Ok(Some(Self::load(ctx, id).await?)),
+            None => Ok(None),
+        }
+    }
+}
 
 /// An administrative division (行政区划), GB/T 2260. Abolished codes remain, pointing at their successor:
 /// the region inside an old USCC may no longer exist.
@@ -42,12 +75,7 @@ impl Region {
 
     /// The region above this one; null for the nation.
     async fn parent(&self, ctx: &Context<'_>) -> ApiResult<Option<Region>> {
-        match &self.0.parent_code {
-            Some(code) => Ok(Some(Region(
-                required(&loaders(ctx).regions, code.clone(), "region").await?,
-            ))),
-            None => Ok(None),
-        }
+        Region::load_optional(ctx, self.0.parent_code.as_deref()).await
     }
 
     /// The date the code was abolished (merged or renamed); null while in force.
@@ -57,12 +85,7 @@ impl Region {
 
     /// The region that replaced an abolished one.
     async fn successor(&self, ctx: &Context<'_>) -> ApiResult<Option<Region>> {
-        match &self.0.successor_code {
-            Some(code) => Ok(Some(Region(
-                required(&loaders(ctx).regions, code.clone(), "region").await?,
-            ))),
-            None => Ok(None),
-        }
+        Region::load_optional(ctx, self.0.successor_code.as_deref()).await
     }
 }
 
@@ -100,16 +123,11 @@ impl Bureau {
 
     /// The region it serves; its jurisdiction is this region and everything below it.
     async fn region(&self, ctx: &Context<'_>) -> ApiResult<Region> {
-        Ok(Region(
-            required(&loaders(ctx).regions, self.0.region_code.clone(), "region").await?,
-        ))
+        Region::load(ctx, &self.0.region_code).await
     }
 
     /// The bureau above it in its line of authority.
     async fn parent(&self, ctx: &Context<'_>) -> ApiResult<Option<Bureau>> {
-        match self.0.parent_id {
-            Some(id) => Ok(Some(Bureau(required(&loaders(ctx).bureaus, id, "bureau").await?))),
-            None => Ok(None),
-        }
+        Bureau::load_optional(ctx, self.0.parent_id).await
     }
 }

@@ -1,0 +1,59 @@
+//! Recognition agreements.
+
+use async_graphql::{Context, InputObject, Object};
+
+use super::{RegionInput, region_scope};
+use crate::error::ApiResult;
+use crate::graphql::connection::{Page, PageArgs, page_complexity, paginate};
+use crate::graphql::enums::{AgreementStatus, CredentialKind};
+use crate::graphql::types::agreement::RecognitionAgreement;
+use crate::services;
+
+/// Recognition agreements.
+#[derive(Default)]
+pub struct AgreementQuery;
+
+/// Filters for `recognitionAgreements`.
+#[derive(InputObject, Default)]
+pub struct AgreementFilterInput {
+    /// Agreements in this state.
+    pub status: Option<AgreementStatus>,
+    /// Agreements with a party bureau in this region (and, by default, regions below it).
+    pub party_region: Option<RegionInput>,
+    /// Agreements whose scope includes this kind.
+    pub covers: Option<CredentialKind>,
+}
+
+#[Object]
+impl AgreementQuery {
+    /// Mutual-recognition agreements, newest first.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    async fn recognition_agreements(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which agreements.")] filter: Option<AgreementFilterInput>,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+    ) -> ApiResult<Page<RecognitionAgreement>> {
+        let filter = filter.unwrap_or_default();
+        let select = services::agreement::search(&services::agreement::AgreementFilter {
+            status: filter.status.map(Into::into),
+            party_region: region_scope(ctx, "filter.partyRegion.code", filter.party_region).await?,
+            covers: filter.covers.map(Into::into),
+        });
+        paginate(
+            ctx,
+            select,
+            PageArgs {
+                after,
+                before,
+                first,
+                last,
+            },
+            RecognitionAgreement,
+        )
+        .await
+    }
+}

@@ -1,0 +1,408 @@
+//! The credential registries, one list per kind.
+
+use async_graphql::{Context, ID, InputObject, Object};
+
+use async_graphql::OutputType;
+use entity::{credential, enums::CredentialKind as StoredKind};
+
+use super::{RegionInput, non_empty, region_scope};
+use crate::error::ApiResult;
+use crate::graphql::connection::{Page, PageArgs, page_complexity, paginate};
+use crate::graphql::enums::{BrandRecognitionKind, GiProtectionType, GreenKind, Level, LittleGiantTier};
+use crate::graphql::scalars::Date;
+use crate::graphql::types::credential::{
+    BrandRecognition, ChiefQualityOfficer, GiAuthorization, GreenDesignation, LittleGiantDesignation,
+    QualityAward,
+};
+use crate::graphql::types::request;
+use crate::ids::{self, NodeType};
+use crate::services;
+use crate::services::SortDirection;
+use crate::services::credential::{CredentialFilter, CredentialOrderField, CredentialState};
+
+/// Filters every credential list takes.
+#[derive(InputObject, Default)]
+pub struct CredentialFilterInput {
+    /// Holder's region when granted (and, by default, regions below it).
+    pub region: Option<RegionInput>,
+    /// Level of the credential.
+    pub level: Option<Level>,
+    /// State today (`EXPIRED` is derived from dates).
+    pub status: Option<CredentialState>,
+    /// Announcement batch number (批次).
+    pub batch: Option<i32>,
+    /// Year of the list or award.
+    pub year: Option<i32>,
+    /// Only credentials in force on this date.
+    pub valid_on: Option<Date>,
+    /// Holder's name contains this text; case-insensitive, full-width and half-width forms match.
+    pub name_contains: Option<String>,
+}
+
+/// Order of a credential list.
+#[derive(InputObject)]
+pub struct CredentialOrder {
+    /// What to order by.
+    #[graphql(default)]
+    pub field: CredentialOrderField,
+    /// Which way.
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+/// Filters for `littleGiants`.
+#[derive(InputObject, Default)]
+pub struct LittleGiantFilterInput {
+    #[graphql(flatten)]
+    pub common: CredentialFilterInput,
+    /// Only this tier.
+    pub tier: Option<LittleGiantTier>,
+}
+
+/// Filters for `greenDesignations`.
+#[derive(InputObject, Default)]
+pub struct GreenFilterInput {
+    #[graphql(flatten)]
+    pub common: CredentialFilterInput,
+    /// Only this kind of listing.
+    pub green_kind: Option<GreenKind>,
+}
+
+/// Filters for `brandRecognitions`.
+#[derive(InputObject, Default)]
+pub struct BrandRecognitionFilterInput {
+    #[graphql(flatten)]
+    pub common: CredentialFilterInput,
+    /// Only recognitions of this brand.
+    pub brand_id: Option<ID>,
+    /// Only this kind of recognition.
+    pub recognition_kind: Option<BrandRecognitionKind>,
+}
+
+/// Filters for `giAuthorizations`.
+#[derive(InputObject, Default)]
+pub struct GiAuthorizationFilterInput {
+    #[graphql(flatten)]
+    pub common: CredentialFilterInput,
+    /// Only authorisations for this indication.
+    pub geographic_indication_id: Option<ID>,
+    /// Only indications under this protection system.
+    pub protection_type: Option<GiProtectionType>,
+}
+
+/// Filters for `qualityAwards`.
+#[derive(InputObject, Default)]
+pub struct QualityAwardFilterInput {
+    #[graphql(flatten)]
+    pub common: CredentialFilterInput,
+    /// Only awards of this programme.
+    pub program_id: Option<ID>,
+}
+
+/// Filters for `chiefQualityOfficers`.
+#[derive(InputObject, Default)]
+pub struct ChiefQualityOfficerFilterInput {
+    #[graphql(flatten)]
+    pub common: CredentialFilterInput,
+}
+
+/// A kind's filter input: the filters every list shares plus the kind's own.
+trait KindFilter: Default {
+    /// The kind the list holds.
+    const KIND: StoredKind;
+
+    /// Takes the shared filters out.
+    fn take_common(&mut self) -> CredentialFilterInput;
+
+    /// Adds the kind's own filters to the service filter.
+    fn apply(self, _filter: &mut CredentialFilter) -> ApiResult<()> {
+        Ok(())
+    }
+}
+
+impl KindFilter for LittleGiantFilterInput {
+    const KIND: StoredKind = StoredKind::LittleGiant;
+
+    fn take_common(&mut self) -> CredentialFilterInput {
+        std::mem::take(&mut self.common)
+    }
+
+    fn apply(self, filter: &mut CredentialFilter) -> ApiResult<()> {
+        filter.tier = self.tier.map(Into::into);
+        Ok(())
+    }
+}
+
+impl KindFilter for GreenFilterInput {
+    const KIND: StoredKind = StoredKind::Green;
+
+    fn take_common(&mut self) -> CredentialFilterInput {
+        std::mem::take(&mut self.common)
+    }
+
+    fn apply(self, filter: &mut CredentialFilter) -> ApiResult<()> {
+        filter.green_kind = self.green_kind.map(Into::into);
+        Ok(())
+    }
+}
+
+impl KindFilter for BrandRecognitionFilterInput {
+    const KIND: StoredKind = StoredKind::BrandRecognition;
+
+    fn take_common(&mut self) -> CredentialFilterInput {
+        std::mem::take(&mut self.common)
+    }
+
+    fn apply(self, filter: &mut CredentialFilter) -> ApiResult<()> {
+        filter.brand = optional_id("filter.brandId", NodeType::Brand, self.brand_id)?;
+        filter.recognition_kind = self.recognition_kind.map(Into::into);
+        Ok(())
+    }
+}
+
+impl KindFilter for GiAuthorizationFilterInput {
+    const KIND: StoredKind = StoredKind::GiAuthorization;
+
+    fn take_common(&mut self) -> CredentialFilterInput {
+        std::mem::take(&mut self.common)
+    }
+
+    fn apply(self, filter: &mut CredentialFilter) -> ApiResult<()> {
+        filter.geographic_indication = optional_id(
+            "filter.geographicIndicationId",
+            NodeType::GeographicIndication,
+            self.geographic_indication_id,
+        )?;
+        filter.protection_type = self.protection_type.map(Into::into);
+        Ok(())
+    }
+}
+
+impl KindFilter for QualityAwardFilterInput {
+    const KIND: StoredKind = StoredKind::QualityAward;
+
+    fn take_common(&mut self) -> CredentialFilterInput {
+        std::mem::take(&mut self.common)
+    }
+
+    fn apply(self, filter: &mut CredentialFilter) -> ApiResult<()> {
+        filter.program = optional_id("filter.programId", NodeType::AwardProgram, self.program_id)?;
+        Ok(())
+    }
+}
+
+impl KindFilter for ChiefQualityOfficerFilterInput {
+    const KIND: StoredKind = StoredKind::ChiefQualityOfficer;
+
+    fn take_common(&mut self) -> CredentialFilterInput {
+        std::mem::take(&mut self.common)
+    }
+}
+
+fn optional_id(field: &str, node_type: NodeType, id: Option<ID>) -> ApiResult<Option<uuid::Uuid>> {
+    id.map(|id| ids::decode_as(field, node_type, &id)).transpose()
+}
+
+/// Runs one kind's list: parses the filters, asks the credential service (which applies the access
+/// policy) and pages the result.
+async fn kind_page<I: KindFilter, N: OutputType>(
+    ctx: &Context<'_>,
+    input: Option<I>,
+    order_by: Option<CredentialOrder>,
+    page: PageArgs,
+    wrap: fn(credential::Model) -> N,
+) -> ApiResult<Page<N>> {
+    let mut input = input.unwrap_or_default();
+    let common = input.take_common();
+    let mut filter = CredentialFilter {
+        kinds: vec![I::KIND],
+        region: region_scope(ctx, "filter.region.code", common.region).await?,
+        level: common.level.map(Into::into),
+        state: common.status,
+        batch: common.batch,
+        year: common.year,
+        valid_on: common.valid_on.map(|d| d.0),
+        name_contains: non_empty("filter.nameContains", common.name_contains)?,
+        ..CredentialFilter::default()
+    };
+    input.apply(&mut filter)?;
+    let (field, direction) = order_by.map_or_else(Default::default, |o| (o.field, o.direction));
+    let context = request(ctx);
+    let select = services::credential::search(&context.viewer, context.today, &filter, field, direction);
+    paginate(ctx, select, page, wrap).await
+}
+
+/// The credential registries, one list per kind.
+#[derive(Default)]
+pub struct CredentialQuery;
+
+#[Object]
+impl CredentialQuery {
+    /// 专精特新 designations ("little giants" and the tiers below), filtered and ordered.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn little_giants(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which designations.")] filter: Option<LittleGiantFilterInput>,
+        #[graphql(desc = "Order of the list (default: holder name).")] order_by: Option<CredentialOrder>,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+    ) -> ApiResult<Page<LittleGiantDesignation>> {
+        kind_page(
+            ctx,
+            filter,
+            order_by,
+            PageArgs {
+                after,
+                before,
+                first,
+                last,
+            },
+            LittleGiantDesignation,
+        )
+        .await
+    }
+
+    /// Green-manufacturing listings (绿色制造名单), filtered and ordered.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn green_designations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which listings.")] filter: Option<GreenFilterInput>,
+        #[graphql(desc = "Order of the list (default: holder name).")] order_by: Option<CredentialOrder>,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+    ) -> ApiResult<Page<GreenDesignation>> {
+        kind_page(
+            ctx,
+            filter,
+            order_by,
+            PageArgs {
+                after,
+                before,
+                first,
+                last,
+            },
+            GreenDesignation,
+        )
+        .await
+    }
+
+    /// Brand recognitions and public-brand licences, filtered and ordered.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn brand_recognitions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which recognitions.")] filter: Option<BrandRecognitionFilterInput>,
+        #[graphql(desc = "Order of the list (default: holder name).")] order_by: Option<CredentialOrder>,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+    ) -> ApiResult<Page<BrandRecognition>> {
+        kind_page(
+            ctx,
+            filter,
+            order_by,
+            PageArgs {
+                after,
+                before,
+                first,
+                last,
+            },
+            BrandRecognition,
+        )
+        .await
+    }
+
+    /// Authorisations to use geographic-indication marks, filtered and ordered.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn gi_authorizations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which authorisations.")] filter: Option<GiAuthorizationFilterInput>,
+        #[graphql(desc = "Order of the list (default: holder name).")] order_by: Option<CredentialOrder>,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+    ) -> ApiResult<Page<GiAuthorization>> {
+        kind_page(
+            ctx,
+            filter,
+            order_by,
+            PageArgs {
+                after,
+                before,
+                first,
+                last,
+            },
+            GiAuthorization,
+        )
+        .await
+    }
+
+    /// Quality awards, filtered and ordered.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn quality_awards(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which awards.")] filter: Option<QualityAwardFilterInput>,
+        #[graphql(desc = "Order of the list (default: holder name).")] order_by: Option<CredentialOrder>,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+    ) -> ApiResult<Page<QualityAward>> {
+        kind_page(
+            ctx,
+            filter,
+            order_by,
+            PageArgs {
+                after,
+                before,
+                first,
+                last,
+            },
+            QualityAward,
+        )
+        .await
+    }
+
+    /// Chief-quality-officer certifications, filtered and ordered.
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn chief_quality_officers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which certifications.")] filter: Option<ChiefQualityOfficerFilterInput>,
+        #[graphql(desc = "Order of the list (default: holder name).")] order_by: Option<CredentialOrder>,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+    ) -> ApiResult<Page<ChiefQualityOfficer>> {
+        kind_page(
+            ctx,
+            filter,
+            order_by,
+            PageArgs {
+                after,
+                before,
+                first,
+                last,
+            },
+            ChiefQualityOfficer,
+        )
+        .await
+    }
+}

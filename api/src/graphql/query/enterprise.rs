@@ -1,0 +1,92 @@
+//! Enterprises.
+
+use async_graphql::{Context, InputObject, Object};
+
+use super::{RegionInput, db, non_empty, region_scope};
+use crate::domain::Uscc;
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::connection::{Page, PageArgs, page_complexity, paginate};
+use crate::graphql::enums::{EnterpriseScale, EnterpriseStatus};
+use crate::graphql::types::enterprise::Enterprise;
+use crate::services;
+use crate::services::SortDirection;
+use crate::services::enterprise::EnterpriseOrderField;
+
+/// Enterprises.
+#[derive(Default)]
+pub struct EnterpriseQuery;
+
+/// Filters for `enterprises`.
+#[derive(InputObject, Default)]
+pub struct EnterpriseFilterInput {
+    /// Enterprises registered in this region (and, by default, regions below it).
+    pub region: Option<RegionInput>,
+    /// Name contains this text; case-insensitive, full-width and half-width forms match each other.
+    pub name_contains: Option<String>,
+    /// Registration state.
+    pub status: Option<EnterpriseStatus>,
+    /// Size class.
+    pub scale: Option<EnterpriseScale>,
+}
+
+/// Order of `enterprises`.
+#[derive(InputObject)]
+pub struct EnterpriseOrder {
+    /// What to order by.
+    #[graphql(default)]
+    pub field: EnterpriseOrderField,
+    /// Which way.
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+#[Object]
+impl EnterpriseQuery {
+    /// One enterprise by its unified social credit code (lower case and surrounding spaces accepted).
+    async fn enterprise(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Unified social credit code, 18 characters.")] uscc: String,
+    ) -> ApiResult<Option<Enterprise>> {
+        let uscc = Uscc::parse(&uscc).map_err(|err| ApiError::bad_input("uscc", err.to_string()))?;
+        Ok(services::enterprise::by_uscc(db(ctx), &uscc)
+            .await?
+            .map(Enterprise))
+    }
+
+    /// Enterprises, filtered and ordered (default: by name).
+    #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn enterprises(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which enterprises.")] filter: Option<EnterpriseFilterInput>,
+        #[graphql(desc = "Order of the list.")] order_by: Option<EnterpriseOrder>,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
+    ) -> ApiResult<Page<Enterprise>> {
+        let filter = filter.unwrap_or_default();
+        let service_filter = services::enterprise::EnterpriseFilter {
+            region: region_scope(ctx, "filter.region.code", filter.region).await?,
+            name_contains: non_empty("filter.nameContains", filter.name_contains)?,
+            status: filter.status.map(Into::into),
+            scale: filter.scale.map(Into::into),
+        };
+        let (field, direction) = order_by.map_or_else(Default::default, |o| (o.field, o.direction));
+        let select = services::enterprise::search(&service_filter, field, direction);
+        paginate(
+            ctx,
+            select,
+            PageArgs {
+                after,
+                before,
+                first,
+                last,
+            },
+            Enterprise,
+        )
+        .await
+    }
+}

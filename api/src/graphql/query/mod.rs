@@ -1,0 +1,68 @@
+//! The query root, merged from one object per domain concept. Resolvers parse input, ask the service
+//! (which applies the access policy) and wrap the rows.
+
+mod agreement;
+mod catalogue;
+mod credential;
+mod enterprise;
+mod node;
+mod region;
+
+use async_graphql::{Context, InputObject, MergedObject};
+use sea_orm::DatabaseConnection;
+
+use crate::error::{ApiError, ApiResult};
+use crate::services::{self, region::RegionScope};
+use agreement::AgreementQuery;
+use catalogue::CatalogueQuery;
+use credential::CredentialQuery;
+use enterprise::EnterpriseQuery;
+use node::NodeQuery;
+use region::RegionQuery;
+
+fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
+    ctx.data_unchecked::<DatabaseConnection>()
+}
+
+/// A region filter as clients give it.
+#[derive(InputObject, Clone)]
+pub struct RegionInput {
+    /// GB/T 2260 code of the region.
+    pub code: String,
+    /// Whether regions below it match too (default: yes).
+    #[graphql(default = true)]
+    pub include_sub_regions: bool,
+}
+
+async fn region_scope(
+    ctx: &Context<'_>,
+    field: &str,
+    input: Option<RegionInput>,
+) -> ApiResult<Option<RegionScope>> {
+    match input {
+        None => Ok(None),
+        Some(input) => Ok(Some(RegionScope {
+            code: services::region::require(db(ctx), field, &input.code).await?,
+            include_sub_regions: input.include_sub_regions,
+        })),
+    }
+}
+
+fn non_empty(field: &str, value: Option<String>) -> ApiResult<Option<String>> {
+    match value {
+        Some(text) if text.trim().is_empty() => Err(ApiError::bad_input(field, "must not be empty")),
+        other => Ok(other),
+    }
+}
+
+/// The root of every query: the registries, regions and bureaus, and Relay object identification.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(
+    RegionQuery,
+    EnterpriseQuery,
+    CredentialQuery,
+    CatalogueQuery,
+    AgreementQuery,
+    NodeQuery,
+);
