@@ -27,7 +27,7 @@ use tracing_actix_web::{RequestId, TracingLogger};
 use crate::config::{Config, Limits};
 use crate::graphql::{
     RegistrySchema, build_schema,
-    limits::{PARSE_FAILED, VALIDATION_FAILED},
+    limits::{PARSE_FAILED, VALIDATION_FAILED, bracket_depth},
     loaders::{Loaders, RequestContext},
 };
 use crate::policy::Viewer;
@@ -322,7 +322,7 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>, request_id: R
         Ok(params) => params,
         Err(reason) => return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &reason),
     };
-    if is_mutation(&params) {
+    if is_mutation(&params, state.limits.max_recursion) {
         let mut refusal = request_error(
             StatusCode::METHOD_NOT_ALLOWED,
             media,
@@ -337,9 +337,12 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>, request_id: R
     execute(&state, params, media, request_id).await
 }
 
-/// Whether the operation a GET would run is a mutation (documents that do not parse are left to
-/// execution, which reports why).
-fn is_mutation(params: &GraphqlParams) -> bool {
+/// Whether the operation a GET would run is a mutation. Documents that do not parse, or are nested
+/// too deeply to parse safely, are left to execution, which refuses them with the reason.
+fn is_mutation(params: &GraphqlParams, max_nesting: usize) -> bool {
+    if bracket_depth(&params.query) > max_nesting {
+        return false;
+    }
     let Ok(document) = parse_query(&params.query) else {
         return false;
     };
@@ -372,6 +375,7 @@ fn failed_before_execution(response: &Response) -> bool {
 /// How a guarded execution ended.
 #[derive(Debug, PartialEq)]
 enum Outcome<T> {
+    /// The work finished with this value.
     Finished(T),
     /// Something panicked; the connection stays up and the client gets an error response.
     Panicked,
@@ -575,10 +579,20 @@ mod tests {
             variables: None,
             extensions: None,
         };
-        assert!(is_mutation(&params("mutation { a }", None)));
-        assert!(!is_mutation(&params("{ a }", None)));
-        assert!(!is_mutation(&params("query Q { a } mutation M { b }", Some("Q"))));
-        assert!(is_mutation(&params("query Q { a } mutation M { b }", Some("M"))));
-        assert!(!is_mutation(&params("{", None)));
+        assert!(is_mutation(&params("mutation { a }", None), 32));
+        assert!(!is_mutation(&params("{ a }", None), 32));
+        assert!(!is_mutation(
+            &params("query Q { a } mutation M { b }", Some("Q")),
+            32
+        ));
+        assert!(is_mutation(
+            &params("query Q { a } mutation M { b }", Some("M")),
+            32
+        ));
+        assert!(!is_mutation(&params("{", None), 32));
+        assert!(!is_mutation(
+            &params(&format!("mutation {{ a(x: {}) }}", "[".repeat(100_000)), None),
+            32
+        ));
     }
 }

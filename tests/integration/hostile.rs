@@ -181,3 +181,19 @@ async fn a_query_that_runs_too_long_is_stopped() {
     assert_eq!(status, 503, "{body}");
     assert_eq!(error_code(&body), "TIMEOUT");
 }
+
+#[tokio::test]
+async fn a_deeply_nested_get_request_is_refused() {
+    let app = small_app().await;
+    let query = format!("{{ regions(parentCode: {}) {{ code }} }}", "[".repeat(5_000));
+    let response = app
+        .client
+        .get(app.graphql_url())
+        .query(&[("query", query.as_str())])
+        .header("accept", "application/graphql-response+json")
+        .send()
+        .await
+        .expect("the server answers");
+    assert!(response.status().is_client_error(), "{}", response.status());
+    still_alive(&app).await;
+}

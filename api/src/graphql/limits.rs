@@ -39,7 +39,7 @@ struct RequestLimitsExtension {
 /// The deepest nesting of brackets in a document, outside strings and comments. Checked before the
 /// parser runs: the parser recurses on nested list and object values, so a document of thousands of
 /// `[` would exhaust its stack.
-fn bracket_depth(document: &str) -> usize {
+pub fn bracket_depth(document: &str) -> usize {
     let mut depth = 0usize;
     let mut deepest = 0usize;
     let mut chars = document.chars().peekable();
