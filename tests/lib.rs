@@ -108,6 +108,8 @@ pub struct TestApp {
 pub struct AppOptions {
     pub demo_data: bool,
     pub limits: Limits,
+    /// The DataLoader batch window (the server's default unless a test needs another).
+    pub batch_window: std::time::Duration,
 }
 
 impl Default for AppOptions {
@@ -115,6 +117,7 @@ impl Default for AppOptions {
         Self {
             demo_data: true,
             limits: Limits::default(),
+            batch_window: std::time::Duration::from_millis(2),
         }
     }
 }
@@ -144,6 +147,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
         auto_migrate: false,
         workers: Some(1),
         json_logs: false,
+        batch_window: options.batch_window,
         limits: options.limits,
     };
     let app = Application::build(&config, db.clone()).expect("app builds");

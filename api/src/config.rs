@@ -21,6 +21,9 @@ pub struct Config {
     pub workers: Option<usize>,
     /// Logs as JSON lines rather than human-readable text (`REGISTRY_LOG_FORMAT=json`).
     pub json_logs: bool,
+    /// How long each DataLoader collects keys before it queries (`REGISTRY_BATCH_WINDOW_MS`): long
+    /// enough that one nesting level of a full page lands in one batch, short enough not to be felt.
+    pub batch_window: Duration,
     /// Request and execution limits.
     pub limits: Limits,
 }
@@ -136,6 +139,7 @@ impl Config {
                 workers => Some(workers),
             },
             json_logs,
+            batch_window: Duration::from_millis(var(lookup, "REGISTRY_BATCH_WINDOW_MS", 2u64)?),
             limits: Limits {
                 max_body_bytes: positive(lookup, "REGISTRY_MAX_BODY_BYTES", defaults.max_body_bytes)?,
                 max_depth: positive(lookup, "REGISTRY_MAX_DEPTH", defaults.max_depth)?,

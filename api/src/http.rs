@@ -41,6 +41,7 @@ struct AppState {
     schema: RegistrySchema,
     db: DatabaseConnection,
     limits: Limits,
+    batch_window: Duration,
 }
 
 /// A running server and the port it listens on (tests bind port 0 and read it here).
@@ -59,6 +60,7 @@ impl Application {
             schema: build_schema(db.clone(), &config.limits),
             db,
             limits: config.limits.clone(),
+            batch_window: config.batch_window,
         });
         let max_body = config.limits.max_body_bytes;
         let mut server = HttpServer::new(move || {
@@ -404,7 +406,7 @@ async fn execute(
         .variables(Variables::from_json(Value::Object(
             params.variables.unwrap_or_default(),
         )))
-        .data(Loaders::new(&state.db, &viewer))
+        .data(Loaders::new(&state.db, &viewer, state.batch_window))
         .data(RequestContext {
             viewer,
             today: crate::clock::today(),

@@ -8,7 +8,7 @@ use serde_json::json;
 async fn small_app() -> TestApp {
     spawn_app_with(AppOptions {
         demo_data: false,
-        limits: Limits::default(),
+        ..AppOptions::default()
     })
     .await
 }
@@ -140,6 +140,7 @@ async fn an_expensive_query_is_refused_by_complexity() {
     let strict = spawn_app_with(AppOptions {
         demo_data: false,
         limits,
+        ..AppOptions::default()
     })
     .await;
     let (status, body) = send(&strict, json!({ "query": query }).to_string()).await;
@@ -173,6 +174,7 @@ async fn a_query_that_runs_too_long_is_stopped() {
     let app = spawn_app_with(AppOptions {
         demo_data: true,
         limits,
+        ..AppOptions::default()
     })
     .await;
     let query =

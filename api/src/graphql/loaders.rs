@@ -50,48 +50,31 @@ pub struct Loaders {
 }
 
 impl Loaders {
-    /// Fresh loaders for one request by `viewer`.
-    pub fn new(db: &DatabaseConnection, viewer: &Viewer) -> Self {
-        fn by_id<E>(db: &DatabaseConnection) -> DataLoader<ById<E>>
-        where
-            ById<E>: Loader<Uuid>,
-        {
-            batching(ById {
-                db: db.clone(),
-                entity: PhantomData,
-            })
-        }
-        fn by_parent<E: EntityTrait>(db: &DatabaseConnection, column: E::Column) -> DataLoader<ByParent<E>>
-        where
-            ByParent<E>: Loader<Uuid>,
-        {
-            batching(ByParent {
-                db: db.clone(),
-                column,
-            })
-        }
+    /// Fresh loaders for one request by `viewer`, each collecting keys for `window` before it queries.
+    pub fn new(db: &DatabaseConnection, viewer: &Viewer, window: Duration) -> Self {
+        let make = Batching { db, window };
         Self {
-            bureaus: by_id(db),
-            enterprises: by_id(db),
-            persons: by_id(db),
-            brands: by_id(db),
-            indications: by_id(db),
-            programs: by_id(db),
-            credentials: by_id(db),
-            little_giants: by_id(db),
-            green_designations: by_id(db),
-            brand_recognitions: by_id(db),
-            gi_authorizations: by_id(db),
-            quality_awards: by_id(db),
-            chief_quality_officers: by_id(db),
-            regions: batching(RegionsByCode { db: db.clone() }),
-            agreements: by_id(db),
-            region_rows: by_id(db),
-            protected_areas: by_parent(db, gi_protected_area::Column::GiId),
-            brands_of: by_parent(db, brand::Column::HolderEnterpriseId),
-            parties_of: by_parent(db, entity::agreement_party::Column::AgreementId),
-            scopes_of: by_parent(db, entity::agreement_scope::Column::AgreementId),
-            credentials_of: batching(CredentialsOf {
+            bureaus: make.by_id(),
+            enterprises: make.by_id(),
+            persons: make.by_id(),
+            brands: make.by_id(),
+            indications: make.by_id(),
+            programs: make.by_id(),
+            credentials: make.by_id(),
+            little_giants: make.by_id(),
+            green_designations: make.by_id(),
+            brand_recognitions: make.by_id(),
+            gi_authorizations: make.by_id(),
+            quality_awards: make.by_id(),
+            chief_quality_officers: make.by_id(),
+            regions: make.loader(RegionsByCode { db: db.clone() }),
+            agreements: make.by_id(),
+            region_rows: make.by_id(),
+            protected_areas: make.by_parent(gi_protected_area::Column::GiId),
+            brands_of: make.by_parent(brand::Column::HolderEnterpriseId),
+            parties_of: make.by_parent(entity::agreement_party::Column::AgreementId),
+            scopes_of: make.by_parent(entity::agreement_scope::Column::AgreementId),
+            credentials_of: make.loader(CredentialsOf {
                 db: db.clone(),
                 viewer: viewer.clone(),
             }),
@@ -99,13 +82,37 @@ impl Loaders {
     }
 }
 
-/// How long a loader collects keys before it queries. Long enough that the keys of one level of a
-/// large page land in one batch (the default 1 ms splits a 100-row page in debug builds), short enough
-/// not to be felt.
-const BATCH_WINDOW: Duration = Duration::from_millis(4);
+/// Builds the DataLoaders of one request.
+struct Batching<'a> {
+    db: &'a DatabaseConnection,
+    /// How long a loader collects keys before it queries (see `Config::batch_window`).
+    window: Duration,
+}
 
-fn batching<L: Send + Sync + 'static>(loader: L) -> DataLoader<L> {
-    DataLoader::new(loader, tokio::spawn).delay(BATCH_WINDOW)
+impl Batching<'_> {
+    fn loader<L: Send + Sync + 'static>(&self, loader: L) -> DataLoader<L> {
+        DataLoader::new(loader, tokio::spawn).delay(self.window)
+    }
+
+    fn by_id<E>(&self) -> DataLoader<ById<E>>
+    where
+        ById<E>: Loader<Uuid>,
+    {
+        self.loader(ById {
+            db: self.db.clone(),
+            entity: PhantomData,
+        })
+    }
+
+    fn by_parent<E: EntityTrait>(&self, column: E::Column) -> DataLoader<ByParent<E>>
+    where
+        ByParent<E>: Loader<Uuid>,
+    {
+        self.loader(ByParent {
+            db: self.db.clone(),
+            column,
+        })
+    }
 }
 
 /// Rows of one table by their UUID primary key. Visibility is not checked here: credentials reached
