@@ -47,14 +47,6 @@ impl RegionCode {
         let to = format!("{:0prefix_len$}{zeros}", prefix + 1);
         Some((from, to))
     }
-
-    /// Whether `other` is this region or lies below it.
-    pub fn contains(&self, other: &RegionCode) -> bool {
-        match self.subtree_range() {
-            None => true,
-            Some((from, to)) => other.0 >= from && other.0 < to,
-        }
-    }
 }
 
 impl fmt::Display for RegionCode {
@@ -90,17 +82,6 @@ mod tests {
             code("650000").subtree_range(),
             Some(("650000".into(), "660000".into()))
         );
-    }
-
-    #[test]
-    fn containment_includes_self_and_descendants_only() {
-        assert!(code("500000").contains(&code("500103")));
-        assert!(code("500000").contains(&code("500000")));
-        assert!(code("000000").contains(&code("310115")));
-        assert!(code("510100").contains(&code("510117")));
-        assert!(!code("510100").contains(&code("510300")));
-        assert!(!code("500103").contains(&code("500000")));
-        assert!(!code("500000").contains(&code("510104")));
     }
 
     #[test]
