@@ -12,7 +12,8 @@ use std::sync::{
     atomic::{AtomicUsize, Ordering},
 };
 
-use registry::config::{Config, Limits};
+use registry::auth::token::{Secret, TokenSettings};
+use registry::config::{Config, Limits, TokenConfig};
 use registry::http::Application;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
@@ -93,6 +94,16 @@ impl Drop for TestDatabase {
     }
 }
 
+/// The token settings of every test app: tests may mint tokens with them, as an issuer would.
+pub fn test_tokens() -> TokenSettings {
+    TokenSettings {
+        issuer: "registry-tests".to_owned(),
+        audience: "registry-tests-api".to_owned(),
+        lifetime: chrono::Duration::minutes(15),
+        secret: Secret::new(b"test-secret-test-secret-test-secret!".to_vec()).expect("long enough"),
+    }
+}
+
 /// A running app for one test.
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`.
@@ -140,6 +151,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
     db.set_metric_callback(move |_| {
         counter.fetch_add(1, Ordering::SeqCst);
     });
+    let tokens = test_tokens();
     let config = Config {
         bind: "127.0.0.1:0".parse().expect("address"),
         database_url: Some(database.url.clone()),
@@ -149,8 +161,14 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
         json_logs: false,
         batch_window: options.batch_window,
         limits: options.limits,
+        tokens: TokenConfig {
+            secret: Some(tokens.secret.clone()),
+            issuer: tokens.issuer.clone(),
+            audience: tokens.audience.clone(),
+            lifetime: tokens.lifetime,
+        },
     };
-    let app = Application::build(&config, db.clone()).expect("app builds");
+    let app = Application::build(&config, tokens, db.clone()).expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     TestApp {
@@ -179,6 +197,34 @@ impl TestApp {
             .json()
             .await
             .expect("JSON body")
+    }
+
+    /// POSTs a query with variables as the holder of `token` and returns status and body.
+    pub async fn query_as(&self, token: &str, query: &str, variables: Value) -> (u16, Value) {
+        let response = self
+            .client
+            .post(self.graphql_url())
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request sent");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Signs a demo user in through the API and returns the access token.
+    pub async fn login(&self, username: &str) -> String {
+        let body = self
+            .query_with(
+                "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { accessToken } }",
+                json!({ "u": username, "p": "registry-demo" }),
+            )
+            .await;
+        body["data"]["login"]["accessToken"]
+            .as_str()
+            .unwrap_or_else(|| panic!("login failed: {body}"))
+            .to_owned()
     }
 
     /// POSTs a query without variables.

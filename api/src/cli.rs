@@ -3,7 +3,9 @@
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
+use crate::auth::{password, token::Secret, token::TokenSettings};
 use crate::config::Config;
+use crate::services::account;
 use crate::{db, demo, graphql, http::Application, telemetry};
 
 /// The enterprise & brand registry server.
@@ -28,26 +30,47 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Print an access token for a local account (development and scripts).
+    Token {
+        /// The account's username.
+        #[arg(long)]
+        user: String,
+    },
+    /// Read a password from standard input and print its argon2id hash.
+    HashPassword,
 }
+
+/// Where the embedded demo keeps its token secret when `REGISTRY_JWT_SECRET` is not set.
+const DEMO_SECRET_FILE: &str = "registry.jwt-secret";
 
 /// Runs the command given on the command line.
 pub async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let command = cli.command.unwrap_or(Command::Serve);
-    if let Command::Schema = command {
-        #[expect(clippy::print_stdout, reason = "printing the SDL is the command's output")]
-        {
-            print!("{}", graphql::sdl());
+    match command {
+        Command::Schema => return print(&graphql::sdl()),
+        Command::HashPassword => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .context("cannot read the password")?;
+            let hash = password::hash(password.trim_end_matches(['\r', '\n'])).map_err(anyhow::Error::msg)?;
+            return print(&format!("{hash}\n"));
         }
-        return Ok(());
+        _ => {}
     }
     let config = Config::from_env()?;
     telemetry::init(config.json_logs);
+    // Fail before touching the database when the server could not issue or check tokens.
+    let tokens = match command {
+        Command::Serve | Command::Token { .. } => Some(token_settings(&config)?),
+        _ => None,
+    };
     let connection = db::connect(config.database_url(), config.db_pool_size)
         .await
         .context("cannot connect to the database")?;
     match command {
-        Command::Serve => serve(config, connection).await,
+        Command::Serve => serve(config, tokens.context("token settings")?, connection).await,
         Command::Migrate => {
             db::migrate(&connection).await.context("migration failed")?;
             tracing::info!("migrations applied");
@@ -63,11 +86,75 @@ pub async fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Seed { demo: false } => bail!("say what to seed: `registry seed --demo`"),
-        Command::Schema => Ok(()),
+        Command::Token { user } => {
+            let tokens = tokens.context("token settings")?;
+            let account = account::find_active_by_username(&connection, &user)
+                .await
+                .map_err(|err| anyhow::anyhow!(err.message()))?
+                .with_context(|| format!("no active account named {user}"))?;
+            let roles = account.roles.iter().map(|role| format!("{role:?}")).collect();
+            let (token, _expires) = tokens
+                .mint(account.user_id, roles, chrono::Utc::now())
+                .map_err(anyhow::Error::msg)?;
+            print(&format!("{token}\n"))
+        }
+        Command::Schema | Command::HashPassword => Ok(()),
     }
 }
 
-async fn serve(config: Config, connection: sea_orm::DatabaseConnection) -> anyhow::Result<()> {
+/// Writes a command's output to standard output.
+fn print(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    std::io::stdout()
+        .write_all(text.as_bytes())
+        .context("cannot write to standard output")
+}
+
+/// The token settings: the configured secret, or for the embedded demo database a secret kept in
+/// `registry.jwt-secret` beside it (created on first use). A configured database without a secret
+/// refuses to start: there is no built-in default.
+fn token_settings(config: &Config) -> anyhow::Result<TokenSettings> {
+    let secret = match &config.tokens.secret {
+        Some(secret) => secret.clone(),
+        None if config.uses_embedded_database() => demo_secret(std::path::Path::new(DEMO_SECRET_FILE))?,
+        None => bail!(
+            "environment variable REGISTRY_JWT_SECRET: required (at least 32 bytes) when DATABASE_URL is set; \
+             only the embedded demo database runs without it"
+        ),
+    };
+    Ok(TokenSettings {
+        issuer: config.tokens.issuer.clone(),
+        audience: config.tokens.audience.clone(),
+        lifetime: config.tokens.lifetime,
+        secret,
+    })
+}
+
+/// Reads the demo secret, creating it with 32 random bytes (readable by the owner only) if missing.
+fn demo_secret(path: &std::path::Path) -> anyhow::Result<Secret> {
+    if !path.exists() {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes)
+            .map_err(|err| anyhow::anyhow!("no randomness for the demo secret: {err}"))?;
+        let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        use std::io::Write;
+        options.open(path)?.write_all(hex.as_bytes())?;
+        tracing::info!(path = %path.display(), "created a token secret for the demo database");
+    }
+    let hex = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Secret::new(hex.trim().as_bytes().to_vec())
+        .map_err(|reason| anyhow::anyhow!("{}: {reason}", path.display()))
+}
+
+async fn serve(
+    config: Config,
+    tokens: TokenSettings,
+    connection: sea_orm::DatabaseConnection,
+) -> anyhow::Result<()> {
     if config.auto_migrate {
         db::migrate(&connection).await.context("migration failed")?;
     }
@@ -82,11 +169,13 @@ async fn serve(config: Config, connection: sea_orm::DatabaseConnection) -> anyho
             "fresh embedded database: demo data loaded"
         );
     }
-    let app = Application::build(&config, connection)?;
+    let app = Application::build(&config, tokens, connection)?;
     let address = format!("http://{}:{}", config.bind.ip(), app.port());
     tracing::info!("GraphiQL: open {address}/graphql in a browser");
     tracing::info!(
-        "tokens: none needed yet; every caller reads as the public until accounts arrive (see README)"
+        "tokens: mutation {{ login(input: {{username: \"cq-amr-reviewer\", password: \"{}\"}}) {{ accessToken }} }} \
+         or `registry token --user cq-amr-reviewer`; send it as Authorization: Bearer <token> (demo users: README)",
+        demo::DEMO_PASSWORD
     );
     app.run_until_stopped().await?;
     Ok(())

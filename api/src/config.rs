@@ -3,6 +3,8 @@
 
 use std::{net::SocketAddr, str::FromStr, time::Duration};
 
+use crate::auth::token::Secret;
+
 /// The embedded default database: a SQLite file in the working directory, created when missing.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://registry.db?mode=rwc";
 
@@ -26,6 +28,21 @@ pub struct Config {
     pub batch_window: Duration,
     /// Request and execution limits.
     pub limits: Limits,
+    /// How access tokens are issued and checked.
+    pub tokens: TokenConfig,
+}
+
+/// Access-token settings as configured; the secret may be absent in demo mode (see `cli`).
+#[derive(Clone, Debug)]
+pub struct TokenConfig {
+    /// HS256 signing secret, at least 32 bytes (`REGISTRY_JWT_SECRET`).
+    pub secret: Option<Secret>,
+    /// `iss` of issued tokens and the only issuer accepted (`REGISTRY_JWT_ISSUER`).
+    pub issuer: String,
+    /// `aud` of issued tokens and the only audience accepted (`REGISTRY_JWT_AUDIENCE`).
+    pub audience: String,
+    /// How long an access token lives (`REGISTRY_TOKEN_MINUTES`).
+    pub lifetime: chrono::Duration,
 }
 
 /// Limits that keep any one request from taking the server down.
@@ -129,6 +146,14 @@ impl Config {
         };
         let database_url: String = var(lookup, "DATABASE_URL", String::new())?;
         let timeout_ms = positive(lookup, "REGISTRY_EXECUTION_TIMEOUT_MS", 10_000)?;
+        let secret = match lookup("REGISTRY_JWT_SECRET")?.filter(|secret| !secret.is_empty()) {
+            Some(secret) => Some(Secret::new(secret.into_bytes()).map_err(|reason| ConfigError {
+                name: "REGISTRY_JWT_SECRET".to_owned(),
+                reason,
+            })?),
+            None => None,
+        };
+        let token_minutes = positive(lookup, "REGISTRY_TOKEN_MINUTES", 15)?;
         Ok(Self {
             bind: var(lookup, "REGISTRY_BIND", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
             database_url: Some(database_url).filter(|url| !url.is_empty()),
@@ -148,6 +173,18 @@ impl Config {
                 max_directives: var(lookup, "REGISTRY_MAX_DIRECTIVES", defaults.max_directives)?,
                 max_recursion: positive(lookup, "REGISTRY_MAX_RECURSION", defaults.max_recursion)?,
                 execution_timeout: Duration::from_millis(timeout_ms as u64),
+            },
+            tokens: TokenConfig {
+                secret,
+                issuer: var(lookup, "REGISTRY_JWT_ISSUER", "enterprise-registry".to_owned())?,
+                audience: var(
+                    lookup,
+                    "REGISTRY_JWT_AUDIENCE",
+                    "enterprise-registry-api".to_owned(),
+                )?,
+                lifetime: chrono::Duration::minutes(
+                    i64::try_from(token_minutes).unwrap_or(i64::MAX).min(24 * 60),
+                ),
             },
         })
     }
@@ -193,6 +230,7 @@ mod tests {
             ("REGISTRY_MAX_BODY_BYTES", "lots"),
             ("REGISTRY_LOG_FORMAT", "xml"),
             ("REGISTRY_AUTO_MIGRATE", "maybe"),
+            ("REGISTRY_JWT_SECRET", "too short"),
         ] {
             let err = config(&[(name, value)]).unwrap_err().to_string();
             assert!(

@@ -23,10 +23,12 @@ pub enum ApiError {
     NotFound { what: &'static str },
     /// The caller is authenticated but may not do this.
     Forbidden,
-    /// The caller must authenticate first.
-    Unauthenticated,
+    /// The caller must authenticate first, or its credentials were refused (the message says which).
+    Unauthenticated(String),
     /// A conflicting concurrent change or a duplicate natural key.
     Conflict(String),
+    /// Too many failed sign-ins for one account; try again after this many seconds.
+    TooManyAttempts { retry_after_seconds: u64 },
     /// Something went wrong on our side; the message is never shown to clients.
     Internal(String),
 }
@@ -46,8 +48,11 @@ impl ApiError {
             Self::BadUserInput { field, reason } => format!("{field}: {reason}"),
             Self::NotFound { what } => format!("{what} not found"),
             Self::Forbidden => "you are not allowed to do this".to_owned(),
-            Self::Unauthenticated => "authentication required".to_owned(),
+            Self::Unauthenticated(message) => message.clone(),
             Self::Conflict(message) => message.clone(),
+            Self::TooManyAttempts { retry_after_seconds } => {
+                format!("too many failed sign-ins; try again in {retry_after_seconds} seconds")
+            }
             Self::Internal(_) => "internal server error".to_owned(),
         }
     }
@@ -58,8 +63,9 @@ impl ApiError {
             Self::BadUserInput { .. } => "BAD_USER_INPUT",
             Self::NotFound { .. } => "NOT_FOUND",
             Self::Forbidden => "FORBIDDEN",
-            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::Conflict(_) => "CONFLICT",
+            Self::TooManyAttempts { .. } => "TOO_MANY_ATTEMPTS",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -79,8 +85,12 @@ impl ErrorExtensions for ApiError {
         }
         async_graphql::Error::new(self.message()).extend_with(|_, ext| {
             ext.set("code", self.code());
-            if let Self::BadUserInput { field, .. } = self {
-                ext.set("field", field.as_str());
+            match self {
+                Self::BadUserInput { field, .. } => ext.set("field", field.as_str()),
+                Self::TooManyAttempts { retry_after_seconds } => {
+                    ext.set("retryAfterSeconds", *retry_after_seconds)
+                }
+                _ => {}
             }
         })
     }

@@ -24,6 +24,7 @@ use sea_orm::DatabaseConnection;
 use serde_json::{Map, Value, json};
 use tracing_actix_web::{RequestId, TracingLogger};
 
+use crate::auth::token::{TokenError, TokenSettings};
 use crate::config::{Config, Limits};
 use crate::graphql::{
     RegistrySchema, build_schema,
@@ -31,6 +32,7 @@ use crate::graphql::{
     loaders::{Loaders, RequestContext},
 };
 use crate::policy::Viewer;
+use crate::services::account;
 
 /// The official GraphQL response media type.
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -42,6 +44,7 @@ struct AppState {
     db: DatabaseConnection,
     limits: Limits,
     batch_window: Duration,
+    tokens: TokenSettings,
 }
 
 /// A running server and the port it listens on (tests bind port 0 and read it here).
@@ -52,15 +55,16 @@ pub struct Application {
 
 impl Application {
     /// Binds the configured address and prepares the server; `run_until_stopped` serves.
-    pub fn build(config: &Config, db: DatabaseConnection) -> std::io::Result<Self> {
+    pub fn build(config: &Config, tokens: TokenSettings, db: DatabaseConnection) -> std::io::Result<Self> {
         let listener = TcpListener::bind(config.bind)?;
         let port = listener.local_addr()?.port();
         // Built once: the schema (with its registry of types) is shared by every worker.
         let state = web::Data::new(AppState {
-            schema: build_schema(db.clone(), &config.limits),
+            schema: build_schema(db.clone(), &config.limits, tokens.clone()),
             db,
             limits: config.limits.clone(),
             batch_window: config.batch_window,
+            tokens,
         });
         let max_body = config.limits.max_body_bytes;
         let mut server = HttpServer::new(move || {
@@ -166,6 +170,52 @@ fn request_error(status: StatusCode, media: ResponseMedia, code: &str, message: 
         .json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }))
 }
 
+/// Who is calling. No `Authorization` header is the public; a valid bearer token is its user, re-read
+/// from the database so that a disabled account stops at once; anything else is refused (`401`), never
+/// quietly treated as the public.
+async fn authenticate(req: &HttpRequest, state: &AppState) -> Result<Viewer, &'static str> {
+    let Some(header) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(Viewer::Public);
+    };
+    let token = header
+        .to_str()
+        .ok()
+        .and_then(|value| {
+            value
+                .strip_prefix("Bearer ")
+                .or_else(|| value.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|token| !token.is_empty())
+        .ok_or("use the Bearer scheme: Authorization: Bearer <access token>")?;
+    let user_id = match state.tokens.verify(token) {
+        Ok(user_id) => user_id,
+        Err(TokenError::Expired) => return Err("the access token has expired; sign in again"),
+        Err(TokenError::Invalid(reason)) => {
+            tracing::info!(auth.refused = %reason, "access token refused");
+            return Err("invalid access token");
+        }
+    };
+    match account::active_account(&state.db, user_id).await {
+        Ok(Some(account)) => Ok(Viewer::User(Box::new(account))),
+        Ok(None) => Err("the account is disabled or no longer exists"),
+        Err(err) => {
+            tracing::error!(error.detail = ?err, "loading the signed-in account failed");
+            Err("could not check the access token")
+        }
+    }
+}
+
+/// `401` with the reason, and the challenge RFC 6750 asks for.
+fn unauthenticated(media: ResponseMedia, reason: &str) -> HttpResponse {
+    let mut response = request_error(StatusCode::UNAUTHORIZED, media, "UNAUTHENTICATED", reason);
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        header::HeaderValue::from_static("Bearer error=\"invalid_token\""),
+    );
+    response
+}
+
 /// The parameters of a GraphQL request, however they arrived.
 struct GraphqlParams {
     query: String,
@@ -246,7 +296,7 @@ async fn graphql_post(
         Err(err) => Err(format!("the request body is not valid JSON: {err}")),
     };
     match params {
-        Ok(params) => execute(&state, params, media, request_id).await,
+        Ok(params) => execute(&req, &state, params, media, request_id).await,
         Err(reason) => request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &reason),
     }
 }
@@ -336,7 +386,7 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>, request_id: R
             .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
         return refusal;
     }
-    execute(&state, params, media, request_id).await
+    execute(&req, &state, params, media, request_id).await
 }
 
 /// Whether the operation a GET would run is a mutation. Documents that do not parse, or are nested
@@ -396,12 +446,16 @@ async fn guarded<T>(work: impl Future<Output = T>, limit: Duration) -> Outcome<T
 
 /// Runs a request with the limits, and turns the outcome into an HTTP response.
 async fn execute(
+    req: &HttpRequest,
     state: &AppState,
     params: GraphqlParams,
     media: ResponseMedia,
     request_id: RequestId,
 ) -> HttpResponse {
-    let viewer = Viewer::Public;
+    let viewer = match authenticate(req, state).await {
+        Ok(viewer) => viewer,
+        Err(reason) => return unauthenticated(media, reason),
+    };
     let mut request = async_graphql::Request::new(params.query)
         .variables(Variables::from_json(Value::Object(
             params.variables.unwrap_or_default(),

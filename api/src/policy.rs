@@ -2,12 +2,14 @@
 //! this viewer see" (as a SQL condition, so lists are filtered in the database, not after loading).
 //! Every resolver and service asks here; nothing else decides visibility.
 //!
-//! Until accounts exist every caller is the public (DESIGN §5): it sees credentials on public notice,
-//! granted (including expired) and revoked, never drafts or rejected proposals, and never personal
-//! identity numbers or phones.
+//! The public (DESIGN §5) sees credentials on public notice, granted (including expired) and
+//! revoked, never drafts or rejected proposals, and never personal identity numbers or phones.
+//! Signed-in users see the same until the role rules (jurisdiction, competence, staff visibility)
+//! land; denying by default keeps that step safe.
 
-use entity::{credential, enums::CredentialStatus};
+use entity::{bureau, credential, enums::CredentialStatus, enums::Role};
 use sea_orm::{ColumnTrait, Condition};
+use uuid::Uuid;
 
 /// Who is asking.
 #[derive(Clone, Debug, Default)]
@@ -15,6 +17,26 @@ pub enum Viewer {
     /// No token.
     #[default]
     Public,
+    /// A signed-in local account.
+    User(Box<Account>),
+}
+
+/// A signed-in user as the policy sees it: re-read from the database on every request, so a disabled
+/// account or a removed role takes effect at once.
+#[derive(Clone, Debug)]
+pub struct Account {
+    /// The user's id.
+    pub user_id: Uuid,
+    /// Login name.
+    pub username: String,
+    /// Name to show.
+    pub display_name: String,
+    /// Roles held now.
+    pub roles: Vec<Role>,
+    /// The bureau a staff member belongs to.
+    pub bureau: Option<bureau::Model>,
+    /// The enterprise an enterprise user belongs to.
+    pub enterprise_id: Option<Uuid>,
 }
 
 /// Stored credential states the public may see. `EXPIRED` is stored as `GRANTED`.
@@ -64,21 +86,23 @@ impl Viewer {
     /// The condition a credential row must meet to be visible to this viewer.
     pub fn credential_condition(&self) -> Condition {
         match self {
-            Self::Public => Condition::all().add(credential::Column::Status.is_in(PUBLIC_CREDENTIAL_STATES)),
+            Self::Public | Self::User(_) => {
+                Condition::all().add(credential::Column::Status.is_in(PUBLIC_CREDENTIAL_STATES))
+            }
         }
     }
 
     /// Whether this viewer may see a credential in the given stored state.
     pub fn may_see_credential(&self, status: CredentialStatus) -> bool {
         match self {
-            Self::Public => PUBLIC_CREDENTIAL_STATES.contains(&status),
+            Self::Public | Self::User(_) => PUBLIC_CREDENTIAL_STATES.contains(&status),
         }
     }
 
     /// How much personal data of a person this viewer may read.
     pub fn personal_data(&self) -> PersonalData {
         match self {
-            Self::Public => PersonalData::Hidden,
+            Self::Public | Self::User(_) => PersonalData::Hidden,
         }
     }
 }

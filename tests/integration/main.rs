@@ -6,6 +6,7 @@
     reason = "tests: a failed unwrap is a failed test"
 )]
 
+mod auth;
 mod browse;
 mod credentials;
 mod hostile;

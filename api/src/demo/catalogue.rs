@@ -342,3 +342,95 @@ pub const GIVEN_NAMES: &[&str] = &[
     "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超",
     "秀英", "霞", "平", "建国", "海燕", "志强", "晓东",
 ];
+
+/// Demo accounts, all with the password [`DEMO_PASSWORD`]: username, display name, bureau code (none for
+/// the system administrator and the enterprise user), roles.
+pub const USERS: &[(&str, &str, Option<&str>, &[&str])] = &[
+    ("sysadmin", "系统管理员", None, &["SYSTEM_ADMIN"]),
+    (
+        "samr-viewer",
+        "国家市场监管总局查询员",
+        Some("SAMR"),
+        &["AGENCY_VIEWER"],
+    ),
+    (
+        "miit-reviewer",
+        "工业和信息化部审核员",
+        Some("MIIT"),
+        &["REVIEWER"],
+    ),
+    (
+        "cq-amr-admin",
+        "重庆市市场监管局管理员",
+        Some("CQ-AMR"),
+        &["BUREAU_ADMIN"],
+    ),
+    (
+        "cq-amr-registrar",
+        "重庆市市场监管局登记员",
+        Some("CQ-AMR"),
+        &["REGISTRAR"],
+    ),
+    (
+        "cq-amr-reviewer",
+        "重庆市市场监管局审核员",
+        Some("CQ-AMR"),
+        &["REVIEWER"],
+    ),
+    (
+        "cq-amr-viewer",
+        "重庆市市场监管局查询员",
+        Some("CQ-AMR"),
+        &["AGENCY_VIEWER"],
+    ),
+    (
+        "cq-eic-admin",
+        "重庆市经济信息委管理员",
+        Some("CQ-EIC"),
+        &["BUREAU_ADMIN"],
+    ),
+    (
+        "cq-eic-registrar",
+        "重庆市经济信息委登记员",
+        Some("CQ-EIC"),
+        &["REGISTRAR"],
+    ),
+    (
+        "cq-eic-reviewer",
+        "重庆市经济信息委审核员",
+        Some("CQ-EIC"),
+        &["REVIEWER"],
+    ),
+    (
+        "cq-yz-registrar",
+        "渝中区市场监管局登记员",
+        Some("CQ-YZ-AMR"),
+        &["REGISTRAR"],
+    ),
+    (
+        "sc-amr-admin",
+        "四川省市场监管局管理员",
+        Some("SC-AMR"),
+        &["BUREAU_ADMIN"],
+    ),
+    (
+        "sc-amr-registrar",
+        "四川省市场监管局登记员",
+        Some("SC-AMR"),
+        &["REGISTRAR"],
+    ),
+    (
+        "sc-amr-reviewer",
+        "四川省市场监管局审核员",
+        Some("SC-AMR"),
+        &["REVIEWER"],
+    ),
+    ("enterprise-user", "企业用户", None, &["ENTERPRISE"]),
+];
+
+/// The demo accounts' password.
+pub const DEMO_PASSWORD: &str = "registry-demo";
+
+/// argon2id hash of [`DEMO_PASSWORD`], computed once (`registry hash-password`) so seeding stays fast.
+pub const DEMO_PASSWORD_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$Js7TdYH4Hx8uTEOwB+nhEg$RRLp7C0saOm7rs8SdnsggWXBu/zMp5SnXbyFmM7a2GU";

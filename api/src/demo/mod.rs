@@ -9,17 +9,21 @@
 
 mod catalogue;
 
+pub use catalogue::DEMO_PASSWORD;
+
 use std::collections::HashMap;
 
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use entity::enums::{
     AgreementMode, AgreementStatus, BrandKind, BrandRecognitionKind, BureauKind, CredentialKind,
     CredentialStatus, EnterpriseScale, EnterpriseStatus, GiProtectionType, GreenKind, Level, LittleGiantTier,
+    Role, UserStatus,
 };
 use entity::{
-    agreement_party, agreement_scope, award_program, brand, brand_recognition, bureau, chief_quality_officer,
-    credential, enterprise, geographic_indication, gi_authorization, gi_protected_area, green_designation,
-    little_giant_designation, person, quality_award, recognition_agreement, recognition_listing,
+    agreement_party, agreement_scope, app_user, award_program, brand, brand_recognition, bureau,
+    chief_quality_officer, credential, enterprise, geographic_indication, gi_authorization,
+    gi_protected_area, green_designation, little_giant_designation, person, quality_award,
+    recognition_agreement, recognition_listing, user_role,
 };
 use sea_orm::{
     ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait,
@@ -37,6 +41,7 @@ pub struct SeedSummary {
     pub enterprises: usize,
     pub persons: usize,
     pub credentials: usize,
+    pub users: usize,
 }
 
 /// Whether the database holds no registry data yet (reference data from migrations aside).
@@ -53,12 +58,15 @@ pub async fn seed(db: &DatabaseConnection) -> Result<SeedSummary, DbErr> {
         enterprises: demo.enterprises.len(),
         persons: demo.persons.len(),
         credentials: demo.credentials.len(),
+        users: demo.users.len(),
     };
     let txn = db.begin().await?;
     insert_all::<bureau::Entity>(&txn, demo.bureaus).await?;
     insert_all::<award_program::Entity>(&txn, demo.programs).await?;
     insert_all::<enterprise::Entity>(&txn, demo.enterprises).await?;
     insert_all::<person::Entity>(&txn, demo.persons).await?;
+    insert_all::<app_user::Entity>(&txn, demo.users).await?;
+    insert_all::<user_role::Entity>(&txn, demo.user_roles).await?;
     insert_all::<brand::Entity>(&txn, demo.brands).await?;
     insert_all::<geographic_indication::Entity>(&txn, demo.indications).await?;
     insert_all::<gi_protected_area::Entity>(&txn, demo.protected_areas).await?;
@@ -142,6 +150,8 @@ struct Demo {
     parties: Vec<agreement_party::Model>,
     scopes: Vec<agreement_scope::Model>,
     listings: Vec<recognition_listing::Model>,
+    users: Vec<app_user::Model>,
+    user_roles: Vec<user_role::Model>,
 }
 
 /// Indexes into `Demo::enterprises` of each province's generated enterprises.
@@ -175,6 +185,8 @@ impl Demo {
             parties: Vec::new(),
             scopes: Vec::new(),
             listings: Vec::new(),
+            users: Vec::new(),
+            user_roles: Vec::new(),
         }
     }
 
@@ -198,6 +210,7 @@ impl Demo {
         self.add_brands(&pools)?;
         let listed = self.add_awards_and_officers(&pools)?;
         self.add_agreements(listed)?;
+        self.add_users(&pools)?;
         Ok(())
     }
 
@@ -1034,6 +1047,41 @@ impl Demo {
                 agreement_id: sichuan_chongqing,
                 credential_id,
             });
+        }
+        Ok(())
+    }
+}
+
+impl Demo {
+    /// One account per role at several bureaus, and an enterprise user of the first enterprise.
+    fn add_users(&mut self, pools: &Pools) -> Result<(), DbErr> {
+        for (username, display_name, bureau, roles) in USERS {
+            let id = Uuid::now_v7();
+            let enterprise_id = roles
+                .contains(&"ENTERPRISE")
+                .then(|| self.enterprises[pools.chongqing[0]].id);
+            self.users.push(app_user::Model {
+                id,
+                created_at: self.now,
+                updated_at: self.now,
+                version: 1,
+                username: (*username).to_owned(),
+                display_name: (*display_name).to_owned(),
+                password_hash: DEMO_PASSWORD_HASH.to_owned(),
+                bureau_id: bureau.map(|code| self.bureau(code)).transpose()?,
+                enterprise_id,
+                status: UserStatus::Active,
+            });
+            for role in *roles {
+                self.user_roles.push(user_role::Model {
+                    id: Uuid::now_v7(),
+                    created_at: self.now,
+                    updated_at: self.now,
+                    version: 1,
+                    user_id: id,
+                    role: parse_stored::<Role>(role)?,
+                });
+            }
         }
         Ok(())
     }

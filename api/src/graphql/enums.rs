@@ -173,3 +173,21 @@ pub enum AgreementMode {
     /// Only credentials explicitly listed on the agreement.
     Listed,
 }
+
+/// What a user may do (DESIGN §5); no token is the public.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Enum)]
+#[graphql(remote = "stored::Role")]
+pub enum Role {
+    /// A user of one enterprise: sees its own enterprise in full.
+    Enterprise,
+    /// Read-only staff of a bureau.
+    AgencyViewer,
+    /// Staff who propose and edit (登记).
+    Registrar,
+    /// Staff who approve, reject, grant and revoke (审核).
+    Reviewer,
+    /// Manages its bureau's users and its side of recognition agreements.
+    BureauAdmin,
+    /// Manages bureaus and competences.
+    SystemAdmin,
+}

@@ -4,22 +4,26 @@ pub mod connection;
 pub mod enums;
 pub mod limits;
 pub mod loaders;
+pub mod mutation;
 pub mod node;
 pub mod query;
 pub mod scalars;
 pub mod types;
 
-use async_graphql::{EmptyMutation, EmptySubscription, Schema, SchemaBuilder};
+use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
+use crate::auth::token::TokenSettings;
 use crate::config::Limits;
+use crate::services::account::LoginThrottle;
+use mutation::MutationRoot;
 use query::QueryRoot;
 
-/// The registry's schema. Mutations arrive with accounts (issue: identity and access).
-pub type RegistrySchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+/// The registry's schema.
+pub type RegistrySchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
-fn builder(limits: &Limits) -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+fn builder(limits: &Limits) -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    Schema::build(QueryRoot::default(), MutationRoot, EmptySubscription)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(limits.max_recursion)
@@ -30,9 +34,14 @@ fn builder(limits: &Limits) -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubs
         })
 }
 
-/// Builds the schema once at start-up; the database pool is schema data, shared by every request.
-pub fn build_schema(db: DatabaseConnection, limits: &Limits) -> RegistrySchema {
-    builder(limits).data(db).finish()
+/// Builds the schema once at start-up; the database pool, the token settings and the sign-in
+/// throttle are schema data, shared by every request.
+pub fn build_schema(db: DatabaseConnection, limits: &Limits, tokens: TokenSettings) -> RegistrySchema {
+    builder(limits)
+        .data(db)
+        .data(tokens)
+        .data(LoginThrottle::default())
+        .finish()
 }
 
 /// The schema in SDL, as checked in at `schema.graphql`.

@@ -1,6 +1,7 @@
 //! Domain services: the queries and rules, one module per domain concept. They take a connection and
 //! the viewer and return `ApiResult`; resolvers stay thin.
 
+pub mod account;
 pub mod agreement;
 pub mod brand;
 pub mod bureau;

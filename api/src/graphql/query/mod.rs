@@ -7,6 +7,7 @@ mod credential;
 mod enterprise;
 mod node;
 mod region;
+mod viewer;
 
 use async_graphql::{Context, InputObject, MergedObject};
 use sea_orm::DatabaseConnection;
@@ -19,6 +20,7 @@ use credential::CredentialQuery;
 use enterprise::EnterpriseQuery;
 use node::NodeQuery;
 use region::RegionQuery;
+use viewer::ViewerQuery;
 
 fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
     ctx.data_unchecked::<DatabaseConnection>()
@@ -59,6 +61,7 @@ fn non_empty(field: &str, value: Option<String>) -> ApiResult<Option<String>> {
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
 pub struct QueryRoot(
+    ViewerQuery,
     RegionQuery,
     EnterpriseQuery,
     CredentialQuery,

@@ -8,6 +8,7 @@ pub mod enterprise;
 pub mod geographic_indication;
 pub mod program;
 pub mod region;
+pub mod viewer;
 
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};

@@ -1,0 +1,63 @@
+//! The mutation root. Authentication and authorisation failures are top-level errors with
+//! `extensions.code`; validation and state errors will come back as `userErrors` in payloads.
+
+use async_graphql::{Context, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
+
+use super::types::viewer::ViewerInfo;
+use crate::auth::token::TokenSettings;
+use crate::error::ApiResult;
+use crate::policy::Viewer;
+use crate::services::account::{self, LoginThrottle};
+
+/// A username and password of a local account.
+#[derive(InputObject)]
+pub struct LoginInput {
+    /// Login name.
+    pub username: String,
+    /// Password; never logged.
+    #[graphql(secret)]
+    pub password: String,
+}
+
+/// A successful sign-in.
+#[derive(SimpleObject)]
+pub struct LoginPayload {
+    /// Access token, sent back as `Authorization: Bearer <token>`.
+    pub access_token: String,
+    /// When the token stops working; sign in again after that.
+    pub expires_at: DateTime<Utc>,
+    /// The signed-in user.
+    pub viewer: ViewerInfo,
+}
+
+/// The root of every mutation.
+#[derive(Default)]
+pub struct MutationRoot;
+
+/// The root of every mutation: signing in (granting, revoking and administration follow).
+#[Object(name = "Mutation")]
+impl MutationRoot {
+    /// Signs in with a local account and returns a short-lived access token. Any failure is the same
+    /// `UNAUTHENTICATED` error; after repeated failures the account must wait (`TOO_MANY_ATTEMPTS`).
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The account's username and password.")] input: LoginInput,
+    ) -> ApiResult<LoginPayload> {
+        let signed_in = account::sign_in(
+            ctx.data_unchecked::<DatabaseConnection>(),
+            ctx.data_unchecked::<TokenSettings>(),
+            ctx.data_unchecked::<LoginThrottle>(),
+            &input.username,
+            &input.password,
+        )
+        .await?;
+        Ok(LoginPayload {
+            access_token: signed_in.token,
+            expires_at: signed_in.expires_at,
+            viewer: ViewerInfo(Viewer::User(Box::new(signed_in.account))),
+        })
+    }
+}
