@@ -29,10 +29,10 @@ use crate::config::{Config, Limits};
 use crate::graphql::{
     RegistrySchema, build_schema,
     limits::{PARSE_FAILED, VALIDATION_FAILED, bracket_depth},
-    loaders::{Loaders, RequestContext},
+    loaders::{Loaders, PersonalDataReads, RequestContext},
 };
 use crate::policy::Viewer;
-use crate::services::account;
+use crate::services::{account, audit};
 
 /// The official GraphQL response media type.
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -456,14 +456,16 @@ async fn execute(
         Ok(viewer) => viewer,
         Err(reason) => return unauthenticated(media, reason),
     };
+    let personal_data_reads = PersonalDataReads::default();
     let mut request = async_graphql::Request::new(params.query)
         .variables(Variables::from_json(Value::Object(
             params.variables.unwrap_or_default(),
         )))
         .data(Loaders::new(&state.db, &viewer, state.batch_window))
         .data(RequestContext {
-            viewer,
+            viewer: viewer.clone(),
             today: crate::clock::today(),
+            personal_data_reads: personal_data_reads.clone(),
         });
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
@@ -497,6 +499,22 @@ async fn execute(
             );
         }
     };
+
+    // Whole personal data goes out only once its reading is on record.
+    if let Viewer::User(account) = &viewer {
+        let reads = personal_data_reads.take();
+        if let Err(err) =
+            audit::record_personal_data_reads(&state.db, account, &request_id.to_string(), reads).await
+        {
+            tracing::error!(error.detail = ?err, request.id = %request_id, "recording personal-data reads failed");
+            return request_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                media,
+                "INTERNAL_SERVER_ERROR",
+                &format!("internal server error (request {request_id})"),
+            );
+        }
+    }
 
     let before_execution = failed_before_execution(&response);
     let mut body = match serde_json::to_value(&response) {

@@ -2,14 +2,19 @@
 //! this viewer see" (as a SQL condition, so lists are filtered in the database, not after loading).
 //! Every resolver and service asks here; nothing else decides visibility.
 //!
-//! The public (DESIGN §5) sees credentials on public notice, granted (including expired) and
-//! revoked, never drafts or rejected proposals, and never personal identity numbers or phones.
-//! Signed-in users see the same until the role rules (jurisdiction, competence, staff visibility)
-//! land; denying by default keeps that step safe.
+//! Reads (DESIGN §5): the public sees credentials on public notice, granted (including expired) and
+//! revoked, never drafts or rejected proposals, and never identity numbers or phones. Staff (agency
+//! viewers, registrars, reviewers, bureau administrators) also see every state inside their
+//! jurisdiction, their bureau's region and everything below it; enterprise users their own
+//! enterprise's. Personal data: whole values for registrars, reviewers and bureau administrators inside
+//! their jurisdiction (each read is audited), masked for other staff, nothing for anyone else.
 
 use entity::{bureau, credential, enums::CredentialStatus, enums::Role};
 use sea_orm::{ColumnTrait, Condition};
 use uuid::Uuid;
+
+use crate::domain::RegionCode;
+use crate::services::region::{RegionScope, within};
 
 /// Who is asking.
 #[derive(Clone, Debug, Default)]
@@ -82,27 +87,100 @@ fn mask(value: &str) -> String {
         .collect()
 }
 
+impl Account {
+    /// Whether the user holds `role`.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// Where the user acts as staff: its bureau's region and everything below it (a national bureau:
+    /// everywhere; a system administrator: everywhere). `None` for users without a staff role.
+    pub fn jurisdiction(&self) -> Option<RegionScope> {
+        if self.has(Role::SystemAdmin) {
+            return Some(RegionScope {
+                code: RegionCode::nation(),
+                include_sub_regions: true,
+            });
+        }
+        let staff = [
+            Role::AgencyViewer,
+            Role::Registrar,
+            Role::Reviewer,
+            Role::BureauAdmin,
+        ];
+        if !staff.iter().any(|role| self.has(*role)) {
+            return None;
+        }
+        let bureau = self.bureau.as_ref()?;
+        let code = RegionCode::parse(&bureau.region_code).ok()?;
+        Some(RegionScope {
+            code,
+            include_sub_regions: true,
+        })
+    }
+
+    /// Whether `region_code` lies inside the user's jurisdiction.
+    fn covers(&self, region_code: &str) -> bool {
+        let Some(scope) = self.jurisdiction() else {
+            return false;
+        };
+        match scope.code.subtree_range() {
+            None => true,
+            Some((from, to)) => region_code >= from.as_str() && region_code < to.as_str(),
+        }
+    }
+}
+
 impl Viewer {
-    /// The condition a credential row must meet to be visible to this viewer.
+    /// The condition a credential row must meet to be visible to this viewer: published states for
+    /// everyone; every state inside a staff member's jurisdiction; every state of an enterprise user's
+    /// own enterprise.
     pub fn credential_condition(&self) -> Condition {
-        match self {
-            Self::Public | Self::User(_) => {
-                Condition::all().add(credential::Column::Status.is_in(PUBLIC_CREDENTIAL_STATES))
-            }
+        let published = Condition::all().add(credential::Column::Status.is_in(PUBLIC_CREDENTIAL_STATES));
+        let Self::User(account) = self else {
+            return published;
+        };
+        let mut visible = Condition::any().add(published);
+        if let Some(scope) = account.jurisdiction() {
+            visible = visible.add(within(credential::Column::RegionCode, &scope));
         }
+        if let (true, Some(enterprise)) = (account.has(Role::Enterprise), account.enterprise_id) {
+            visible = visible.add(credential::Column::HolderEnterpriseId.eq(enterprise));
+        }
+        visible
     }
 
-    /// Whether this viewer may see a credential in the given stored state.
-    pub fn may_see_credential(&self, status: CredentialStatus) -> bool {
-        match self {
-            Self::Public | Self::User(_) => PUBLIC_CREDENTIAL_STATES.contains(&status),
+    /// Whether this viewer may see one credential: the row-level twin of [`Self::credential_condition`].
+    pub fn may_see_credential(&self, credential: &credential::Model) -> bool {
+        if PUBLIC_CREDENTIAL_STATES.contains(&credential.status) {
+            return true;
         }
+        let Self::User(account) = self else {
+            return false;
+        };
+        account.covers(&credential.region_code)
+            || (account.has(Role::Enterprise)
+                && account.enterprise_id.is_some()
+                && account.enterprise_id == credential.holder_enterprise_id)
     }
 
-    /// How much personal data of a person this viewer may read.
-    pub fn personal_data(&self) -> PersonalData {
-        match self {
-            Self::Public | Self::User(_) => PersonalData::Hidden,
+    /// How much personal data of a person registered in `region_code` this viewer may read: registrars,
+    /// reviewers and bureau administrators the whole value inside their jurisdiction; other staff a
+    /// masked value; the public and enterprise users nothing.
+    pub fn personal_data(&self, region_code: &str) -> PersonalData {
+        let Self::User(account) = self else {
+            return PersonalData::Hidden;
+        };
+        if account.jurisdiction().is_none() {
+            return PersonalData::Hidden;
+        }
+        let entitled = [Role::Registrar, Role::Reviewer, Role::BureauAdmin]
+            .iter()
+            .any(|role| account.has(*role));
+        if entitled && account.covers(region_code) && !account.has(Role::SystemAdmin) {
+            PersonalData::Full
+        } else {
+            PersonalData::Masked
         }
     }
 }
@@ -110,6 +188,57 @@ impl Viewer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn credential(status: CredentialStatus, region: &str) -> credential::Model {
+        let now = chrono::Utc::now();
+        credential::Model {
+            id: Uuid::now_v7(),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            kind: entity::enums::CredentialKind::LittleGiant,
+            holder_enterprise_id: None,
+            holder_person_id: None,
+            level: entity::enums::Level::National,
+            granting_bureau_id: Uuid::now_v7(),
+            region_code: region.to_owned(),
+            status,
+            batch: None,
+            year: None,
+            notice_starts_on: None,
+            notice_ends_on: None,
+            granted_on: None,
+            valid_from: None,
+            valid_until: None,
+            revoked_on: None,
+            revocation_reason: None,
+            proposed_by: None,
+            reviewed_by: None,
+        }
+    }
+
+    fn staff(role: Role, region: &str) -> Viewer {
+        let now = chrono::Utc::now();
+        Viewer::User(Box::new(Account {
+            user_id: Uuid::now_v7(),
+            username: "u".into(),
+            display_name: "u".into(),
+            roles: vec![role],
+            bureau: Some(bureau::Model {
+                id: Uuid::now_v7(),
+                created_at: now,
+                updated_at: now,
+                version: 1,
+                code: "B".into(),
+                name: "B".into(),
+                kind: entity::enums::BureauKind::MarketRegulation,
+                level: entity::enums::Level::Provincial,
+                region_code: region.into(),
+                parent_id: None,
+            }),
+            enterprise_id: None,
+        }))
+    }
 
     #[test]
     fn the_public_sees_only_published_states() {
@@ -123,8 +252,48 @@ mod tests {
             (CredentialStatus::Granted, true),
             (CredentialStatus::Revoked, true),
         ] {
-            assert_eq!(public.may_see_credential(status), visible, "{status:?}");
+            assert_eq!(
+                public.may_see_credential(&credential(status, "500103")),
+                visible,
+                "{status:?}"
+            );
         }
+    }
+
+    #[test]
+    fn staff_see_drafts_inside_their_jurisdiction_only() {
+        let chongqing = staff(Role::Registrar, "500000");
+        assert!(chongqing.may_see_credential(&credential(CredentialStatus::Draft, "500103")));
+        assert!(!chongqing.may_see_credential(&credential(CredentialStatus::Draft, "510104")));
+        let district = staff(Role::AgencyViewer, "500103");
+        assert!(!district.may_see_credential(&credential(CredentialStatus::Draft, "500112")));
+        let national = staff(Role::Reviewer, "000000");
+        assert!(national.may_see_credential(&credential(CredentialStatus::Submitted, "310115")));
+    }
+
+    #[test]
+    fn personal_data_depends_on_role_and_jurisdiction() {
+        assert_eq!(
+            staff(Role::Registrar, "500000").personal_data("500103"),
+            PersonalData::Full
+        );
+        assert_eq!(
+            staff(Role::Reviewer, "500000").personal_data("510104"),
+            PersonalData::Masked
+        );
+        assert_eq!(
+            staff(Role::AgencyViewer, "500000").personal_data("500103"),
+            PersonalData::Masked
+        );
+        assert_eq!(
+            staff(Role::BureauAdmin, "500103").personal_data("500103"),
+            PersonalData::Full
+        );
+        assert_eq!(
+            staff(Role::Enterprise, "500000").personal_data("500103"),
+            PersonalData::Hidden
+        );
+        assert_eq!(Viewer::Public.personal_data("500103"), PersonalData::Hidden);
     }
 
     #[test]
@@ -134,10 +303,5 @@ mod tests {
         assert_eq!(mask("12345678"), "********");
         assert_eq!(PersonalData::Full.apply(Some("x")), Some("x".to_owned()));
         assert_eq!(PersonalData::Hidden.apply(Some("x")), None);
-    }
-
-    #[test]
-    fn the_public_never_reads_personal_data() {
-        assert_eq!(Viewer::Public.personal_data(), PersonalData::Hidden);
     }
 }

@@ -6,6 +6,7 @@
     reason = "tests: a failed unwrap is a failed test"
 )]
 
+mod access;
 mod auth;
 mod browse;
 mod credentials;

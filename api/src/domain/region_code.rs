@@ -24,6 +24,11 @@ impl RegionCode {
         }
     }
 
+    /// The whole nation, the root of the tree.
+    pub fn nation() -> Self {
+        Self(NATION.to_owned())
+    }
+
     /// The code as stored.
     pub fn as_str(&self) -> &str {
         &self.0

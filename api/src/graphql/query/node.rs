@@ -70,7 +70,7 @@ async fn load_node(ctx: &Context<'_>, field: &str, id: &ID) -> ApiResult<Option<
             .load_one(uuid)
             .await?
             // A hidden credential answers exactly like a missing one.
-            .filter(|m| request(ctx).viewer.may_see_credential(m.status))
+            .filter(|m| request(ctx).viewer.may_see_credential(m))
             .map(Node::from_credential),
     })
 }

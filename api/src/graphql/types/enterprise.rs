@@ -12,6 +12,7 @@ use crate::graphql::enums::{CredentialKind, EnterpriseScale, EnterpriseStatus};
 use crate::graphql::loaders::CredentialOwner;
 use crate::graphql::scalars::Date;
 use crate::ids::{self, NodeType};
+use crate::policy::PersonalData;
 
 /// An enterprise, identified by its unified social credit code.
 #[derive(Clone)]
@@ -170,8 +171,14 @@ impl Enterprise {
 pub struct Person(pub person::Model);
 
 impl Person {
-    fn personal(&self, ctx: &Context<'_>, value: &Option<String>) -> Option<String> {
-        request(ctx).viewer.personal_data().apply(value.as_deref())
+    /// A personal-data field as the policy lets the caller see it; whole values read are audited.
+    fn personal(&self, ctx: &Context<'_>, field: &'static str, value: &Option<String>) -> Option<String> {
+        let context = request(ctx);
+        let access = context.viewer.personal_data(&self.0.region_code);
+        if access == PersonalData::Full && value.is_some() {
+            context.personal_data_reads.record(self.0.id, field);
+        }
+        access.apply(value.as_deref())
     }
 }
 
@@ -199,14 +206,15 @@ impl Person {
         Enterprise::load_optional(ctx, self.0.employer_id).await
     }
 
-    /// Resident identity number (身份证号); null unless the caller may read personal data.
+    /// Resident identity number (身份证号): whole for registrars, reviewers and bureau administrators
+    /// inside their jurisdiction (each read is audited), masked for other staff, null for others.
     async fn identity_number(&self, ctx: &Context<'_>) -> Option<String> {
-        self.personal(ctx, &self.0.identity_number)
+        self.personal(ctx, "identityNumber", &self.0.identity_number)
     }
 
-    /// Phone number; null unless the caller may read personal data.
+    /// Phone number, under the same rules as `identityNumber`.
     async fn phone(&self, ctx: &Context<'_>) -> Option<String> {
-        self.personal(ctx, &self.0.phone)
+        self.personal(ctx, "phone", &self.0.phone)
     }
 
     /// Credentials the person holds (quality awards, chief-quality-officer certifications).
