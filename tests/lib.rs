@@ -12,7 +12,7 @@ use std::sync::{
     atomic::{AtomicUsize, Ordering},
 };
 
-use registry::auth::token::{Secret, TokenSettings};
+use registry::auth::token::{PublicKeys, Secret, TokenSettings};
 use registry::config::{Config, Limits, TokenConfig};
 use registry::http::Application;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
@@ -101,6 +101,7 @@ pub fn test_tokens() -> TokenSettings {
         audience: "registry-tests-api".to_owned(),
         lifetime: chrono::Duration::minutes(15),
         secret: Secret::new(b"test-secret-test-secret-test-secret!".to_vec()).expect("long enough"),
+        public_keys: PublicKeys::default(),
     }
 }
 
@@ -166,6 +167,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
             issuer: tokens.issuer.clone(),
             audience: tokens.audience.clone(),
             lifetime: tokens.lifetime,
+            public_keys: tokens.public_keys.clone(),
         },
     };
     let app = Application::build(&config, tokens, db.clone()).expect("app builds");

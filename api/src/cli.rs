@@ -127,6 +127,7 @@ fn token_settings(config: &Config) -> anyhow::Result<TokenSettings> {
         audience: config.tokens.audience.clone(),
         lifetime: config.tokens.lifetime,
         secret,
+        public_keys: config.tokens.public_keys.clone(),
     })
 }
 

@@ -3,7 +3,7 @@
 
 use std::{net::SocketAddr, str::FromStr, time::Duration};
 
-use crate::auth::token::Secret;
+use crate::auth::token::{PublicKeys, Secret};
 
 /// The embedded default database: a SQLite file in the working directory, created when missing.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://registry.db?mode=rwc";
@@ -43,6 +43,40 @@ pub struct TokenConfig {
     pub audience: String,
     /// How long an access token lives (`REGISTRY_TOKEN_MINUTES`).
     pub lifetime: chrono::Duration,
+    /// External issuers' public keys (`REGISTRY_JWT_JWKS_FILE`, `REGISTRY_JWT_PUBLIC_KEYS`).
+    pub public_keys: PublicKeys,
+}
+
+/// Reads the external issuers' keys: a JWKS file, and PEM files listed as `kid=ALG:path,…`.
+fn public_keys(lookup: Lookup<'_>) -> Result<PublicKeys, ConfigError> {
+    let fail = |name: &str, reason: String| ConfigError {
+        name: name.to_owned(),
+        reason,
+    };
+    let read = |name: &str, path: &str| {
+        std::fs::read(path).map_err(|err| fail(name, format!("cannot read {path}: {err}")))
+    };
+    let mut keys = match lookup("REGISTRY_JWT_JWKS_FILE")?.filter(|path| !path.trim().is_empty()) {
+        Some(path) => {
+            let json = String::from_utf8(read("REGISTRY_JWT_JWKS_FILE", path.trim())?)
+                .map_err(|_| fail("REGISTRY_JWT_JWKS_FILE", "is not UTF-8".to_owned()))?;
+            PublicKeys::from_jwks(&json).map_err(|reason| fail("REGISTRY_JWT_JWKS_FILE", reason))?
+        }
+        None => PublicKeys::default(),
+    };
+    let listed = lookup("REGISTRY_JWT_PUBLIC_KEYS")?.unwrap_or_default();
+    for entry in listed.split(',').map(str::trim).filter(|entry| !entry.is_empty()) {
+        let name = "REGISTRY_JWT_PUBLIC_KEYS";
+        let (kid, rest) = entry
+            .split_once('=')
+            .ok_or_else(|| fail(name, format!("'{entry}': use kid=ALG:path")))?;
+        let (algorithm, path) = rest
+            .split_once(':')
+            .ok_or_else(|| fail(name, format!("'{entry}': use kid=ALG:path")))?;
+        keys.add_pem(kid.trim(), algorithm.trim(), &read(name, path.trim())?)
+            .map_err(|reason| fail(name, reason))?;
+    }
+    Ok(keys)
 }
 
 /// Limits that keep any one request from taking the server down.
@@ -182,6 +216,7 @@ impl Config {
                     "REGISTRY_JWT_AUDIENCE",
                     "enterprise-registry-api".to_owned(),
                 )?,
+                public_keys: public_keys(lookup)?,
                 lifetime: chrono::Duration::minutes(
                     i64::try_from(token_minutes).unwrap_or(i64::MAX).min(24 * 60),
                 ),
@@ -231,6 +266,8 @@ mod tests {
             ("REGISTRY_LOG_FORMAT", "xml"),
             ("REGISTRY_AUTO_MIGRATE", "maybe"),
             ("REGISTRY_JWT_SECRET", "too short"),
+            ("REGISTRY_JWT_JWKS_FILE", "/nonexistent/jwks.json"),
+            ("REGISTRY_JWT_PUBLIC_KEYS", "rsa-2026=RS256"),
         ] {
             let err = config(&[(name, value)]).unwrap_err().to_string();
             assert!(

@@ -1,10 +1,14 @@
-//! Access tokens: JWTs signed with HS256 by this server, checked per RFC 8725.
+//! Access tokens: JWTs this server signs with HS256, or an external issuer signs with RS256/ES256 under
+//! a configured public key, checked per RFC 8725.
 //!
 //! Checks, in order: the header's `typ` is `at+jwt` (RFC 9068, so no other kind of JWT can pass as an
-//! access token), its `alg` is on the allow-list (HS256 only: `none` and algorithm confusion are
-//! refused), `jku`/`x5u` are never followed, the signature, then the claims: `sub`, `exp`, `iat`,
-//! `iss`, `aud` required, `nbf` honoured, 30 seconds of leeway at most.
+//! access token); the algorithm is on the allow-list and fits the key: HS256 only without a `kid` and
+//! only with our secret, RS256/ES256 only with the configured public key named by `kid` and declared for
+//! that algorithm (so `none`, unknown kids and algorithm confusion are refused); `jku`/`x5u` are never
+//! followed; the signature; then the claims: `sub`, `exp`, `iat`, `iss`, `aud` required, `nbf`
+//! honoured, 30 seconds of leeway at most.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
@@ -42,6 +46,71 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// A public key of an external issuer, and the one algorithm it may verify.
+#[derive(Clone)]
+struct PublicKey {
+    algorithm: Algorithm,
+    key: DecodingKey,
+}
+
+/// External issuers' public keys by `kid` (RS256 and ES256 only).
+#[derive(Clone, Default)]
+pub struct PublicKeys(HashMap<String, PublicKey>);
+
+impl fmt::Debug for PublicKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.0.keys()).finish()
+    }
+}
+
+/// The asymmetric algorithms accepted, by name.
+fn asymmetric(name: &str) -> Result<Algorithm, String> {
+    match name {
+        "RS256" => Ok(Algorithm::RS256),
+        "ES256" => Ok(Algorithm::ES256),
+        other => Err(format!("algorithm {other} is not accepted (RS256 or ES256)")),
+    }
+}
+
+impl PublicKeys {
+    /// Reads a JWKS document; every key needs a `kid` and an `alg` of RS256 or ES256.
+    pub fn from_jwks(json: &str) -> Result<Self, String> {
+        let set: jsonwebtoken::jwk::JwkSet =
+            serde_json::from_str(json).map_err(|e| format!("not a JWKS: {e}"))?;
+        let mut keys = Self::default();
+        for jwk in &set.keys {
+            let kid = jwk.common.key_id.clone().ok_or("a key has no kid")?;
+            let algorithm = match jwk.common.key_algorithm {
+                Some(jsonwebtoken::jwk::KeyAlgorithm::RS256) => Algorithm::RS256,
+                Some(jsonwebtoken::jwk::KeyAlgorithm::ES256) => Algorithm::ES256,
+                _ => return Err(format!("key {kid}: alg must be RS256 or ES256")),
+            };
+            let key = DecodingKey::from_jwk(jwk).map_err(|e| format!("key {kid}: {e}"))?;
+            keys.insert(kid, algorithm, key)?;
+        }
+        Ok(keys)
+    }
+
+    /// Adds a PEM public key for `kid`, to be used with `algorithm` (RS256 or ES256) only.
+    pub fn add_pem(&mut self, kid: &str, algorithm: &str, pem: &[u8]) -> Result<(), String> {
+        let algorithm = asymmetric(algorithm)?;
+        let key = match algorithm {
+            Algorithm::RS256 => DecodingKey::from_rsa_pem(pem),
+            _ => DecodingKey::from_ec_pem(pem),
+        }
+        .map_err(|e| format!("key {kid}: {e}"))?;
+        self.insert(kid.to_owned(), algorithm, key)
+    }
+
+    fn insert(&mut self, kid: String, algorithm: Algorithm, key: DecodingKey) -> Result<(), String> {
+        if self.0.contains_key(&kid) {
+            return Err(format!("kid {kid} is configured twice"));
+        }
+        self.0.insert(kid, PublicKey { algorithm, key });
+        Ok(())
+    }
+}
+
 /// The claims of an access token. The server trusts only `sub` and re-reads the user's status and
 /// roles on every request; `roles` is for clients.
 #[derive(Debug, Serialize, Deserialize)]
@@ -75,6 +144,8 @@ pub struct TokenSettings {
     pub audience: String,
     pub lifetime: chrono::Duration,
     pub secret: Secret,
+    /// External issuers' keys; tokens signed with them are accepted like our own.
+    pub public_keys: PublicKeys,
 }
 
 impl TokenSettings {
@@ -115,18 +186,39 @@ impl TokenSettings {
         }) {
             return Err(invalid("not an access token (typ)"));
         }
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.algorithms = vec![Algorithm::HS256];
+        // The key decides the algorithm, never the other way round.
+        let secret_key;
+        let (algorithm, key) = match (header.alg, header.kid.as_deref()) {
+            (Algorithm::HS256, None) => {
+                secret_key = DecodingKey::from_secret(&self.secret.0);
+                (Algorithm::HS256, &secret_key)
+            }
+            (Algorithm::HS256, Some(_)) => return Err(invalid("HS256 tokens carry no kid")),
+            (Algorithm::RS256 | Algorithm::ES256, Some(kid)) => {
+                let public = self
+                    .public_keys
+                    .0
+                    .get(kid)
+                    .ok_or_else(|| invalid("unknown kid"))?;
+                if public.algorithm != header.alg {
+                    return Err(invalid("alg does not match the key"));
+                }
+                (public.algorithm, &public.key)
+            }
+            (Algorithm::RS256 | Algorithm::ES256, None) => return Err(invalid("kid required")),
+            (other, _) => return Err(TokenError::Invalid(format!("algorithm {other:?} not accepted"))),
+        };
+        let mut validation = Validation::new(algorithm);
+        validation.algorithms = vec![algorithm];
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["sub", "exp", "iss", "aud"]);
         validation.validate_nbf = true;
         validation.leeway = LEEWAY_SECONDS;
-        let data = decode::<AccessClaims>(token, &DecodingKey::from_secret(&self.secret.0), &validation)
-            .map_err(|err| match err.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
-                _ => TokenError::Invalid(err.to_string()),
-            })?;
+        let data = decode::<AccessClaims>(token, key, &validation).map_err(|err| match err.kind() {
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
+            _ => TokenError::Invalid(err.to_string()),
+        })?;
         Uuid::parse_str(&data.claims.sub).map_err(|_| invalid("sub is not a user id"))
     }
 }
@@ -143,7 +235,83 @@ mod tests {
             audience: "registry-api".into(),
             lifetime: chrono::Duration::minutes(15),
             secret: Secret::new(b"0123456789abcdef0123456789abcdef".to_vec()).unwrap(),
+            public_keys: PublicKeys::default(),
         }
+    }
+
+    #[derive(Deserialize)]
+    struct Vectors {
+        sub: String,
+        vectors: Vec<Vector>,
+    }
+
+    #[derive(Deserialize)]
+    struct Vector {
+        name: String,
+        token: String,
+        expect: String,
+    }
+
+    /// Tokens minted by PyJWT (testdata/jwt/generate.py), checked with the keys it published, as a
+    /// JWKS file and as PEM files.
+    #[test]
+    fn tokens_from_an_independent_implementation_are_judged_the_same() {
+        let vectors: Vectors = serde_json::from_str(include_str!("../../testdata/jwt/vectors.json")).unwrap();
+        let from_jwks = TokenSettings {
+            public_keys: PublicKeys::from_jwks(include_str!("../../testdata/jwt/jwks.json")).unwrap(),
+            ..settings()
+        };
+        let mut pem_keys = PublicKeys::default();
+        pem_keys
+            .add_pem(
+                "rsa-2026",
+                "RS256",
+                include_bytes!("../../testdata/jwt/rsa-public.pem"),
+            )
+            .unwrap();
+        pem_keys
+            .add_pem(
+                "ec-2026",
+                "ES256",
+                include_bytes!("../../testdata/jwt/ec-public.pem"),
+            )
+            .unwrap();
+        let from_pem = TokenSettings {
+            public_keys: pem_keys,
+            ..settings()
+        };
+        let sub = Uuid::parse_str(&vectors.sub).unwrap();
+        assert!(vectors.vectors.len() >= 15);
+        for settings in [&from_jwks, &from_pem] {
+            for vector in &vectors.vectors {
+                let outcome = settings.verify(&vector.token);
+                match vector.expect.as_str() {
+                    "accept" => assert_eq!(outcome, Ok(sub), "{}", vector.name),
+                    "expired" => assert_eq!(outcome, Err(TokenError::Expired), "{}", vector.name),
+                    _ => assert!(
+                        matches!(outcome, Err(TokenError::Invalid(_))),
+                        "{}: {outcome:?}",
+                        vector.name
+                    ),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn keys_must_name_an_accepted_algorithm() {
+        let mut keys = PublicKeys::default();
+        let pem = include_bytes!("../../testdata/jwt/rsa-public.pem");
+        assert!(keys.add_pem("k", "HS256", pem).is_err());
+        assert!(keys.add_pem("k", "RS256", pem).is_ok());
+        assert!(
+            keys.add_pem("k", "RS256", pem).is_err(),
+            "a kid is configured once"
+        );
+        assert!(
+            PublicKeys::from_jwks(r#"{"keys":[{"kty":"oct","k":"c2VjcmV0","kid":"x","alg":"HS256"}]}"#)
+                .is_err()
+        );
     }
 
     /// Signs arbitrary header and claims with the test secret, as an attacker with the key (or a
