@@ -466,6 +466,7 @@ async fn execute(
             viewer: viewer.clone(),
             today: crate::clock::today(),
             personal_data_reads: personal_data_reads.clone(),
+            request_id: request_id.to_string(),
         });
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);

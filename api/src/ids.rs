@@ -17,12 +17,14 @@ pub enum NodeType {
     GeographicIndication,
     AwardProgram,
     RecognitionAgreement,
+    /// A local account (visible to the administrators who may manage it).
+    User,
     /// Any credential; the stored kind decides which GraphQL type it becomes.
     Credential,
 }
 
 impl NodeType {
-    const ALL: [NodeType; 9] = [
+    const ALL: [NodeType; 10] = [
         Self::Region,
         Self::Bureau,
         Self::Enterprise,
@@ -31,6 +33,7 @@ impl NodeType {
         Self::GeographicIndication,
         Self::AwardProgram,
         Self::RecognitionAgreement,
+        Self::User,
         Self::Credential,
     ];
 
@@ -44,6 +47,7 @@ impl NodeType {
             Self::GeographicIndication => "GeographicIndication",
             Self::AwardProgram => "AwardProgram",
             Self::RecognitionAgreement => "RecognitionAgreement",
+            Self::User => "User",
             Self::Credential => "Credential",
         }
     }

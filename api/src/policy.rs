@@ -131,7 +131,85 @@ impl Account {
     }
 }
 
+/// Where a user account sits, as far as who may manage it is concerned.
+pub enum Placement<'a> {
+    /// Staff of a bureau: the bureau's id followed by its ancestors' ids, nearest first.
+    Bureau(&'a [Uuid]),
+    /// A user of an enterprise registered in this region.
+    Enterprise(&'a str),
+    /// Neither (system administrators).
+    Unattached,
+}
+
+/// Roles a bureau administrator may grant: its own and those below it.
+const BUREAU_ADMIN_GRANTS: [Role; 5] = [
+    Role::AgencyViewer,
+    Role::Registrar,
+    Role::Reviewer,
+    Role::BureauAdmin,
+    Role::Enterprise,
+];
+
+impl Account {
+    /// Whether the user may create, disable and re-role accounts placed at `placement`: a system
+    /// administrator anywhere; a bureau administrator for staff of its bureau or a bureau below it,
+    /// and for users of enterprises inside its jurisdiction.
+    pub fn may_manage_user(&self, placement: &Placement<'_>) -> bool {
+        if self.has(Role::SystemAdmin) {
+            return true;
+        }
+        if !self.has(Role::BureauAdmin) {
+            return false;
+        }
+        match placement {
+            Placement::Bureau(lineage) => self.bureau.as_ref().is_some_and(|own| lineage.contains(&own.id)),
+            Placement::Enterprise(region_code) => self.covers(region_code),
+            Placement::Unattached => false,
+        }
+    }
+
+    /// Whether the user administers accounts at all (bureau or system administrators).
+    pub fn may_manage_users(&self) -> bool {
+        self.has(Role::SystemAdmin) || self.has(Role::BureauAdmin)
+    }
+
+    /// Whether the user may grant (or take away) `role`: never a role above its own.
+    pub fn may_grant(&self, role: Role) -> bool {
+        self.has(Role::SystemAdmin) || (self.has(Role::BureauAdmin) && BUREAU_ADMIN_GRANTS.contains(&role))
+    }
+
+    /// Whether the user may create bureaus and change which credential kinds a kind of bureau grants.
+    pub fn may_manage_bureaus(&self) -> bool {
+        self.has(Role::SystemAdmin)
+    }
+}
+
 impl Viewer {
+    /// The signed-in account, or `UNAUTHENTICATED` for the public.
+    pub fn account(&self) -> Result<&Account, crate::error::ApiError> {
+        match self {
+            Self::User(account) => Ok(account),
+            Self::Public => Err(crate::error::ApiError::Unauthenticated(
+                "sign in first".to_owned(),
+            )),
+        }
+    }
+
+    /// The operations this viewer may call at all (whether on a given object is decided per call), so
+    /// a frontend can show or hide its buttons. Reads are open to everyone.
+    pub fn operations(&self) -> Vec<&'static str> {
+        let mut operations = vec!["login"];
+        if let Self::User(account) = self {
+            if account.may_manage_users() {
+                operations.extend(["users", "createUser", "setUserStatus", "setUserRoles"]);
+            }
+            if account.may_manage_bureaus() {
+                operations.extend(["createBureau", "setBureauCompetence"]);
+            }
+        }
+        operations
+    }
+
     /// The condition a credential row must meet to be visible to this viewer: published states for
     /// everyone; every state inside a staff member's jurisdiction; every state of an enterprise user's
     /// own enterprise.

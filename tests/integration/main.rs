@@ -7,11 +7,13 @@
 )]
 
 mod access;
+mod administration;
 mod auth;
 mod browse;
 mod credentials;
 mod hostile;
 mod http_spec;
+mod matrix;
 mod migrations;
 mod node;
 mod pagination;

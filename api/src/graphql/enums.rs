@@ -191,3 +191,13 @@ pub enum Role {
     /// Manages bureaus and competences.
     SystemAdmin,
 }
+
+/// Whether an account may sign in.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Enum)]
+#[graphql(remote = "stored::UserStatus")]
+pub enum UserStatus {
+    /// May sign in; its tokens work.
+    Active,
+    /// May not sign in; its tokens stop working with their next request.
+    Disabled,
+}

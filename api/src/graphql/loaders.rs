@@ -29,6 +29,8 @@ pub struct RequestContext {
     pub today: NaiveDate,
     /// Personal data read in full during this request, recorded in the audit log once it finishes.
     pub personal_data_reads: PersonalDataReads,
+    /// The request's id, as in the logs; audit events carry it.
+    pub request_id: String,
 }
 
 /// One field of one person's personal data read in full.
@@ -88,6 +90,7 @@ pub struct Loaders {
     pub parties_of: DataLoader<ByParent<entity::agreement_party::Entity>>,
     pub scopes_of: DataLoader<ByParent<entity::agreement_scope::Entity>>,
     pub credentials_of: DataLoader<CredentialsOf>,
+    pub roles_of: DataLoader<ByParent<entity::user_role::Entity>>,
 }
 
 impl Loaders {
@@ -115,6 +118,7 @@ impl Loaders {
             brands_of: make.by_parent(brand::Column::HolderEnterpriseId),
             parties_of: make.by_parent(entity::agreement_party::Column::AgreementId),
             scopes_of: make.by_parent(entity::agreement_scope::Column::AgreementId),
+            roles_of: make.by_parent(entity::user_role::Column::UserId),
             credentials_of: make.loader(CredentialsOf {
                 db: db.clone(),
                 viewer: viewer.clone(),

@@ -13,6 +13,7 @@ use super::types::enterprise::{Enterprise, Person};
 use super::types::geographic_indication::GeographicIndication;
 use super::types::program::AwardProgram;
 use super::types::region::{Bureau, Region};
+use super::types::user::User;
 
 /// An object with a global ID, fetchable with `node(id:)`.
 #[derive(Interface)]
@@ -34,6 +35,8 @@ pub enum Node {
     AwardProgram(AwardProgram),
     /// A recognition agreement.
     RecognitionAgreement(RecognitionAgreement),
+    /// A local account.
+    User(User),
     /// A 专精特新 designation.
     LittleGiantDesignation(LittleGiantDesignation),
     /// A green listing.

@@ -2,13 +2,43 @@
 
 use chrono::Utc;
 use entity::audit_event;
-use sea_orm::{DatabaseConnection, EntityTrait, IntoActiveModel};
-use serde_json::json;
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel};
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::error::ApiResult;
 use crate::graphql::loaders::PersonalDataRead;
 use crate::policy::Account;
+
+/// Appends one audit event for a change by `account`, inside the change's own transaction.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_change(
+    txn: &impl ConnectionTrait,
+    account: &Account,
+    request_id: &str,
+    action: &str,
+    entity_type: &str,
+    entity_id: Uuid,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> ApiResult<()> {
+    let event = audit_event::Model {
+        id: Uuid::now_v7(),
+        at: Utc::now(),
+        actor_user_id: Some(account.user_id),
+        actor_bureau_id: account.bureau.as_ref().map(|bureau| bureau.id),
+        action: action.to_owned(),
+        entity_type: entity_type.to_owned(),
+        entity_id: Some(entity_id),
+        before,
+        after,
+        request_id: Some(request_id.to_owned()),
+    };
+    audit_event::Entity::insert(event.into_active_model())
+        .exec_without_returning(txn)
+        .await?;
+    Ok(())
+}
 
 /// `audit_event.action` of a whole personal-data value shown to a user.
 pub const READ_PERSONAL_DATA: &str = "READ_PERSONAL_DATA";

@@ -44,3 +44,150 @@ pub async fn by_code(
         .one(db)
         .await?)
 }
+
+/// What a new bureau should be.
+pub struct NewBureau {
+    pub code: String,
+    pub name: String,
+    pub kind: BureauKind,
+    pub level: Level,
+    pub region_code: String,
+    pub parent_id: Option<uuid::Uuid>,
+}
+
+/// Creates a bureau (system administrators only), with its audit event, in one transaction.
+pub async fn create(
+    db: &sea_orm::DatabaseConnection,
+    actor: &crate::policy::Account,
+    request_id: &str,
+    new: NewBureau,
+) -> super::Change<bureau::Model> {
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, TransactionTrait};
+    if !actor.may_manage_bureaus() {
+        return Err(crate::error::ApiError::Forbidden);
+    }
+    let code = new.code.trim().to_owned();
+    let mut errors = Vec::new();
+    if !(2..=32).contains(&code.len())
+        || !code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+    {
+        errors.push(super::UserError::new(
+            "code",
+            "INVALID",
+            "2 to 32 characters: A-Z, 0-9 and '-'",
+        ));
+    }
+    if new.name.trim().is_empty() {
+        errors.push(super::UserError::new("name", "INVALID", "must not be empty"));
+    }
+    if super::region::find(db, new.region_code.trim()).await?.is_none() {
+        errors.push(super::UserError::new(
+            "regionCode",
+            "NOT_FOUND",
+            "unknown region code",
+        ));
+    }
+    if let Some(parent) = new.parent_id
+        && bureau::Entity::find_by_id(parent).one(db).await?.is_none()
+    {
+        errors.push(super::UserError::new("parentId", "NOT_FOUND", "no such bureau"));
+    }
+    if by_code(db, &code).await?.is_some() {
+        errors.push(super::UserError::new("code", "TAKEN", "this code is taken"));
+    }
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    let now = chrono::Utc::now();
+    let bureau = bureau::Model {
+        id: uuid::Uuid::now_v7(),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        code,
+        name: new.name.trim().to_owned(),
+        kind: new.kind,
+        level: new.level,
+        region_code: new.region_code.trim().to_owned(),
+        parent_id: new.parent_id,
+    };
+    let txn = db.begin().await?;
+    let bureau = bureau.into_active_model().insert(&txn).await?;
+    let after = serde_json::json!({ "code": bureau.code, "name": bureau.name, "kind": bureau.kind,
+        "level": bureau.level, "regionCode": bureau.region_code, "parentId": bureau.parent_id });
+    super::audit::record_change(
+        &txn,
+        actor,
+        request_id,
+        "CREATE_BUREAU",
+        "bureau",
+        bureau.id,
+        None,
+        Some(after),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(bureau))
+}
+
+/// Sets which credential kinds bureaus of `kind` may grant (system administrators only); returns them.
+pub async fn set_competence(
+    db: &sea_orm::DatabaseConnection,
+    actor: &crate::policy::Account,
+    request_id: &str,
+    kind: BureauKind,
+    mut credential_kinds: Vec<entity::enums::CredentialKind>,
+) -> crate::error::ApiResult<Vec<entity::enums::CredentialKind>> {
+    use entity::bureau_competence as competence;
+    use sea_orm::{IntoActiveModel, TransactionTrait};
+    if !actor.may_manage_bureaus() {
+        return Err(crate::error::ApiError::Forbidden);
+    }
+    credential_kinds.sort_by_key(|k| format!("{k:?}"));
+    credential_kinds.dedup();
+    let txn = db.begin().await?;
+    let before: Vec<_> = competence::Entity::find()
+        .filter(competence::Column::BureauKind.eq(kind))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|row| row.credential_kind)
+        .collect();
+    competence::Entity::delete_many()
+        .filter(competence::Column::BureauKind.eq(kind))
+        .exec(&txn)
+        .await?;
+    let now = chrono::Utc::now();
+    if !credential_kinds.is_empty() {
+        let rows = credential_kinds.iter().map(|credential_kind| {
+            competence::Model {
+                id: uuid::Uuid::now_v7(),
+                created_at: now,
+                updated_at: now,
+                version: 1,
+                bureau_kind: kind,
+                credential_kind: *credential_kind,
+            }
+            .into_active_model()
+        });
+        competence::Entity::insert_many(rows)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    let entity_id = uuid::Uuid::now_v7();
+    super::audit::record_change(
+        &txn,
+        actor,
+        request_id,
+        "SET_BUREAU_COMPETENCE",
+        "bureau_kind",
+        entity_id,
+        Some(serde_json::json!({ "bureauKind": kind, "credentialKinds": before })),
+        Some(serde_json::json!({ "bureauKind": kind, "credentialKinds": credential_kinds })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(credential_kinds)
+}

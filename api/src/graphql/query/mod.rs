@@ -7,6 +7,7 @@ mod credential;
 mod enterprise;
 mod node;
 mod region;
+mod user;
 mod viewer;
 
 use async_graphql::{Context, InputObject, MergedObject};
@@ -20,6 +21,7 @@ use credential::CredentialQuery;
 use enterprise::EnterpriseQuery;
 use node::NodeQuery;
 use region::RegionQuery;
+use user::UserQuery;
 use viewer::ViewerQuery;
 
 fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
@@ -68,4 +70,5 @@ pub struct QueryRoot(
     CatalogueQuery,
     AgreementQuery,
     NodeQuery,
+    UserQuery,
 );

@@ -10,8 +10,10 @@ use crate::graphql::types::enterprise::{Enterprise, Person};
 use crate::graphql::types::geographic_indication::GeographicIndication;
 use crate::graphql::types::program::AwardProgram;
 use crate::graphql::types::region::{Bureau, Region};
+use crate::graphql::types::user::User;
 use crate::graphql::types::{loaders, request};
 use crate::ids::{self, NodeType};
+use crate::policy::Viewer;
 
 /// Most ids `nodes(ids:)` takes at once.
 const MAX_NODES: usize = 100;
@@ -65,6 +67,15 @@ async fn load_node(ctx: &Context<'_>, field: &str, id: &ID) -> ApiResult<Option<
             .load_one(uuid)
             .await?
             .map(|m| Node::RecognitionAgreement(RecognitionAgreement(m))),
+        NodeType::User => match &request(ctx).viewer {
+            Viewer::User(actor) => {
+                let db = ctx.data_unchecked::<sea_orm::DatabaseConnection>();
+                crate::services::user::managed(db, actor, uuid)
+                    .await?
+                    .map(|(user, _)| Node::User(User(user)))
+            }
+            Viewer::Public => None,
+        },
         NodeType::Credential => loaders
             .credentials
             .load_one(uuid)

@@ -8,6 +8,7 @@ pub mod enterprise;
 pub mod geographic_indication;
 pub mod program;
 pub mod region;
+pub mod user;
 pub mod viewer;
 
 use async_graphql::Context;

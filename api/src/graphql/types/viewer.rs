@@ -38,6 +38,12 @@ impl ViewerInfo {
         self.account().map(|account| account.display_name.as_str())
     }
 
+    /// The operations the caller may call at all, by field name (whether on a given object is decided
+    /// per call), so a frontend can show or hide its buttons. Reads are open to everyone.
+    async fn operations(&self) -> Vec<&'static str> {
+        self.0.operations()
+    }
+
     /// Roles held now; empty for the public.
     async fn roles(&self) -> Vec<Role> {
         self.account()

@@ -1,13 +1,12 @@
-//! The mutation root. Authentication and authorisation failures are top-level errors with
-//! `extensions.code`; validation and state errors will come back as `userErrors` in payloads.
+//! Signing in.
 
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
-use super::types::viewer::ViewerInfo;
 use crate::auth::token::TokenSettings;
 use crate::error::ApiResult;
+use crate::graphql::types::viewer::ViewerInfo;
 use crate::policy::Viewer;
 use crate::services::account::{self, LoginThrottle};
 
@@ -32,13 +31,12 @@ pub struct LoginPayload {
     pub viewer: ViewerInfo,
 }
 
-/// The root of every mutation.
+/// Signing in.
 #[derive(Default)]
-pub struct MutationRoot;
+pub struct AccountMutation;
 
-/// The root of every mutation: signing in (granting, revoking and administration follow).
-#[Object(name = "Mutation")]
-impl MutationRoot {
+#[Object]
+impl AccountMutation {
     /// Signs in with a local account and returns a short-lived access token. Any failure is the same
     /// `UNAUTHENTICATED` error; after repeated failures the account must wait (`TOO_MANY_ATTEMPTS`).
     async fn login(

@@ -1,0 +1,16 @@
+//! The mutation root, merged from one object per domain concept. Authentication and authorisation
+//! failures are top-level errors with `extensions.code`; input the caller can fix comes back as
+//! `userErrors` in the payload, with nothing changed.
+
+mod account;
+mod administration;
+
+use async_graphql::MergedObject;
+
+use account::AccountMutation;
+use administration::AdministrationMutation;
+
+/// The root of every mutation: signing in, and managing users and bureaus.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(AccountMutation, AdministrationMutation);

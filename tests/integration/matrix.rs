@@ -1,0 +1,215 @@
+//! The access matrix (`tests/access-matrix.tsv`) drives one call of every operation per role and
+//! target, and the test fails when the schema has an operation the matrix does not decide.
+
+use std::collections::{BTreeSet, HashMap};
+
+use entity::{app_user, bureau};
+use registry_tests::{TestApp, spawn_app};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+
+const ROLES: [(&str, Option<&str>); 7] = [
+    ("PUBLIC", None),
+    ("ENTERPRISE", Some("enterprise-user")),
+    ("AGENCY_VIEWER", Some("cq-amr-viewer")),
+    ("REGISTRAR", Some("cq-amr-registrar")),
+    ("REVIEWER", Some("cq-amr-reviewer")),
+    ("BUREAU_ADMIN", Some("cq-amr-admin")),
+    ("SYSTEM_ADMIN", Some("sysadmin")),
+];
+
+struct Row {
+    operation: String,
+    target: String,
+    expected: Vec<String>,
+}
+
+fn matrix() -> Vec<Row> {
+    let text = include_str!("../access-matrix.tsv");
+    let mut lines = text
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty());
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let roles: Vec<&str> = ROLES.iter().map(|(role, _)| *role).collect();
+    assert_eq!(header[2..], roles[..], "the matrix's role columns");
+    lines
+        .map(|line| {
+            let cells: Vec<&str> = line.split('\t').collect();
+            assert_eq!(cells.len(), 2 + ROLES.len(), "{line}");
+            Row {
+                operation: cells[0].to_owned(),
+                target: cells[1].to_owned(),
+                expected: cells[2..].iter().map(|cell| (*cell).to_owned()).collect(),
+            }
+        })
+        .collect()
+}
+
+/// Ids the calls need.
+struct Targets {
+    inside_bureau: String,
+    outside_bureau: String,
+    inside_user: String,
+    outside_user: String,
+}
+
+async fn targets(app: &TestApp) -> Targets {
+    let bureau_id = |code: &'static str| async move {
+        let row = bureau::Entity::find()
+            .filter(bureau::Column::Code.eq(code))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        registry::ids::encode(registry::ids::NodeType::Bureau, row.id)
+    };
+    let user_id = |name: &'static str| async move {
+        let row = app_user::Entity::find()
+            .filter(app_user::Column::Username.eq(name))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        registry::ids::encode(registry::ids::NodeType::User, row.id)
+    };
+    Targets {
+        inside_bureau: bureau_id("CQ-YZ-AMR").await,
+        outside_bureau: bureau_id("SC-AMR").await,
+        inside_user: user_id("cq-yz-registrar").await,
+        outside_user: user_id("sc-amr-registrar").await,
+    }
+}
+
+/// The request that exercises `operation` against `target`, and the path of its payload (for
+/// `userErrors`), if it has one. `call` makes names unique between calls.
+fn request(operation: &str, target: &str, t: &Targets, call: usize) -> (String, Value) {
+    let inside = target == "inside";
+    let bureau = if inside {
+        &t.inside_bureau
+    } else {
+        &t.outside_bureau
+    };
+    let user = if inside { &t.inside_user } else { &t.outside_user };
+    let read = |query: &str| (query.to_owned(), json!({}));
+    match operation {
+        "viewer" => read("{ viewer { isAuthenticated operations } }"),
+        "regions" => read("{ regions { code } }"),
+        "region" => read(r#"{ region(code: "500000") { name } }"#),
+        "bureaus" => read("{ bureaus { totalCount } }"),
+        "bureau" => read(r#"{ bureau(code: "CQ-AMR") { name } }"#),
+        "enterprise" => read(r#"{ enterprise(uscc: "914403001922038216") { name } }"#),
+        "enterprises" => read("{ enterprises(first: 1) { totalCount } }"),
+        "littleGiants" => read("{ littleGiants(first: 1) { totalCount } }"),
+        "greenDesignations" => read("{ greenDesignations(first: 1) { totalCount } }"),
+        "brandRecognitions" => read("{ brandRecognitions(first: 1) { totalCount } }"),
+        "giAuthorizations" => read("{ giAuthorizations(first: 1) { totalCount } }"),
+        "qualityAwards" => read("{ qualityAwards(first: 1) { totalCount } }"),
+        "chiefQualityOfficers" => read("{ chiefQualityOfficers(first: 1) { totalCount } }"),
+        "brands" => read("{ brands(first: 1) { totalCount } }"),
+        "geographicIndications" => read("{ geographicIndications(first: 1) { totalCount } }"),
+        "awardPrograms" => read("{ awardPrograms(first: 1) { totalCount } }"),
+        "recognitionAgreements" => read("{ recognitionAgreements(first: 1) { totalCount } }"),
+        "node" => ("query($id: ID!) { node(id: $id) { id } }".to_owned(), json!({ "id": t.inside_bureau })),
+        "nodes" => ("query($ids: [ID!]!) { nodes(ids: $ids) { id } }".to_owned(), json!({ "ids": [t.inside_bureau] })),
+        "users" => read("{ users(first: 5) { totalCount nodes { username roles } } }"),
+        "login" => (
+            "mutation { login(input: {username: \"samr-viewer\", password: \"registry-demo\"}) { expiresAt } }".to_owned(),
+            json!({}),
+        ),
+        "createUser" => (
+            "mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } userErrors { code } } }".to_owned(),
+            json!({ "input": { "username": format!("matrix-user-{call}"), "displayName": "矩阵测试",
+                "password": "a long enough password", "bureauId": bureau, "roles": ["REGISTRAR"] } }),
+        ),
+        "setUserStatus" => (
+            "mutation($input: SetUserStatusInput!) { setUserStatus(input: $input) { user { id } userErrors { code } } }".to_owned(),
+            json!({ "input": { "userId": user, "status": "DISABLED" } }),
+        ),
+        "setUserRoles" => (
+            "mutation($input: SetUserRolesInput!) { setUserRoles(input: $input) { user { id } userErrors { code } } }".to_owned(),
+            json!({ "input": { "userId": user, "roles": ["REVIEWER"] } }),
+        ),
+        "createBureau" => (
+            "mutation($input: CreateBureauInput!) { createBureau(input: $input) { bureau { id } userErrors { code } } }".to_owned(),
+            json!({ "input": { "code": format!("MATRIX-{call}"), "name": "矩阵测试局", "kind": "MARKET_REGULATION",
+                "level": "COUNTY", "regionCode": "500112", "parentId": t.inside_bureau } }),
+        ),
+        "setBureauCompetence" => (
+            "mutation($input: SetBureauCompetenceInput!) { setBureauCompetence(input: $input) { credentialKinds } }".to_owned(),
+            json!({ "input": { "bureauKind": "CULTURE_TOURISM", "credentialKinds": ["BRAND_RECOGNITION"] } }),
+        ),
+        other => panic!("the matrix test has no request for {other}"),
+    }
+}
+
+/// What a response amounts to: OK, a top-level error code, or the first `userErrors` code.
+fn outcome(body: &Value, operation: &str) -> String {
+    if let Some(code) = body["errors"][0]["extensions"]["code"].as_str() {
+        return code.to_owned();
+    }
+    let payload = &body["data"][operation];
+    match payload["userErrors"][0]["code"].as_str() {
+        Some(code) => code.to_owned(),
+        None => "OK".to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn every_operation_answers_every_role_as_the_matrix_says() {
+    let app = spawn_app().await;
+    let rows = matrix();
+
+    let schema = app
+        .data("{ __schema { queryType { fields { name } } mutationType { fields { name } } } }")
+        .await;
+    let mut operations = BTreeSet::new();
+    for root in ["queryType", "mutationType"] {
+        for field in schema["__schema"][root]["fields"].as_array().unwrap() {
+            operations.insert(field["name"].as_str().unwrap().to_owned());
+        }
+    }
+    let decided: BTreeSet<String> = rows.iter().map(|row| row.operation.clone()).collect();
+    let undecided: Vec<_> = operations.difference(&decided).collect();
+    assert!(
+        undecided.is_empty(),
+        "operations missing from tests/access-matrix.tsv: {undecided:?}"
+    );
+    let unknown: Vec<_> = decided.difference(&operations).collect();
+    assert!(
+        unknown.is_empty(),
+        "matrix rows for operations the schema lacks: {unknown:?}"
+    );
+
+    let targets = targets(&app).await;
+    let mut tokens: HashMap<&str, String> = HashMap::new();
+    for (role, user) in ROLES {
+        if let Some(user) = user {
+            tokens.insert(role, app.login(user).await);
+        }
+    }
+    let mut mismatches = Vec::new();
+    let mut call = 0;
+    for row in &rows {
+        for ((role, _), expected) in ROLES.iter().zip(&row.expected) {
+            call += 1;
+            let (query, variables) = request(&row.operation, &row.target, &targets, call);
+            let body = match tokens.get(role) {
+                Some(token) => app.query_as(token, &query, variables).await.1,
+                None => app.query_with(&query, variables).await,
+            };
+            let got = outcome(&body, &row.operation);
+            if &got != expected {
+                mismatches.push(format!(
+                    "{} {} as {role}: expected {expected}, got {got}: {body}",
+                    row.operation, row.target
+                ));
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+}
