@@ -9,7 +9,8 @@
 //! enterprise's. Personal data: whole values for registrars, reviewers and bureau administrators inside
 //! their jurisdiction (each read is audited), masked for other staff, nothing for anyone else.
 
-use entity::{bureau, credential, enums::CredentialStatus, enums::Role};
+use entity::enums::{CredentialKind, CredentialStatus, Level, Role};
+use entity::{bureau, credential};
 use sea_orm::{ColumnTrait, Condition};
 use uuid::Uuid;
 
@@ -141,6 +142,16 @@ pub enum Placement<'a> {
     Unattached,
 }
 
+/// Administrative levels from the top: national 0 … county 3.
+fn rank(level: Level) -> u8 {
+    match level {
+        Level::National => 0,
+        Level::Provincial => 1,
+        Level::Prefectural => 2,
+        Level::County => 3,
+    }
+}
+
 /// Roles a bureau administrator may grant: its own and those below it.
 const BUREAU_ADMIN_GRANTS: [Role; 5] = [
     Role::AgencyViewer,
@@ -176,6 +187,46 @@ impl Account {
     /// Whether the user may grant (or take away) `role`: never a role above its own.
     pub fn may_grant(&self, role: Role) -> bool {
         self.has(Role::SystemAdmin) || (self.has(Role::BureauAdmin) && BUREAU_ADMIN_GRANTS.contains(&role))
+    }
+
+    /// Whether the user may propose a credential of `kind` at `level` for a holder in `region_code`:
+    /// a registrar whose bureau's kind may grant `kind` (`competence`: the credential kinds of the
+    /// bureau's kind), inside its jurisdiction, at its bureau's level or a higher one (nominating).
+    pub fn may_propose(
+        &self,
+        kind: CredentialKind,
+        level: Level,
+        region_code: &str,
+        competence: &[CredentialKind],
+    ) -> bool {
+        self.has(Role::Registrar)
+            && competence.contains(&kind)
+            && self.covers(region_code)
+            && self
+                .bureau
+                .as_ref()
+                .is_some_and(|bureau| rank(level) <= rank(bureau.level))
+    }
+
+    /// Whether the user may decide (approve, reject, grant, renew, revoke) a credential of `kind` at
+    /// `level` for a holder in `region_code`: a reviewer whose bureau's kind may grant `kind`, inside
+    /// its jurisdiction, at exactly its bureau's level.
+    pub fn may_decide(
+        &self,
+        kind: CredentialKind,
+        level: Level,
+        region_code: &str,
+        competence: &[CredentialKind],
+    ) -> bool {
+        self.has(Role::Reviewer)
+            && competence.contains(&kind)
+            && self.covers(region_code)
+            && self.bureau.as_ref().is_some_and(|bureau| bureau.level == level)
+    }
+
+    /// Maker-checker: whoever proposed a credential may not approve it.
+    pub fn may_check(&self, proposed_by: Option<Uuid>) -> bool {
+        proposed_by != Some(self.user_id)
     }
 
     /// Whether the user may create bureaus and change which credential kinds a kind of bureau grants.
@@ -372,6 +423,63 @@ mod tests {
             PersonalData::Hidden
         );
         assert_eq!(Viewer::Public.personal_data("500103"), PersonalData::Hidden);
+    }
+
+    fn staff_at(role: Role, region: &str, level: Level) -> Account {
+        match staff(role, region) {
+            Viewer::User(mut account) => {
+                if let Some(bureau) = account.bureau.as_mut() {
+                    bureau.level = level;
+                }
+                *account
+            }
+            Viewer::Public => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn registrars_propose_within_competence_jurisdiction_and_at_or_above_their_level() {
+        let industry = [CredentialKind::LittleGiant, CredentialKind::Green];
+        let registrar = staff_at(Role::Registrar, "500000", Level::Provincial);
+        assert!(registrar.may_propose(
+            CredentialKind::LittleGiant,
+            Level::Provincial,
+            "500103",
+            &industry
+        ));
+        assert!(
+            registrar.may_propose(CredentialKind::LittleGiant, Level::National, "500103", &industry),
+            "nominates"
+        );
+        assert!(!registrar.may_propose(CredentialKind::LittleGiant, Level::County, "500103", &industry));
+        assert!(!registrar.may_propose(
+            CredentialKind::QualityAward,
+            Level::Provincial,
+            "500103",
+            &industry
+        ));
+        assert!(!registrar.may_propose(CredentialKind::Green, Level::Provincial, "510104", &industry));
+        let reviewer = staff_at(Role::Reviewer, "500000", Level::Provincial);
+        assert!(!reviewer.may_propose(CredentialKind::Green, Level::Provincial, "500103", &industry));
+    }
+
+    #[test]
+    fn reviewers_decide_only_at_their_own_level_and_never_on_their_own_proposals() {
+        let industry = [CredentialKind::LittleGiant];
+        let reviewer = staff_at(Role::Reviewer, "000000", Level::National);
+        assert!(reviewer.may_decide(CredentialKind::LittleGiant, Level::National, "500103", &industry));
+        assert!(!reviewer.may_decide(
+            CredentialKind::LittleGiant,
+            Level::Provincial,
+            "500103",
+            &industry
+        ));
+        assert!(!reviewer.may_decide(CredentialKind::Green, Level::National, "500103", &industry));
+        let registrar = staff_at(Role::Registrar, "000000", Level::National);
+        assert!(!registrar.may_decide(CredentialKind::LittleGiant, Level::National, "500103", &industry));
+        assert!(reviewer.may_check(None));
+        assert!(reviewer.may_check(Some(Uuid::now_v7())));
+        assert!(!reviewer.may_check(Some(reviewer.user_id)));
     }
 
     #[test]
