@@ -281,9 +281,12 @@ impl Viewer {
 
     /// Whether this viewer may see one credential: the row-level twin of [`Self::credential_condition`].
     pub fn may_see_credential(&self, credential: &credential::Model) -> bool {
-        if PUBLIC_CREDENTIAL_STATES.contains(&credential.status) {
-            return true;
-        }
+        PUBLIC_CREDENTIAL_STATES.contains(&credential.status) || self.may_see_internals(credential)
+    }
+
+    /// Whether this viewer may read a credential's internal fields (who proposed and reviewed it): staff
+    /// inside their jurisdiction, and an enterprise user for its own enterprise's credentials.
+    pub fn may_see_internals(&self, credential: &credential::Model) -> bool {
         let Self::User(account) = self else {
             return false;
         };

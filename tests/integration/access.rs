@@ -10,12 +10,12 @@ const PROPOSALS: &str = "{ littleGiants(filter: {batch: 8}) { totalCount } }";
 #[tokio::test]
 async fn proposals_are_visible_to_staff_inside_their_jurisdiction_only() {
     let app = spawn_app().await;
-    // Batch 8 is five nominations of Chongqing enterprises still in review.
+    // Batch 8 is five nominations of Chongqing enterprises and two of Sichuan ones, still in review.
     for (user, expected) in [
         (Some("cq-eic-registrar"), 5),
         (Some("cq-amr-viewer"), 5),
-        (Some("miit-reviewer"), 5),
-        (Some("sc-amr-registrar"), 0),
+        (Some("miit-reviewer"), 7),
+        (Some("sc-amr-registrar"), 2),
         (Some("cq-yz-registrar"), 0),
         (Some("enterprise-user"), 0),
         (None, 0),
@@ -116,4 +116,31 @@ async fn every_whole_personal_data_read_is_audited() {
     app.query_as(&app.login("cq-amr-viewer").await, OFFICERS, json!({}))
         .await;
     assert_eq!(reads().count(&app.db).await.unwrap(), 3);
+}
+
+#[tokio::test]
+async fn who_proposed_and_reviewed_is_internal_to_the_jurisdiction() {
+    let app = spawn_app().await;
+    let query = r#"{ littleGiants(first: 1, filter: {batch: 5, level: PROVINCIAL, region: {code: "500000"}}) {
+        nodes { proposedBy reviewedBy } } }"#;
+    let first = |body: serde_json::Value| body["data"]["littleGiants"]["nodes"][0].clone();
+    let inside = first(
+        app.query_as(&app.login("cq-amr-viewer").await, query, json!({}))
+            .await
+            .1,
+    );
+    assert_eq!(
+        inside,
+        json!({ "proposedBy": "cq-eic-registrar", "reviewedBy": "cq-eic-reviewer" })
+    );
+    let outside = first(
+        app.query_as(&app.login("sc-amr-reviewer").await, query, json!({}))
+            .await
+            .1,
+    );
+    assert_eq!(outside, json!({ "proposedBy": null, "reviewedBy": null }));
+    assert_eq!(
+        first(app.query(query).await),
+        json!({ "proposedBy": null, "reviewedBy": null })
+    );
 }

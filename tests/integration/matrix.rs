@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use entity::{app_user, bureau};
+use entity::{app_user, bureau, credential, enterprise, enums::CredentialStatus};
 use registry_tests::{TestApp, spawn_app};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -47,6 +47,9 @@ fn matrix() -> Vec<Row> {
 
 /// Ids the calls need.
 struct Targets {
+    uscc: String,
+    inside_proposal: String,
+    outside_proposal: String,
     inside_bureau: String,
     outside_bureau: String,
     inside_user: String,
@@ -72,7 +75,25 @@ async fn targets(app: &TestApp) -> Targets {
             .unwrap();
         registry::ids::encode(registry::ids::NodeType::User, row.id)
     };
+    let proposal = |region: &'static str| async move {
+        let row = credential::Entity::find()
+            .filter(credential::Column::Status.eq(CredentialStatus::Submitted))
+            .filter(credential::Column::RegionCode.starts_with(region))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        registry::ids::encode(registry::ids::NodeType::Credential, row.id)
+    };
     Targets {
+        uscc: enterprise::Entity::find()
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .uscc,
+        inside_proposal: proposal("50").await,
+        outside_proposal: proposal("51").await,
         inside_bureau: bureau_id("CQ-YZ-AMR").await,
         outside_bureau: bureau_id("SC-AMR").await,
         inside_user: user_id("cq-yz-registrar").await,
@@ -97,7 +118,7 @@ fn request(operation: &str, target: &str, t: &Targets, call: usize) -> (String, 
         "region" => read(r#"{ region(code: "500000") { name } }"#),
         "bureaus" => read("{ bureaus { totalCount } }"),
         "bureau" => read(r#"{ bureau(code: "CQ-AMR") { name } }"#),
-        "enterprise" => read(r#"{ enterprise(uscc: "914403001922038216") { name } }"#),
+        "enterprise" => ("query($u: String!) { enterprise(uscc: $u) { name } }".to_owned(), json!({ "u": t.uscc })),
         "enterprises" => read("{ enterprises(first: 1) { totalCount } }"),
         "littleGiants" => read("{ littleGiants(first: 1) { totalCount } }"),
         "greenDesignations" => read("{ greenDesignations(first: 1) { totalCount } }"),
@@ -109,7 +130,10 @@ fn request(operation: &str, target: &str, t: &Targets, call: usize) -> (String, 
         "geographicIndications" => read("{ geographicIndications(first: 1) { totalCount } }"),
         "awardPrograms" => read("{ awardPrograms(first: 1) { totalCount } }"),
         "recognitionAgreements" => read("{ recognitionAgreements(first: 1) { totalCount } }"),
-        "node" => ("query($id: ID!) { node(id: $id) { id } }".to_owned(), json!({ "id": t.inside_bureau })),
+        "node" => {
+            let proposal = if inside { &t.inside_proposal } else { &t.outside_proposal };
+            ("query($id: ID!) { node(id: $id) { id } }".to_owned(), json!({ "id": proposal }))
+        }
         "nodes" => ("query($ids: [ID!]!) { nodes(ids: $ids) { id } }".to_owned(), json!({ "ids": [t.inside_bureau] })),
         "users" => read("{ users(first: 5) { totalCount nodes { username roles } } }"),
         "login" => (
@@ -142,12 +166,16 @@ fn request(operation: &str, target: &str, t: &Targets, call: usize) -> (String, 
     }
 }
 
-/// What a response amounts to: OK, a top-level error code, or the first `userErrors` code.
+/// What a response amounts to: OK, HIDDEN (null), a top-level error code, or the first `userErrors`
+/// code.
 fn outcome(body: &Value, operation: &str) -> String {
     if let Some(code) = body["errors"][0]["extensions"]["code"].as_str() {
         return code.to_owned();
     }
     let payload = &body["data"][operation];
+    if payload.is_null() {
+        return "HIDDEN".to_owned();
+    }
     match payload["userErrors"][0]["code"].as_str() {
         Some(code) => code.to_owned(),
         None => "OK".to_owned(),

@@ -507,6 +507,11 @@ impl Demo {
         for &holder in &pools.sichuan[..30] {
             self.little_giant(national(holder, 6, date(2024, 7, 1)?), LittleGiant)?;
         }
+        // Sichuan's batch 8 nominations, also in review.
+        for &holder in &pools.sichuan[100..102] {
+            self.little_giant(national(holder, 8, date(2026, 7, 1)?), LittleGiant)?;
+            self.unpublish_last(CredentialStatus::Submitted);
+        }
         Ok(())
     }
 
@@ -1083,7 +1088,32 @@ impl Demo {
                 });
             }
         }
+        self.record_makers_and_checkers();
         Ok(())
+    }
+
+    /// Chongqing's latest municipal batch and its pending national nominations carry who proposed and
+    /// who reviewed them (internal fields, visible to staff inside the jurisdiction).
+    fn record_makers_and_checkers(&mut self) {
+        let id_of =
+            |users: &[app_user::Model], name: &str| users.iter().find(|u| u.username == name).map(|u| u.id);
+        let registrar = id_of(&self.users, "cq-eic-registrar");
+        let reviewer = id_of(&self.users, "cq-eic-reviewer");
+        for credential in &mut self.credentials {
+            let in_chongqing =
+                credential.region_code.starts_with("50") && credential.kind == CredentialKind::LittleGiant;
+            let latest_municipal = credential.level == Level::Provincial && credential.batch == Some(5);
+            let pending = matches!(
+                credential.status,
+                CredentialStatus::Draft | CredentialStatus::Submitted
+            );
+            if in_chongqing && latest_municipal {
+                credential.proposed_by = registrar;
+                credential.reviewed_by = reviewer;
+            } else if in_chongqing && pending {
+                credential.proposed_by = registrar;
+            }
+        }
     }
 }
 

@@ -91,6 +91,7 @@ pub struct Loaders {
     pub scopes_of: DataLoader<ByParent<entity::agreement_scope::Entity>>,
     pub credentials_of: DataLoader<CredentialsOf>,
     pub roles_of: DataLoader<ByParent<entity::user_role::Entity>>,
+    pub users: DataLoader<ById<entity::app_user::Entity>>,
 }
 
 impl Loaders {
@@ -119,6 +120,7 @@ impl Loaders {
             parties_of: make.by_parent(entity::agreement_party::Column::AgreementId),
             scopes_of: make.by_parent(entity::agreement_scope::Column::AgreementId),
             roles_of: make.by_parent(entity::user_role::Column::UserId),
+            users: make.by_id(),
             credentials_of: make.loader(CredentialsOf {
                 db: db.clone(),
                 viewer: viewer.clone(),

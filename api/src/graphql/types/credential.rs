@@ -36,6 +36,20 @@ async fn holder(ctx: &Context<'_>, model: &credential::Model) -> ApiResult<Optio
     Ok(None)
 }
 
+/// The username behind an internal field, if the viewer may see the credential's internals.
+async fn internal_username(
+    ctx: &Context<'_>,
+    model: &credential::Model,
+    user_id: Option<uuid::Uuid>,
+) -> ApiResult<Option<String>> {
+    match user_id {
+        Some(id) if request(ctx).viewer.may_see_internals(model) => {
+            Ok(loaders(ctx).users.load_one(id).await?.map(|user| user.username))
+        }
+        _ => Ok(None),
+    }
+}
+
 /// Writes a credential object type: the shared fields, then `$extra` (the kind's own fields).
 macro_rules! credential_type {
     ($(#[doc = $doc:literal])* $name:ident { $($extra:tt)* }) => {
@@ -125,6 +139,17 @@ macro_rules! credential_type {
             /// Why it was revoked.
             pub async fn revocation_reason(&self) -> Option<String> {
                 self.0.revocation_reason.clone()
+            }
+
+            /// Username of the registrar who proposed it; staff inside the jurisdiction (and the
+            /// holder enterprise's users) only, null for everyone else.
+            pub async fn proposed_by(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+                internal_username(ctx, &self.0, self.0.proposed_by).await
+            }
+
+            /// Username of the reviewer who decided it; same visibility as `proposedBy`.
+            pub async fn reviewed_by(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+                internal_username(ctx, &self.0, self.0.reviewed_by).await
             }
 
             /// Whether it was in force on `asOf` (default: today): granted, inside its validity, not
@@ -300,6 +325,16 @@ credential_type! {
         name = "revocation_reason",
         ty = "Option<String>",
         desc = "Why it was revoked."
+    ),
+    field(
+        name = "proposed_by",
+        ty = "ApiResult<Option<String>>",
+        desc = "Username of the proposing registrar; staff inside the jurisdiction only."
+    ),
+    field(
+        name = "reviewed_by",
+        ty = "ApiResult<Option<String>>",
+        desc = "Username of the deciding reviewer; staff inside the jurisdiction only."
     ),
     field(
         name = "is_valid",
