@@ -8,6 +8,7 @@
 
 mod access;
 mod administration;
+mod audit;
 mod auth;
 mod browse;
 mod credentials;

@@ -136,6 +136,7 @@ fn request(operation: &str, target: &str, t: &Targets, call: usize) -> (String, 
         }
         "nodes" => ("query($ids: [ID!]!) { nodes(ids: $ids) { id } }".to_owned(), json!({ "ids": [t.inside_bureau] })),
         "users" => read("{ users(first: 5) { totalCount nodes { username roles } } }"),
+        "auditEvents" => read("{ auditEvents(first: 5) { totalCount nodes { action actor } } }"),
         "login" => (
             "mutation { login(input: {username: \"samr-viewer\", password: \"registry-demo\"}) { expiresAt } }".to_owned(),
             json!({}),

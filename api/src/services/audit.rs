@@ -85,3 +85,59 @@ pub async fn record_personal_data_reads(
         .await?;
     Ok(())
 }
+
+/// Which audit events to list.
+#[derive(Debug, Default)]
+pub struct AuditFilter {
+    /// Events about this kind of entity (`user`, `person`, `bureau`, …).
+    pub entity_type: Option<String>,
+    /// Events about this entity.
+    pub entity_id: Option<Uuid>,
+    /// Events by this user.
+    pub actor: Option<Uuid>,
+    /// Events of this action (`CREATE_USER`, `READ_PERSONAL_DATA`, …).
+    pub action: Option<String>,
+    /// Events at or after this instant.
+    pub from: Option<chrono::DateTime<Utc>>,
+    /// Events before this instant.
+    pub until: Option<chrono::DateTime<Utc>>,
+}
+
+/// The audit events `account` may read, newest first: a system administrator all of them, other staff
+/// those of actors whose bureau lies in their jurisdiction; anyone else is refused.
+pub fn search(account: &Account, filter: &AuditFilter) -> ApiResult<sea_orm::Select<audit_event::Entity>> {
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
+    let Some(scope) = account.jurisdiction() else {
+        return Err(crate::error::ApiError::Forbidden);
+    };
+    let mut query = audit_event::Entity::find();
+    if !account.has(entity::enums::Role::SystemAdmin) {
+        let bureaus = entity::bureau::Entity::find()
+            .select_only()
+            .column(entity::bureau::Column::Id)
+            .filter(super::region::within(entity::bureau::Column::RegionCode, &scope))
+            .into_query();
+        query = query.filter(audit_event::Column::ActorBureauId.in_subquery(bureaus));
+    }
+    if let Some(entity_type) = &filter.entity_type {
+        query = query.filter(audit_event::Column::EntityType.eq(entity_type.as_str()));
+    }
+    if let Some(entity_id) = filter.entity_id {
+        query = query.filter(audit_event::Column::EntityId.eq(entity_id));
+    }
+    if let Some(actor) = filter.actor {
+        query = query.filter(audit_event::Column::ActorUserId.eq(actor));
+    }
+    if let Some(action) = &filter.action {
+        query = query.filter(audit_event::Column::Action.eq(action.as_str()));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(audit_event::Column::At.gte(from));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(audit_event::Column::At.lt(until));
+    }
+    Ok(query
+        .order_by_desc(audit_event::Column::At)
+        .order_by_desc(audit_event::Column::Id))
+}

@@ -2,6 +2,7 @@
 //! (which applies the access policy) and wrap the rows.
 
 mod agreement;
+mod audit;
 mod catalogue;
 mod credential;
 mod enterprise;
@@ -16,6 +17,7 @@ use sea_orm::DatabaseConnection;
 use crate::error::{ApiError, ApiResult};
 use crate::services::{self, region::RegionScope};
 use agreement::AgreementQuery;
+use audit::AuditQuery;
 use catalogue::CatalogueQuery;
 use credential::CredentialQuery;
 use enterprise::EnterpriseQuery;
@@ -71,4 +73,5 @@ pub struct QueryRoot(
     AgreementQuery,
     NodeQuery,
     UserQuery,
+    AuditQuery,
 );
