@@ -27,6 +27,8 @@ pub enum ApiError {
     Unauthenticated(String),
     /// A conflicting concurrent change or a duplicate natural key.
     Conflict(String),
+    /// The caller edited a version that is no longer current; nothing changed.
+    StaleVersion { current: i32 },
     /// Too many failed sign-ins for one account; try again after this many seconds.
     TooManyAttempts { retry_after_seconds: u64 },
     /// Something went wrong on our side; the message is never shown to clients.
@@ -50,6 +52,11 @@ impl ApiError {
             Self::Forbidden => "you are not allowed to do this".to_owned(),
             Self::Unauthenticated(message) => message.clone(),
             Self::Conflict(message) => message.clone(),
+            Self::StaleVersion { current } => {
+                format!(
+                    "someone changed this in the meantime: the current version is {current}; reload and retry"
+                )
+            }
             Self::TooManyAttempts { retry_after_seconds } => {
                 format!("too many failed sign-ins; try again in {retry_after_seconds} seconds")
             }
@@ -65,6 +72,7 @@ impl ApiError {
             Self::Forbidden => "FORBIDDEN",
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::Conflict(_) => "CONFLICT",
+            Self::StaleVersion { .. } => "CONFLICT",
             Self::TooManyAttempts { .. } => "TOO_MANY_ATTEMPTS",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
@@ -90,6 +98,7 @@ impl ErrorExtensions for ApiError {
                 Self::TooManyAttempts { retry_after_seconds } => {
                     ext.set("retryAfterSeconds", *retry_after_seconds)
                 }
+                Self::StaleVersion { current } => ext.set("currentVersion", *current),
                 _ => {}
             }
         })

@@ -189,6 +189,12 @@ impl Account {
         self.has(Role::SystemAdmin) || (self.has(Role::BureauAdmin) && BUREAU_ADMIN_GRANTS.contains(&role))
     }
 
+    /// Whether the user may create or edit an enterprise or person registered in `region_code`:
+    /// registrars inside their jurisdiction.
+    pub fn may_register(&self, region_code: &str) -> bool {
+        self.has(Role::Registrar) && self.covers(region_code)
+    }
+
     /// Whether the user may propose a credential of `kind` at `level` for a holder in `region_code`:
     /// a registrar whose bureau's kind may grant `kind` (`competence`: the credential kinds of the
     /// bureau's kind), inside its jurisdiction, at its bureau's level or a higher one (nominating).
@@ -251,6 +257,9 @@ impl Viewer {
     pub fn operations(&self) -> Vec<&'static str> {
         let mut operations = vec!["login"];
         if let Self::User(account) = self {
+            if account.has(Role::Registrar) {
+                operations.extend(["createEnterprise", "updateEnterprise"]);
+            }
             if account.may_manage_users() {
                 operations.extend(["users", "createUser", "setUserStatus", "setUserRoles"]);
             }

@@ -19,4 +19,5 @@ mod migrations;
 mod node;
 mod pagination;
 mod queries_per_request;
+mod registration;
 mod schema;

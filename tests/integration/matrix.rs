@@ -48,6 +48,8 @@ fn matrix() -> Vec<Row> {
 /// Ids the calls need.
 struct Targets {
     uscc: String,
+    inside_enterprise: String,
+    outside_enterprise: String,
     inside_proposal: String,
     outside_proposal: String,
     inside_bureau: String,
@@ -85,7 +87,18 @@ async fn targets(app: &TestApp) -> Targets {
             .unwrap();
         registry::ids::encode(registry::ids::NodeType::Credential, row.id)
     };
+    let enterprise_in = |prefix: &'static str| async move {
+        let row = enterprise::Entity::find()
+            .filter(enterprise::Column::RegionCode.starts_with(prefix))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        registry::ids::encode(registry::ids::NodeType::Enterprise, row.id)
+    };
     Targets {
+        inside_enterprise: enterprise_in("50").await,
+        outside_enterprise: enterprise_in("51").await,
         uscc: enterprise::Entity::find()
             .one(&app.db)
             .await
@@ -163,6 +176,23 @@ fn request(operation: &str, target: &str, t: &Targets, call: usize) -> (String, 
             "mutation($input: SetBureauCompetenceInput!) { setBureauCompetence(input: $input) { credentialKinds } }".to_owned(),
             json!({ "input": { "bureauKind": "CULTURE_TOURISM", "credentialKinds": ["BRAND_RECOGNITION"] } }),
         ),
+        "createEnterprise" => {
+            let (region, prefix) = if inside { ("500112", "91500112") } else { ("510107", "91510107") };
+            let uscc = registry::domain::Uscc::with_check_character(&format!("{prefix}MA8{call:06}")).unwrap();
+            (
+                "mutation($input: CreateEnterpriseInput!) { createEnterprise(input: $input) { enterprise { id } userErrors { code } } }"
+                    .to_owned(),
+                json!({ "input": { "uscc": uscc.to_string(), "fields": { "name": format!("矩阵测试企业{call}"), "regionCode": region } } }),
+            )
+        }
+        "updateEnterprise" => {
+            let (id, region) = if inside { (&t.inside_enterprise, "500112") } else { (&t.outside_enterprise, "510107") };
+            (
+                "mutation($input: UpdateEnterpriseInput!) { updateEnterprise(input: $input) { enterprise { id } userErrors { code } } }"
+                    .to_owned(),
+                json!({ "input": { "id": id, "expectedVersion": 1, "fields": { "name": format!("矩阵改名{call}"), "regionCode": region } } }),
+            )
+        }
         other => panic!("the matrix test has no request for {other}"),
     }
 }

@@ -6,10 +6,11 @@ use entity::{
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Select};
 
-use super::SortDirection;
 use super::region::RegionScope;
+use super::{Change, SortDirection, UserError};
 use crate::domain::Uscc;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
+use crate::policy::Account;
 
 /// Which enterprises to list.
 #[derive(Debug, Default)]
@@ -71,4 +72,218 @@ pub async fn by_uscc(db: &DatabaseConnection, uscc: &Uscc) -> ApiResult<Option<e
         .filter(enterprise::Column::Uscc.eq(uscc.as_str()))
         .one(db)
         .await?)
+}
+
+/// What a registrar fills in for an enterprise (the USCC only when creating: it never changes).
+pub struct EnterpriseFields {
+    pub name: String,
+    pub region_code: String,
+    pub industry_code: Option<String>,
+    pub scale: Option<EnterpriseScale>,
+    pub established_on: Option<chrono::NaiveDate>,
+    pub registered_capital_cny: Option<String>,
+    pub legal_representative: Option<String>,
+    pub address: Option<String>,
+}
+
+/// Checks the fields; returns the capital parsed, or what to fix.
+async fn check(
+    db: &DatabaseConnection,
+    fields: &EnterpriseFields,
+) -> ApiResult<Result<Option<i64>, Vec<UserError>>> {
+    let mut errors = Vec::new();
+    if fields.name.trim().is_empty() {
+        errors.push(UserError::new("name", "INVALID", "must not be empty"));
+    }
+    if super::region::find(db, fields.region_code.trim())
+        .await?
+        .is_none()
+    {
+        errors.push(UserError::new("regionCode", "NOT_FOUND", "unknown region code"));
+    }
+    let capital = match fields.registered_capital_cny.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => match text.parse::<i64>() {
+            Ok(yuan) if yuan >= 0 => Some(yuan),
+            _ => {
+                errors.push(UserError::new(
+                    "registeredCapitalCny",
+                    "INVALID",
+                    "a whole number of yuan, not negative",
+                ));
+                None
+            }
+        },
+    };
+    Ok(if errors.is_empty() {
+        Ok(capital)
+    } else {
+        Err(errors)
+    })
+}
+
+fn snapshot(enterprise: &enterprise::Model) -> serde_json::Value {
+    serde_json::json!({
+        "uscc": enterprise.uscc, "name": enterprise.name, "regionCode": enterprise.region_code,
+        "industryCode": enterprise.industry_code, "scale": enterprise.scale, "status": enterprise.status,
+        "establishedOn": enterprise.established_on, "registeredCapitalCny": enterprise.registered_capital_cny,
+        "legalRepresentative": enterprise.legal_representative, "address": enterprise.address,
+        "version": enterprise.version,
+    })
+}
+
+fn optional(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+/// Registers an enterprise (registrars, inside their jurisdiction), with its audit event.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Account,
+    request_id: &str,
+    uscc: &str,
+    fields: EnterpriseFields,
+) -> Change<enterprise::Model> {
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, TransactionTrait};
+    if !actor.has(entity::enums::Role::Registrar) {
+        return Err(ApiError::Forbidden);
+    }
+    let parsed = Uscc::parse(uscc);
+    let checked = check(db, &fields).await?;
+    let (uscc, capital) = match (parsed, checked) {
+        (Ok(uscc), Ok(capital)) => (uscc, capital),
+        (parsed, checked) => {
+            let mut errors = Vec::new();
+            if let Err(reason) = parsed {
+                errors.push(UserError::new("uscc", "INVALID", reason.to_string()));
+            }
+            errors.extend(checked.err().unwrap_or_default());
+            return Ok(Err(errors));
+        }
+    };
+    // The fields are sound; now whether this registrar may register there.
+    if !actor.may_register(fields.region_code.trim()) {
+        return Err(ApiError::Forbidden);
+    }
+    if by_uscc(db, &uscc).await?.is_some() {
+        return Ok(Err(vec![UserError::new(
+            "uscc",
+            "TAKEN",
+            "an enterprise with this code is registered",
+        )]));
+    }
+    let now = chrono::Utc::now();
+    let name = fields.name.trim().to_owned();
+    let enterprise = enterprise::Model {
+        id: uuid::Uuid::now_v7(),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        uscc: uscc.to_string(),
+        name_normalized: crate::domain::text::fold(&name),
+        name,
+        region_code: fields.region_code.trim().to_owned(),
+        industry_code: optional(fields.industry_code),
+        scale: fields.scale,
+        status: EnterpriseStatus::Active,
+        established_on: fields.established_on,
+        registered_capital_cny: capital,
+        legal_representative: optional(fields.legal_representative),
+        address: optional(fields.address),
+    };
+    let txn = db.begin().await?;
+    let enterprise = enterprise.into_active_model().insert(&txn).await?;
+    let after = Some(snapshot(&enterprise));
+    super::audit::record_change(
+        &txn,
+        actor,
+        request_id,
+        "CREATE_ENTERPRISE",
+        "enterprise",
+        enterprise.id,
+        None,
+        after,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(enterprise))
+}
+
+/// Edits an enterprise if `expected_version` is still current (else `CONFLICT` with the current
+/// version and nothing changes); the registrar must cover its region before and after.
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &Account,
+    request_id: &str,
+    id: uuid::Uuid,
+    expected_version: i32,
+    fields: EnterpriseFields,
+) -> Change<enterprise::Model> {
+    use sea_orm::{ActiveValue::Set, IntoActiveModel, TransactionTrait};
+    // Enterprises are public, so one outside the jurisdiction is refused rather than hidden.
+    if !actor.has(entity::enums::Role::Registrar) {
+        return Err(ApiError::Forbidden);
+    }
+    let Some(current) = enterprise::Entity::find_by_id(id).one(db).await? else {
+        return Ok(Err(vec![UserError::new("id", "NOT_FOUND", "no such enterprise")]));
+    };
+    let capital = match check(db, &fields).await? {
+        Ok(capital) => capital,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    if !actor.may_register(&current.region_code) || !actor.may_register(fields.region_code.trim()) {
+        return Err(ApiError::Forbidden);
+    }
+    if current.version != expected_version {
+        return Err(ApiError::StaleVersion {
+            current: current.version,
+        });
+    }
+    let before = Some(snapshot(&current));
+    let name = fields.name.trim().to_owned();
+    let mut change = current.into_active_model();
+    change.name_normalized = Set(crate::domain::text::fold(&name));
+    change.name = Set(name);
+    change.region_code = Set(fields.region_code.trim().to_owned());
+    change.industry_code = Set(optional(fields.industry_code));
+    change.scale = Set(fields.scale);
+    change.established_on = Set(fields.established_on);
+    change.registered_capital_cny = Set(capital);
+    change.legal_representative = Set(optional(fields.legal_representative));
+    change.address = Set(optional(fields.address));
+    change.version = Set(expected_version + 1);
+    change.updated_at = Set(chrono::Utc::now());
+    let txn = db.begin().await?;
+    // The version in the WHERE clause makes the check and the write one step: a concurrent edit that
+    // got in first leaves no row to update.
+    let updated = enterprise::Entity::update(change)
+        .validate()?
+        .filter(enterprise::Column::Version.eq(expected_version))
+        .exec(&txn)
+        .await;
+    let enterprise = match updated {
+        Ok(enterprise) => enterprise,
+        Err(sea_orm::DbErr::RecordNotUpdated) => {
+            let current = enterprise::Entity::find_by_id(id)
+                .one(&txn)
+                .await?
+                .map_or(expected_version, |e| e.version);
+            return Err(ApiError::StaleVersion { current });
+        }
+        Err(err) => return Err(err.into()),
+    };
+    let after = Some(snapshot(&enterprise));
+    super::audit::record_change(
+        &txn,
+        actor,
+        request_id,
+        "UPDATE_ENTERPRISE",
+        "enterprise",
+        enterprise.id,
+        before,
+        after,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(enterprise))
 }

@@ -4,13 +4,15 @@
 
 mod account;
 mod administration;
+mod enterprise;
 
 use async_graphql::MergedObject;
 
 use account::AccountMutation;
 use administration::AdministrationMutation;
+use enterprise::EnterpriseMutation;
 
-/// The root of every mutation: signing in, and managing users and bureaus.
+/// The root of every mutation: signing in, managing users and bureaus, registering enterprises.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(AccountMutation, AdministrationMutation);
+pub struct MutationRoot(AccountMutation, AdministrationMutation, EnterpriseMutation);

@@ -41,6 +41,11 @@ impl Enterprise {
         ID(ids::encode(NodeType::Enterprise, self.0.id))
     }
 
+    /// Incremented by every change; send it back as `expectedVersion` when editing.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     /// Unified social credit code (统一社会信用代码), 18 characters.
     async fn uscc(&self) -> &str {
         &self.0.uscc

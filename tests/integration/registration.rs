@@ -1,0 +1,111 @@
+//! Registrars register and edit enterprises: validated, audited, and safe against concurrent edits.
+
+use entity::audit_event;
+use registry_tests::{error_code, spawn_app};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::json;
+
+const CREATE: &str = "mutation($input: CreateEnterpriseInput!) {
+    createEnterprise(input: $input) { enterprise { id uscc name version region { name } } userErrors { field message code } } }";
+const UPDATE: &str = "mutation($input: UpdateEnterpriseInput!) {
+    updateEnterprise(input: $input) { enterprise { name version } userErrors { field code } } }";
+
+#[tokio::test]
+async fn a_registrar_registers_an_enterprise_that_is_then_found_by_its_code() {
+    let app = spawn_app().await;
+    let registrar = app.login("cq-amr-registrar").await;
+    let input = json!({ "input": { "uscc": " 914403001922038216 ".to_lowercase(),
+        "fields": { "name": "重庆示例登记有限公司", "regionCode": "500103", "registeredCapitalCny": "5000000" } } });
+    let (_, body) = app.query_as(&registrar, CREATE, input.clone()).await;
+    let created = &body["data"]["createEnterprise"];
+    assert_eq!(created["userErrors"], json!([]), "{body}");
+    assert_eq!(created["enterprise"]["uscc"], "914403001922038216");
+    assert_eq!(created["enterprise"]["version"], 1);
+    let found = app
+        .data(r#"{ enterprise(uscc: "914403001922038216") { name region { name } } }"#)
+        .await;
+    assert_eq!(found["enterprise"]["region"]["name"], "渝中区");
+    let events = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("CREATE_ENTERPRISE"))
+        .count(&app.db);
+    assert_eq!(events.await.unwrap(), 1);
+
+    let (_, again) = app.query_as(&registrar, CREATE, input).await;
+    assert_eq!(
+        again["data"]["createEnterprise"]["userErrors"][0]["code"],
+        "TAKEN"
+    );
+}
+
+#[tokio::test]
+async fn bad_fields_are_named_and_nothing_is_written() {
+    let app = spawn_app().await;
+    let registrar = app.login("cq-amr-registrar").await;
+    let input = json!({ "input": { "uscc": "914403001922038217",
+        "fields": { "name": "重庆示例", "regionCode": "500103" } } });
+    let (_, body) = app.query_as(&registrar, CREATE, input).await;
+    let error = &body["data"]["createEnterprise"]["userErrors"][0];
+    assert_eq!(error["field"], json!(["input", "uscc"]));
+    assert_eq!(error["message"], "check character should be 6");
+    let input = json!({ "input": { "uscc": "914403001922038216",
+        "fields": { "name": " ", "regionCode": "999999", "registeredCapitalCny": "-1" } } });
+    let (_, body) = app.query_as(&registrar, CREATE, input).await;
+    let fields: Vec<&str> = body["data"]["createEnterprise"]["userErrors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"][1].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["name", "regionCode", "registeredCapitalCny"]);
+    // Sound fields outside the registrar's jurisdiction are refused outright.
+    let input = json!({ "input": { "uscc": "914403001922038216", "fields": { "name": "成都示例", "regionCode": "510107" } } });
+    assert_eq!(
+        error_code(&app.query_as(&registrar, CREATE, input).await.1),
+        "FORBIDDEN"
+    );
+    assert_eq!(audit_event::Entity::find().count(&app.db).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn an_edit_of_a_stale_version_is_a_conflict_and_changes_nothing() {
+    let app = spawn_app().await;
+    let registrar = app.login("cq-amr-registrar").await;
+    let first = app
+        .data(
+            r#"{ enterprises(first: 1, filter: {region: {code: "500112"}}) { nodes { id name version } } }"#,
+        )
+        .await;
+    let enterprise = &first["enterprises"]["nodes"][0];
+    let edit = |name: &str, version: i64| {
+        json!({ "input": { "id": enterprise["id"], "expectedVersion": version,
+            "fields": { "name": name, "regionCode": "500112" } } })
+    };
+    // Two registrars edit the same version at once: exactly one wins.
+    let (a, b) = tokio::join!(
+        app.query_as(&registrar, UPDATE, edit("甲改名有限公司", 1)),
+        app.query_as(&registrar, UPDATE, edit("乙改名有限公司", 1))
+    );
+    let outcomes = [&a.1, &b.1];
+    let winners = outcomes
+        .iter()
+        .filter(|body| body["data"]["updateEnterprise"]["enterprise"]["version"] == 2)
+        .count();
+    let conflicts: Vec<_> = outcomes
+        .iter()
+        .filter(|body| error_code(body) == "CONFLICT")
+        .collect();
+    assert_eq!((winners, conflicts.len()), (1, 1), "{a:?} {b:?}");
+    assert_eq!(conflicts[0]["errors"][0]["extensions"]["currentVersion"], 2);
+
+    let (_, stale) = app.query_as(&registrar, UPDATE, edit("丙改名有限公司", 1)).await;
+    assert_eq!(error_code(&stale), "CONFLICT");
+    let now = app
+        .data(r#"{ enterprises(first: 1, filter: {region: {code: "500112"}}) { nodes { name version } } }"#)
+        .await;
+    assert_eq!(now["enterprises"]["nodes"][0]["version"], 2);
+    assert_ne!(now["enterprises"]["nodes"][0]["name"], "丙改名有限公司");
+    let events = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("UPDATE_ENTERPRISE"))
+        .count(&app.db);
+    assert_eq!(events.await.unwrap(), 1, "only the committed edit is audited");
+}
