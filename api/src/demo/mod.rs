@@ -535,15 +535,20 @@ impl Demo {
             let batch = (n % 8) as i32 + 1;
             Ok((batch, date(2016 + batch, 10, 1)?))
         };
-        let national = |holder, batch, valid_from| Grant {
+        // Listings have no end of validity: they stay until a review removes them.
+        let listing = |level, bureau, holder, batch, valid_from| Grant {
             kind: CredentialKind::Green,
             holder,
-            level: Level::National,
-            bureau: "MIIT",
+            level,
+            bureau,
             batch: Some(batch),
             valid_from,
             years: None,
         };
+        let national =
+            |holder, batch, valid_from| listing(Level::National, "MIIT", holder, batch, valid_from);
+        let municipal =
+            |holder, batch, valid_from| listing(Level::Provincial, "CQ-EIC", holder, batch, valid_from);
         // National: 81 factories, 8 parks, 60 design products, 8 supply chains.
         for (n, &holder) in pools.chongqing[400..481].iter().enumerate() {
             let (batch, from) = listed(n)?;
@@ -594,15 +599,6 @@ impl Demo {
             self.revoke_last(date(2022, 12, 1)?, "2022年动态调整：复核不合格，移出名单");
         }
         // Municipal: 250 factories and 20 parks.
-        let municipal = |holder, batch, valid_from| Grant {
-            kind: CredentialKind::Green,
-            holder,
-            level: Level::Provincial,
-            bureau: "CQ-EIC",
-            batch: Some(batch),
-            valid_from,
-            years: None,
-        };
         for (n, &holder) in pools.chongqing[500..750].iter().enumerate() {
             let (batch, from) = listed(n)?;
             self.green(

@@ -10,7 +10,8 @@ use crate::error::ApiResult;
 use crate::graphql::loaders::PersonalDataRead;
 use crate::policy::Account;
 
-/// Appends one audit event for a change by `account`, inside the change's own transaction.
+/// Appends one audit event for a change by `account`, inside the change's own transaction. `entity_id`
+/// is `None` for entities without one (a kind of bureau).
 #[allow(clippy::too_many_arguments)]
 pub async fn record_change(
     txn: &impl ConnectionTrait,
@@ -18,7 +19,7 @@ pub async fn record_change(
     request_id: &str,
     action: &str,
     entity_type: &str,
-    entity_id: Uuid,
+    entity_id: Option<Uuid>,
     before: Option<Value>,
     after: Option<Value>,
 ) -> ApiResult<()> {
@@ -29,7 +30,7 @@ pub async fn record_change(
         actor_bureau_id: account.bureau.as_ref().map(|bureau| bureau.id),
         action: action.to_owned(),
         entity_type: entity_type.to_owned(),
-        entity_id: Some(entity_id),
+        entity_id,
         before,
         after,
         request_id: Some(request_id.to_owned()),

@@ -123,7 +123,7 @@ pub async fn create(
         request_id,
         "CREATE_BUREAU",
         "bureau",
-        bureau.id,
+        Some(bureau.id),
         None,
         Some(after),
     )
@@ -176,14 +176,13 @@ pub async fn set_competence(
             .exec_without_returning(&txn)
             .await?;
     }
-    let entity_id = uuid::Uuid::now_v7();
     super::audit::record_change(
         &txn,
         actor,
         request_id,
         "SET_BUREAU_COMPETENCE",
         "bureau_kind",
-        entity_id,
+        None,
         Some(serde_json::json!({ "bureauKind": kind, "credentialKinds": before })),
         Some(serde_json::json!({ "bureauKind": kind, "credentialKinds": credential_kinds })),
     )

@@ -200,7 +200,7 @@ pub async fn create(
         request_id,
         "CREATE_ENTERPRISE",
         "enterprise",
-        enterprise.id,
+        Some(enterprise.id),
         None,
         after,
     )
@@ -279,7 +279,7 @@ pub async fn update(
         request_id,
         "UPDATE_ENTERPRISE",
         "enterprise",
-        enterprise.id,
+        Some(enterprise.id),
         before,
         after,
     )

@@ -21,9 +21,9 @@ use crate::auth::password;
 use crate::error::{ApiError, ApiResult};
 use crate::policy::{Account, Placement};
 
-/// The ids of `bureau_id` and every bureau above it, nearest first.
-async fn lineage(db: &impl sea_orm::ConnectionTrait, bureau_id: Uuid) -> ApiResult<Vec<Uuid>> {
-    let bureaus: HashMap<Uuid, Option<Uuid>> = bureau::Entity::find()
+/// Every bureau's parent: the bureau tree, small enough to walk in memory.
+async fn bureau_parents(db: &impl sea_orm::ConnectionTrait) -> ApiResult<HashMap<Uuid, Option<Uuid>>> {
+    Ok(bureau::Entity::find()
         .select_only()
         .column(bureau::Column::Id)
         .column(bureau::Column::ParentId)
@@ -31,30 +31,36 @@ async fn lineage(db: &impl sea_orm::ConnectionTrait, bureau_id: Uuid) -> ApiResu
         .all(db)
         .await?
         .into_iter()
-        .collect();
+        .collect())
+}
+
+/// The ids of `bureau_id` and every bureau above it, nearest first; `None` if there is no such bureau.
+async fn lineage(db: &impl sea_orm::ConnectionTrait, bureau_id: Uuid) -> ApiResult<Option<Vec<Uuid>>> {
+    let parents = bureau_parents(db).await?;
+    let Some(mut next) = parents.get(&bureau_id).copied() else {
+        return Ok(None);
+    };
     let mut chain = vec![bureau_id];
-    let mut next = bureaus.get(&bureau_id).copied().flatten();
     while let Some(id) = next.filter(|id| !chain.contains(id)) {
         chain.push(id);
-        next = bureaus.get(&id).copied().flatten();
+        next = parents.get(&id).copied().flatten();
     }
-    Ok(chain)
+    Ok(Some(chain))
 }
 
 /// The ids of `bureau_id` and every bureau below it.
 async fn descendants(db: &DatabaseConnection, bureau_id: Uuid) -> ApiResult<Vec<Uuid>> {
-    let rows = bureau::Entity::find()
-        .select_only()
-        .column(bureau::Column::Id)
-        .column(bureau::Column::ParentId)
-        .into_tuple::<(Uuid, Option<Uuid>)>()
-        .all(db)
-        .await?;
+    let parents = bureau_parents(db).await?;
     let mut found = vec![bureau_id];
     let mut index = 0;
     while index < found.len() {
         let parent = found[index];
-        found.extend(rows.iter().filter(|(_, p)| *p == Some(parent)).map(|(id, _)| *id));
+        found.extend(
+            parents
+                .iter()
+                .filter(|(_, p)| **p == Some(parent))
+                .map(|(id, _)| *id),
+        );
         index += 1;
     }
     Ok(found)
@@ -82,8 +88,10 @@ async fn place(
     enterprise_id: Option<Uuid>,
 ) -> ApiResult<Option<Place>> {
     let lineage = match bureau_id {
-        Some(id) if bureau::Entity::find_by_id(id).one(db).await?.is_some() => lineage(db, id).await?,
-        Some(_) => return Ok(None),
+        Some(id) => match lineage(db, id).await? {
+            Some(lineage) => lineage,
+            None => return Ok(None),
+        },
         None => Vec::new(),
     };
     let enterprise_region = match enterprise_id {
@@ -275,7 +283,7 @@ pub async fn create(
         request_id,
         "CREATE_USER",
         "user",
-        user.id,
+        Some(user.id),
         None,
         after,
     )
@@ -370,7 +378,7 @@ pub async fn set_status(
         request_id,
         "SET_USER_STATUS",
         "user",
-        user.id,
+        Some(user.id),
         before,
         after,
     )
@@ -443,7 +451,7 @@ pub async fn set_roles(
         request_id,
         "SET_USER_ROLES",
         "user",
-        user.id,
+        Some(user.id),
         before,
         after,
     )
