@@ -258,7 +258,31 @@ impl Viewer {
         let mut operations = vec!["login"];
         if let Self::User(account) = self {
             if account.has(Role::Registrar) {
-                operations.extend(["createEnterprise", "updateEnterprise"]);
+                operations.extend([
+                    "createEnterprise",
+                    "updateEnterprise",
+                    "createPerson",
+                    "updatePerson",
+                    "proposeLittleGiant",
+                    "proposeGreenDesignation",
+                    "proposeBrandRecognition",
+                    "proposeGiAuthorization",
+                    "proposeQualityAward",
+                    "proposeChiefQualityOfficer",
+                    "submitCredential",
+                ]);
+            }
+            if account.has(Role::Reviewer) {
+                operations.extend([
+                    "approveCredential",
+                    "rejectCredential",
+                    "grantCredential",
+                    "renewCredential",
+                    "revokeCredential",
+                ]);
+            }
+            if account.has(Role::Registrar) || account.has(Role::Reviewer) {
+                operations.push("withdrawCredential");
             }
             if account.may_manage_users() {
                 operations.extend(["users", "createUser", "setUserStatus", "setUserRoles"]);
@@ -355,6 +379,8 @@ mod tests {
             revocation_reason: None,
             proposed_by: None,
             reviewed_by: None,
+            exclusive_key: None,
+            decision_reason: None,
         }
     }
 

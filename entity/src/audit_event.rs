@@ -16,6 +16,8 @@ pub struct Model {
     pub before: Option<Json>,
     pub after: Option<Json>,
     pub request_id: Option<String>,
+    /// `DONE` for a committed change (or a read recorded), `REFUSED` for an attempt the policy refused.
+    pub outcome: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -33,6 +33,12 @@ pub struct Model {
     pub revocation_reason: Option<String>,
     pub proposed_by: Option<Uuid>,
     pub reviewed_by: Option<Uuid>,
+    /// Holder, kind, level and what makes two of a kind the same (tier, programme and year, …) while
+    /// the credential is in progress or granted; null once it is rejected, withdrawn or revoked. Unique:
+    /// the database allows one active credential per key.
+    pub exclusive_key: Option<String>,
+    /// Why a proposal was rejected or withdrawn.
+    pub decision_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,7 @@ pub mod bureau;
 pub mod bureau_competence;
 pub mod chief_quality_officer;
 pub mod credential;
+pub mod credential_period;
 pub mod enterprise;
 pub mod enums;
 pub mod geographic_indication;

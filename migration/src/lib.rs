@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_schema;
 mod m20261122_000002_reference_data;
 mod m20261122_000003_append_only_audit;
+mod m20261124_000004_credential_lifecycle;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_schema::Migration),
             Box::new(m20261122_000002_reference_data::Migration),
             Box::new(m20261122_000003_append_only_audit::Migration),
+            Box::new(m20261124_000004_credential_lifecycle::Migration),
         ]
     }
 }

@@ -3,10 +3,15 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use entity::{app_user, bureau, credential, enterprise, enums::CredentialStatus};
+use entity::{
+    app_user, award_program, brand, bureau, credential, enterprise,
+    enums::{CredentialKind, CredentialStatus, Level},
+    gi_protected_area, person, quality_award,
+};
 use registry_tests::{TestApp, spawn_app};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use serde_json::{Value, json};
+use uuid::Uuid;
 
 const ROLES: [(&str, Option<&str>); 7] = [
     ("PUBLIC", None),
@@ -56,6 +61,136 @@ struct Targets {
     outside_bureau: String,
     inside_user: String,
     outside_user: String,
+    /// Fresh enterprises to propose for, in Chongqing and in Sichuan (the GI's protected area inside).
+    inside_holder: String,
+    outside_holder: String,
+    gi_holder: String,
+    /// Fresh persons in Chongqing and in Sichuan.
+    inside_person: String,
+    outside_person: String,
+    inside_program: String,
+    outside_program: String,
+    brand: String,
+    indication: String,
+    /// Quality-award credentials in the state each transition starts from, one per (transition,
+    /// target, role), so every call finds its own.
+    fixtures: HashMap<(String, String, String), String>,
+}
+
+/// A stored state a transition starts from, for the fixtures.
+fn start_state(operation: &str) -> Option<CredentialStatus> {
+    Some(match operation {
+        "submitCredential" => CredentialStatus::Draft,
+        "approveCredential" | "rejectCredential" | "withdrawCredential" => CredentialStatus::Submitted,
+        "grantCredential" => CredentialStatus::PublicNotice,
+        "renewCredential" | "revokeCredential" => CredentialStatus::Granted,
+        _ => return None,
+    })
+}
+
+/// An enterprise registered in `region`, for fixtures.
+async fn fresh_enterprise(app: &TestApp, region: &str, n: u32) -> Uuid {
+    let now = chrono::Utc::now();
+    let uscc = registry::domain::Uscc::with_check_character(&format!("91{region}MA7{n:06}")).unwrap();
+    enterprise::Model {
+        id: Uuid::now_v7(),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        uscc: uscc.to_string(),
+        name: format!("矩阵夹具企业{n}"),
+        name_normalized: format!("矩阵夹具企业{n}"),
+        region_code: region.to_owned(),
+        industry_code: None,
+        scale: None,
+        status: entity::enums::EnterpriseStatus::Active,
+        established_on: None,
+        registered_capital_cny: None,
+        legal_representative: None,
+        address: None,
+    }
+    .into_active_model()
+    .insert(&app.db)
+    .await
+    .unwrap()
+    .id
+}
+
+/// A person registered in `region`, for fixtures.
+async fn fresh_person(app: &TestApp, region: &str, employer: Uuid) -> Uuid {
+    let now = chrono::Utc::now();
+    person::Model {
+        id: Uuid::now_v7(),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        name: "矩阵夹具".into(),
+        name_normalized: "矩阵夹具".into(),
+        identity_number: None,
+        phone: None,
+        employer_id: Some(employer),
+        region_code: region.to_owned(),
+    }
+    .into_active_model()
+    .insert(&app.db)
+    .await
+    .unwrap()
+    .id
+}
+
+/// A provincial quality award of `program` for `holder` in `status`, proposed by someone else.
+async fn award_in(
+    app: &TestApp,
+    holder: Uuid,
+    program: &award_program::Model,
+    status: CredentialStatus,
+    proposer: Uuid,
+) -> String {
+    let now = chrono::Utc::now();
+    let date = |s: &str| s.parse::<chrono::NaiveDate>().ok();
+    let published = !matches!(status, CredentialStatus::Draft | CredentialStatus::Submitted);
+    let granted = status == CredentialStatus::Granted;
+    let model = credential::Model {
+        id: Uuid::now_v7(),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        kind: CredentialKind::QualityAward,
+        holder_enterprise_id: Some(holder),
+        holder_person_id: None,
+        level: Level::Provincial,
+        granting_bureau_id: program.awarding_bureau_id.unwrap(),
+        region_code: program.region_code.clone(),
+        status,
+        batch: None,
+        year: Some(2025),
+        notice_starts_on: if published { date("2025-01-05") } else { None },
+        notice_ends_on: if published { date("2025-01-12") } else { None },
+        granted_on: if granted { date("2025-02-01") } else { None },
+        valid_from: if granted { date("2025-02-01") } else { None },
+        valid_until: if granted { date("2028-02-01") } else { None },
+        revoked_on: None,
+        revocation_reason: None,
+        proposed_by: Some(proposer),
+        reviewed_by: None,
+        exclusive_key: None,
+        decision_reason: None,
+    }
+    .into_active_model()
+    .insert(&app.db)
+    .await
+    .unwrap();
+    quality_award::Model {
+        credential_id: model.id,
+        program_id: program.id,
+        edition: None,
+        citation: None,
+    }
+    .into_active_model()
+    .insert(&app.db)
+    .await
+    .unwrap();
+    registry::ids::encode(registry::ids::NodeType::Credential, model.id)
 }
 
 async fn targets(app: &TestApp) -> Targets {
@@ -96,7 +231,72 @@ async fn targets(app: &TestApp) -> Targets {
             .unwrap();
         registry::ids::encode(registry::ids::NodeType::Enterprise, row.id)
     };
+    let program = |code: &'static str| async move {
+        award_program::Entity::find()
+            .filter(award_program::Column::Code.eq(code))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let (cq_program, sc_program) = (program("CQ_MAYOR_QUALITY").await, program("TIANFU_QUALITY").await);
+    let proposer = app_user::Entity::find()
+        .filter(app_user::Column::Username.eq("cq-yz-registrar"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let inside_holder = fresh_enterprise(app, "500112", 1).await;
+    let outside_holder = fresh_enterprise(app, "510107", 2).await;
+    let area = gi_protected_area::Entity::find()
+        .filter(gi_protected_area::Column::RegionCode.starts_with("50"))
+        .filter(gi_protected_area::Column::RegionCode.ne("500000"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let gi_holder = fresh_enterprise(app, &area.region_code, 3).await;
+    let brand = brand::Entity::find()
+        .filter(brand::Column::RegionCode.starts_with("50"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut fixtures = HashMap::new();
+    let mut n = 10;
+    for row in matrix() {
+        let Some(status) = start_state(&row.operation) else {
+            continue;
+        };
+        for (role, _) in ROLES {
+            n += 1;
+            let (region, program) = if row.target == "inside" {
+                ("500112", &cq_program)
+            } else {
+                ("510107", &sc_program)
+            };
+            let holder = fresh_enterprise(app, region, n).await;
+            let id = award_in(app, holder, program, status, proposer).await;
+            fixtures.insert((row.operation.clone(), row.target.clone(), role.to_owned()), id);
+        }
+    }
+    let encode = registry::ids::encode;
+    use registry::ids::NodeType;
     Targets {
+        inside_person: encode(NodeType::Person, fresh_person(app, "500112", inside_holder).await),
+        outside_person: encode(
+            NodeType::Person,
+            fresh_person(app, "510107", outside_holder).await,
+        ),
+        inside_holder: encode(NodeType::Enterprise, inside_holder),
+        outside_holder: encode(NodeType::Enterprise, outside_holder),
+        gi_holder: encode(NodeType::Enterprise, gi_holder),
+        inside_program: encode(NodeType::AwardProgram, cq_program.id),
+        outside_program: encode(NodeType::AwardProgram, sc_program.id),
+        brand: encode(NodeType::Brand, brand.id),
+        indication: encode(NodeType::GeographicIndication, area.gi_id),
+        fixtures,
         inside_enterprise: enterprise_in("50").await,
         outside_enterprise: enterprise_in("51").await,
         uscc: enterprise::Entity::find()
@@ -116,8 +316,39 @@ async fn targets(app: &TestApp) -> Targets {
 
 /// The request that exercises `operation` against `target`, and the path of its payload (for
 /// `userErrors`), if it has one. `call` makes names unique between calls.
-fn request(operation: &str, target: &str, t: &Targets, call: usize) -> (String, Value) {
+fn request(operation: &str, target: &str, role: &str, t: &Targets, call: usize) -> (String, Value) {
     let inside = target == "inside";
+    let holder = if inside {
+        &t.inside_holder
+    } else {
+        &t.outside_holder
+    };
+    let person = if inside {
+        &t.inside_person
+    } else {
+        &t.outside_person
+    };
+    let program = if inside {
+        &t.inside_program
+    } else {
+        &t.outside_program
+    };
+    let credential = |fields: Value| {
+        let id = &t.fixtures[&(operation.to_owned(), target.to_owned(), role.to_owned())];
+        let mut input = json!({ "id": id });
+        if let (Some(input), Some(fields)) = (input.as_object_mut(), fields.as_object()) {
+            input.extend(fields.clone());
+        }
+        input
+    };
+    let mutation = |input_type: &str, input: Value| {
+        (
+            format!(
+                "mutation($input: {input_type}!) {{ {operation}(input: $input) {{ credential {{ id }} userErrors {{ code }} }} }}"
+            ),
+            json!({ "input": input }),
+        )
+    };
     let bureau = if inside {
         &t.inside_bureau
     } else {
@@ -193,6 +424,46 @@ fn request(operation: &str, target: &str, t: &Targets, call: usize) -> (String, 
                 json!({ "input": { "id": id, "expectedVersion": 1, "fields": { "name": format!("矩阵改名{call}"), "regionCode": region } } }),
             )
         }
+        "createPerson" => (
+            "mutation($input: CreatePersonInput!) { createPerson(input: $input) { person { id } userErrors { code } } }".to_owned(),
+            json!({ "input": { "fields": { "name": format!("矩阵人员{call}"), "regionCode": if inside { "500112" } else { "510107" } } } }),
+        ),
+        "updatePerson" => (
+            "mutation($input: UpdatePersonInput!) { updatePerson(input: $input) { person { id } userErrors { code } } }".to_owned(),
+            json!({ "input": { "id": person, "expectedVersion": 1,
+                "fields": { "name": format!("矩阵改名{call}"), "regionCode": if inside { "500112" } else { "510107" } } } }),
+        ),
+        "proposeLittleGiant" => mutation("ProposeLittleGiantInput", json!({ "holderId": holder, "tier": "SPECIALIZED_SME", "batch": 6 })),
+        "proposeGreenDesignation" => mutation(
+            "ProposeGreenDesignationInput",
+            json!({ "holderId": holder, "level": "PROVINCIAL", "greenKind": "FACTORY" }),
+        ),
+        "proposeBrandRecognition" => mutation(
+            "ProposeBrandRecognitionInput",
+            json!({ "holderId": holder, "level": "PROVINCIAL", "brandId": t.brand, "recognitionKind": "BRAND_CULTIVATION_DEMONSTRATION" }),
+        ),
+        "proposeGiAuthorization" => mutation(
+            "ProposeGiAuthorizationInput",
+            json!({ "holderId": if inside { &t.gi_holder } else { holder }, "level": "PROVINCIAL", "geographicIndicationId": t.indication }),
+        ),
+        "proposeQualityAward" => mutation(
+            "ProposeQualityAwardInput",
+            json!({ "holderId": holder, "programId": program, "year": 2000 + call }),
+        ),
+        "proposeChiefQualityOfficer" => mutation(
+            "ProposeChiefQualityOfficerInput",
+            json!({ "holderId": person, "level": "PROVINCIAL", "certificateNumber": format!("MATRIX-{call}"), "employerId": holder }),
+        ),
+        "submitCredential" => mutation("CredentialStepInput", credential(json!({}))),
+        "approveCredential" => mutation(
+            "ApproveCredentialInput",
+            credential(json!({ "noticeStartsOn": "2026-01-05", "noticeEndsOn": "2026-01-12" })),
+        ),
+        "rejectCredential" => mutation("CredentialDecisionInput", credential(json!({ "reason": "材料不全" }))),
+        "withdrawCredential" => mutation("CredentialDecisionInput", credential(json!({ "reason": "申请人撤回" }))),
+        "grantCredential" => mutation("GrantCredentialInput", credential(json!({}))),
+        "renewCredential" => mutation("RenewCredentialInput", credential(json!({ "validUntil": "2031-02-01" }))),
+        "revokeCredential" => mutation("RevokeCredentialInput", credential(json!({ "reason": "复核未通过" }))),
         other => panic!("the matrix test has no request for {other}"),
     }
 }
@@ -251,7 +522,7 @@ async fn every_operation_answers_every_role_as_the_matrix_says() {
     for row in &rows {
         for ((role, _), expected) in ROLES.iter().zip(&row.expected) {
             call += 1;
-            let (query, variables) = request(&row.operation, &row.target, &targets, call);
+            let (query, variables) = request(&row.operation, &row.target, role, &targets, call);
             let body = match tokens.get(role) {
                 Some(token) => app.query_as(token, &query, variables).await.1,
                 None => app.query_with(&query, variables).await,

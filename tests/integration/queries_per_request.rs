@@ -142,6 +142,8 @@ async fn add_uniform_profiles(app: &TestApp, count: usize) {
                 revocation_reason: None,
                 proposed_by: None,
                 reviewed_by: None,
+                exclusive_key: None,
+                decision_reason: None,
             }
             .into_active_model()
             .insert(db)

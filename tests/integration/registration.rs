@@ -1,6 +1,6 @@
 //! Registrars register and edit enterprises: validated, audited, and safe against concurrent edits.
 
-use entity::audit_event;
+use entity::{audit_event, enterprise};
 use registry_tests::{error_code, spawn_app};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
@@ -57,13 +57,27 @@ async fn bad_fields_are_named_and_nothing_is_written() {
         .map(|e| e["field"][1].as_str().unwrap())
         .collect();
     assert_eq!(fields, vec!["name", "regionCode", "registeredCapitalCny"]);
-    // Sound fields outside the registrar's jurisdiction are refused outright.
+    // Sound fields outside the registrar's jurisdiction are refused outright; the attempt is recorded
+    // as refused, and nothing else is.
     let input = json!({ "input": { "uscc": "914403001922038216", "fields": { "name": "成都示例", "regionCode": "510107" } } });
     assert_eq!(
         error_code(&app.query_as(&registrar, CREATE, input).await.1),
         "FORBIDDEN"
     );
-    assert_eq!(audit_event::Entity::find().count(&app.db).await.unwrap(), 0);
+    let events = audit_event::Entity::find().all(&app.db).await.unwrap();
+    let recorded: Vec<(&str, &str)> = events
+        .iter()
+        .map(|e| (e.action.as_str(), e.outcome.as_str()))
+        .collect();
+    assert_eq!(recorded, [("CREATE_ENTERPRISE", "REFUSED")]);
+    assert_eq!(
+        enterprise::Entity::find()
+            .filter(enterprise::Column::Uscc.eq("914403001922038216"))
+            .count(&app.db)
+            .await
+            .unwrap(),
+        0
+    );
 }
 
 #[tokio::test]

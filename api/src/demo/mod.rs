@@ -21,8 +21,8 @@ use entity::enums::{
 };
 use entity::{
     agreement_party, agreement_scope, app_user, award_program, brand, brand_recognition, bureau,
-    chief_quality_officer, credential, enterprise, geographic_indication, gi_authorization,
-    gi_protected_area, green_designation, little_giant_designation, person, quality_award,
+    chief_quality_officer, credential, credential_period, enterprise, geographic_indication,
+    gi_authorization, gi_protected_area, green_designation, little_giant_designation, person, quality_award,
     recognition_agreement, recognition_listing, user_role,
 };
 use sea_orm::{
@@ -71,6 +71,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<SeedSummary, DbErr> {
     insert_all::<geographic_indication::Entity>(&txn, demo.indications).await?;
     insert_all::<gi_protected_area::Entity>(&txn, demo.protected_areas).await?;
     insert_all::<credential::Entity>(&txn, demo.credentials).await?;
+    insert_all::<credential_period::Entity>(&txn, demo.periods).await?;
     insert_all::<little_giant_designation::Entity>(&txn, demo.little_giants).await?;
     insert_all::<green_designation::Entity>(&txn, demo.greens).await?;
     insert_all::<brand_recognition::Entity>(&txn, demo.brand_recognitions).await?;
@@ -140,6 +141,7 @@ struct Demo {
     indications: Vec<geographic_indication::Model>,
     protected_areas: Vec<gi_protected_area::Model>,
     credentials: Vec<credential::Model>,
+    periods: Vec<credential_period::Model>,
     little_giants: Vec<little_giant_designation::Model>,
     greens: Vec<green_designation::Model>,
     brand_recognitions: Vec<brand_recognition::Model>,
@@ -175,6 +177,7 @@ impl Demo {
             indications: Vec::new(),
             protected_areas: Vec::new(),
             credentials: Vec::new(),
+            periods: Vec::new(),
             little_giants: Vec::new(),
             greens: Vec::new(),
             brand_recognitions: Vec::new(),
@@ -211,7 +214,68 @@ impl Demo {
         let listed = self.add_awards_and_officers(&pools)?;
         self.add_agreements(listed)?;
         self.add_users(&pools)?;
+        self.key_active_credentials_and_record_periods();
         Ok(())
+    }
+
+    /// Gives every active credential its exclusive key (so the demo obeys the one-active-credential
+    /// rule like anything entered through the API) and every granted one its validity period.
+    fn key_active_credentials_and_record_periods(&mut self) {
+        use crate::services::proposal::{ACTIVE_STATES, Detail, exclusive_key};
+        let mut details: HashMap<Uuid, Detail> = HashMap::new();
+        for row in &self.little_giants {
+            details.insert(row.credential_id, Detail::LittleGiant { tier: row.tier });
+        }
+        for row in &self.greens {
+            let detail = Detail::Green {
+                green_kind: row.green_kind,
+                subject_name: row.subject_name.clone(),
+            };
+            details.insert(row.credential_id, detail);
+        }
+        for row in &self.brand_recognitions {
+            let detail = Detail::BrandRecognition {
+                brand_id: row.brand_id,
+                recognition_kind: row.recognition_kind,
+            };
+            details.insert(row.credential_id, detail);
+        }
+        for row in &self.gi_authorizations {
+            details.insert(row.credential_id, Detail::GiAuthorization { gi_id: row.gi_id });
+        }
+        for row in &self.awards {
+            let detail = Detail::QualityAward {
+                program_id: row.program_id,
+                edition: row.edition,
+                citation: row.citation.clone(),
+            };
+            details.insert(row.credential_id, detail);
+        }
+        for row in &self.officers {
+            let detail = Detail::ChiefQualityOfficer {
+                certificate_number: row.certificate_number.clone(),
+                employer_id: row.employer_id,
+            };
+            details.insert(row.credential_id, detail);
+        }
+        for credential in &mut self.credentials {
+            if let Some(detail) = details.get(&credential.id)
+                && ACTIVE_STATES.contains(&credential.status)
+            {
+                credential.exclusive_key = Some(exclusive_key(credential, detail));
+            }
+            if let (Some(valid_from), Some(decided_on)) = (credential.valid_from, credential.granted_on) {
+                self.periods.push(credential_period::Model {
+                    id: Uuid::now_v7(),
+                    credential_id: credential.id,
+                    valid_from,
+                    valid_until: credential.valid_until,
+                    decided_on,
+                    decided_by: credential.reviewed_by,
+                    created_at: self.now,
+                });
+            }
+        }
     }
 
     fn next(&mut self) -> u64 {
@@ -397,6 +461,8 @@ impl Demo {
             revocation_reason: None,
             proposed_by: None,
             reviewed_by: None,
+            exclusive_key: None,
+            decision_reason: None,
         });
         Ok(id)
     }
@@ -1137,15 +1203,9 @@ fn person_name(seed: u64) -> String {
 
 /// A format-valid resident identity number (GB 11643): region, birth date, sequence, ISO 7064 check.
 fn identity_number(region: &str, born: NaiveDate, sequence: u64) -> String {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const CHECK: &[u8; 11] = b"10X98765432";
     let body = format!("{region}{}{:03}", born.format("%Y%m%d"), sequence % 1000);
-    let sum: u32 = body
-        .chars()
-        .zip(WEIGHTS)
-        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
-        .sum();
-    format!("{body}{}", char::from(CHECK[(sum % 11) as usize]))
+    let check = crate::domain::identity_number::check_character(&body).unwrap_or('0');
+    format!("{body}{check}")
 }
 
 #[cfg(test)]

@@ -92,6 +92,7 @@ pub struct Loaders {
     pub credentials_of: DataLoader<CredentialsOf>,
     pub roles_of: DataLoader<ByParent<entity::user_role::Entity>>,
     pub users: DataLoader<ById<entity::app_user::Entity>>,
+    pub periods_of: DataLoader<ByParent<entity::credential_period::Entity>>,
 }
 
 impl Loaders {
@@ -121,6 +122,7 @@ impl Loaders {
             scopes_of: make.by_parent(entity::agreement_scope::Column::AgreementId),
             roles_of: make.by_parent(entity::user_role::Column::UserId),
             users: make.by_id(),
+            periods_of: make.by_parent(entity::credential_period::Column::CredentialId),
             credentials_of: make.loader(CredentialsOf {
                 db: db.clone(),
                 viewer: viewer.clone(),

@@ -10,6 +10,30 @@ use crate::error::ApiResult;
 use crate::graphql::loaders::PersonalDataRead;
 use crate::policy::Account;
 
+/// An event by `account` in request `request_id` about `entity` (type and id; no id for entities
+/// without one, such as a kind of bureau).
+fn event(
+    account: &Account,
+    request_id: &str,
+    action: &str,
+    entity: (&str, Option<Uuid>),
+    outcome: &str,
+) -> audit_event::Model {
+    audit_event::Model {
+        id: Uuid::now_v7(),
+        at: Utc::now(),
+        actor_user_id: Some(account.user_id),
+        actor_bureau_id: account.bureau.as_ref().map(|bureau| bureau.id),
+        action: action.to_owned(),
+        entity_type: entity.0.to_owned(),
+        entity_id: entity.1,
+        before: None,
+        after: None,
+        request_id: Some(request_id.to_owned()),
+        outcome: outcome.to_owned(),
+    }
+}
+
 /// Appends one audit event for a change by `account`, inside the change's own transaction. `entity_id`
 /// is `None` for entities without one (a kind of bureau).
 #[allow(clippy::too_many_arguments)]
@@ -24,19 +48,66 @@ pub async fn record_change(
     after: Option<Value>,
 ) -> ApiResult<()> {
     let event = audit_event::Model {
-        id: Uuid::now_v7(),
-        at: Utc::now(),
-        actor_user_id: Some(account.user_id),
-        actor_bureau_id: account.bureau.as_ref().map(|bureau| bureau.id),
-        action: action.to_owned(),
-        entity_type: entity_type.to_owned(),
-        entity_id,
         before,
         after,
-        request_id: Some(request_id.to_owned()),
+        ..event(account, request_id, action, (entity_type, entity_id), DONE)
     };
     audit_event::Entity::insert(event.into_active_model())
         .exec_without_returning(txn)
+        .await?;
+    Ok(())
+}
+
+/// Inserts a new row and its audit event (`after`: the row's `snapshot`) in one transaction.
+pub async fn create_recorded<E>(
+    db: &DatabaseConnection,
+    account: &Account,
+    request_id: &str,
+    (action, entity_type, id): (&str, &str, Uuid),
+    row: E::Model,
+    snapshot: fn(&E::Model) -> Value,
+) -> ApiResult<E::Model>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: IntoActiveModel<E::ActiveModel>,
+    E::ActiveModel: sea_orm::ActiveModelTrait<Entity = E> + Send,
+{
+    use sea_orm::{ActiveModelTrait, TransactionTrait};
+    let txn = db.begin().await?;
+    let row = row.into_active_model().insert(&txn).await?;
+    let after = Some(snapshot(&row));
+    record_change(
+        &txn,
+        account,
+        request_id,
+        action,
+        entity_type,
+        Some(id),
+        None,
+        after,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// `audit_event.outcome` of a change committed (or a read made).
+pub const DONE: &str = "DONE";
+/// `audit_event.outcome` of an attempt the access policy refused; nothing changed.
+pub const REFUSED: &str = "REFUSED";
+
+/// Records that the policy refused `account` an attempt at `action` on an entity, outside any
+/// transaction (the attempt changed nothing), and hands the refusal back.
+pub async fn record_refusal(
+    db: &DatabaseConnection,
+    account: &Account,
+    request_id: &str,
+    action: &str,
+    entity: (&str, Option<Uuid>),
+) -> ApiResult<()> {
+    let event = event(account, request_id, action, entity, REFUSED);
+    audit_event::Entity::insert(event.into_active_model())
+        .exec_without_returning(db)
         .await?;
     Ok(())
 }
@@ -68,16 +139,15 @@ pub async fn record_personal_data_reads(
     let at = Utc::now();
     let events = fields_by_person.into_iter().map(|(person_id, fields)| {
         audit_event::Model {
-            id: Uuid::now_v7(),
             at,
-            actor_user_id: Some(account.user_id),
-            actor_bureau_id: account.bureau.as_ref().map(|bureau| bureau.id),
-            action: READ_PERSONAL_DATA.to_owned(),
-            entity_type: "person".to_owned(),
-            entity_id: Some(person_id),
-            before: None,
             after: Some(json!({ "fields": fields })),
-            request_id: Some(request_id.to_owned()),
+            ..event(
+                account,
+                request_id,
+                READ_PERSONAL_DATA,
+                ("person", Some(person_id)),
+                DONE,
+            )
         }
         .into_active_model()
     });

@@ -190,3 +190,41 @@ pub async fn set_competence(
     txn.commit().await?;
     Ok(credential_kinds)
 }
+
+/// The credential kinds a kind of bureau may grant (the `bureau_competence` reference data).
+pub async fn competence_of(
+    db: &impl sea_orm::ConnectionTrait,
+    kind: BureauKind,
+) -> crate::error::ApiResult<Vec<entity::enums::CredentialKind>> {
+    use entity::bureau_competence as competence;
+    Ok(competence::Entity::find()
+        .filter(competence::Column::BureauKind.eq(kind))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| row.credential_kind)
+        .collect())
+}
+
+/// The bureau at `level` on the way up from `bureau` (itself included): where a nomination goes.
+pub async fn at_level_above(
+    db: &impl sea_orm::ConnectionTrait,
+    bureau: &bureau::Model,
+    level: Level,
+) -> crate::error::ApiResult<Option<bureau::Model>> {
+    let mut current = Some(bureau.clone());
+    // The tree is at most four levels deep; a cycle in bad data must not loop forever.
+    for _ in 0..8 {
+        match current {
+            Some(found) if found.level == level => return Ok(Some(found)),
+            Some(found) => {
+                current = match found.parent_id {
+                    Some(parent) => bureau::Entity::find_by_id(parent).one(db).await?,
+                    None => None,
+                }
+            }
+            None => return Ok(None),
+        }
+    }
+    Ok(None)
+}

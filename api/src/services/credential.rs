@@ -129,6 +129,8 @@ pub struct CredentialFilter {
     pub year: Option<i32>,
     /// In force on this date.
     pub valid_on: Option<NaiveDate>,
+    /// Granted, with a validity that ends before this date.
+    pub expiring_before: Option<NaiveDate>,
     /// Holder's name (enterprise or person) contains this text.
     pub name_contains: Option<String>,
     /// Held by this enterprise.
@@ -196,6 +198,11 @@ pub fn search(
     }
     if let Some(date) = filter.valid_on {
         query = query.filter(valid_on_condition(date));
+    }
+    if let Some(date) = filter.expiring_before {
+        query = query
+            .filter(C::Status.eq(CredentialStatus::Granted))
+            .filter(C::ValidUntil.lt(date));
     }
     if let Some(holder) = filter.holder_enterprise {
         query = query.filter(C::HolderEnterpriseId.eq(holder));
@@ -332,6 +339,8 @@ mod tests {
             revocation_reason: None,
             proposed_by: None,
             reviewed_by: None,
+            exclusive_key: None,
+            decision_reason: None,
         }
     }
 

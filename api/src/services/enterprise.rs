@@ -132,10 +132,6 @@ fn snapshot(enterprise: &enterprise::Model) -> serde_json::Value {
     })
 }
 
-fn optional(text: Option<String>) -> Option<String> {
-    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
-}
-
 /// Registers an enterprise (registrars, inside their jurisdiction), with its audit event.
 pub async fn create(
     db: &DatabaseConnection,
@@ -144,7 +140,6 @@ pub async fn create(
     uscc: &str,
     fields: EnterpriseFields,
 ) -> Change<enterprise::Model> {
-    use sea_orm::{ActiveModelTrait, IntoActiveModel, TransactionTrait};
     if !actor.has(entity::enums::Role::Registrar) {
         return Err(ApiError::Forbidden);
     }
@@ -183,29 +178,19 @@ pub async fn create(
         name_normalized: crate::domain::text::fold(&name),
         name,
         region_code: fields.region_code.trim().to_owned(),
-        industry_code: optional(fields.industry_code),
+        industry_code: super::optional_text(fields.industry_code),
         scale: fields.scale,
         status: EnterpriseStatus::Active,
         established_on: fields.established_on,
         registered_capital_cny: capital,
-        legal_representative: optional(fields.legal_representative),
-        address: optional(fields.address),
+        legal_representative: super::optional_text(fields.legal_representative),
+        address: super::optional_text(fields.address),
     };
-    let txn = db.begin().await?;
-    let enterprise = enterprise.into_active_model().insert(&txn).await?;
-    let after = Some(snapshot(&enterprise));
-    super::audit::record_change(
-        &txn,
-        actor,
-        request_id,
-        "CREATE_ENTERPRISE",
-        "enterprise",
-        Some(enterprise.id),
-        None,
-        after,
+    let action = ("CREATE_ENTERPRISE", "enterprise", enterprise.id);
+    let enterprise = super::audit::create_recorded::<enterprise::Entity>(
+        db, actor, request_id, action, enterprise, snapshot,
     )
     .await?;
-    txn.commit().await?;
     Ok(Ok(enterprise))
 }
 
@@ -245,33 +230,23 @@ pub async fn update(
     change.name_normalized = Set(crate::domain::text::fold(&name));
     change.name = Set(name);
     change.region_code = Set(fields.region_code.trim().to_owned());
-    change.industry_code = Set(optional(fields.industry_code));
+    change.industry_code = Set(super::optional_text(fields.industry_code));
     change.scale = Set(fields.scale);
     change.established_on = Set(fields.established_on);
     change.registered_capital_cny = Set(capital);
-    change.legal_representative = Set(optional(fields.legal_representative));
-    change.address = Set(optional(fields.address));
+    change.legal_representative = Set(super::optional_text(fields.legal_representative));
+    change.address = Set(super::optional_text(fields.address));
     change.version = Set(expected_version + 1);
     change.updated_at = Set(chrono::Utc::now());
     let txn = db.begin().await?;
-    // The version in the WHERE clause makes the check and the write one step: a concurrent edit that
-    // got in first leaves no row to update.
-    let updated = enterprise::Entity::update(change)
-        .validate()?
-        .filter(enterprise::Column::Version.eq(expected_version))
-        .exec(&txn)
-        .await;
-    let enterprise = match updated {
-        Ok(enterprise) => enterprise,
-        Err(sea_orm::DbErr::RecordNotUpdated) => {
-            let current = enterprise::Entity::find_by_id(id)
-                .one(&txn)
-                .await?
-                .map_or(expected_version, |e| e.version);
-            return Err(ApiError::StaleVersion { current });
-        }
-        Err(err) => return Err(err.into()),
-    };
+    let enterprise = super::versioned_update::<enterprise::Entity>(
+        &txn,
+        change,
+        id,
+        enterprise::Column::Version,
+        expected_version,
+    )
+    .await?;
     let after = Some(snapshot(&enterprise));
     super::audit::record_change(
         &txn,

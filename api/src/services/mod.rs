@@ -9,7 +9,10 @@ pub mod bureau;
 pub mod credential;
 pub mod enterprise;
 pub mod geographic_indication;
+pub mod lifecycle;
+pub mod person;
 pub mod program;
+pub mod proposal;
 pub mod region;
 pub mod user;
 
@@ -65,3 +68,47 @@ impl UserError {
 
 /// The outcome of a change: the changed row, or what to fix.
 pub type Change<T> = crate::error::ApiResult<Result<T, Vec<UserError>>>;
+
+/// Trimmed text, or `None` when nothing is left.
+pub fn optional_text(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+/// Writes `change` to row `id` only if its `version_column` still holds `expected_version`: the check
+/// and the write are one statement, so of two concurrent edits of one version exactly one wins. The
+/// loser gets `CONFLICT` with the version now current.
+pub async fn versioned_update<E>(
+    txn: &impl sea_orm::ConnectionTrait,
+    change: E::ActiveModel,
+    id: uuid::Uuid,
+    version_column: E::Column,
+    expected_version: i32,
+) -> crate::error::ApiResult<E::Model>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: sea_orm::IntoActiveModel<E::ActiveModel>,
+    E::ActiveModel: sea_orm::ActiveModelTrait<Entity = E> + Send,
+    E::PrimaryKey: sea_orm::PrimaryKeyTrait<ValueType = uuid::Uuid>,
+{
+    use sea_orm::{ColumnTrait, ModelTrait, QueryFilter};
+    let updated = E::update(change)
+        .validate()?
+        .filter(version_column.eq(expected_version))
+        .exec(txn)
+        .await;
+    match updated {
+        Ok(model) => Ok(model),
+        Err(sea_orm::DbErr::RecordNotUpdated) => {
+            let current = E::find_by_id(id)
+                .one(txn)
+                .await?
+                .and_then(|model| match model.get(version_column) {
+                    sea_orm::Value::Int(version) => version,
+                    _ => None,
+                })
+                .unwrap_or(expected_version);
+            Err(crate::error::ApiError::StaleVersion { current })
+        }
+        Err(err) => Err(err.into()),
+    }
+}

@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use sea_orm::DatabaseConnection;
 
+use super::recording_refusals;
 use crate::error::ApiResult;
 use crate::graphql::enums::EnterpriseScale;
 use crate::graphql::scalars::Date;
@@ -105,10 +106,9 @@ impl EnterpriseMutation {
         let context = request(ctx);
         let actor = context.viewer.account()?;
         let db = ctx.data_unchecked::<DatabaseConnection>();
-        payload(
-            services::enterprise::create(db, actor, &context.request_id, &input.uscc, input.fields.into())
-                .await,
-        )
+        let change =
+            services::enterprise::create(db, actor, &context.request_id, &input.uscc, input.fields.into());
+        payload(recording_refusals(ctx, "CREATE_ENTERPRISE", ("enterprise", None), change).await)
     }
 
     /// Edits an enterprise (registrars, inside their jurisdiction) if `expectedVersion` is current.
@@ -124,9 +124,8 @@ impl EnterpriseMutation {
         let id = ids::decode_as("input.id", NodeType::Enterprise, &input.id)?;
         let db = ctx.data_unchecked::<DatabaseConnection>();
         let fields = input.fields.into();
-        payload(
-            services::enterprise::update(db, actor, &context.request_id, id, input.expected_version, fields)
-                .await,
-        )
+        let change =
+            services::enterprise::update(db, actor, &context.request_id, id, input.expected_version, fields);
+        payload(recording_refusals(ctx, "UPDATE_ENTERPRISE", ("enterprise", Some(id)), change).await)
     }
 }

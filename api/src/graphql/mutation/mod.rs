@@ -4,15 +4,45 @@
 
 mod account;
 mod administration;
+mod credential;
 mod enterprise;
+mod person;
 
-use async_graphql::MergedObject;
+use async_graphql::{Context, MergedObject};
+use sea_orm::DatabaseConnection;
 
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::types::request;
 use account::AccountMutation;
 use administration::AdministrationMutation;
+use credential::CredentialMutation;
 use enterprise::EnterpriseMutation;
+use person::PersonMutation;
 
-/// The root of every mutation: signing in, managing users and bureaus, registering enterprises.
+/// The root of every mutation: signing in, managing users and bureaus, registering enterprises and
+/// persons, proposing credentials and taking them through their lifecycle.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(AccountMutation, AdministrationMutation, EnterpriseMutation);
+pub struct MutationRoot(
+    AccountMutation,
+    AdministrationMutation,
+    EnterpriseMutation,
+    PersonMutation,
+    CredentialMutation,
+);
+
+/// Runs a change; when the access policy refuses it, the attempt is written to the audit log (outcome
+/// `REFUSED`, with the actor, the action and the entity) before the refusal goes back to the caller.
+async fn recording_refusals<T>(
+    ctx: &Context<'_>,
+    action: &str,
+    entity: (&str, Option<uuid::Uuid>),
+    change: impl Future<Output = ApiResult<T>>,
+) -> ApiResult<T> {
+    let result = change.await;
+    if let (Err(ApiError::Forbidden), Ok(actor)) = (&result, request(ctx).viewer.account()) {
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        crate::services::audit::record_refusal(db, actor, &request(ctx).request_id, action, entity).await?;
+    }
+    result
+}

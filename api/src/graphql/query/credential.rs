@@ -35,6 +35,9 @@ pub struct CredentialFilterInput {
     pub year: Option<i32>,
     /// Only credentials in force on this date.
     pub valid_on: Option<Date>,
+    /// Only granted credentials whose validity ends before this date, expired ones included: what is
+    /// due for review (复核) or renewal.
+    pub expiring_before: Option<Date>,
     /// Holder's name contains this text; case-insensitive, full-width and half-width forms match.
     pub name_contains: Option<String>,
 }
@@ -222,6 +225,7 @@ async fn kind_page<I: KindFilter, N: OutputType>(
         batch: common.batch,
         year: common.year,
         valid_on: common.valid_on.map(|d| d.0),
+        expiring_before: common.expiring_before.map(|d| d.0),
         name_contains: non_empty("filter.nameContains", common.name_contains)?,
         ..CredentialFilter::default()
     };

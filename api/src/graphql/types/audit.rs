@@ -39,6 +39,12 @@ impl AuditEvent {
         &self.0.action
     }
 
+    /// `DONE` for a committed change or a read, `REFUSED` for an attempt the access policy refused
+    /// (nothing changed).
+    async fn outcome(&self) -> &str {
+        &self.0.outcome
+    }
+
     /// The kind of entity, e.g. `user`, `person`, `bureau`.
     async fn entity_type(&self) -> &str {
         &self.0.entity_type

@@ -50,6 +50,28 @@ async fn internal_username(
     }
 }
 
+/// One validity period a credential was granted or renewed for.
+pub struct CredentialPeriod(pub entity::credential_period::Model);
+
+/// One validity period a credential was granted or renewed for.
+#[Object]
+impl CredentialPeriod {
+    /// First day of the period.
+    async fn valid_from(&self) -> Date {
+        Date(self.0.valid_from)
+    }
+
+    /// End of the period, exclusive; null when it runs until revoked.
+    async fn valid_until(&self) -> Option<Date> {
+        self.0.valid_until.map(Date)
+    }
+
+    /// The day the grant or renewal was decided.
+    async fn decided_on(&self) -> Date {
+        Date(self.0.decided_on)
+    }
+}
+
 /// Writes a credential object type: the shared fields, then `$extra` (the kind's own fields).
 macro_rules! credential_type {
     ($(#[doc = $doc:literal])* $name:ident { $($extra:tt)* }) => {
@@ -150,6 +172,29 @@ macro_rules! credential_type {
             /// Username of the reviewer who decided it; same visibility as `proposedBy`.
             pub async fn reviewed_by(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
                 internal_username(ctx, &self.0, self.0.reviewed_by).await
+            }
+
+            /// Incremented by every change; name it as `expectedVersion` to make sure nobody changed
+            /// the credential since you read it.
+            pub async fn version(&self) -> i32 {
+                self.0.version
+            }
+
+            /// Why a proposal was rejected or withdrawn; same visibility as `proposedBy`.
+            pub async fn decision_reason(&self, ctx: &Context<'_>) -> Option<String> {
+                request(ctx)
+                    .viewer
+                    .may_see_internals(&self.0)
+                    .then(|| self.0.decision_reason.clone())
+                    .flatten()
+            }
+
+            /// The validity periods it was granted and renewed for, oldest first (the history a
+            /// renewal keeps).
+            pub async fn periods(&self, ctx: &Context<'_>) -> ApiResult<Vec<CredentialPeriod>> {
+                let mut periods = loaders(ctx).periods_of.load_one(self.0.id).await?.unwrap_or_default();
+                periods.sort_by_key(|period| (period.valid_from, period.id));
+                Ok(periods.into_iter().map(CredentialPeriod).collect())
             }
 
             /// Whether it was in force on `asOf` (default: today): granted, inside its validity, not
@@ -335,6 +380,21 @@ credential_type! {
         name = "reviewed_by",
         ty = "ApiResult<Option<String>>",
         desc = "Username of the deciding reviewer; staff inside the jurisdiction only."
+    ),
+    field(
+        name = "version",
+        ty = "i32",
+        desc = "Incremented by every change; the `expectedVersion` of a transition."
+    ),
+    field(
+        name = "decision_reason",
+        ty = "Option<String>",
+        desc = "Why a proposal was rejected or withdrawn; staff inside the jurisdiction only."
+    ),
+    field(
+        name = "periods",
+        ty = "ApiResult<Vec<CredentialPeriod>>",
+        desc = "The validity periods it was granted and renewed for, oldest first."
     ),
     field(
         name = "is_valid",

@@ -201,6 +201,11 @@ impl Person {
         &self.0.name
     }
 
+    /// Incremented by every edit; the `expectedVersion` of `updatePerson`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     /// The region the person is registered in.
     async fn region(&self, ctx: &Context<'_>) -> ApiResult<Region> {
         Region::load(ctx, &self.0.region_code).await

@@ -1,0 +1,172 @@
+//! Persons: award recipients and chief quality officers. Registrars register and edit them inside
+//! their jurisdiction; identity number and phone are personal data (see the access policy).
+
+use chrono::Utc;
+use entity::{enterprise, person};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, IntoActiveModel, TransactionTrait};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::{Change, UserError, optional_text};
+use crate::error::{ApiError, ApiResult};
+use crate::policy::Account;
+
+/// What a registrar fills in for a person.
+pub struct PersonFields {
+    pub name: String,
+    pub region_code: String,
+    pub identity_number: Option<String>,
+    pub phone: Option<String>,
+    pub employer_id: Option<Uuid>,
+}
+
+/// The fields checked: identity number parsed, references known.
+struct Checked {
+    identity_number: Option<String>,
+}
+
+async fn check(db: &DatabaseConnection, fields: &PersonFields) -> ApiResult<Result<Checked, Vec<UserError>>> {
+    let mut errors = Vec::new();
+    if fields.name.trim().is_empty() {
+        errors.push(UserError::new("name", "INVALID", "must not be empty"));
+    }
+    if super::region::find(db, fields.region_code.trim())
+        .await?
+        .is_none()
+    {
+        errors.push(UserError::new("regionCode", "NOT_FOUND", "unknown region code"));
+    }
+    let identity_number = match optional_text(fields.identity_number.clone()) {
+        None => None,
+        Some(text) => match crate::domain::identity_number::parse(&text) {
+            Ok(number) => Some(number),
+            Err(reason) => {
+                errors.push(UserError::new("identityNumber", "INVALID", reason));
+                None
+            }
+        },
+    };
+    if let Some(employer) = fields.employer_id
+        && enterprise::Entity::find_by_id(employer).one(db).await?.is_none()
+    {
+        errors.push(UserError::new("employerId", "NOT_FOUND", "no such enterprise"));
+    }
+    Ok(if errors.is_empty() {
+        Ok(Checked { identity_number })
+    } else {
+        Err(errors)
+    })
+}
+
+/// The audit record of a person: personal data is recorded as present or not, never its value.
+fn snapshot(person: &person::Model) -> Value {
+    json!({
+        "name": person.name, "regionCode": person.region_code, "employerId": person.employer_id,
+        "hasIdentityNumber": person.identity_number.is_some(), "hasPhone": person.phone.is_some(),
+        "version": person.version,
+    })
+}
+
+/// Registers a person (registrars, inside their jurisdiction), with its audit event.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Account,
+    request_id: &str,
+    fields: PersonFields,
+) -> Change<person::Model> {
+    if !actor.has(entity::enums::Role::Registrar) {
+        return Err(ApiError::Forbidden);
+    }
+    let checked = match check(db, &fields).await? {
+        Ok(checked) => checked,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    if !actor.may_register(fields.region_code.trim()) {
+        return Err(ApiError::Forbidden);
+    }
+    let now = Utc::now();
+    let name = fields.name.trim().to_owned();
+    let person = person::Model {
+        id: Uuid::now_v7(),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        name_normalized: crate::domain::text::fold(&name),
+        name,
+        identity_number: checked.identity_number,
+        phone: optional_text(fields.phone),
+        employer_id: fields.employer_id,
+        region_code: fields.region_code.trim().to_owned(),
+    };
+    let action = ("CREATE_PERSON", "person", person.id);
+    let person =
+        super::audit::create_recorded::<person::Entity>(db, actor, request_id, action, person, snapshot)
+            .await?;
+    Ok(Ok(person))
+}
+
+/// Edits a person if `expected_version` is still current (else `CONFLICT` with the current version and
+/// nothing changes); the registrar must cover the person's region before and after.
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &Account,
+    request_id: &str,
+    id: Uuid,
+    expected_version: i32,
+    fields: PersonFields,
+) -> Change<person::Model> {
+    if !actor.has(entity::enums::Role::Registrar) {
+        return Err(ApiError::Forbidden);
+    }
+    // Persons outside the jurisdiction are hidden from registrars, so they answer as missing.
+    let current = person::Entity::find_by_id(id).one(db).await?;
+    let Some(current) = current.filter(|person| actor.may_register(&person.region_code)) else {
+        return Ok(Err(vec![UserError::new("id", "NOT_FOUND", "no such person")]));
+    };
+    let checked = match check(db, &fields).await? {
+        Ok(checked) => checked,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    if !actor.may_register(fields.region_code.trim()) {
+        return Err(ApiError::Forbidden);
+    }
+    if current.version != expected_version {
+        return Err(ApiError::StaleVersion {
+            current: current.version,
+        });
+    }
+    let before = Some(snapshot(&current));
+    let name = fields.name.trim().to_owned();
+    let mut change = current.into_active_model();
+    change.name_normalized = Set(crate::domain::text::fold(&name));
+    change.name = Set(name);
+    change.region_code = Set(fields.region_code.trim().to_owned());
+    change.identity_number = Set(checked.identity_number);
+    change.phone = Set(optional_text(fields.phone));
+    change.employer_id = Set(fields.employer_id);
+    change.version = Set(expected_version + 1);
+    change.updated_at = Set(Utc::now());
+    let txn = db.begin().await?;
+    let person = super::versioned_update::<person::Entity>(
+        &txn,
+        change,
+        id,
+        person::Column::Version,
+        expected_version,
+    )
+    .await?;
+    let after = Some(snapshot(&person));
+    super::audit::record_change(
+        &txn,
+        actor,
+        request_id,
+        "UPDATE_PERSON",
+        "person",
+        Some(person.id),
+        before,
+        after,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(person))
+}

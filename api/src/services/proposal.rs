@@ -1,0 +1,674 @@
+//! Proposing credentials: what a registrar fills in for each kind, the rules each kind's proposal must
+//! meet, and the key that lets the database hold at most one active credential per holder and kind.
+//!
+//! A proposal starts as `DRAFT`, proposed by the registrar, to be granted by the bureau of the chosen
+//! level on the way up from the registrar's own (its own bureau, or a higher one it nominates to).
+
+use chrono::Utc;
+use entity::{
+    award_program, brand, brand_recognition, chief_quality_officer, credential, enterprise,
+    enums::{
+        BrandRecognitionKind, CredentialKind, CredentialStatus, GreenKind, Level, LittleGiantTier, Role,
+    },
+    geographic_indication, gi_authorization, gi_protected_area, green_designation, little_giant_designation,
+    person, quality_award,
+};
+use sea_orm::{
+    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::{Change, UserError};
+use crate::error::{ApiError, ApiResult};
+use crate::policy::Account;
+
+/// The fields of a credential that only its kind has.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all_fields = "camelCase")]
+pub enum Detail {
+    /// A 专精特新 designation of this tier.
+    LittleGiant { tier: LittleGiantTier },
+    /// A green listing; `subject_name` names the product or park.
+    Green {
+        green_kind: GreenKind,
+        subject_name: Option<String>,
+    },
+    /// A recognition of a brand, or a licence to use a regional public brand.
+    BrandRecognition {
+        brand_id: Uuid,
+        recognition_kind: BrandRecognitionKind,
+    },
+    /// An authorisation to use a geographic indication's mark.
+    GiAuthorization { gi_id: Uuid },
+    /// An award of a programme in an edition.
+    QualityAward {
+        program_id: Uuid,
+        edition: Option<i32>,
+        citation: Option<String>,
+    },
+    /// A chief-quality-officer certificate at an employer.
+    ChiefQualityOfficer {
+        certificate_number: String,
+        employer_id: Uuid,
+    },
+}
+
+impl Detail {
+    /// The credential kind these fields belong to.
+    pub fn kind(&self) -> CredentialKind {
+        match self {
+            Self::LittleGiant { .. } => CredentialKind::LittleGiant,
+            Self::Green { .. } => CredentialKind::Green,
+            Self::BrandRecognition { .. } => CredentialKind::BrandRecognition,
+            Self::GiAuthorization { .. } => CredentialKind::GiAuthorization,
+            Self::QualityAward { .. } => CredentialKind::QualityAward,
+            Self::ChiefQualityOfficer { .. } => CredentialKind::ChiefQualityOfficer,
+        }
+    }
+
+    /// What makes two credentials of this kind, level and holder the same credential: the tier, the
+    /// green kind and product, the brand and kind of recognition, the indication, the programme and
+    /// year. A chief quality officer holds one certification at a time.
+    fn distinguisher(&self, year: Option<i32>) -> String {
+        match self {
+            Self::LittleGiant { tier } => tier.to_value(),
+            Self::Green {
+                green_kind,
+                subject_name,
+            } => format!(
+                "{}/{}",
+                green_kind.to_value(),
+                crate::domain::text::fold(subject_name.as_deref().unwrap_or_default())
+            ),
+            Self::BrandRecognition {
+                brand_id,
+                recognition_kind,
+            } => format!("{brand_id}/{}", recognition_kind.to_value()),
+            Self::GiAuthorization { gi_id } => gi_id.to_string(),
+            Self::QualityAward { program_id, .. } => format!("{program_id}/{}", year.unwrap_or_default()),
+            Self::ChiefQualityOfficer { .. } => String::new(),
+        }
+    }
+
+    /// Writes the detail row of credential `credential_id`.
+    async fn insert(self, txn: &impl ConnectionTrait, credential_id: Uuid) -> ApiResult<()> {
+        match self {
+            Self::LittleGiant { tier } => {
+                little_giant_designation::Entity::insert(
+                    little_giant_designation::Model { credential_id, tier }.into_active_model(),
+                )
+                .exec_without_returning(txn)
+                .await?;
+            }
+            Self::Green {
+                green_kind,
+                subject_name,
+            } => {
+                green_designation::Entity::insert(
+                    green_designation::Model {
+                        credential_id,
+                        green_kind,
+                        subject_name,
+                    }
+                    .into_active_model(),
+                )
+                .exec_without_returning(txn)
+                .await?;
+            }
+            Self::BrandRecognition {
+                brand_id,
+                recognition_kind,
+            } => {
+                brand_recognition::Entity::insert(
+                    brand_recognition::Model {
+                        credential_id,
+                        brand_id,
+                        recognition_kind,
+                    }
+                    .into_active_model(),
+                )
+                .exec_without_returning(txn)
+                .await?;
+            }
+            Self::GiAuthorization { gi_id } => {
+                gi_authorization::Entity::insert(
+                    gi_authorization::Model { credential_id, gi_id }.into_active_model(),
+                )
+                .exec_without_returning(txn)
+                .await?;
+            }
+            Self::QualityAward {
+                program_id,
+                edition,
+                citation,
+            } => {
+                quality_award::Entity::insert(
+                    quality_award::Model {
+                        credential_id,
+                        program_id,
+                        edition,
+                        citation,
+                    }
+                    .into_active_model(),
+                )
+                .exec_without_returning(txn)
+                .await?;
+            }
+            Self::ChiefQualityOfficer {
+                certificate_number,
+                employer_id,
+            } => {
+                chief_quality_officer::Entity::insert(
+                    chief_quality_officer::Model {
+                        credential_id,
+                        certificate_number,
+                        employer_id,
+                    }
+                    .into_active_model(),
+                )
+                .exec_without_returning(txn)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The key of an active credential: holder (enterprise, person, or for a park its region and name),
+/// kind, level and the kind's distinguisher, hashed to a fixed length. See the migration that adds
+/// `credential.exclusive_key`.
+pub fn exclusive_key(credential: &credential::Model, detail: &Detail) -> String {
+    let holder = match (credential.holder_enterprise_id, credential.holder_person_id) {
+        (Some(enterprise), _) => format!("enterprise:{enterprise}"),
+        (None, Some(person)) => format!("person:{person}"),
+        (None, None) => format!("site:{}", credential.region_code),
+    };
+    let text = format!(
+        "{holder}|{}|{}|{}",
+        credential.kind.to_value(),
+        credential.level.to_value(),
+        detail.distinguisher(credential.year)
+    );
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// Stored states that hold the exclusive key.
+pub const ACTIVE_STATES: [CredentialStatus; 4] = [
+    CredentialStatus::Draft,
+    CredentialStatus::Submitted,
+    CredentialStatus::PublicNotice,
+    CredentialStatus::Granted,
+];
+
+/// Who a proposal is for.
+#[derive(Clone, Debug)]
+pub enum HolderInput {
+    /// A registered enterprise.
+    Enterprise(Uuid),
+    /// A registered person.
+    Person(Uuid),
+    /// No registered holder: a green industrial park in this region.
+    Site(String),
+}
+
+/// What a registrar fills in for any proposal.
+#[derive(Clone, Debug)]
+pub struct Proposal {
+    /// The holder.
+    pub holder: HolderInput,
+    /// The level it is to be granted at; `None` where the kind decides it (a little giant's tier, an
+    /// award programme's level).
+    pub level: Option<Level>,
+    /// Announcement batch (批次).
+    pub batch: Option<i32>,
+    /// Year of the list or award.
+    pub year: Option<i32>,
+    /// The kind's own fields.
+    pub detail: Detail,
+}
+
+/// The level a tier is designated at: little giants nationally, the SME tiers by the province.
+pub fn tier_level(tier: LittleGiantTier) -> Level {
+    match tier {
+        LittleGiantTier::LittleGiant | LittleGiantTier::KeyLittleGiant => Level::National,
+        LittleGiantTier::SpecializedSme | LittleGiantTier::InnovativeSme => Level::Provincial,
+    }
+}
+
+/// The tier an enterprise must already hold to be proposed for `tier`, if any.
+fn prerequisite(tier: LittleGiantTier) -> Option<LittleGiantTier> {
+    match tier {
+        LittleGiantTier::LittleGiant => Some(LittleGiantTier::SpecializedSme),
+        LittleGiantTier::KeyLittleGiant => Some(LittleGiantTier::LittleGiant),
+        LittleGiantTier::SpecializedSme | LittleGiantTier::InnovativeSme => None,
+    }
+}
+
+/// A proposal whose references are resolved: the holder's region and the level decided.
+struct Resolved {
+    region_code: String,
+    level: Level,
+    holder_enterprise_id: Option<Uuid>,
+    holder_person_id: Option<Uuid>,
+}
+
+/// Checks the proposal's references and the kind's rules; returns the holder's region and the level,
+/// or every problem found.
+async fn resolve(
+    db: &DatabaseConnection,
+    today: chrono::NaiveDate,
+    proposal: &Proposal,
+) -> ApiResult<Result<Resolved, Vec<UserError>>> {
+    let mut errors = Vec::new();
+    let mut resolved = Resolved {
+        region_code: String::new(),
+        level: proposal.level.unwrap_or(Level::Provincial),
+        holder_enterprise_id: None,
+        holder_person_id: None,
+    };
+    let mut holder_employer = None;
+    match &proposal.holder {
+        HolderInput::Enterprise(id) => match enterprise::Entity::find_by_id(*id).one(db).await? {
+            Some(found) => {
+                resolved.region_code = found.region_code;
+                resolved.holder_enterprise_id = Some(found.id);
+            }
+            None => errors.push(UserError::new("holderId", "NOT_FOUND", "no such enterprise")),
+        },
+        HolderInput::Person(id) => match person::Entity::find_by_id(*id).one(db).await? {
+            Some(found) => {
+                resolved.region_code = found.region_code;
+                resolved.holder_person_id = Some(found.id);
+                holder_employer = found.employer_id;
+            }
+            None => errors.push(UserError::new("holderId", "NOT_FOUND", "no such person")),
+        },
+        HolderInput::Site(region) => {
+            if super::region::find(db, region.trim()).await?.is_none() {
+                errors.push(UserError::new("regionCode", "NOT_FOUND", "unknown region code"));
+            }
+            resolved.region_code = region.trim().to_owned();
+        }
+    }
+    let enterprise_only = |errors: &mut Vec<UserError>, what: &str| {
+        if !matches!(proposal.holder, HolderInput::Enterprise(_)) {
+            errors.push(UserError::new(
+                "holderId",
+                "INVALID",
+                format!("{what} is held by an enterprise"),
+            ));
+        }
+    };
+    match &proposal.detail {
+        Detail::LittleGiant { tier } => {
+            enterprise_only(&mut errors, "a 专精特新 designation");
+            resolved.level = tier_level(*tier);
+            if proposal.batch.is_none() {
+                errors.push(UserError::new(
+                    "batch",
+                    "INVALID",
+                    "designations are announced in a numbered batch",
+                ));
+            }
+            if let (Some(required), Some(holder)) = (prerequisite(*tier), resolved.holder_enterprise_id)
+                && !holds_tier(db, holder, required, today).await?
+            {
+                errors.push(UserError::new(
+                    "holderId",
+                    "INVALID",
+                    format!(
+                        "a candidate for {} must hold a valid {} designation",
+                        tier.to_value(),
+                        required.to_value()
+                    ),
+                ));
+            }
+        }
+        Detail::Green {
+            green_kind,
+            subject_name,
+        } => {
+            let named = subject_name
+                .as_deref()
+                .is_some_and(|name| !name.trim().is_empty());
+            match green_kind {
+                GreenKind::IndustrialPark if !named => {
+                    errors.push(UserError::new("subjectName", "INVALID", "name the park"));
+                }
+                GreenKind::DesignProduct if !named => {
+                    errors.push(UserError::new("subjectName", "INVALID", "name the product"));
+                }
+                GreenKind::IndustrialPark => {}
+                _ => enterprise_only(
+                    &mut errors,
+                    "a green factory, design product or supply chain listing",
+                ),
+            }
+        }
+        Detail::BrandRecognition { brand_id, .. } => {
+            enterprise_only(&mut errors, "a brand recognition");
+            if brand::Entity::find_by_id(*brand_id).one(db).await?.is_none() {
+                errors.push(UserError::new("brandId", "NOT_FOUND", "no such brand"));
+            }
+        }
+        Detail::GiAuthorization { gi_id } => {
+            enterprise_only(&mut errors, "an authorisation to use a GI mark");
+            if geographic_indication::Entity::find_by_id(*gi_id)
+                .one(db)
+                .await?
+                .is_none()
+            {
+                errors.push(UserError::new(
+                    "geographicIndicationId",
+                    "NOT_FOUND",
+                    "no such indication",
+                ));
+            } else if !resolved.region_code.is_empty()
+                && !in_protected_area(db, *gi_id, &resolved.region_code).await?
+            {
+                errors.push(UserError::new(
+                    "holderId",
+                    "INVALID",
+                    "the enterprise is registered outside the indication's protected area",
+                ));
+            }
+        }
+        Detail::QualityAward { program_id, .. } => {
+            match award_program::Entity::find_by_id(*program_id).one(db).await? {
+                Some(program) => resolved.level = program.level,
+                None => errors.push(UserError::new("programId", "NOT_FOUND", "no such programme")),
+            }
+            if proposal.year.is_none() {
+                errors.push(UserError::new("year", "INVALID", "an award belongs to a year"));
+            }
+            if matches!(proposal.holder, HolderInput::Site(_)) {
+                errors.push(UserError::new(
+                    "holderId",
+                    "INVALID",
+                    "an award goes to an enterprise or a person",
+                ));
+            }
+        }
+        Detail::ChiefQualityOfficer {
+            certificate_number,
+            employer_id,
+        } => {
+            if !matches!(proposal.holder, HolderInput::Person(_)) {
+                errors.push(UserError::new(
+                    "holderId",
+                    "INVALID",
+                    "a chief quality officer is a person",
+                ));
+            }
+            if certificate_number.trim().is_empty() {
+                errors.push(UserError::new(
+                    "certificateNumber",
+                    "INVALID",
+                    "must not be empty",
+                ));
+            } else if chief_quality_officer::Entity::find()
+                .filter(chief_quality_officer::Column::CertificateNumber.eq(certificate_number.trim()))
+                .one(db)
+                .await?
+                .is_some()
+            {
+                errors.push(UserError::new(
+                    "certificateNumber",
+                    "TAKEN",
+                    "a certificate with this number exists",
+                ));
+            }
+            let employer_known = enterprise::Entity::find_by_id(*employer_id)
+                .one(db)
+                .await?
+                .is_some();
+            if !employer_known {
+                errors.push(UserError::new("employerId", "NOT_FOUND", "no such enterprise"));
+            } else if holder_employer.is_some_and(|employer| employer != *employer_id) {
+                errors.push(UserError::new(
+                    "employerId",
+                    "INVALID",
+                    "the person is employed elsewhere",
+                ));
+            }
+        }
+    }
+    if proposal.detail.kind() != CredentialKind::LittleGiant
+        && proposal.detail.kind() != CredentialKind::QualityAward
+        && proposal.level.is_none()
+    {
+        errors.push(UserError::new("level", "INVALID", "choose the level to grant at"));
+    }
+    Ok(if errors.is_empty() {
+        Ok(resolved)
+    } else {
+        Err(errors)
+    })
+}
+
+/// Whether `enterprise` holds a `tier` designation in force on `today`.
+async fn holds_tier(
+    db: &DatabaseConnection,
+    enterprise: Uuid,
+    tier: LittleGiantTier,
+    today: chrono::NaiveDate,
+) -> ApiResult<bool> {
+    let held = credential::Entity::find()
+        .filter(credential::Column::HolderEnterpriseId.eq(enterprise))
+        .filter(credential::Column::Kind.eq(CredentialKind::LittleGiant))
+        .filter(credential::Column::Status.eq(CredentialStatus::Granted))
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = held
+        .iter()
+        .filter(|c| super::credential::is_valid_on(c, today))
+        .map(|c| c.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(false);
+    }
+    Ok(little_giant_designation::Entity::find()
+        .filter(little_giant_designation::Column::CredentialId.is_in(ids))
+        .filter(little_giant_designation::Column::Tier.eq(tier))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Whether `region_code` lies in one of the indication's protected areas (or below one).
+async fn in_protected_area(db: &DatabaseConnection, gi_id: Uuid, region_code: &str) -> ApiResult<bool> {
+    let areas = gi_protected_area::Entity::find()
+        .filter(gi_protected_area::Column::GiId.eq(gi_id))
+        .all(db)
+        .await?;
+    Ok(areas.iter().any(|area| {
+        crate::domain::RegionCode::parse(&area.region_code).is_ok_and(|code| match code.subtree_range() {
+            None => true,
+            Some((from, to)) => region_code >= from.as_str() && region_code < to.as_str(),
+        })
+    }))
+}
+
+/// The user error for a holder that already has an active credential with the same key.
+fn duplicate() -> UserError {
+    UserError::new(
+        "holderId",
+        "CONFLICT",
+        "the holder already has an active credential of this kind (in progress or granted); renew or revoke it first",
+    )
+}
+
+/// Records a proposal as a `DRAFT` (registrars, within competence and jurisdiction, at their level or
+/// nominating upwards), with its detail and audit event, in one transaction.
+pub async fn propose(
+    db: &DatabaseConnection,
+    actor: &Account,
+    request_id: &str,
+    today: chrono::NaiveDate,
+    proposal: Proposal,
+) -> Change<credential::Model> {
+    if !actor.has(Role::Registrar) {
+        return Err(ApiError::Forbidden);
+    }
+    let Some(bureau) = actor.bureau.as_ref() else {
+        return Err(ApiError::Forbidden);
+    };
+    let resolved = match resolve(db, today, &proposal).await? {
+        Ok(resolved) => resolved,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let kind = proposal.detail.kind();
+    let competence = super::bureau::competence_of(db, bureau.kind).await?;
+    if !actor.may_propose(kind, resolved.level, &resolved.region_code, &competence) {
+        return Err(ApiError::Forbidden);
+    }
+    let Some(granting) = super::bureau::at_level_above(db, bureau, resolved.level).await? else {
+        return Ok(Err(vec![UserError::new(
+            "level",
+            "INVALID",
+            format!(
+                "no bureau at level {} above yours to nominate to",
+                resolved.level.to_value()
+            ),
+        )]));
+    };
+    let now = Utc::now();
+    let mut model = credential::Model {
+        id: Uuid::now_v7(),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        kind,
+        holder_enterprise_id: resolved.holder_enterprise_id,
+        holder_person_id: resolved.holder_person_id,
+        level: resolved.level,
+        granting_bureau_id: granting.id,
+        region_code: resolved.region_code,
+        status: CredentialStatus::Draft,
+        batch: proposal.batch,
+        year: proposal.year,
+        notice_starts_on: None,
+        notice_ends_on: None,
+        granted_on: None,
+        valid_from: None,
+        valid_until: None,
+        revoked_on: None,
+        revocation_reason: None,
+        proposed_by: Some(actor.user_id),
+        reviewed_by: None,
+        exclusive_key: None,
+        decision_reason: None,
+    };
+    let key = exclusive_key(&model, &proposal.detail);
+    // The check answers the common case with a clear error; the unique index decides races.
+    let taken = credential::Entity::find()
+        .filter(credential::Column::ExclusiveKey.eq(key.as_str()))
+        .one(db)
+        .await?;
+    if taken.is_some() {
+        return Ok(Err(vec![duplicate()]));
+    }
+    model.exclusive_key = Some(key);
+    let after = serde_json::json!({
+        "credential": super::lifecycle::snapshot(&model),
+        "detail": serde_json::to_value(&proposal.detail).unwrap_or_default(),
+    });
+    let txn = db.begin().await?;
+    // The insert comes first, so on SQLite the transaction takes the write lock before it reads.
+    let inserted = credential::Entity::insert(model.clone().into_active_model())
+        .exec_without_returning(&txn)
+        .await;
+    match inserted {
+        Ok(_) => {}
+        Err(err) if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
+            return Ok(Err(vec![duplicate()]));
+        }
+        Err(err) => return Err(err.into()),
+    }
+    proposal.detail.insert(&txn, model.id).await?;
+    super::audit::record_change(
+        &txn,
+        actor,
+        request_id,
+        "PROPOSE_CREDENTIAL",
+        "credential",
+        Some(model.id),
+        None,
+        Some(after),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(model))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tiers_decide_their_level() {
+        assert_eq!(tier_level(LittleGiantTier::LittleGiant), Level::National);
+        assert_eq!(tier_level(LittleGiantTier::KeyLittleGiant), Level::National);
+        assert_eq!(tier_level(LittleGiantTier::SpecializedSme), Level::Provincial);
+        assert_eq!(
+            prerequisite(LittleGiantTier::LittleGiant),
+            Some(LittleGiantTier::SpecializedSme)
+        );
+        assert_eq!(prerequisite(LittleGiantTier::SpecializedSme), None);
+    }
+
+    #[test]
+    fn the_key_separates_what_may_coexist_and_joins_what_may_not() {
+        let now = Utc::now();
+        let base = credential::Model {
+            id: Uuid::now_v7(),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            kind: CredentialKind::QualityAward,
+            holder_enterprise_id: Some(Uuid::now_v7()),
+            holder_person_id: None,
+            level: Level::Provincial,
+            granting_bureau_id: Uuid::now_v7(),
+            region_code: "500103".into(),
+            status: CredentialStatus::Draft,
+            batch: None,
+            year: Some(2025),
+            notice_starts_on: None,
+            notice_ends_on: None,
+            granted_on: None,
+            valid_from: None,
+            valid_until: None,
+            revoked_on: None,
+            revocation_reason: None,
+            proposed_by: None,
+            reviewed_by: None,
+            exclusive_key: None,
+            decision_reason: None,
+        };
+        let award = Detail::QualityAward {
+            program_id: Uuid::nil(),
+            edition: None,
+            citation: None,
+        };
+        let other_proposal = credential::Model {
+            id: Uuid::now_v7(),
+            ..base.clone()
+        };
+        assert_eq!(
+            exclusive_key(&base, &award),
+            exclusive_key(&other_proposal, &award)
+        );
+        let next_year = credential::Model {
+            year: Some(2026),
+            ..base.clone()
+        };
+        assert_ne!(exclusive_key(&base, &award), exclusive_key(&next_year, &award));
+        assert_eq!(exclusive_key(&base, &award).len(), 64);
+    }
+}

@@ -1,0 +1,725 @@
+//! The credential lifecycle through the HTTP API, for every kind: propose → submit → approve (public
+//! notice) → grant → renew → revoke, each step by the user whose job it is, with the refusals along the
+//! way (wrong role, wrong state, maker-checker, notice not ended).
+
+use registry_tests::{TestApp, error_code, spawn_app};
+use serde_json::{Value, json};
+
+const FIELDS: &str =
+    "id kind status version proposedBy reviewedBy noticeStartsOn noticeEndsOn validFrom validUntil
+    revokedOn revocationReason isValid periods { validFrom validUntil decidedOn }";
+
+/// Runs `mutation` (a field taking `input`) as the holder of `token`; returns its payload.
+pub async fn mutate(app: &TestApp, token: &str, mutation: &str, input_type: &str, input: Value) -> Value {
+    let query = format!(
+        "mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ credential {{ {FIELDS} }} userErrors {{ field message code }} }} }}"
+    );
+    let (_, body) = app.query_as(token, &query, json!({ "input": input })).await;
+    if body["errors"].is_array() {
+        return body;
+    }
+    body["data"][mutation].clone()
+}
+
+/// The credential of a payload that must have succeeded.
+pub fn ok(payload: &Value) -> &Value {
+    assert_eq!(payload["userErrors"], json!([]), "{payload}");
+    &payload["credential"]
+}
+
+/// Registers an enterprise in `region` through the API and returns its ID.
+pub async fn register_enterprise(app: &TestApp, region: &str, n: u32) -> String {
+    let registrar = app.login("cq-amr-registrar").await;
+    let uscc = registry::domain::Uscc::with_check_character(&format!("91{region}MA9{n:06}")).unwrap();
+    let (_, body) = app
+        .query_as(
+            &registrar,
+            "mutation($input: CreateEnterpriseInput!) { createEnterprise(input: $input) { enterprise { id } userErrors { message } } }",
+            json!({ "input": { "uscc": uscc.to_string(), "fields": { "name": format!("生命周期测试企业{n}"), "regionCode": region } } }),
+        )
+        .await;
+    body["data"]["createEnterprise"]["enterprise"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_owned()
+}
+
+/// Who does what for one kind.
+struct Desk {
+    registrar: &'static str,
+    reviewer: &'static str,
+}
+
+/// Takes a proposal through the whole lifecycle and checks each step and the refusals around it.
+async fn whole_lifecycle(app: &TestApp, desk: Desk, propose: (&str, &str, Value)) {
+    let registrar = app.login(desk.registrar).await;
+    let reviewer = app.login(desk.reviewer).await;
+    let (mutation, input_type, input) = propose;
+
+    let draft = mutate(app, &registrar, mutation, input_type, input).await;
+    let draft = ok(&draft).clone();
+    assert_eq!(draft["status"], "DRAFT");
+    assert_eq!(draft["proposedBy"], desk.registrar);
+    let id = draft["id"].clone();
+    let public = app
+        .query_with("query($id: ID!) { node(id: $id) { id } }", json!({ "id": id }))
+        .await;
+    assert_eq!(
+        public["data"]["node"],
+        Value::Null,
+        "the public never sees a draft"
+    );
+
+    // A reviewer cannot approve a draft: the state says why.
+    let early = mutate(
+        app,
+        &reviewer,
+        "approveCredential",
+        "ApproveCredentialInput",
+        json!({ "id": id, "noticeEndsOn": "2026-01-12" }),
+    )
+    .await;
+    assert_eq!(early["userErrors"][0]["code"], "CONFLICT");
+    assert_eq!(
+        early["userErrors"][0]["message"],
+        "the credential is DRAFT; approveCredential needs SUBMITTED"
+    );
+
+    let submitted = mutate(
+        app,
+        &registrar,
+        "submitCredential",
+        "CredentialStepInput",
+        json!({ "id": id, "expectedVersion": 1 }),
+    )
+    .await;
+    assert_eq!(ok(&submitted)["status"], "SUBMITTED");
+    assert_eq!(ok(&submitted)["version"], 2);
+
+    // A registrar may not approve.
+    let refused = mutate(
+        app,
+        &registrar,
+        "approveCredential",
+        "ApproveCredentialInput",
+        json!({ "id": id, "noticeEndsOn": "2026-01-12" }),
+    )
+    .await;
+    assert_eq!(error_code(&refused), "FORBIDDEN");
+
+    let noticed = mutate(
+        app,
+        &reviewer,
+        "approveCredential",
+        "ApproveCredentialInput",
+        json!({ "id": id, "noticeStartsOn": "2026-01-05", "noticeEndsOn": "2026-01-12" }),
+    )
+    .await;
+    let noticed = ok(&noticed);
+    assert_eq!(noticed["status"], "PUBLIC_NOTICE");
+    assert_eq!(noticed["noticeEndsOn"], "2026-01-12");
+    assert_eq!(noticed["reviewedBy"], desk.reviewer);
+    let public = app
+        .query_with("query($id: ID!) { node(id: $id) { id } }", json!({ "id": id }))
+        .await;
+    assert_eq!(public["data"]["node"]["id"], id, "a notice is public");
+
+    let granted = mutate(
+        app,
+        &reviewer,
+        "grantCredential",
+        "GrantCredentialInput",
+        json!({ "id": id, "validFrom": "2026-02-01", "validUntil": "2029-02-01" }),
+    )
+    .await;
+    let granted = ok(&granted);
+    assert_eq!(granted["status"], "GRANTED");
+    assert_eq!(granted["validFrom"], "2026-02-01");
+    assert_eq!(granted["periods"].as_array().unwrap().len(), 1);
+
+    let renewed = mutate(
+        app,
+        &reviewer,
+        "renewCredential",
+        "RenewCredentialInput",
+        json!({ "id": id, "validUntil": "2032-02-01" }),
+    )
+    .await;
+    let renewed = ok(&renewed);
+    assert_eq!(renewed["status"], "GRANTED");
+    assert_eq!(
+        renewed["validFrom"], "2026-02-01",
+        "validity runs on without a gap"
+    );
+    assert_eq!(renewed["validUntil"], "2032-02-01");
+    let periods: Vec<(&Value, &Value)> = renewed["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (&p["validFrom"], &p["validUntil"]))
+        .collect();
+    assert_eq!(
+        periods,
+        [
+            (&json!("2026-02-01"), &json!("2029-02-01")),
+            (&json!("2029-02-01"), &json!("2032-02-01"))
+        ],
+        "each period kept"
+    );
+
+    let revoked = mutate(
+        app,
+        &reviewer,
+        "revokeCredential",
+        "RevokeCredentialInput",
+        json!({ "id": id, "reason": "复核未通过", "effectiveOn": "2026-03-01" }),
+    )
+    .await;
+    let revoked = ok(&revoked);
+    assert_eq!(revoked["status"], "REVOKED");
+    assert_eq!(revoked["revokedOn"], "2026-03-01");
+    let past = app
+        .query_with(
+            "query($id: ID!) { node(id: $id) { ... on Credential { before: isValid(asOf: \"2026-02-28\") after: isValid(asOf: \"2026-03-01\") } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(past["data"]["node"], json!({ "before": true, "after": false }));
+
+    let again = mutate(
+        app,
+        &reviewer,
+        "revokeCredential",
+        "RevokeCredentialInput",
+        json!({ "id": id, "reason": "再次撤销" }),
+    )
+    .await;
+    assert_eq!(again["userErrors"][0]["code"], "CONFLICT");
+
+    // The trail: every committed step once, and the refused approval.
+    let events = app
+        .query_as(
+            &app.login("sysadmin").await,
+            "query($id: ID!) { auditEvents(first: 50, filter: {entityId: $id}) { nodes { action outcome } } }",
+            json!({ "id": id }),
+        )
+        .await
+        .1;
+    let mut trail: Vec<String> = events["data"]["auditEvents"]["nodes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{events}"))
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {}",
+                e["action"].as_str().unwrap(),
+                e["outcome"].as_str().unwrap()
+            )
+        })
+        .collect();
+    trail.reverse();
+    assert_eq!(
+        trail,
+        [
+            "PROPOSE_CREDENTIAL DONE",
+            "SUBMIT_CREDENTIAL DONE",
+            "APPROVE_CREDENTIAL REFUSED",
+            "APPROVE_CREDENTIAL DONE",
+            "GRANT_CREDENTIAL DONE",
+            "RENEW_CREDENTIAL DONE",
+            "REVOKE_CREDENTIAL DONE",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_municipal_specialized_sme_designation_goes_through_its_whole_lifecycle() {
+    let app = spawn_app().await;
+    let enterprise = register_enterprise(&app, "500112", 1).await;
+    let desk = Desk {
+        registrar: "cq-eic-registrar",
+        reviewer: "cq-eic-reviewer",
+    };
+    let input = json!({ "holderId": enterprise, "tier": "SPECIALIZED_SME", "batch": 6, "year": 2026 });
+    whole_lifecycle(
+        &app,
+        desk,
+        ("proposeLittleGiant", "ProposeLittleGiantInput", input),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_green_factory_listing_goes_through_its_whole_lifecycle() {
+    let app = spawn_app().await;
+    let enterprise = register_enterprise(&app, "500112", 2).await;
+    let desk = Desk {
+        registrar: "cq-eic-registrar",
+        reviewer: "cq-eic-reviewer",
+    };
+    let input = json!({ "holderId": enterprise, "level": "PROVINCIAL", "greenKind": "FACTORY", "batch": 9, "year": 2026 });
+    whole_lifecycle(
+        &app,
+        desk,
+        ("proposeGreenDesignation", "ProposeGreenDesignationInput", input),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_brand_recognition_goes_through_its_whole_lifecycle() {
+    let app = spawn_app().await;
+    let enterprise = register_enterprise(&app, "500103", 3).await;
+    let brands = app
+        .data(r#"{ brands(first: 1, filter: {region: {code: "500000"}}) { nodes { id } } }"#)
+        .await;
+    let desk = Desk {
+        registrar: "cq-amr-registrar",
+        reviewer: "cq-amr-reviewer",
+    };
+    let input = json!({ "holderId": enterprise, "level": "PROVINCIAL", "brandId": brands["brands"]["nodes"][0]["id"],
+        "recognitionKind": "BRAND_CULTIVATION_DEMONSTRATION", "year": 2026 });
+    whole_lifecycle(
+        &app,
+        desk,
+        ("proposeBrandRecognition", "ProposeBrandRecognitionInput", input),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_gi_mark_authorisation_goes_through_its_whole_lifecycle() {
+    let app = spawn_app().await;
+    let indications = app
+        .data(r#"{ geographicIndications(first: 1, filter: {region: {code: "500000"}}) { nodes { id protectedAreas { code } } } }"#)
+        .await;
+    let indication = &indications["geographicIndications"]["nodes"][0];
+    let area = indication["protectedAreas"][0]["code"].as_str().unwrap();
+    let region = if area.ends_with("0000") { "500103" } else { area };
+    let enterprise = register_enterprise(&app, region, 4).await;
+    let desk = Desk {
+        registrar: "cq-amr-registrar",
+        reviewer: "cq-amr-reviewer",
+    };
+    let input = json!({ "holderId": enterprise, "level": "PROVINCIAL", "geographicIndicationId": indication["id"], "batch": 3 });
+    whole_lifecycle(
+        &app,
+        desk,
+        ("proposeGiAuthorization", "ProposeGiAuthorizationInput", input),
+    )
+    .await;
+}
+
+/// The ID of the award programme with this code.
+pub async fn program(app: &TestApp, code: &str) -> Value {
+    let programs = app
+        .data("{ awardPrograms(first: 50) { nodes { id code } } }")
+        .await;
+    programs["awardPrograms"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == code)
+        .map(|p| p["id"].clone())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_quality_award_goes_through_its_whole_lifecycle() {
+    let app = spawn_app().await;
+    let enterprise = register_enterprise(&app, "500103", 5).await;
+    let desk = Desk {
+        registrar: "cq-amr-registrar",
+        reviewer: "cq-amr-reviewer",
+    };
+    let input = json!({ "holderId": enterprise, "programId": program(&app, "CQ_MAYOR_QUALITY").await, "year": 2026, "citation": "质量管理奖" });
+    whole_lifecycle(
+        &app,
+        desk,
+        ("proposeQualityAward", "ProposeQualityAwardInput", input),
+    )
+    .await;
+}
+
+/// Registers a person through the API and returns its ID.
+async fn register_person(app: &TestApp, employer: &str) -> String {
+    let registrar = app.login("cq-amr-registrar").await;
+    let (_, body) = app
+        .query_as(
+            &registrar,
+            "mutation($input: CreatePersonInput!) { createPerson(input: $input) { person { id identityNumber version } userErrors { field message } } }",
+            json!({ "input": { "fields": { "name": "王质量", "regionCode": "500103", "identityNumber": "11010519491231002x",
+                "phone": "13800138000", "employerId": employer } } }),
+        )
+        .await;
+    let person = &body["data"]["createPerson"]["person"];
+    assert_eq!(person["identityNumber"], "11010519491231002X", "{body}");
+    person["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_chief_quality_officer_certification_goes_through_its_whole_lifecycle() {
+    let app = spawn_app().await;
+    let employer = register_enterprise(&app, "500103", 6).await;
+    let person = register_person(&app, &employer).await;
+    let desk = Desk {
+        registrar: "cq-amr-registrar",
+        reviewer: "cq-amr-reviewer",
+    };
+    let input = json!({ "holderId": person, "level": "PROVINCIAL", "certificateNumber": "CQO-2026-0001", "employerId": employer });
+    whole_lifecycle(
+        &app,
+        desk,
+        (
+            "proposeChiefQualityOfficer",
+            "ProposeChiefQualityOfficerInput",
+            input,
+        ),
+    )
+    .await;
+}
+
+/// Proposes, submits and approves with a notice that ended; returns the credential's ID.
+pub async fn on_notice(
+    app: &TestApp,
+    registrar: &str,
+    reviewer: &str,
+    propose: (&str, &str, Value),
+    ends: &str,
+) -> Value {
+    let (mutation, input_type, input) = propose;
+    let draft = mutate(app, registrar, mutation, input_type, input).await;
+    let id = ok(&draft)["id"].clone();
+    ok(&mutate(
+        app,
+        registrar,
+        "submitCredential",
+        "CredentialStepInput",
+        json!({ "id": id }),
+    )
+    .await);
+    ok(&mutate(
+        app,
+        reviewer,
+        "approveCredential",
+        "ApproveCredentialInput",
+        json!({ "id": id, "noticeStartsOn": "2026-01-05", "noticeEndsOn": ends }),
+    )
+    .await);
+    id
+}
+
+#[tokio::test]
+async fn a_provincial_registrar_nominates_a_little_giant_that_only_the_ministry_decides() {
+    let app = spawn_app().await;
+    let enterprise = register_enterprise(&app, "500112", 7).await;
+    let registrar = app.login("cq-eic-registrar").await;
+    let municipal_reviewer = app.login("cq-eic-reviewer").await;
+    let ministry = app.login("miit-reviewer").await;
+    let nomination = json!({ "holderId": enterprise, "tier": "LITTLE_GIANT", "batch": 9 });
+
+    // Without the municipal tier first, no nomination.
+    let premature = mutate(
+        &app,
+        &registrar,
+        "proposeLittleGiant",
+        "ProposeLittleGiantInput",
+        nomination.clone(),
+    )
+    .await;
+    assert_eq!(premature["userErrors"][0]["field"], json!(["input", "holderId"]));
+
+    let sme = json!({ "holderId": enterprise, "tier": "SPECIALIZED_SME", "batch": 6 });
+    let id = on_notice(
+        &app,
+        &registrar,
+        &municipal_reviewer,
+        ("proposeLittleGiant", "ProposeLittleGiantInput", sme),
+        "2026-01-12",
+    )
+    .await;
+    ok(&mutate(
+        &app,
+        &municipal_reviewer,
+        "grantCredential",
+        "GrantCredentialInput",
+        json!({ "id": id }),
+    )
+    .await);
+
+    let draft = mutate(
+        &app,
+        &registrar,
+        "proposeLittleGiant",
+        "ProposeLittleGiantInput",
+        nomination,
+    )
+    .await;
+    let nominated = ok(&draft);
+    let id = nominated["id"].clone();
+    ok(&mutate(
+        &app,
+        &registrar,
+        "submitCredential",
+        "CredentialStepInput",
+        json!({ "id": id }),
+    )
+    .await);
+    let step = json!({ "id": id, "noticeStartsOn": "2026-01-05", "noticeEndsOn": "2026-01-12" });
+    // The municipal reviewer decides only municipal designations.
+    let refused = mutate(
+        &app,
+        &municipal_reviewer,
+        "approveCredential",
+        "ApproveCredentialInput",
+        step.clone(),
+    )
+    .await;
+    assert_eq!(error_code(&refused), "FORBIDDEN");
+    ok(&mutate(
+        &app,
+        &ministry,
+        "approveCredential",
+        "ApproveCredentialInput",
+        step,
+    )
+    .await);
+    let granted = mutate(
+        &app,
+        &ministry,
+        "grantCredential",
+        "GrantCredentialInput",
+        json!({ "id": id }),
+    )
+    .await;
+    let granted = ok(&granted);
+    assert_eq!(granted["status"], "GRANTED");
+    let from: chrono::NaiveDate = granted["validFrom"].as_str().unwrap().parse().unwrap();
+    let until: chrono::NaiveDate = granted["validUntil"].as_str().unwrap().parse().unwrap();
+    assert_eq!(
+        until,
+        from.checked_add_months(chrono::Months::new(36)).unwrap(),
+        "three years by default"
+    );
+    let bureau = app
+        .query_with(
+            "query($id: ID!) { node(id: $id) { ... on Credential { level grantingBureau { code } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        bureau["data"]["node"],
+        json!({ "level": "NATIONAL", "grantingBureau": { "code": "MIIT" } })
+    );
+}
+
+#[tokio::test]
+async fn nobody_approves_or_grants_their_own_proposal() {
+    let app = spawn_app().await;
+    let admin = app.login("cq-eic-admin").await;
+    let bureau = app.data(r#"{ bureau(code: "CQ-EIC") { id } }"#).await;
+    let (_, created) = app
+        .query_as(
+            &admin,
+            "mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } userErrors { message } } }",
+            json!({ "input": { "username": "cq-eic-both", "displayName": "既登记又审核", "password": "a long enough password",
+                "bureauId": bureau["bureau"]["id"], "roles": ["REGISTRAR", "REVIEWER"] } }),
+        )
+        .await;
+    assert!(
+        created["data"]["createUser"]["user"]["id"].is_string(),
+        "{created}"
+    );
+    let login = app
+        .query_with(
+            "mutation { login(input: {username: \"cq-eic-both\", password: \"a long enough password\"}) { accessToken } }",
+            json!({}),
+        )
+        .await;
+    let both = login["data"]["login"]["accessToken"].as_str().unwrap().to_owned();
+    let enterprise = register_enterprise(&app, "500112", 8).await;
+    let input = json!({ "holderId": enterprise, "tier": "SPECIALIZED_SME", "batch": 6 });
+    let draft = mutate(
+        &app,
+        &both,
+        "proposeLittleGiant",
+        "ProposeLittleGiantInput",
+        input,
+    )
+    .await;
+    let id = ok(&draft)["id"].clone();
+    ok(&mutate(
+        &app,
+        &both,
+        "submitCredential",
+        "CredentialStepInput",
+        json!({ "id": id }),
+    )
+    .await);
+    let own = mutate(
+        &app,
+        &both,
+        "approveCredential",
+        "ApproveCredentialInput",
+        json!({ "id": id, "noticeStartsOn": "2026-01-05", "noticeEndsOn": "2026-01-12" }),
+    )
+    .await;
+    assert_eq!(error_code(&own), "FORBIDDEN");
+    let reviewer = app.login("cq-eic-reviewer").await;
+    ok(&mutate(
+        &app,
+        &reviewer,
+        "approveCredential",
+        "ApproveCredentialInput",
+        json!({ "id": id, "noticeStartsOn": "2026-01-05", "noticeEndsOn": "2026-01-12" }),
+    )
+    .await);
+    let own = mutate(
+        &app,
+        &both,
+        "grantCredential",
+        "GrantCredentialInput",
+        json!({ "id": id }),
+    )
+    .await;
+    assert_eq!(error_code(&own), "FORBIDDEN", "nor grant it");
+}
+
+#[tokio::test]
+async fn a_credential_is_granted_only_after_its_public_notice_has_ended() {
+    let app = spawn_app().await;
+    let registrar = app.login("cq-eic-registrar").await;
+    let reviewer = app.login("cq-eic-reviewer").await;
+    let enterprise = register_enterprise(&app, "500112", 9).await;
+    let input = json!({ "holderId": enterprise, "tier": "SPECIALIZED_SME", "batch": 6 });
+    let id = on_notice(
+        &app,
+        &registrar,
+        &reviewer,
+        ("proposeLittleGiant", "ProposeLittleGiantInput", input),
+        "2999-12-31",
+    )
+    .await;
+    let early = mutate(
+        &app,
+        &reviewer,
+        "grantCredential",
+        "GrantCredentialInput",
+        json!({ "id": id }),
+    )
+    .await;
+    assert_eq!(early["userErrors"][0]["code"], "NOTICE_NOT_ENDED");
+    assert_eq!(
+        early["userErrors"][0]["message"],
+        "the public notice runs until 2999-12-31; grant from the day after"
+    );
+    // An objection upheld: the reviewer withdraws it, and it no longer blocks a new proposal.
+    let withdrawn = mutate(
+        &app,
+        &reviewer,
+        "withdrawCredential",
+        "CredentialDecisionInput",
+        json!({ "id": id, "reason": "公示期间收到实名异议，经核实成立" }),
+    )
+    .await;
+    assert_eq!(ok(&withdrawn)["status"], "WITHDRAWN");
+    let again = mutate(
+        &app,
+        &registrar,
+        "proposeLittleGiant",
+        "ProposeLittleGiantInput",
+        json!({ "holderId": enterprise, "tier": "SPECIALIZED_SME", "batch": 7 }),
+    )
+    .await;
+    assert_eq!(ok(&again)["status"], "DRAFT");
+}
+
+#[tokio::test]
+async fn registrars_outside_their_competence_or_jurisdiction_are_refused_and_recorded() {
+    let app = spawn_app().await;
+    let enterprise = register_enterprise(&app, "500112", 10).await;
+    // Market regulation does not designate little giants.
+    let amr = app.login("cq-amr-registrar").await;
+    let input = json!({ "holderId": enterprise, "tier": "SPECIALIZED_SME", "batch": 6 });
+    let refused = mutate(
+        &app,
+        &amr,
+        "proposeLittleGiant",
+        "ProposeLittleGiantInput",
+        input.clone(),
+    )
+    .await;
+    assert_eq!(error_code(&refused), "FORBIDDEN");
+    // Sichuan's registrar acts only in Sichuan.
+    let sichuan = app.login("sc-amr-registrar").await;
+    let award =
+        json!({ "holderId": enterprise, "programId": program(&app, "TIANFU_QUALITY").await, "year": 2026 });
+    let refused = mutate(
+        &app,
+        &sichuan,
+        "proposeQualityAward",
+        "ProposeQualityAwardInput",
+        award,
+    )
+    .await;
+    assert_eq!(error_code(&refused), "FORBIDDEN");
+    let events = app
+        .query_as(
+            &app.login("sysadmin").await,
+            "{ auditEvents(first: 10, filter: {action: \"PROPOSE_CREDENTIAL\"}) { nodes { outcome actor } } }",
+            json!({}),
+        )
+        .await
+        .1;
+    assert_eq!(
+        events["data"]["auditEvents"]["nodes"],
+        json!([{ "outcome": "REFUSED", "actor": "sc-amr-registrar" }, { "outcome": "REFUSED", "actor": "cq-amr-registrar" }])
+    );
+}
+
+#[tokio::test]
+async fn bad_proposals_name_every_field_to_fix() {
+    let app = spawn_app().await;
+    let registrar = app.login("cq-amr-registrar").await;
+    let enterprise = register_enterprise(&app, "500103", 11).await;
+    // A certification of an enterprise (not a person), without a number, at an unknown employer.
+    let input = json!({ "holderId": enterprise, "level": "PROVINCIAL", "certificateNumber": " ",
+        "employerId": registry::ids::encode(registry::ids::NodeType::Enterprise, uuid::Uuid::now_v7()) });
+    let bad = mutate(
+        &app,
+        &registrar,
+        "proposeChiefQualityOfficer",
+        "ProposeChiefQualityOfficerInput",
+        input,
+    )
+    .await;
+    let fields: Vec<&str> = bad["userErrors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{bad}"))
+        .iter()
+        .map(|e| e["field"][1].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["holderId", "certificateNumber", "employerId"]);
+    assert_eq!(bad["credential"], Value::Null);
+}
+
+#[tokio::test]
+async fn a_bureau_lists_what_is_due_for_review() {
+    let app = spawn_app().await;
+    let due = app
+        .data(r#"{ littleGiants(filter: {expiringBefore: "2027-08-01", region: {code: "500000"}, level: NATIONAL}) { totalCount nodes { validUntil status } } }"#)
+        .await;
+    let list = &due["littleGiants"];
+    assert!(list["totalCount"].as_i64().unwrap() > 0);
+    for node in list["nodes"].as_array().unwrap() {
+        assert!(node["validUntil"].as_str().unwrap() < "2027-08-01", "{node}");
+        assert!(
+            ["GRANTED", "EXPIRED"].contains(&node["status"].as_str().unwrap()),
+            "{node}"
+        );
+    }
+    let later = app
+        .data(r#"{ littleGiants(filter: {expiringBefore: "2028-08-01", region: {code: "500000"}, level: NATIONAL}) { totalCount } }"#)
+        .await;
+    assert!(later["littleGiants"]["totalCount"].as_i64() > list["totalCount"].as_i64());
+}
