@@ -215,6 +215,33 @@ impl TestApp {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// Sends `query` with `variables.input` and `file` as its `input.file` upload (the GraphQL
+    /// multipart request specification), as the holder of `token` if any; returns the JSON body.
+    pub async fn upload(&self, token: Option<&str>, query: &str, input: Value, file: Vec<u8>) -> Value {
+        let mut input = input;
+        input["file"] = Value::Null;
+        let operations = json!({ "query": query, "variables": { "input": input } });
+        let part = reqwest::multipart::Part::bytes(file)
+            .file_name("list.csv")
+            .mime_str("text/csv")
+            .expect("a valid media type");
+        let form = reqwest::multipart::Form::new()
+            .text("operations", operations.to_string())
+            .text("map", json!({ "0": ["variables.input.file"] }).to_string())
+            .part("0", part);
+        let mut request = self.client.post(self.graphql_url()).multipart(form);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request
+            .send()
+            .await
+            .expect("request sent")
+            .json()
+            .await
+            .unwrap_or(Value::Null)
+    }
+
     /// Signs a demo user in through the API and returns the access token.
     pub async fn login(&self, username: &str) -> String {
         let body = self

@@ -38,6 +38,37 @@ enum Command {
     },
     /// Read a password from standard input and print its argon2id hash.
     HashPassword,
+    /// Import an announcement list (CSV, UTF-8 or GB18030) as proposals submitted for review: all rows
+    /// or none, every bad row reported. Columns: see `api/templates/little-giant.csv` and the README.
+    Import {
+        /// What the list holds.
+        #[arg(long, value_enum)]
+        kind: ImportKind,
+        /// The announcement batch (批次) the rows belong to.
+        #[arg(long)]
+        batch: i32,
+        /// The registrar importing (a local account); its rights decide, as for the API.
+        #[arg(long)]
+        user: String,
+        /// Check every row, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Running again with the same key changes nothing and prints the first result.
+        #[arg(long)]
+        idempotency_key: Option<String>,
+        /// The file's text encoding.
+        #[arg(long, value_enum, default_value = "auto")]
+        encoding: crate::services::import::CsvEncoding,
+        /// The CSV file.
+        file: std::path::PathBuf,
+    },
+}
+
+/// The kinds of list `registry import` reads.
+#[derive(Copy, Clone, clap::ValueEnum)]
+enum ImportKind {
+    /// 专精特新 designations (tiers SPECIALIZED_SME … KEY_LITTLE_GIANT).
+    LittleGiant,
 }
 
 /// Where the embedded demo keeps its token secret when `REGISTRY_JWT_SECRET` is not set.
@@ -98,8 +129,96 @@ pub async fn run() -> anyhow::Result<()> {
                 .map_err(anyhow::Error::msg)?;
             print(&format!("{token}\n"))
         }
+        Command::Import {
+            kind: ImportKind::LittleGiant,
+            batch,
+            user,
+            dry_run,
+            idempotency_key,
+            encoding,
+            file,
+        } => {
+            let account = account::find_active_by_username(&connection, &user)
+                .await
+                .map_err(|err| anyhow::anyhow!(err.message()))?
+                .with_context(|| format!("no active account named {user}"))?;
+            let options = crate::services::import::ImportOptions {
+                batch,
+                dry_run,
+                idempotency_key,
+                encoding,
+            };
+            import(&connection, &account, options, &file).await
+        }
         Command::Schema | Command::HashPassword => Ok(()),
     }
+}
+
+/// Runs an import from `file` with a progress bar (on a terminal) and a progress line in the log every
+/// 10,000 rows, then prints the summary and every bad row; fails when any row was bad.
+async fn import(
+    connection: &sea_orm::DatabaseConnection,
+    account: &crate::policy::Account,
+    options: crate::services::import::ImportOptions,
+    file: &std::path::Path,
+) -> anyhow::Result<()> {
+    let opened = std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+    let size = opened.metadata().map(|m| m.len()).unwrap_or_default();
+    let bar = indicatif::ProgressBar::new(size).with_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let source = bar.wrap_read(opened);
+    let mut logged = 0;
+    let mut progress = |rows: u64| {
+        bar.set_message(format!("{rows} rows"));
+        if rows >= logged + 10_000 {
+            logged = rows;
+            tracing::info!(import.rows = rows, "import progress");
+        }
+    };
+    let request_id = format!("cli-import-{}", uuid::Uuid::now_v7());
+    let started = std::time::Instant::now();
+    let report = crate::services::import::import_little_giants(
+        connection,
+        account,
+        &request_id,
+        crate::clock::today(),
+        options,
+        source,
+        &mut progress,
+    )
+    .await
+    .map_err(|err| anyhow::anyhow!(err.message()))?;
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    let mut out = format!(
+        "batch {}: {} rows read, {} imported{}{} in {seconds:.1} s\n",
+        report.batch,
+        report.rows,
+        report.imported,
+        if report.dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        },
+        if report.replayed {
+            " (already imported under this key: nothing changed)"
+        } else {
+            ""
+        },
+    );
+    for error in &report.errors {
+        out.push_str(&format!(
+            "line {}\t{}\t{}\n",
+            error.line, error.column, error.reason
+        ));
+    }
+    print(&out)?;
+    if !report.errors.is_empty() {
+        bail!("{} bad rows: nothing was imported", report.errors.len());
+    }
+    Ok(())
 }
 
 /// Writes a command's output to standard output.

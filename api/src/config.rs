@@ -96,6 +96,12 @@ pub struct Limits {
     pub max_recursion: usize,
     /// Longest a request may execute (`REGISTRY_EXECUTION_TIMEOUT_MS`).
     pub execution_timeout: Duration,
+    /// Largest multipart upload (an import file) accepted, enforced while reading
+    /// (`REGISTRY_MAX_UPLOAD_BYTES`).
+    pub max_upload_bytes: usize,
+    /// Longest a request with an upload may execute (`REGISTRY_UPLOAD_TIMEOUT_MS`); an import cut off
+    /// by it is rolled back.
+    pub upload_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -108,6 +114,8 @@ impl Default for Limits {
             max_directives: 5,
             max_recursion: 32,
             execution_timeout: Duration::from_secs(10),
+            max_upload_bytes: 64 * 1024 * 1024,
+            upload_timeout: Duration::from_secs(600),
         }
     }
 }
@@ -207,6 +215,12 @@ impl Config {
                 max_directives: var(lookup, "REGISTRY_MAX_DIRECTIVES", defaults.max_directives)?,
                 max_recursion: positive(lookup, "REGISTRY_MAX_RECURSION", defaults.max_recursion)?,
                 execution_timeout: Duration::from_millis(timeout_ms as u64),
+                max_upload_bytes: positive(lookup, "REGISTRY_MAX_UPLOAD_BYTES", defaults.max_upload_bytes)?,
+                upload_timeout: Duration::from_millis(positive(
+                    lookup,
+                    "REGISTRY_UPLOAD_TIMEOUT_MS",
+                    defaults.upload_timeout.as_millis() as usize,
+                )? as u64),
             },
             tokens: TokenConfig {
                 secret,

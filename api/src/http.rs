@@ -11,6 +11,7 @@ use std::{net::TcpListener, panic::AssertUnwindSafe, time::Duration};
 use actix_web::{
     App, HttpRequest, HttpResponse, HttpServer,
     dev::Server,
+    guard,
     http::{StatusCode, header},
     web,
 };
@@ -72,6 +73,12 @@ impl Application {
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(max_body))
+                .route(
+                    "/graphql",
+                    web::post()
+                        .guard(guard::fn_guard(is_multipart))
+                        .to(graphql_upload),
+                )
                 .route("/graphql", web::post().to(graphql_post))
                 .route("/graphql", web::get().to(graphql_get))
                 .route("/healthz", web::get().to(healthz))
@@ -301,6 +308,95 @@ async fn graphql_post(
     }
 }
 
+/// Whether a request is a multipart form: the GraphQL multipart request specification (uploads).
+fn is_multipart(ctx: &guard::GuardContext<'_>) -> bool {
+    ctx.head()
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        })
+}
+
+/// A GraphQL request with file uploads (the GraphQL multipart request specification). The body is
+/// streamed: files go to temporary files as they arrive, and reading stops at the upload limit (`413`).
+async fn graphql_upload(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+    request_id: RequestId,
+) -> HttpResponse {
+    use futures_util::{StreamExt, TryStreamExt};
+    let Some(media) = negotiate(&req) else {
+        return request_error(
+            StatusCode::NOT_ACCEPTABLE,
+            ResponseMedia::Json,
+            "NOT_ACCEPTABLE",
+            "unsupported Accept",
+        );
+    };
+    let limit = state.limits.max_upload_bytes;
+    // actix's body stream lives on this worker's thread; the multipart parser wants a `Send` reader,
+    // so the body is forwarded through a channel, counting bytes against the limit on the way.
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<std::io::Result<web::Bytes>>(16);
+    actix_web::rt::spawn(async move {
+        let mut payload = payload;
+        let mut received = 0usize;
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|err| std::io::Error::other(err.to_string()));
+            if let Ok(bytes) = &chunk {
+                received += bytes.len();
+                if received > limit {
+                    let _ = sender.send(Err(std::io::Error::other(TOO_LARGE))).await;
+                    return;
+                }
+            }
+            if sender.send(chunk).await.is_err() {
+                return;
+            }
+        }
+    });
+    let body = futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx)).into_async_read();
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let options = async_graphql::http::MultipartOptions::default()
+        .max_file_size(limit)
+        .max_num_files(1);
+    match async_graphql::http::receive_body(content_type, body, options).await {
+        Ok(request) => {
+            let timeout = state.limits.upload_timeout;
+            execute_request(&req, &state, request, media, request_id, timeout).await
+        }
+        Err(err) => {
+            let text = err.to_string();
+            if text.contains(TOO_LARGE) || matches!(err, async_graphql::ParseRequestError::PayloadTooLarge) {
+                request_error(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    media,
+                    "PAYLOAD_TOO_LARGE",
+                    "the upload is too large",
+                )
+            } else {
+                request_error(
+                    StatusCode::BAD_REQUEST,
+                    media,
+                    "BAD_REQUEST",
+                    &format!("malformed upload: {text}"),
+                )
+            }
+        }
+    }
+}
+
+/// The marker of an upload cut off at the size limit.
+const TOO_LARGE: &str = "upload larger than REGISTRY_MAX_UPLOAD_BYTES";
+
 /// Whether a browser asked for a page rather than a GraphQL response.
 fn wants_html(req: &HttpRequest) -> bool {
     req.headers()
@@ -444,30 +540,11 @@ async fn guarded<T>(work: impl Future<Output = T>, limit: Duration) -> Outcome<T
     }
 }
 
-/// Runs a request with the limits, and turns the outcome into an HTTP response.
-async fn execute(
-    req: &HttpRequest,
-    state: &AppState,
-    params: GraphqlParams,
-    media: ResponseMedia,
-    request_id: RequestId,
-) -> HttpResponse {
-    let viewer = match authenticate(req, state).await {
-        Ok(viewer) => viewer,
-        Err(reason) => return unauthenticated(media, reason),
-    };
-    let personal_data_reads = PersonalDataReads::default();
-    let mut request = async_graphql::Request::new(params.query)
-        .variables(Variables::from_json(Value::Object(
-            params.variables.unwrap_or_default(),
-        )))
-        .data(Loaders::new(&state.db, &viewer, state.batch_window))
-        .data(RequestContext {
-            viewer: viewer.clone(),
-            today: crate::clock::today(),
-            personal_data_reads: personal_data_reads.clone(),
-            request_id: request_id.to_string(),
-        });
+/// The GraphQL request the parameters describe.
+fn graphql_request(params: GraphqlParams) -> async_graphql::Request {
+    let mut request = async_graphql::Request::new(params.query).variables(Variables::from_json(
+        Value::Object(params.variables.unwrap_or_default()),
+    ));
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }
@@ -478,8 +555,45 @@ async fn execute(
             }
         }
     }
+    request
+}
 
-    let response = match guarded(state.schema.execute(request), state.limits.execution_timeout).await {
+/// Runs a request with the limits, and turns the outcome into an HTTP response.
+async fn execute(
+    req: &HttpRequest,
+    state: &AppState,
+    params: GraphqlParams,
+    media: ResponseMedia,
+    request_id: RequestId,
+) -> HttpResponse {
+    let timeout = state.limits.execution_timeout;
+    execute_request(req, state, graphql_request(params), media, request_id, timeout).await
+}
+
+/// Runs a parsed request as the caller, within `timeout`, and turns the outcome into an HTTP response.
+async fn execute_request(
+    req: &HttpRequest,
+    state: &AppState,
+    request: async_graphql::Request,
+    media: ResponseMedia,
+    request_id: RequestId,
+    timeout: Duration,
+) -> HttpResponse {
+    let viewer = match authenticate(req, state).await {
+        Ok(viewer) => viewer,
+        Err(reason) => return unauthenticated(media, reason),
+    };
+    let personal_data_reads = PersonalDataReads::default();
+    let request = request
+        .data(Loaders::new(&state.db, &viewer, state.batch_window))
+        .data(RequestContext {
+            viewer: viewer.clone(),
+            today: crate::clock::today(),
+            personal_data_reads: personal_data_reads.clone(),
+            request_id: request_id.to_string(),
+        });
+
+    let response = match guarded(state.schema.execute(request), timeout).await {
         Outcome::Finished(response) => response,
         Outcome::Panicked => {
             tracing::error!(request.id = %request_id, "a resolver panicked");

@@ -270,6 +270,7 @@ impl Viewer {
                     "proposeQualityAward",
                     "proposeChiefQualityOfficer",
                     "submitCredential",
+                    "importCredentials",
                 ]);
             }
             if account.has(Role::Reviewer) {

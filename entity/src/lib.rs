@@ -19,6 +19,7 @@ pub mod geographic_indication;
 pub mod gi_authorization;
 pub mod gi_protected_area;
 pub mod green_designation;
+pub mod import_run;
 pub mod little_giant_designation;
 pub mod person;
 pub mod quality_award;

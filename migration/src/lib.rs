@@ -8,6 +8,7 @@ mod m20261122_000001_create_schema;
 mod m20261122_000002_reference_data;
 mod m20261122_000003_append_only_audit;
 mod m20261124_000004_credential_lifecycle;
+mod m20261124_000005_import_run;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_reference_data::Migration),
             Box::new(m20261122_000003_append_only_audit::Migration),
             Box::new(m20261124_000004_credential_lifecycle::Migration),
+            Box::new(m20261124_000005_import_run::Migration),
         ]
     }
 }

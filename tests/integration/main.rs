@@ -15,6 +15,7 @@ mod concurrency;
 mod credentials;
 mod hostile;
 mod http_spec;
+mod import;
 mod lifecycle;
 mod matrix;
 mod migrations;

@@ -9,6 +9,7 @@ pub mod bureau;
 pub mod credential;
 pub mod enterprise;
 pub mod geographic_indication;
+pub mod import;
 pub mod lifecycle;
 pub mod person;
 pub mod program;

@@ -241,7 +241,7 @@ pub fn tier_level(tier: LittleGiantTier) -> Level {
 }
 
 /// The tier an enterprise must already hold to be proposed for `tier`, if any.
-fn prerequisite(tier: LittleGiantTier) -> Option<LittleGiantTier> {
+pub fn prerequisite(tier: LittleGiantTier) -> Option<LittleGiantTier> {
     match tier {
         LittleGiantTier::LittleGiant => Some(LittleGiantTier::SpecializedSme),
         LittleGiantTier::KeyLittleGiant => Some(LittleGiantTier::LittleGiant),

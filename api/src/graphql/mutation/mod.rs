@@ -6,6 +6,7 @@ mod account;
 mod administration;
 mod credential;
 mod enterprise;
+mod import;
 mod person;
 
 use async_graphql::{Context, MergedObject};
@@ -17,6 +18,7 @@ use account::AccountMutation;
 use administration::AdministrationMutation;
 use credential::CredentialMutation;
 use enterprise::EnterpriseMutation;
+use import::ImportMutation;
 use person::PersonMutation;
 
 /// The root of every mutation: signing in, managing users and bureaus, registering enterprises and
@@ -29,6 +31,7 @@ pub struct MutationRoot(
     EnterpriseMutation,
     PersonMutation,
     CredentialMutation,
+    ImportMutation,
 );
 
 /// Runs a change; when the access policy refuses it, the attempt is written to the audit log (outcome

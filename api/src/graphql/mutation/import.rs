@@ -1,0 +1,85 @@
+//! Batch import of an announcement list as an upload (GraphQL multipart request specification),
+//! through the same service and policy as `registry import`.
+
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, Upload};
+use sea_orm::DatabaseConnection;
+
+use super::recording_refusals;
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::types::request;
+use crate::services::import::{self, CsvEncoding, ImportOptions, ImportReport};
+
+/// The kinds of announcement list that can be imported.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Enum)]
+pub enum ImportListKind {
+    /// 专精特新 designations: columns `uscc`, `tier`, optional `name` and `year`.
+    LittleGiant,
+}
+
+/// An announcement list to import.
+#[derive(InputObject)]
+pub struct ImportCredentialsInput {
+    /// What the list holds.
+    pub kind: ImportListKind,
+    /// The announcement batch (批次) the rows belong to.
+    pub batch: i32,
+    /// Check every row and write nothing.
+    #[graphql(default)]
+    pub dry_run: bool,
+    /// Sending the same key again changes nothing and answers the first report.
+    pub idempotency_key: Option<String>,
+    /// The file's text encoding.
+    #[graphql(default)]
+    pub encoding: CsvEncoding,
+    /// The CSV file, sent as a multipart upload.
+    pub file: Upload,
+}
+
+/// The result of an import.
+#[derive(SimpleObject)]
+pub struct ImportCredentialsPayload {
+    /// Rows read, credentials written, and every bad row.
+    pub report: ImportReport,
+}
+
+/// Importing announcement lists.
+#[derive(Default)]
+pub struct ImportMutation;
+
+#[Object]
+impl ImportMutation {
+    /// Imports an announcement list as proposals submitted for review (registrars of a competent
+    /// bureau; each row inside their jurisdiction): all rows or none, in one transaction. Audited.
+    async fn import_credentials(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The list and how to import it.")] input: ImportCredentialsInput,
+    ) -> ApiResult<ImportCredentialsPayload> {
+        let context = request(ctx);
+        let actor = context.viewer.account()?;
+        let file = input
+            .file
+            .value(ctx)
+            .map_err(|_| ApiError::bad_input("input.file", "send the file as a multipart upload"))?;
+        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let ImportListKind::LittleGiant = input.kind;
+        let options = ImportOptions {
+            batch: input.batch,
+            dry_run: input.dry_run,
+            idempotency_key: input.idempotency_key,
+            encoding: input.encoding,
+        };
+        let mut progress = |_rows: u64| {};
+        let imported = import::import_little_giants(
+            db,
+            actor,
+            &context.request_id,
+            context.today,
+            options,
+            file.content,
+            &mut progress,
+        );
+        let report = recording_refusals(ctx, "IMPORT_CREDENTIALS", ("credential", None), imported).await?;
+        Ok(ImportCredentialsPayload { report })
+    }
+}

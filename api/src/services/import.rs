@@ -1,0 +1,672 @@
+//! Batch import of an announcement list (a batch of 专精特新 designations) from CSV: the same proposal
+//! rules and access policy as `proposeLittleGiant`, row by row, for the CLI (`registry import`) and the
+//! `importCredentials` upload alike.
+//!
+//! - All rows or none: one transaction; any bad row and it is rolled back. The report names every bad
+//!   row (line, column, reason), not just the first. A dry run validates the same way and rolls back.
+//! - Streaming: rows are read, checked and inserted a chunk at a time; memory holds one chunk (and the
+//!   list of bad rows), whatever the file's size. Checks are set-based per chunk (one query for the
+//!   chunk's enterprises, one for held keys, one for prerequisite tiers), so the statement count grows
+//!   with chunks, not rows.
+//! - Idempotency: a committed import is recorded under its key; the same key again returns the first
+//!   report and changes nothing.
+//! - Imported rows are proposals handed in for review (`SUBMITTED`), proposed by the importing
+//!   registrar; one audit event records the import.
+//!
+//! Columns (header row required; English or Chinese names, other columns ignored): `uscc`
+//! (统一社会信用代码, required), `tier` (梯度, required: `SPECIALIZED_SME`, `LITTLE_GIANT`,
+//! `KEY_LITTLE_GIANT`, `INNOVATIVE_SME` or the Chinese names), `name` (企业名称, optional; checked
+//! against the registered name), `year` (年度, optional; default this year). Text in UTF-8 or GB18030.
+
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, BufReader, Read};
+
+use chrono::{Datelike, NaiveDate, Utc};
+use entity::{
+    bureau, credential, enterprise,
+    enums::{CredentialKind, CredentialStatus, Level, LittleGiantTier, Role},
+    import_run, little_giant_designation,
+};
+use sea_orm::{
+    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, QueryFilter, QuerySelect, TransactionOptions, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::proposal::{Detail, exclusive_key, prerequisite, tier_level};
+use crate::domain::Uscc;
+use crate::error::{ApiError, ApiResult};
+use crate::policy::Account;
+
+/// Rows read, checked and inserted together.
+const CHUNK_ROWS: usize = 1_000;
+
+/// The text encoding of an uploaded file.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, async_graphql::Enum, clap::ValueEnum)]
+pub enum CsvEncoding {
+    /// UTF-8 when the start of the file is valid UTF-8 (or has a UTF-8 byte-order mark), else GB18030.
+    #[default]
+    Auto,
+    /// UTF-8.
+    #[value(name = "utf-8")]
+    Utf8,
+    /// GB18030 (a superset of GBK and GB2312), as Chinese spreadsheet software often exports.
+    Gb18030,
+}
+
+/// What to import and how.
+#[derive(Clone, Debug)]
+pub struct ImportOptions {
+    /// The announcement batch (批次) every row belongs to.
+    pub batch: i32,
+    /// Check everything, write nothing.
+    pub dry_run: bool,
+    /// A repeated submission with this key returns the first report and changes nothing.
+    pub idempotency_key: Option<String>,
+    /// The file's encoding.
+    pub encoding: CsvEncoding,
+}
+
+/// One bad row: where, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[serde(rename_all = "camelCase")]
+pub struct RowError {
+    /// Line in the file (the header is line 1).
+    pub line: u64,
+    /// The column at fault (empty for a row that could not be read at all).
+    pub column: String,
+    /// What is wrong.
+    pub reason: String,
+}
+
+/// The outcome of an import.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportReport {
+    /// The batch imported.
+    pub batch: i32,
+    /// Whether nothing was meant to be written.
+    pub dry_run: bool,
+    /// Whether this answer repeats an earlier import with the same idempotency key.
+    pub replayed: bool,
+    /// Data rows read.
+    pub rows: u64,
+    /// Credentials written (0 when any row was bad, and for a dry run).
+    pub imported: u64,
+    /// Every bad row.
+    pub errors: Vec<RowError>,
+}
+
+/// Picks the decoder for `source` and hands back a CSV reader over UTF-8 text.
+fn csv_reader(source: impl Read, encoding: CsvEncoding) -> std::io::Result<csv::Reader<impl Read>> {
+    let mut buffered = BufReader::with_capacity(64 * 1024, source);
+    let encoding = match encoding {
+        CsvEncoding::Utf8 => encoding_rs::UTF_8,
+        CsvEncoding::Gb18030 => encoding_rs::GB18030,
+        CsvEncoding::Auto => {
+            let start = buffered.fill_buf()?;
+            // A multi-byte character cut off by the end of the sniffed block is still UTF-8.
+            let utf8 = match std::str::from_utf8(start) {
+                Ok(_) => true,
+                Err(err) => err.error_len().is_none(),
+            };
+            if utf8 {
+                encoding_rs::UTF_8
+            } else {
+                encoding_rs::GB18030
+            }
+        }
+    };
+    let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
+        .encoding(Some(encoding))
+        .bom_override(true)
+        .build(buffered);
+    Ok(csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(decoded))
+}
+
+/// Where each known column sits in the header.
+struct Columns {
+    uscc: usize,
+    tier: usize,
+    name: Option<usize>,
+    year: Option<usize>,
+}
+
+impl Columns {
+    fn from_header(header: &csv::StringRecord) -> Result<Self, RowError> {
+        let find = |names: &[&str]| {
+            header.iter().position(|cell| {
+                let cell = cell.trim_start_matches('\u{feff}').trim().to_lowercase();
+                names.contains(&cell.as_str())
+            })
+        };
+        let missing = |column: &str| RowError {
+            line: 1,
+            column: column.to_owned(),
+            reason: format!("the header has no {column} column"),
+        };
+        Ok(Self {
+            uscc: find(&["uscc", "统一社会信用代码"]).ok_or_else(|| missing("uscc"))?,
+            tier: find(&["tier", "梯度", "层级"]).ok_or_else(|| missing("tier"))?,
+            name: find(&["name", "企业名称", "名称"]),
+            year: find(&["year", "年度"]),
+        })
+    }
+}
+
+/// A tier as written in a list: the enum name or its Chinese name.
+fn parse_tier(text: &str) -> Option<LittleGiantTier> {
+    let folded: String = text
+        .chars()
+        .filter(|c| !matches!(c, '"' | '“' | '”' | '「' | '」' | ' ' | '　'))
+        .collect::<String>()
+        .to_uppercase();
+    Some(match folded.as_str() {
+        "SPECIALIZED_SME" | "专精特新中小企业" | "市级专精特新中小企业" | "省级专精特新中小企业" => {
+            LittleGiantTier::SpecializedSme
+        }
+        "LITTLE_GIANT" | "专精特新小巨人" | "小巨人" | "国家级专精特新小巨人" => {
+            LittleGiantTier::LittleGiant
+        }
+        "KEY_LITTLE_GIANT" | "重点小巨人" => LittleGiantTier::KeyLittleGiant,
+        "INNOVATIVE_SME" | "创新型中小企业" => LittleGiantTier::InnovativeSme,
+        _ => return None,
+    })
+}
+
+/// A row that parsed.
+struct Row {
+    line: u64,
+    uscc: Uscc,
+    name: Option<String>,
+    tier: LittleGiantTier,
+    year: i32,
+}
+
+/// Parses one record, or says every column that is wrong.
+fn parse_row(
+    record: &csv::StringRecord,
+    line: u64,
+    columns: &Columns,
+    this_year: i32,
+) -> Result<Row, Vec<RowError>> {
+    let mut errors = Vec::new();
+    let error = |column: &str, reason: String| RowError {
+        line,
+        column: column.to_owned(),
+        reason,
+    };
+    let cell = |index: usize| record.get(index).unwrap_or_default();
+    let uscc =
+        Uscc::parse(cell(columns.uscc)).map_err(|reason| errors.push(error("uscc", reason.to_string())));
+    let tier = match parse_tier(cell(columns.tier)) {
+        Some(tier) => Ok(tier),
+        None => {
+            errors.push(error(
+                "tier",
+                format!(
+                    "unknown tier {:?}: SPECIALIZED_SME, LITTLE_GIANT, KEY_LITTLE_GIANT or INNOVATIVE_SME",
+                    cell(columns.tier)
+                ),
+            ));
+            Err(())
+        }
+    };
+    let year = match columns.year.map(cell).filter(|text| !text.is_empty()) {
+        None => Ok(this_year),
+        Some(text) => text
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1990..=2100).contains(y))
+            .ok_or_else(|| {
+                errors.push(error("year", format!("{text:?} is not a year")));
+            }),
+    };
+    let name = columns
+        .name
+        .map(cell)
+        .filter(|text| !text.is_empty())
+        .map(str::to_owned);
+    match (uscc, tier, year) {
+        (Ok(uscc), Ok(tier), Ok(year)) => Ok(Row {
+            line,
+            uscc,
+            name,
+            tier,
+            year,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// What stays the same for every chunk of one import.
+struct Run<'a> {
+    actor: &'a Account,
+    competence: Vec<CredentialKind>,
+    /// The granting bureau for each level the actor may propose at, resolved once.
+    granting: HashMap<Level, Option<bureau::Model>>,
+    batch: i32,
+    today: NaiveDate,
+    now: chrono::DateTime<Utc>,
+}
+
+impl Run<'_> {
+    async fn granting_bureau(&mut self, txn: &impl ConnectionTrait, level: Level) -> ApiResult<Option<Uuid>> {
+        if !self.granting.contains_key(&level) {
+            let found = match self.actor.bureau.as_ref() {
+                Some(own) => super::bureau::at_level_above(txn, own, level).await?,
+                None => None,
+            };
+            self.granting.insert(level, found);
+        }
+        Ok(self.granting.get(&level).and_then(|b| b.as_ref().map(|b| b.id)))
+    }
+}
+
+/// Checks one chunk of parsed rows against the registry and inserts the good ones (inside the import's
+/// transaction, so later chunks see earlier ones); returns how many were inserted.
+async fn import_chunk(
+    txn: &DatabaseTransaction,
+    run: &mut Run<'_>,
+    rows: Vec<Row>,
+    errors: &mut Vec<RowError>,
+) -> ApiResult<u64> {
+    let codes: Vec<String> = rows.iter().map(|row| row.uscc.to_string()).collect();
+    let enterprises: HashMap<String, enterprise::Model> = enterprise::Entity::find()
+        .filter(enterprise::Column::Uscc.is_in(codes))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|e| (e.uscc.clone(), e))
+        .collect();
+    let candidates: Vec<Uuid> = rows
+        .iter()
+        .filter(|row| prerequisite(row.tier).is_some())
+        .filter_map(|row| enterprises.get(row.uscc.as_str()).map(|e| e.id))
+        .collect();
+    let held = tiers_held(txn, &candidates, run.today).await?;
+
+    let mut accepted: Vec<(u64, credential::Model, Detail)> = Vec::with_capacity(rows.len());
+    let mut keys_in_chunk = HashSet::new();
+    for row in rows {
+        let error = |column: &str, reason: &str| RowError {
+            line: row.line,
+            column: column.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let Some(holder) = enterprises.get(row.uscc.as_str()) else {
+            errors.push(error("uscc", "no enterprise with this code is registered"));
+            continue;
+        };
+        if let Some(name) = &row.name
+            && crate::domain::text::fold(name) != holder.name_normalized
+        {
+            errors.push(error("name", &format!("the registered name is {}", holder.name)));
+            continue;
+        }
+        let level = tier_level(row.tier);
+        if !run.actor.may_propose(
+            CredentialKind::LittleGiant,
+            level,
+            &holder.region_code,
+            &run.competence,
+        ) {
+            errors.push(error(
+                "uscc",
+                "the enterprise is outside your jurisdiction, or the tier above your level",
+            ));
+            continue;
+        }
+        if let Some(required) = prerequisite(row.tier)
+            && !held.contains(&(holder.id, required))
+        {
+            errors.push(error(
+                "tier",
+                &format!(
+                    "the enterprise holds no valid {} designation",
+                    required.to_value()
+                ),
+            ));
+            continue;
+        }
+        let Some(granting_bureau_id) = run.granting_bureau(txn, level).await? else {
+            errors.push(error(
+                "tier",
+                "no bureau at this level above yours to nominate to",
+            ));
+            continue;
+        };
+        let mut model = credential::Model {
+            id: Uuid::now_v7(),
+            created_at: run.now,
+            updated_at: run.now,
+            version: 1,
+            kind: CredentialKind::LittleGiant,
+            holder_enterprise_id: Some(holder.id),
+            holder_person_id: None,
+            level,
+            granting_bureau_id,
+            region_code: holder.region_code.clone(),
+            status: CredentialStatus::Submitted,
+            batch: Some(run.batch),
+            year: Some(row.year),
+            notice_starts_on: None,
+            notice_ends_on: None,
+            granted_on: None,
+            valid_from: None,
+            valid_until: None,
+            revoked_on: None,
+            revocation_reason: None,
+            proposed_by: Some(run.actor.user_id),
+            reviewed_by: None,
+            exclusive_key: None,
+            decision_reason: None,
+        };
+        let detail = Detail::LittleGiant { tier: row.tier };
+        let key = exclusive_key(&model, &detail);
+        if !keys_in_chunk.insert(key.clone()) {
+            errors.push(error(
+                "uscc",
+                "the same enterprise and tier appear twice in the file",
+            ));
+            continue;
+        }
+        model.exclusive_key = Some(key);
+        accepted.push((row.line, model, detail));
+    }
+
+    // Keys already held: by credentials before this import, or by earlier chunks of it.
+    let keys: Vec<String> = accepted
+        .iter()
+        .filter_map(|(_, m, _)| m.exclusive_key.clone())
+        .collect();
+    let taken: HashSet<String> = credential::Entity::find()
+        .select_only()
+        .column(credential::Column::ExclusiveKey)
+        .filter(credential::Column::ExclusiveKey.is_in(keys))
+        .into_tuple::<Option<String>>()
+        .all(txn)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut credentials = Vec::with_capacity(accepted.len());
+    let mut details = Vec::with_capacity(accepted.len());
+    for (line, model, detail) in accepted {
+        if model
+            .exclusive_key
+            .as_ref()
+            .is_some_and(|key| taken.contains(key))
+        {
+            errors.push(RowError {
+                line,
+                column: "uscc".to_owned(),
+                reason: "the enterprise already has this designation in progress or granted".to_owned(),
+            });
+            continue;
+        }
+        if let Detail::LittleGiant { tier } = detail {
+            details.push(
+                little_giant_designation::Model {
+                    credential_id: model.id,
+                    tier,
+                }
+                .into_active_model(),
+            );
+        }
+        credentials.push(model.into_active_model());
+    }
+    let inserted = credentials.len() as u64;
+    if !credentials.is_empty() {
+        credential::Entity::insert_many(credentials)
+            .exec_without_returning(txn)
+            .await?;
+        little_giant_designation::Entity::insert_many(details)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(inserted)
+}
+
+/// The (enterprise, tier) pairs among `enterprises` with a designation in force on `today`.
+async fn tiers_held(
+    txn: &impl ConnectionTrait,
+    enterprises: &[Uuid],
+    today: NaiveDate,
+) -> ApiResult<HashSet<(Uuid, LittleGiantTier)>> {
+    if enterprises.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let granted = credential::Entity::find()
+        .filter(credential::Column::HolderEnterpriseId.is_in(enterprises.iter().copied()))
+        .filter(credential::Column::Kind.eq(CredentialKind::LittleGiant))
+        .filter(credential::Column::Status.eq(CredentialStatus::Granted))
+        .all(txn)
+        .await?;
+    let valid: HashMap<Uuid, Uuid> = granted
+        .iter()
+        .filter(|c| super::credential::is_valid_on(c, today))
+        .filter_map(|c| c.holder_enterprise_id.map(|holder| (c.id, holder)))
+        .collect();
+    let tiers = little_giant_designation::Entity::find()
+        .filter(little_giant_designation::Column::CredentialId.is_in(valid.keys().copied()))
+        .all(txn)
+        .await?;
+    Ok(tiers
+        .into_iter()
+        .filter_map(|detail| {
+            valid
+                .get(&detail.credential_id)
+                .map(|holder| (*holder, detail.tier))
+        })
+        .collect())
+}
+
+/// The report of an earlier import under `key`, if there was one.
+async fn earlier(db: &impl ConnectionTrait, key: &str) -> ApiResult<Option<ImportReport>> {
+    let Some(run) = import_run::Entity::find()
+        .filter(import_run::Column::IdempotencyKey.eq(key))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let mut report: ImportReport = serde_json::from_value(run.report)
+        .map_err(|err| ApiError::Internal(format!("stored import report unreadable: {err}")))?;
+    report.replayed = true;
+    Ok(Some(report))
+}
+
+/// Imports a batch of 专精特新 designations from CSV `source` for `actor` (a registrar of a bureau
+/// competent for them), calling `progress` with the rows read so far after each chunk.
+pub async fn import_little_giants(
+    db: &DatabaseConnection,
+    actor: &Account,
+    request_id: &str,
+    today: NaiveDate,
+    options: ImportOptions,
+    source: impl Read,
+    progress: &mut (dyn FnMut(u64) + Send),
+) -> ApiResult<ImportReport> {
+    let Some(bureau) = actor.bureau.as_ref().filter(|_| actor.has(Role::Registrar)) else {
+        return Err(ApiError::Forbidden);
+    };
+    let competence = super::bureau::competence_of(db, bureau.kind).await?;
+    if !competence.contains(&CredentialKind::LittleGiant) {
+        return Err(ApiError::Forbidden);
+    }
+    let key = options
+        .idempotency_key
+        .as_deref()
+        .map(str::trim)
+        .filter(|key| !key.is_empty())
+        .map(str::to_owned);
+    if let Some(key) = &key {
+        if key.chars().count() > 128 {
+            return Err(ApiError::bad_input("idempotencyKey", "at most 128 characters"));
+        }
+        if let Some(report) = earlier(db, key).await? {
+            return Ok(report);
+        }
+    }
+    let mut report = ImportReport {
+        batch: options.batch,
+        dry_run: options.dry_run,
+        replayed: false,
+        rows: 0,
+        imported: 0,
+        errors: Vec::new(),
+    };
+    let mut reader = csv_reader(source, options.encoding)
+        .map_err(|err| ApiError::bad_input("file", format!("cannot read the file: {err}")))?;
+    let columns = match reader.headers() {
+        Ok(header) => match Columns::from_header(header) {
+            Ok(columns) => columns,
+            Err(error) => {
+                report.errors.push(error);
+                return Ok(report);
+            }
+        },
+        Err(err) => {
+            return Err(ApiError::bad_input(
+                "file",
+                format!("cannot read the header: {err}"),
+            ));
+        }
+    };
+    let mut run = Run {
+        actor,
+        competence,
+        granting: HashMap::new(),
+        batch: options.batch,
+        today,
+        now: Utc::now(),
+    };
+    // IMMEDIATE: on SQLite the import takes the write lock up front instead of failing halfway when
+    // another writer got in between its first read and its first write.
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await?;
+    let mut records = reader.records();
+    let mut inserted = 0;
+    loop {
+        let mut chunk = Vec::with_capacity(CHUNK_ROWS);
+        let mut exhausted = false;
+        while chunk.len() < CHUNK_ROWS {
+            let Some(record) = records.next() else {
+                exhausted = true;
+                break;
+            };
+            report.rows += 1;
+            match record {
+                Ok(record) => {
+                    let line = record.position().map_or(report.rows + 1, |p| p.line());
+                    match parse_row(&record, line, &columns, today.year()) {
+                        Ok(row) => chunk.push(row),
+                        Err(errors) => report.errors.extend(errors),
+                    }
+                }
+                Err(err) => report.errors.push(RowError {
+                    line: err.position().map_or(report.rows + 1, |p| p.line()),
+                    column: String::new(),
+                    reason: format!("unreadable row: {err}"),
+                }),
+            }
+        }
+        if !chunk.is_empty() {
+            inserted += import_chunk(&txn, &mut run, chunk, &mut report.errors).await?;
+        }
+        progress(report.rows);
+        if exhausted {
+            break;
+        }
+    }
+    // Rows that fail to parse are reported as they are read, the others once their chunk is checked.
+    report.errors.sort_by_key(|error| error.line);
+    if options.dry_run || !report.errors.is_empty() {
+        txn.rollback().await?;
+        return Ok(report);
+    }
+    report.imported = inserted;
+    super::audit::record_change(
+        &txn,
+        actor,
+        request_id,
+        "IMPORT_CREDENTIALS",
+        "credential",
+        None,
+        None,
+        Some(serde_json::json!({
+            "kind": CredentialKind::LittleGiant, "batch": options.batch, "imported": inserted,
+            "idempotencyKey": key,
+        })),
+    )
+    .await?;
+    if let Some(key) = &key {
+        let recorded = import_run::Entity::insert(
+            import_run::Model {
+                id: Uuid::now_v7(),
+                idempotency_key: key.clone(),
+                kind: CredentialKind::LittleGiant,
+                batch: options.batch,
+                actor_user_id: actor.user_id,
+                created_at: Utc::now(),
+                report: serde_json::to_value(&report).unwrap_or_default(),
+            }
+            .into_active_model(),
+        )
+        .exec_without_returning(&txn)
+        .await;
+        if let Err(err) = recorded {
+            // The same key committed by a concurrent submission: this one changes nothing.
+            if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) {
+                drop(txn);
+                return earlier(db, key)
+                    .await?
+                    .ok_or_else(|| ApiError::Internal("import key vanished".to_owned()));
+            }
+            return Err(err.into());
+        }
+    }
+    txn.commit().await?;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tiers_are_read_in_english_or_chinese() {
+        assert_eq!(
+            parse_tier("专精特新\u{201c}小巨人\u{201d}"),
+            Some(LittleGiantTier::LittleGiant)
+        );
+        assert_eq!(
+            parse_tier("specialized_sme"),
+            Some(LittleGiantTier::SpecializedSme)
+        );
+        assert_eq!(
+            parse_tier("市级专精特新中小企业"),
+            Some(LittleGiantTier::SpecializedSme)
+        );
+        assert_eq!(parse_tier("巨人"), None);
+    }
+
+    #[test]
+    fn gb18030_files_are_recognised() {
+        let text = "统一社会信用代码,梯度\n91500000MA5U00000X,专精特新中小企业\n";
+        let (bytes, _, _) = encoding_rs::GB18030.encode(text);
+        let mut reader = csv_reader(&bytes[..], CsvEncoding::Auto).unwrap();
+        assert_eq!(reader.headers().unwrap().get(1), Some("梯度"));
+        let first = reader.records().next().unwrap().unwrap();
+        assert_eq!(first.get(1), Some("专精特新中小企业"));
+    }
+}
