@@ -1,0 +1,75 @@
+//! Import throughput and memory: `cargo bench -p registry-api --bench import`. Imports lists of
+//! 10,000 and 100,000 rows with the real `registry import` binary (built with the bench profile) into
+//! a fresh SQLite database, and into PostgreSQL when `BENCH_DATABASE_URL` (or `TEST_DATABASE_URL`)
+//! names an admin database; prints rows per second and the process's peak resident memory. The same
+//! peak for both sizes is what "memory does not grow with file size" means. A report, not a test:
+//! nothing here fails on a number.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a benchmark's report"
+)]
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::time::{Duration, Instant};
+
+/// Peak resident set of process `pid` in KiB, as the kernel counts it (`VmHWM`).
+fn peak_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Runs one import; returns the seconds it took and the peak memory seen (KiB).
+fn run(url: &str, file: &std::path::Path) -> (f64, u64) {
+    let started = Instant::now();
+    let mut child = support::import_command(url, file, 90)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut peak = 0;
+    // VmHWM only grows; the last reading before the process exits is its peak (within one poll).
+    loop {
+        if let Some(kib) = peak_kib(child.id()) {
+            peak = peak.max(kib);
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "the import failed");
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    (started.elapsed().as_secs_f64(), peak)
+}
+
+#[tokio::main]
+async fn main() {
+    let postgres = std::env::var("BENCH_DATABASE_URL")
+        .or_else(|_| std::env::var("TEST_DATABASE_URL"))
+        .ok()
+        .filter(|url| !url.is_empty());
+    let mut backends = vec![("SQLite", None)];
+    if let Some(url) = &postgres {
+        backends.push(("PostgreSQL", Some(url.as_str())));
+    }
+    println!("backend      rows   seconds   rows/s   peak memory");
+    for (backend, admin_url) in backends {
+        for rows in [10_000, 100_000] {
+            let dir = tempfile::tempdir().unwrap();
+            let url = support::fresh_database(dir.path(), admin_url).await;
+            let file = support::arrange(&url, dir.path(), rows).await;
+            let (seconds, peak) = run(&url, &file);
+            println!(
+                "{backend:<10} {rows:>7} {seconds:>9.2} {:>8.0} {:>9.1} MiB",
+                rows as f64 / seconds,
+                peak as f64 / 1024.0
+            );
+            support::drop_database(&url, admin_url).await;
+        }
+    }
+}
