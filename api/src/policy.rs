@@ -263,6 +263,8 @@ impl Viewer {
                     "updateEnterprise",
                     "createPerson",
                     "updatePerson",
+                    "createBrand",
+                    "createGeographicIndication",
                     "proposeLittleGiant",
                     "proposeGreenDesignation",
                     "proposeBrandRecognition",

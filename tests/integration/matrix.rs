@@ -433,6 +433,21 @@ fn request(operation: &str, target: &str, role: &str, t: &Targets, call: usize) 
             json!({ "input": { "id": person, "expectedVersion": 1,
                 "fields": { "name": format!("矩阵改名{call}"), "regionCode": if inside { "500112" } else { "510107" } } } }),
         ),
+        "createBrand" => (
+            "mutation($input: CreateBrandInput!) { createBrand(input: $input) { brand { id } userErrors { code } } }".to_owned(),
+            json!({ "input": { "name": format!("矩阵品牌{call}"), "kind": "REGIONAL_PUBLIC", "holderOrganisation": "矩阵协会",
+                "regionCode": if inside { "500112" } else { "510107" } } }),
+        ),
+        "createGeographicIndication" => {
+            let region = if inside { "500112" } else { "510107" };
+            (
+                "mutation($input: CreateGeographicIndicationInput!) { createGeographicIndication(input: $input) { geographicIndication { id } userErrors { code } } }"
+                    .to_owned(),
+                json!({ "input": { "name": format!("矩阵标志{call}"), "protectionType": "GI_PRODUCT",
+                    "registrationNumber": format!("MATRIX-GI-{call}"), "holderOrganisation": "矩阵协会",
+                    "regionCode": region, "protectedAreaCodes": [region] } }),
+            )
+        }
         "proposeLittleGiant" => mutation("ProposeLittleGiantInput", json!({ "holderId": holder, "tier": "SPECIALIZED_SME", "batch": 6 })),
         "proposeGreenDesignation" => mutation(
             "ProposeGreenDesignationInput",

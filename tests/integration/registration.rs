@@ -123,3 +123,73 @@ async fn an_edit_of_a_stale_version_is_a_conflict_and_changes_nothing() {
         .count(&app.db);
     assert_eq!(events.await.unwrap(), 1, "only the committed edit is audited");
 }
+
+const CREATE_BRAND: &str = "mutation($input: CreateBrandInput!) {
+    createBrand(input: $input) { brand { id name kind niceClasses holderOrganisation } userErrors { field message code } } }";
+const CREATE_GI: &str = "mutation($input: CreateGeographicIndicationInput!) {
+    createGeographicIndication(input: $input) { geographicIndication { id name protectedAreas { code } registeringBureau { code } }
+    userErrors { field message code } } }";
+
+#[tokio::test]
+async fn a_registrar_registers_a_regional_public_brand_with_its_holder_and_classes() {
+    let app = spawn_app().await;
+    let registrar = app.login("cq-amr-registrar").await;
+    let input = json!({ "input": { "name": "渝东南山货", "kind": "REGIONAL_PUBLIC", "holderOrganisation": "重庆市某县农产品协会",
+        "regionCode": "500241", "niceClasses": [29, 31] } });
+    let (_, body) = app.query_as(&registrar, CREATE_BRAND, input).await;
+    let brand = &body["data"]["createBrand"]["brand"];
+    assert_eq!(brand["niceClasses"], json!([29, 31]), "{body}");
+    let found = app
+        .data(r#"{ brands(filter: {nameContains: "渝东南山货"}) { totalCount } }"#)
+        .await;
+    assert_eq!(found["brands"]["totalCount"], 1);
+
+    // A regional public brand held by an enterprise, with a class that does not exist: both named.
+    let enterprise = app
+        .data(r#"{ enterprises(first: 1, filter: {region: {code: "500103"}}) { nodes { id } } }"#)
+        .await["enterprises"]["nodes"][0]["id"]
+        .clone();
+    let input = json!({ "input": { "name": "错误品牌", "kind": "REGIONAL_PUBLIC", "holderEnterpriseId": enterprise,
+        "regionCode": "500103", "niceClasses": [46] } });
+    let (_, body) = app.query_as(&registrar, CREATE_BRAND, input).await;
+    let fields: Vec<&str> = body["data"]["createBrand"]["userErrors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"][1].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["holderOrganisation", "niceClasses"]);
+    // Sichuan's brands are Sichuan's registrars' to register.
+    let input = json!({ "input": { "name": "川味", "kind": "REGIONAL_PUBLIC", "holderOrganisation": "协会", "regionCode": "510104" } });
+    assert_eq!(
+        error_code(&app.query_as(&registrar, CREATE_BRAND, input).await.1),
+        "FORBIDDEN"
+    );
+}
+
+#[tokio::test]
+async fn a_competent_registrar_registers_a_geographic_indication_with_its_protected_areas() {
+    let app = spawn_app().await;
+    let input = json!({ "input": { "name": "示例脐橙", "protectionType": "GI_PRODUCT", "registrationNumber": "GI-TEST-0001",
+        "holderOrganisation": "示例县脐橙协会", "regionCode": "500236", "protectedAreaCodes": ["500236", "500237"] } });
+    // Industry and IT bureaus do not deal with geographic indications.
+    let industry = app.login("cq-eic-registrar").await;
+    assert_eq!(
+        error_code(&app.query_as(&industry, CREATE_GI, input.clone()).await.1),
+        "FORBIDDEN"
+    );
+    let registrar = app.login("cq-amr-registrar").await;
+    let (_, body) = app.query_as(&registrar, CREATE_GI, input.clone()).await;
+    let created = &body["data"]["createGeographicIndication"]["geographicIndication"];
+    assert_eq!(
+        created["protectedAreas"],
+        json!([{ "code": "500236" }, { "code": "500237" }]),
+        "{body}"
+    );
+    assert_eq!(created["registeringBureau"]["code"], "CQ-AMR");
+    let (_, again) = app.query_as(&registrar, CREATE_GI, input).await;
+    assert_eq!(
+        again["data"]["createGeographicIndication"]["userErrors"][0]["code"],
+        "TAKEN"
+    );
+}

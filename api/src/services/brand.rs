@@ -32,3 +32,113 @@ pub fn search(filter: &BrandFilter) -> Select<brand::Entity> {
         .order_by_asc(brand::Column::NameNormalized)
         .order_by_asc(brand::Column::Id)
 }
+
+/// What a registrar fills in for a brand.
+pub struct BrandFields {
+    pub name: String,
+    pub kind: BrandKind,
+    /// The holding enterprise (every kind but regional public brands).
+    pub holder_enterprise_id: Option<uuid::Uuid>,
+    /// The holding association or government body (regional public brands).
+    pub holder_organisation: Option<String>,
+    pub region_code: String,
+    pub trademark_number: Option<String>,
+    pub nice_classes: Vec<i32>,
+}
+
+fn snapshot(brand: &brand::Model) -> serde_json::Value {
+    serde_json::json!({
+        "name": brand.name, "kind": brand.kind, "holderEnterpriseId": brand.holder_enterprise_id,
+        "holderOrganisation": brand.holder_organisation, "regionCode": brand.region_code,
+        "trademarkNumber": brand.trademark_number, "niceClasses": brand.nice_classes,
+    })
+}
+
+/// Registers a brand (registrars, for a home region inside their jurisdiction), with its audit event.
+pub async fn create(
+    db: &sea_orm::DatabaseConnection,
+    actor: &crate::policy::Account,
+    request_id: &str,
+    fields: BrandFields,
+) -> super::Change<brand::Model> {
+    use super::UserError;
+    if !actor.has(entity::enums::Role::Registrar) {
+        return Err(crate::error::ApiError::Forbidden);
+    }
+    let mut errors = Vec::new();
+    let name = fields.name.trim().to_owned();
+    if name.is_empty() {
+        errors.push(UserError::new("name", "INVALID", "must not be empty"));
+    }
+    if super::region::find(db, fields.region_code.trim())
+        .await?
+        .is_none()
+    {
+        errors.push(UserError::new("regionCode", "NOT_FOUND", "unknown region code"));
+    }
+    let organisation = super::optional_text(fields.holder_organisation);
+    match (fields.kind, fields.holder_enterprise_id, &organisation) {
+        (BrandKind::RegionalPublic, None, Some(_)) => {}
+        (BrandKind::RegionalPublic, _, _) => errors.push(UserError::new(
+            "holderOrganisation",
+            "INVALID",
+            "a regional public brand is held by an association or government body, not an enterprise",
+        )),
+        (_, Some(holder), _) => {
+            if entity::enterprise::Entity::find_by_id(holder)
+                .one(db)
+                .await?
+                .is_none()
+            {
+                errors.push(UserError::new(
+                    "holderEnterpriseId",
+                    "NOT_FOUND",
+                    "no such enterprise",
+                ));
+            }
+        }
+        (_, None, _) => errors.push(UserError::new(
+            "holderEnterpriseId",
+            "INVALID",
+            "name the enterprise that holds the brand",
+        )),
+    }
+    if let Some(class) = fields
+        .nice_classes
+        .iter()
+        .find(|class| !(1..=45).contains(*class))
+    {
+        errors.push(UserError::new(
+            "niceClasses",
+            "INVALID",
+            format!("{class} is not a Nice class (1 to 45)"),
+        ));
+    }
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    if !actor.may_register(fields.region_code.trim()) {
+        return Err(crate::error::ApiError::Forbidden);
+    }
+    let now = chrono::Utc::now();
+    let classes: Vec<String> = fields.nice_classes.iter().map(i32::to_string).collect();
+    let brand = brand::Model {
+        id: uuid::Uuid::now_v7(),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        name_normalized: crate::domain::text::fold(&name),
+        name,
+        kind: fields.kind,
+        holder_enterprise_id: fields.holder_enterprise_id,
+        holder_organisation: organisation,
+        region_code: fields.region_code.trim().to_owned(),
+        trademark_number: super::optional_text(fields.trademark_number),
+        nice_classes: (!classes.is_empty()).then(|| classes.join(",")),
+    };
+    let action = ("CREATE_BRAND", "brand", brand.id);
+    let brand =
+        super::audit::create_recorded::<brand::Entity>(db, actor, request_id, action, brand, snapshot)
+            .await?;
+    Ok(Ok(brand))
+}

@@ -46,3 +46,149 @@ pub fn search(filter: &GiFilter) -> Select<gi::Entity> {
         .order_by_asc(gi::Column::NameNormalized)
         .order_by_asc(gi::Column::Id)
 }
+
+/// What a registrar fills in for a geographic indication.
+pub struct GiFields {
+    pub name: String,
+    pub protection_type: GiProtectionType,
+    pub registration_number: String,
+    pub holder_organisation: String,
+    pub region_code: String,
+    /// Where the indication is protected (at least one region).
+    pub protected_areas: Vec<String>,
+    pub product_category: Option<String>,
+    pub registered_on: Option<chrono::NaiveDate>,
+}
+
+/// Registers a geographic indication and its protected areas (registrars of a bureau competent for
+/// GI authorisations, with every area inside their jurisdiction), with its audit event, in one
+/// transaction. The registrar's bureau is recorded as the registering bureau.
+pub async fn create(
+    db: &sea_orm::DatabaseConnection,
+    actor: &crate::policy::Account,
+    request_id: &str,
+    fields: GiFields,
+) -> super::Change<gi::Model> {
+    use super::UserError;
+    use entity::enums::{CredentialKind, Role};
+    use sea_orm::{IntoActiveModel, TransactionTrait};
+    let Some(bureau) = actor.bureau.as_ref().filter(|_| actor.has(Role::Registrar)) else {
+        return Err(crate::error::ApiError::Forbidden);
+    };
+    let mut errors = Vec::new();
+    let name = fields.name.trim().to_owned();
+    if name.is_empty() {
+        errors.push(UserError::new("name", "INVALID", "must not be empty"));
+    }
+    let number = fields.registration_number.trim().to_owned();
+    if number.is_empty() {
+        errors.push(UserError::new(
+            "registrationNumber",
+            "INVALID",
+            "must not be empty",
+        ));
+    } else if gi::Entity::find()
+        .filter(gi::Column::RegistrationNumber.eq(number.as_str()))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        errors.push(UserError::new(
+            "registrationNumber",
+            "TAKEN",
+            "an indication with this number is registered",
+        ));
+    }
+    if fields.holder_organisation.trim().is_empty() {
+        errors.push(UserError::new(
+            "holderOrganisation",
+            "INVALID",
+            "must not be empty",
+        ));
+    }
+    let mut areas: Vec<String> = fields
+        .protected_areas
+        .iter()
+        .map(|code| code.trim().to_owned())
+        .collect();
+    areas.sort();
+    areas.dedup();
+    if areas.is_empty() {
+        errors.push(UserError::new(
+            "protectedAreaCodes",
+            "INVALID",
+            "name at least one region",
+        ));
+    }
+    for code in std::iter::once(fields.region_code.trim()).chain(areas.iter().map(String::as_str)) {
+        if super::region::find(db, code).await?.is_none() {
+            errors.push(UserError::new(
+                "regionCode",
+                "NOT_FOUND",
+                format!("unknown region code {code}"),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    let competence = super::bureau::competence_of(db, bureau.kind).await?;
+    let covered = std::iter::once(fields.region_code.trim())
+        .chain(areas.iter().map(String::as_str))
+        .all(|code| actor.may_register(code));
+    if !competence.contains(&CredentialKind::GiAuthorization) || !covered {
+        return Err(crate::error::ApiError::Forbidden);
+    }
+    let now = chrono::Utc::now();
+    let indication = gi::Model {
+        id: uuid::Uuid::now_v7(),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        name_normalized: crate::domain::text::fold(&name),
+        name,
+        protection_type: fields.protection_type,
+        registration_number: number,
+        holder_organisation: fields.holder_organisation.trim().to_owned(),
+        region_code: fields.region_code.trim().to_owned(),
+        product_category: super::optional_text(fields.product_category),
+        registered_on: fields.registered_on,
+        registering_bureau_id: Some(bureau.id),
+    };
+    let rows = areas.iter().map(|code| {
+        gi_protected_area::Model {
+            id: uuid::Uuid::now_v7(),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            gi_id: indication.id,
+            region_code: code.clone(),
+        }
+        .into_active_model()
+    });
+    let after = serde_json::json!({
+        "name": indication.name, "protectionType": indication.protection_type,
+        "registrationNumber": indication.registration_number, "holderOrganisation": indication.holder_organisation,
+        "regionCode": indication.region_code, "protectedAreas": areas,
+    });
+    let txn = db.begin().await?;
+    gi::Entity::insert(indication.clone().into_active_model())
+        .exec_without_returning(&txn)
+        .await?;
+    gi_protected_area::Entity::insert_many(rows)
+        .exec_without_returning(&txn)
+        .await?;
+    super::audit::record_change(
+        &txn,
+        actor,
+        request_id,
+        "CREATE_GEOGRAPHIC_INDICATION",
+        "geographic_indication",
+        Some(indication.id),
+        None,
+        Some(after),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(indication))
+}

@@ -4,6 +4,7 @@
 
 mod account;
 mod administration;
+mod catalogue;
 mod credential;
 mod enterprise;
 mod import;
@@ -16,6 +17,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::graphql::types::request;
 use account::AccountMutation;
 use administration::AdministrationMutation;
+use catalogue::CatalogueMutation;
 use credential::CredentialMutation;
 use enterprise::EnterpriseMutation;
 use import::ImportMutation;
@@ -30,6 +32,7 @@ pub struct MutationRoot(
     AdministrationMutation,
     EnterpriseMutation,
     PersonMutation,
+    CatalogueMutation,
     CredentialMutation,
     ImportMutation,
 );
