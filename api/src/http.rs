@@ -141,6 +141,16 @@ impl ResponseMedia {
     }
 }
 
+/// The `406` answer when nothing `Accept` allows is a type we speak.
+fn not_acceptable() -> HttpResponse {
+    request_error(
+        StatusCode::NOT_ACCEPTABLE,
+        ResponseMedia::Json,
+        "NOT_ACCEPTABLE",
+        "unsupported Accept",
+    )
+}
+
 /// Picks the response media type: the acceptable one with the highest quality, `application/json`
 /// for a missing `Accept` or a wildcard, `None` when nothing we speak is acceptable.
 fn negotiate(req: &HttpRequest) -> Option<ResponseMedia> {
@@ -279,12 +289,7 @@ async fn graphql_post(
     request_id: RequestId,
 ) -> HttpResponse {
     let Some(media) = negotiate(&req) else {
-        return request_error(
-            StatusCode::NOT_ACCEPTABLE,
-            ResponseMedia::Json,
-            "NOT_ACCEPTABLE",
-            "unsupported Accept",
-        );
+        return not_acceptable();
     };
     let content_type = req
         .headers()
@@ -331,12 +336,7 @@ async fn graphql_upload(
 ) -> HttpResponse {
     use futures_util::{StreamExt, TryStreamExt};
     let Some(media) = negotiate(&req) else {
-        return request_error(
-            StatusCode::NOT_ACCEPTABLE,
-            ResponseMedia::Json,
-            "NOT_ACCEPTABLE",
-            "unsupported Accept",
-        );
+        return not_acceptable();
     };
     let limit = state.limits.max_upload_bytes;
     // actix's body stream lives on this worker's thread; the multipart parser wants a `Send` reader,
@@ -441,12 +441,7 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>, request_id: R
         );
     };
     let Some(media) = negotiate(&req) else {
-        return request_error(
-            StatusCode::NOT_ACCEPTABLE,
-            ResponseMedia::Json,
-            "NOT_ACCEPTABLE",
-            "unsupported Accept",
-        );
+        return not_acceptable();
     };
     let json_param = |name: &str| -> Result<Option<Map<String, Value>>, String> {
         match get(name).filter(|text| !text.is_empty()) {

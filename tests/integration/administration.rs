@@ -64,7 +64,7 @@ async fn a_bureau_administrator_creates_staff_below_it_who_can_then_sign_in() {
 }
 
 #[tokio::test]
-async fn no_role_above_the_callers_own_is_granted_and_nothing_is_written() {
+async fn no_role_above_the_callers_own_is_granted_and_only_the_refusal_is_recorded() {
     let app = spawn_app().await;
     let admin = app.login("cq-amr-admin").await;
     let own = bureau_id(&app, "CQ-AMR").await;
@@ -78,7 +78,12 @@ async fn no_role_above_the_callers_own_is_granted_and_nothing_is_written() {
         .await;
     assert_eq!(error_code(&body), "FORBIDDEN");
     assert_eq!(app_user::Entity::find().count(&app.db).await.unwrap(), before);
-    assert_eq!(audit_event::Entity::find().count(&app.db).await.unwrap(), 0);
+    let events = audit_event::Entity::find().all(&app.db).await.unwrap();
+    let recorded: Vec<_> = events
+        .iter()
+        .map(|e| (e.action.as_str(), e.outcome.as_str(), e.after.is_some()))
+        .collect();
+    assert_eq!(recorded, vec![("CREATE_USER", "REFUSED", false)]);
 }
 
 #[tokio::test]

@@ -723,3 +723,65 @@ async fn a_bureau_lists_what_is_due_for_review() {
         .await;
     assert!(later["littleGiants"]["totalCount"].as_i64() > list["totalCount"].as_i64());
 }
+
+#[tokio::test]
+async fn a_programme_grants_no_more_winners_per_edition_than_its_cap() {
+    let app = spawn_app().await;
+    // 中国质量奖 takes at most 10 winners an edition; the demo registry holds 10 for 2021.
+    let admin = app.login("sysadmin").await;
+    let samr = app.data("{ bureaus(first: 100) { nodes { id code } } }").await["bureaus"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["code"] == "SAMR")
+        .map(|b| b["id"].clone())
+        .unwrap();
+    let (_, created) = app
+        .query_as(
+            &admin,
+            "mutation($input: CreateUserInput!) { createUser(input: $input) { userErrors { message } } }",
+            json!({ "input": { "username": "samr-reviewer", "displayName": "总局评审", "password": "registry-demo",
+                "bureauId": samr, "roles": ["REVIEWER"] } }),
+        )
+        .await;
+    assert_eq!(
+        created["data"]["createUser"]["userErrors"],
+        json!([]),
+        "{created}"
+    );
+    let registrar = app.login("cq-amr-registrar").await;
+    let ministry = app.login("samr-reviewer").await;
+    let award = program(&app, "CHINA_QUALITY_AWARD").await;
+
+    let mut granted = Vec::new();
+    for (n, year) in [(21, 2021), (22, 2026)] {
+        let enterprise = register_enterprise(&app, "500103", n).await;
+        let input = json!({ "holderId": enterprise, "programId": award, "year": year });
+        let id = on_notice(
+            &app,
+            &registrar,
+            &ministry,
+            ("proposeQualityAward", "ProposeQualityAwardInput", input),
+            "2026-01-12",
+        )
+        .await;
+        granted.push(
+            mutate(
+                &app,
+                &ministry,
+                "grantCredential",
+                "GrantCredentialInput",
+                json!({ "id": id }),
+            )
+            .await,
+        );
+    }
+    let full = &granted[0];
+    assert_eq!(full["userErrors"][0]["code"], "CAP_REACHED", "{full}");
+    assert_eq!(
+        full["userErrors"][0]["message"],
+        "the programme's 2021 edition already has its 10 winners"
+    );
+    assert_eq!(full["credential"], Value::Null);
+    assert_eq!(ok(&granted[1])["status"], "GRANTED", "a new edition has room");
+}

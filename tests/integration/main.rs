@@ -21,6 +21,7 @@ mod matrix;
 mod migrations;
 mod node;
 mod pagination;
+mod plans;
 mod queries_per_request;
 mod registration;
 mod schema;

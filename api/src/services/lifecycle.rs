@@ -359,6 +359,13 @@ pub async fn apply(
         }
         Err(err) => return Err(err.into()),
     };
+    if matches!(transition, Transition::Grant { .. })
+        && updated.kind == CredentialKind::QualityAward
+        && let Some(error) = super::program::edition_over_cap(&txn, &updated).await?
+    {
+        txn.rollback().await?;
+        return Ok(Err(vec![error]));
+    }
     let new_period = match transition {
         Transition::Grant { .. } => updated.valid_from,
         Transition::Renew { .. } => current.valid_until,

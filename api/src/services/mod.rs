@@ -52,7 +52,8 @@ pub struct UserError {
     pub field: Vec<String>,
     /// What is wrong, in words.
     pub message: String,
-    /// Machine code: `INVALID`, `TAKEN`, `NOT_FOUND`, `NOT_ALLOWED_ON_SELF`, `STALE`.
+    /// Machine code: `INVALID`, `TAKEN`, `NOT_FOUND`, `NOT_ALLOWED_ON_SELF`, `STALE`, `CONFLICT`,
+    /// `NOTICE_NOT_ENDED`, `CAP_REACHED`.
     pub code: &'static str,
 }
 

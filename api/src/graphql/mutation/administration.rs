@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use sea_orm::DatabaseConnection;
 
+use super::recording_refusals;
 use crate::error::ApiResult;
 use crate::graphql::enums::{BureauKind, CredentialKind, Level, Role, UserStatus};
 use crate::graphql::types::region::Bureau;
@@ -155,7 +156,8 @@ impl AdministrationMutation {
             password: input.password,
             roles: input.roles.into_iter().map(Into::into).collect(),
         };
-        user_payload(services::user::create(db(ctx), actor, &context.request_id, new).await)
+        let change = services::user::create(db(ctx), actor, &context.request_id, new);
+        user_payload(recording_refusals(ctx, "CREATE_USER", ("user", None), change).await)
     }
 
     /// Disables or re-enables an account the caller may manage; a disabled account's tokens stop working
@@ -170,7 +172,7 @@ impl AdministrationMutation {
         let user_id = ids::decode_as("input.userId", NodeType::User, &input.user_id)?;
         let change =
             services::user::set_status(db(ctx), actor, &context.request_id, user_id, input.status.into());
-        user_payload(change.await)
+        user_payload(recording_refusals(ctx, "SET_USER_STATUS", ("user", Some(user_id)), change).await)
     }
 
     /// Replaces the roles of an account the caller may manage; every role added or taken away must be
@@ -184,7 +186,8 @@ impl AdministrationMutation {
         let actor = context.viewer.account()?;
         let user_id = ids::decode_as("input.userId", NodeType::User, &input.user_id)?;
         let roles = input.roles.into_iter().map(Into::into).collect();
-        user_payload(services::user::set_roles(db(ctx), actor, &context.request_id, user_id, roles).await)
+        let change = services::user::set_roles(db(ctx), actor, &context.request_id, user_id, roles);
+        user_payload(recording_refusals(ctx, "SET_USER_ROLES", ("user", Some(user_id)), change).await)
     }
 
     /// Creates a bureau (system administrators). Audited.
@@ -203,8 +206,9 @@ impl AdministrationMutation {
             level: input.level.into(),
             region_code: input.region_code,
         };
+        let change = services::bureau::create(db(ctx), actor, &context.request_id, new);
         Ok(
-            match services::bureau::create(db(ctx), actor, &context.request_id, new).await? {
+            match recording_refusals(ctx, "CREATE_BUREAU", ("bureau", None), change).await? {
                 Ok(bureau) => BureauPayload {
                     bureau: Some(Bureau(bureau)),
                     user_errors: Vec::new(),
@@ -227,8 +231,8 @@ impl AdministrationMutation {
         let actor = context.viewer.account()?;
         let kinds = input.credential_kinds.into_iter().map(Into::into).collect();
         let kind = input.bureau_kind.into();
-        let kinds =
-            services::bureau::set_competence(db(ctx), actor, &context.request_id, kind, kinds).await?;
+        let change = services::bureau::set_competence(db(ctx), actor, &context.request_id, kind, kinds);
+        let kinds = recording_refusals(ctx, "SET_BUREAU_COMPETENCE", ("bureau_kind", None), change).await?;
         Ok(BureauCompetencePayload {
             bureau_kind: input.bureau_kind,
             credential_kinds: kinds.into_iter().map(Into::into).collect(),
