@@ -122,13 +122,8 @@ impl Account {
 
     /// Whether `region_code` lies inside the user's jurisdiction.
     fn covers(&self, region_code: &str) -> bool {
-        let Some(scope) = self.jurisdiction() else {
-            return false;
-        };
-        match scope.code.subtree_range() {
-            None => true,
-            Some((from, to)) => region_code >= from.as_str() && region_code < to.as_str(),
-        }
+        self.jurisdiction()
+            .is_some_and(|scope| scope.code.contains(region_code))
     }
 }
 
@@ -235,6 +230,24 @@ impl Account {
         proposed_by != Some(self.user_id)
     }
 
+    /// Whether the user may act for a party to an agreement between `party_bureaus`: propose, confirm,
+    /// suspend or terminate it. Only the administrator of a party bureau; no one acts for another
+    /// bureau, not even a system administrator.
+    pub fn may_act_for_party(&self, party_bureaus: &[Uuid]) -> bool {
+        self.has(Role::BureauAdmin)
+            && self
+                .bureau
+                .as_ref()
+                .is_some_and(|own| party_bureaus.contains(&own.id))
+    }
+
+    /// Whether the user, acting for a party (see [`Self::may_act_for_party`]), may put a credential
+    /// granted to a holder in `region_code` on the agreement's list or take it off: only credentials
+    /// granted inside its own jurisdiction.
+    pub fn may_list(&self, region_code: &str) -> bool {
+        self.has(Role::BureauAdmin) && self.covers(region_code)
+    }
+
     /// Whether the user may create bureaus and change which credential kinds a kind of bureau grants.
     pub fn may_manage_bureaus(&self) -> bool {
         self.has(Role::SystemAdmin)
@@ -293,8 +306,23 @@ impl Viewer {
             if account.may_manage_bureaus() {
                 operations.extend(["createBureau", "setBureauCompetence"]);
             }
+            if account.has(Role::BureauAdmin) {
+                operations.extend([
+                    "createAgreement",
+                    "confirmAgreement",
+                    "suspendAgreement",
+                    "terminateAgreement",
+                    "listCredential",
+                    "unlistCredential",
+                ]);
+            }
         }
         operations
+    }
+
+    /// Whether this viewer is staff of a bureau (or a system administrator).
+    pub fn is_staff(&self) -> bool {
+        matches!(self, Self::User(account) if account.jurisdiction().is_some())
     }
 
     /// The condition a credential row must meet to be visible to this viewer: published states for

@@ -17,6 +17,12 @@ pub struct Model {
     pub effective_until: Option<Date>,
     pub status: AgreementStatus,
     pub mode: AgreementMode,
+    /// The day the last party confirmed; null while pending.
+    pub activated_on: Option<Date>,
+    /// First day a suspension applies.
+    pub suspended_from: Option<Date>,
+    /// First day a termination applies.
+    pub terminated_from: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,15 @@ pub struct Model {
     pub version: i32,
     pub agreement_id: Uuid,
     pub credential_id: Uuid,
+    /// First day the listing counts; null for listings older than this column (they count from the
+    /// agreement's start).
+    pub listed_on: Option<Date>,
+    /// Who listed it.
+    pub listed_by: Option<Uuid>,
+    /// First day it no longer counts; null while listed.
+    pub unlisted_on: Option<Date>,
+    /// Who took it off the list.
+    pub unlisted_by: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

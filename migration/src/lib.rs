@@ -10,6 +10,7 @@ mod m20261122_000003_append_only_audit;
 mod m20261124_000004_credential_lifecycle;
 mod m20261124_000005_import_run;
 mod m20261124_000006_varchar_codes;
+mod m20261124_000007_recognition_timeline;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_credential_lifecycle::Migration),
             Box::new(m20261124_000005_import_run::Migration),
             Box::new(m20261124_000006_varchar_codes::Migration),
+            Box::new(m20261124_000007_recognition_timeline::Migration),
         ]
     }
 }

@@ -197,7 +197,19 @@ async fn the_viewer_lists_the_operations_its_roles_allow() {
         .await;
     assert_eq!(
         admin["data"]["viewer"]["operations"],
-        json!(["login", "users", "createUser", "setUserStatus", "setUserRoles"])
+        json!([
+            "login",
+            "users",
+            "createUser",
+            "setUserStatus",
+            "setUserRoles",
+            "createAgreement",
+            "confirmAgreement",
+            "suspendAgreement",
+            "terminateAgreement",
+            "listCredential",
+            "unlistCredential"
+        ])
     );
     let (_, root) = app.query_as(&app.login("sysadmin").await, query, json!({})).await;
     assert!(

@@ -23,7 +23,7 @@ async fn the_demo_registry_reproduces_the_published_chongqing_counts() {
     let data = app
         .data(
             r#"{
-            national: littleGiants(filter: {tier: LITTLE_GIANT, region: {code: "500000"}, validOn: "2026-11-01"}) { totalCount }
+            national: littleGiants(filter: {tier: LITTLE_GIANT, region: {code: "500000"}, asOf: "2026-11-01"}) { totalCount }
             municipal: littleGiants(filter: {tier: SPECIALIZED_SME, region: {code: "500000"}, level: PROVINCIAL}) { totalCount }
             factories: greenDesignations(filter: {greenKind: FACTORY, level: NATIONAL, status: GRANTED, region: {code: "500000"}}) { totalCount }
             parks: greenDesignations(filter: {greenKind: INDUSTRIAL_PARK, level: NATIONAL}) { totalCount }

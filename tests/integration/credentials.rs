@@ -50,8 +50,8 @@ async fn a_revoked_credential_still_answers_for_the_dates_before_its_revocation(
         .data(
             r#"{
             revoked: littleGiants(filter: {status: REVOKED}) { totalCount nodes { revokedOn revocationReason isValid(asOf: "2025-04-30") after: isValid(asOf: "2025-05-01") } }
-            before: littleGiants(filter: {tier: LITTLE_GIANT, batch: 6, region: {code: "500000"}, validOn: "2025-04-30"}) { totalCount }
-            after: littleGiants(filter: {tier: LITTLE_GIANT, batch: 6, region: {code: "500000"}, validOn: "2025-05-01"}) { totalCount }
+            before: littleGiants(filter: {tier: LITTLE_GIANT, batch: 6, region: {code: "500000"}, asOf: "2025-04-30"}) { totalCount }
+            after: littleGiants(filter: {tier: LITTLE_GIANT, batch: 6, region: {code: "500000"}, asOf: "2025-05-01"}) { totalCount }
         }"#,
         )
         .await;
@@ -75,7 +75,7 @@ async fn an_enterprise_profile_shows_every_visible_credential_by_kind() {
                 name
                 credentials { __typename kind status }
                 littleGiantDesignations { ... on LittleGiantDesignation { tier grantingBureau { code } } }
-                national: credentials(kinds: [LITTLE_GIANT], validOn: "2025-08-01") { level }
+                national: credentials(kinds: [LITTLE_GIANT], asOf: "2025-08-01") { level }
                 greenDesignations { kind }
             } } }"#,
         )

@@ -29,7 +29,12 @@ pub fn ok(payload: &Value) -> &Value {
 
 /// Registers an enterprise in `region` through the API and returns its ID.
 pub async fn register_enterprise(app: &TestApp, region: &str, n: u32) -> String {
-    let registrar = app.login("cq-amr-registrar").await;
+    register_enterprise_as(app, "cq-amr-registrar", region, n).await
+}
+
+/// Registers an enterprise in `region` as `registrar` through the API and returns its ID.
+pub async fn register_enterprise_as(app: &TestApp, registrar: &str, region: &str, n: u32) -> String {
+    let registrar = app.login(registrar).await;
     let uscc = registry::domain::Uscc::with_check_character(&format!("91{region}MA9{n:06}")).unwrap();
     let (_, body) = app
         .query_as(

@@ -23,5 +23,6 @@ mod node;
 mod pagination;
 mod plans;
 mod queries_per_request;
+mod recognition;
 mod registration;
 mod schema;

@@ -4,9 +4,9 @@
 use std::collections::{BTreeSet, HashMap};
 
 use entity::{
-    app_user, award_program, brand, bureau, credential, enterprise,
-    enums::{CredentialKind, CredentialStatus, Level},
-    gi_protected_area, person, quality_award,
+    agreement_party, agreement_scope, app_user, award_program, brand, bureau, credential, enterprise,
+    enums::{AgreementMode, AgreementStatus, CredentialKind, CredentialStatus, Level},
+    gi_protected_area, person, quality_award, recognition_agreement, recognition_listing,
 };
 use registry_tests::{TestApp, spawn_app};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
@@ -75,6 +75,15 @@ struct Targets {
     /// Quality-award credentials in the state each transition starts from, one per (transition,
     /// target, role), so every call finds its own.
     fixtures: HashMap<(String, String, String), String>,
+    /// Agreements (and the credential to list or unlist) in the state each agreement step starts
+    /// from, one per (operation, target, role).
+    agreements: HashMap<(String, String, String), (String, String)>,
+    /// Party bureaus for `createAgreement`: Chongqing's and Sichuan's market regulators (inside), or
+    /// Sichuan's and Shanghai's (outside).
+    inside_parties: [String; 2],
+    outside_parties: [String; 2],
+    /// A granted Sichuan award, for verdicts.
+    granted_award: String,
 }
 
 /// A stored state a transition starts from, for the fixtures.
@@ -193,6 +202,90 @@ async fn award_in(
     registry::ids::encode(registry::ids::NodeType::Credential, model.id)
 }
 
+/// An agreement on quality awards between `parties` (bureau id, whether it confirmed), `ACTIVE` when
+/// every party confirmed, with `listed` on its list.
+async fn agreement_between(
+    app: &TestApp,
+    parties: &[(Uuid, bool)],
+    mode: AgreementMode,
+    listed: Option<Uuid>,
+) -> Uuid {
+    let now = chrono::Utc::now();
+    let day = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    let active = parties.iter().all(|(_, confirmed)| *confirmed);
+    let id = recognition_agreement::Model {
+        id: Uuid::now_v7(),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        title: "矩阵互认协议".into(),
+        signed_on: day,
+        effective_from: day,
+        effective_until: None,
+        status: if active {
+            AgreementStatus::Active
+        } else {
+            AgreementStatus::Pending
+        },
+        mode,
+        activated_on: active.then_some(day),
+        suspended_from: None,
+        terminated_from: None,
+    }
+    .into_active_model()
+    .insert(&app.db)
+    .await
+    .unwrap()
+    .id;
+    for (bureau_id, confirmed) in parties {
+        agreement_party::Model {
+            id: Uuid::now_v7(),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            agreement_id: id,
+            bureau_id: *bureau_id,
+            confirmed_by: None,
+            confirmed_at: confirmed.then_some(now),
+        }
+        .into_active_model()
+        .insert(&app.db)
+        .await
+        .unwrap();
+    }
+    agreement_scope::Model {
+        id: Uuid::now_v7(),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        agreement_id: id,
+        credential_kind: CredentialKind::QualityAward,
+    }
+    .into_active_model()
+    .insert(&app.db)
+    .await
+    .unwrap();
+    if let Some(credential_id) = listed {
+        recognition_listing::Model {
+            id: Uuid::now_v7(),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            agreement_id: id,
+            credential_id,
+            listed_on: Some(day),
+            listed_by: None,
+            unlisted_on: None,
+            unlisted_by: None,
+        }
+        .into_active_model()
+        .insert(&app.db)
+        .await
+        .unwrap();
+    }
+    id
+}
+
 async fn targets(app: &TestApp) -> Targets {
     let bureau_id = |code: &'static str| async move {
         let row = bureau::Entity::find()
@@ -283,7 +376,77 @@ async fn targets(app: &TestApp) -> Targets {
     }
     let encode = registry::ids::encode;
     use registry::ids::NodeType;
+    let bureau_row = |code: &'static str| async move {
+        bureau::Entity::find()
+            .filter(bureau::Column::Code.eq(code))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let (cq, sc, sh) = (
+        bureau_row("CQ-AMR").await,
+        bureau_row("SC-AMR").await,
+        bureau_row("SH-AMR").await,
+    );
+    let mut agreements = HashMap::new();
+    let agreement_steps = [
+        "confirmAgreement",
+        "suspendAgreement",
+        "terminateAgreement",
+        "listCredential",
+        "unlistCredential",
+    ];
+    for row in matrix()
+        .into_iter()
+        .filter(|row| agreement_steps.contains(&row.operation.as_str()))
+    {
+        for (role, _) in ROLES {
+            n += 1;
+            let inside = row.target == "inside";
+            // Inside: the caller's bureau is a party (and the credential Chongqing's); outside: the
+            // agreement is between others, or (listing) the credential is Sichuan's.
+            let (own, other) = if inside { (cq, sc) } else { (sc, sh) };
+            let (region, program) = if inside {
+                ("500112", &cq_program)
+            } else {
+                ("510107", &sc_program)
+            };
+            let holder = fresh_enterprise(app, region, n).await;
+            let award = award_in(app, holder, program, CredentialStatus::Granted, proposer).await;
+            let award_id = registry::ids::decode("id", &award).unwrap().1;
+            let (parties, mode, listed) = match row.operation.as_str() {
+                "confirmAgreement" => (vec![(own, false), (other, true)], AgreementMode::Automatic, None),
+                "suspendAgreement" | "terminateAgreement" => {
+                    (vec![(own, true), (other, true)], AgreementMode::Automatic, None)
+                }
+                "listCredential" => (vec![(cq, true), (sc, true)], AgreementMode::Listed, None),
+                _ => (
+                    vec![(cq, true), (sc, true)],
+                    AgreementMode::Listed,
+                    Some(award_id),
+                ),
+            };
+            let agreement = agreement_between(app, &parties, mode, listed).await;
+            let key = (row.operation.clone(), row.target.clone(), role.to_owned());
+            agreements.insert(key, (encode(NodeType::RecognitionAgreement, agreement), award));
+        }
+    }
+    let sichuan_holder = fresh_enterprise(app, "510107", 9_999).await;
+    let granted_award = award_in(
+        app,
+        sichuan_holder,
+        &sc_program,
+        CredentialStatus::Granted,
+        proposer,
+    )
+    .await;
     Targets {
+        agreements,
+        inside_parties: [encode(NodeType::Bureau, cq), encode(NodeType::Bureau, sc)],
+        outside_parties: [encode(NodeType::Bureau, sc), encode(NodeType::Bureau, sh)],
+        granted_award,
         inside_person: encode(NodeType::Person, fresh_person(app, "500112", inside_holder).await),
         outside_person: encode(
             NodeType::Person,
@@ -483,6 +646,35 @@ fn request(operation: &str, target: &str, role: &str, t: &Targets, call: usize) 
         "grantCredential" => mutation("GrantCredentialInput", credential(json!({}))),
         "renewCredential" => mutation("RenewCredentialInput", credential(json!({ "validUntil": "2031-02-01" }))),
         "revokeCredential" => mutation("RevokeCredentialInput", credential(json!({ "reason": "复核未通过" }))),
+        "recognitionVerdict" => (
+            "query($id: ID!) { recognitionVerdict(credentialId: $id, regionCode: \"500000\") { outcome } }".to_owned(),
+            json!({ "id": t.granted_award }),
+        ),
+        "verifyCredentials" => (
+            "query($u: String!) { verifyCredentials(usccs: [$u, \"bad\"], validIn: \"500000\") { known codeValid } }".to_owned(),
+            json!({ "u": t.uscc }),
+        ),
+        "createAgreement" => (
+            "mutation($input: CreateAgreementInput!) { createAgreement(input: $input) { agreement { id } userErrors { code } } }".to_owned(),
+            json!({ "input": { "title": format!("矩阵协议{call}"), "signedOn": "2026-01-01", "effectiveFrom": "2026-01-01",
+                "partyBureauIds": if inside { &t.inside_parties } else { &t.outside_parties },
+                "scope": ["QUALITY_AWARD"], "mode": "LISTED" } }),
+        ),
+        "confirmAgreement" | "suspendAgreement" | "terminateAgreement" => {
+            let (agreement, _) = &t.agreements[&(operation.to_owned(), target.to_owned(), role.to_owned())];
+            let input_type = if operation == "confirmAgreement" { "ConfirmAgreementInput" } else { "EndAgreementInput" };
+            (
+                format!("mutation($input: {input_type}!) {{ {operation}(input: $input) {{ agreement {{ id }} userErrors {{ code }} }} }}"),
+                json!({ "input": { "agreementId": agreement } }),
+            )
+        }
+        "listCredential" | "unlistCredential" => {
+            let (agreement, credential) = &t.agreements[&(operation.to_owned(), target.to_owned(), role.to_owned())];
+            (
+                format!("mutation($input: ListingInput!) {{ {operation}(input: $input) {{ listing {{ listedOn }} userErrors {{ code }} }} }}"),
+                json!({ "input": { "agreementId": agreement, "credentialId": credential } }),
+            )
+        }
         other => panic!("the matrix test has no request for {other}"),
     }
 }

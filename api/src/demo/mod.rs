@@ -1061,6 +1061,9 @@ impl Demo {
                 effective_until: None,
                 status,
                 mode,
+                activated_on: (status != AgreementStatus::Pending).then_some(signed_on),
+                suspended_from: None,
+                terminated_from: None,
             });
             for (bureau, confirmed) in parties {
                 let bureau_id = this.bureau(bureau)?;
@@ -1087,10 +1090,11 @@ impl Demo {
             }
             Ok(id)
         };
+        let signed_on = date(2021, 3, 25)?;
         let sichuan_chongqing = agreement(
             self,
             "川渝质量奖获奖者和首席质量官互认合作协议",
-            date(2021, 3, 25)?,
+            signed_on,
             AgreementStatus::Active,
             AgreementMode::Listed,
             &[("CQ-AMR", true), ("SC-AMR", true)],
@@ -1105,6 +1109,8 @@ impl Demo {
             &[("CQ-EIC", true), ("SC-EIT", false)],
             &[CredentialKind::Green],
         )?;
+        // Listed when the agreement was signed.
+        let listed_on = Some(signed_on);
         for credential_id in listed {
             self.listings.push(recognition_listing::Model {
                 id: Uuid::now_v7(),
@@ -1113,6 +1119,10 @@ impl Demo {
                 version: 1,
                 agreement_id: sichuan_chongqing,
                 credential_id,
+                listed_on,
+                listed_by: None,
+                unlisted_on: None,
+                unlisted_by: None,
             });
         }
         Ok(())

@@ -54,6 +54,33 @@ impl RegionCode {
     }
 }
 
+impl RegionCode {
+    /// Whether `code` is this region or lies below it.
+    pub fn contains(&self, code: &str) -> bool {
+        match self.subtree_range() {
+            None => true,
+            Some((from, to)) => code >= from.as_str() && code < to.as_str(),
+        }
+    }
+
+    /// This code and the codes of every region it could lie below, nearest first, ending with the
+    /// nation: `510104` → `510104`, `510100`, `510000`, `000000`. Read from the code's structure, so a
+    /// prefecture code in the list may not exist (Chongqing's districts hang under the municipality).
+    pub fn with_ancestors(&self) -> Vec<String> {
+        let mut codes = vec![self.0.clone()];
+        for prefix_len in [4, 2] {
+            let candidate = format!("{}{}", &self.0[..prefix_len], "0".repeat(6 - prefix_len));
+            if !codes.contains(&candidate) {
+                codes.push(candidate);
+            }
+        }
+        if !codes.iter().any(|code| code == NATION) {
+            codes.push(NATION.to_owned());
+        }
+        codes
+    }
+}
+
 impl fmt::Display for RegionCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -87,6 +114,27 @@ mod tests {
             code("650000").subtree_range(),
             Some(("650000".into(), "660000".into()))
         );
+    }
+
+    #[test]
+    fn a_region_contains_itself_and_what_lies_below_it() {
+        assert!(code("510000").contains("510104"));
+        assert!(code("510100").contains("510100"));
+        assert!(!code("510100").contains("510200"));
+        assert!(!code("500000").contains("510104"));
+        assert!(code("000000").contains("310115"));
+        assert!(!code("500103").contains("500000"));
+    }
+
+    #[test]
+    fn ancestors_follow_the_code_structure_up_to_the_nation() {
+        assert_eq!(
+            code("510104").with_ancestors(),
+            ["510104", "510100", "510000", "000000"]
+        );
+        assert_eq!(code("510100").with_ancestors(), ["510100", "510000", "000000"]);
+        assert_eq!(code("500000").with_ancestors(), ["500000", "000000"]);
+        assert_eq!(code("000000").with_ancestors(), ["000000"]);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::{
     time::Duration,
 };
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use chrono::NaiveDate;
 use entity::{brand, brand_recognition, credential, gi_authorization, gi_protected_area, region};
 use sea_orm::{
@@ -18,8 +18,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::domain::RegionCode;
 use crate::error::ApiError;
 use crate::policy::Viewer;
+use crate::services::recognition::Recognition;
 
 /// Everything a request's resolvers need beside the schema-wide data.
 pub struct RequestContext {
@@ -93,6 +95,9 @@ pub struct Loaders {
     pub roles_of: DataLoader<ByParent<entity::user_role::Entity>>,
     pub users: DataLoader<ById<entity::app_user::Entity>>,
     pub periods_of: DataLoader<ByParent<entity::credential_period::Entity>>,
+    pub listings_of: DataLoader<ByParent<entity::recognition_listing::Entity>>,
+    /// Cached: a request asking about one region and date many times reads its agreements once.
+    pub recognitions: DataLoader<Recognitions, HashMapCache>,
 }
 
 impl Loaders {
@@ -123,6 +128,13 @@ impl Loaders {
             roles_of: make.by_parent(entity::user_role::Column::UserId),
             users: make.by_id(),
             periods_of: make.by_parent(entity::credential_period::Column::CredentialId),
+            listings_of: make.by_parent(entity::recognition_listing::Column::CredentialId),
+            recognitions: DataLoader::with_cache(
+                Recognitions { db: db.clone() },
+                tokio::spawn,
+                HashMapCache::default(),
+            )
+            .delay(window),
             credentials_of: make.loader(CredentialsOf {
                 db: db.clone(),
                 viewer: viewer.clone(),
@@ -194,6 +206,29 @@ where
                 _ => None,
             })
             .collect())
+    }
+}
+
+/// What recognition looks like from a region on a date (see [`Recognition::load`]).
+pub struct Recognitions {
+    db: DatabaseConnection,
+}
+
+impl Loader<(RegionCode, NaiveDate)> for Recognitions {
+    type Value = Recognition;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[(RegionCode, NaiveDate)],
+    ) -> Result<HashMap<(RegionCode, NaiveDate), Recognition>, ApiError> {
+        // A request names one or two (region, date) pairs, never one per row.
+        let mut found = HashMap::new();
+        for (region, date) in keys {
+            let recognition = Recognition::load(&self.db, region.clone(), *date).await?;
+            found.insert((region.clone(), *date), recognition);
+        }
+        Ok(found)
     }
 }
 

@@ -1,13 +1,23 @@
 //! Mutual-recognition agreements (互认).
 
+use chrono::{NaiveDate, Utc};
 use entity::{
-    agreement_party, agreement_scope, bureau,
-    enums::{AgreementStatus, CredentialKind},
-    recognition_agreement as agreement,
+    agreement_party, agreement_scope, bureau, credential,
+    enums::{AgreementMode, AgreementStatus, CredentialKind, CredentialStatus},
+    recognition_agreement as agreement, recognition_listing as listing,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select};
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set,
+    TransactionTrait, sea_query::Expr,
+};
+use serde_json::{Value, json};
+use uuid::Uuid;
 
 use super::region::RegionScope;
+use super::{Change, UserError};
+use crate::error::{ApiError, ApiResult};
+use crate::policy::{Account, Viewer};
 
 /// Which agreements to list.
 #[derive(Debug, Default)]
@@ -18,6 +28,14 @@ pub struct AgreementFilter {
     pub party_region: Option<RegionScope>,
     /// Agreements whose scope includes this credential kind.
     pub covers: Option<CredentialKind>,
+}
+
+/// The list entries of an agreement, oldest first.
+pub fn listings(agreement_id: Uuid) -> Select<listing::Entity> {
+    listing::Entity::find()
+        .filter(listing::Column::AgreementId.eq(agreement_id))
+        .order_by_asc(listing::Column::CreatedAt)
+        .order_by_asc(listing::Column::Id)
 }
 
 /// Agreements matching the filter, newest first.
@@ -50,4 +68,531 @@ pub fn search(filter: &AgreementFilter) -> Select<agreement::Entity> {
     query
         .order_by_desc(agreement::Column::SignedOn)
         .order_by_asc(agreement::Column::Id)
+}
+
+/// What a bureau administrator fills in to propose an agreement.
+#[derive(Debug)]
+pub struct NewAgreement {
+    /// Title.
+    pub title: String,
+    /// Date signed.
+    pub signed_on: NaiveDate,
+    /// Every party bureau, the proposer's own included.
+    pub party_bureau_ids: Vec<Uuid>,
+    /// Credential kinds covered.
+    pub scope: Vec<CredentialKind>,
+    /// Every credential of the scope, or listed ones only.
+    pub mode: AgreementMode,
+    /// First day it applies.
+    pub effective_from: NaiveDate,
+    /// Exclusive end of its term.
+    pub effective_until: Option<NaiveDate>,
+}
+
+/// The audit snapshot of an agreement.
+fn snapshot(model: &agreement::Model, parties: &[agreement_party::Model]) -> Value {
+    json!({
+        "title": model.title, "status": model.status, "mode": model.mode, "signedOn": model.signed_on,
+        "effectiveFrom": model.effective_from, "effectiveUntil": model.effective_until,
+        "activatedOn": model.activated_on, "suspendedFrom": model.suspended_from,
+        "terminatedFrom": model.terminated_from, "version": model.version,
+        "parties": parties.iter().map(|p| json!({
+            "bureauId": p.bureau_id, "confirmedBy": p.confirmed_by, "confirmedAt": p.confirmed_at,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// Proposes an agreement as the administrator of one party, whose confirmation it carries; it becomes
+/// active once every other party's administrator has confirmed too.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Account,
+    request_id: &str,
+    new: NewAgreement,
+) -> Change<agreement::Model> {
+    let mut parties = new.party_bureau_ids.clone();
+    parties.sort();
+    parties.dedup();
+    if !actor.may_act_for_party(&parties) {
+        return Err(ApiError::Forbidden);
+    }
+    let mut errors = Vec::new();
+    let title = new.title.trim().to_owned();
+    if title.is_empty() {
+        errors.push(UserError::new("title", "INVALID", "must not be empty"));
+    }
+    let known = bureau::Entity::find()
+        .filter(bureau::Column::Id.is_in(parties.clone()))
+        .count(db)
+        .await?;
+    if known != parties.len() as u64 {
+        errors.push(UserError::new(
+            "partyBureauIds",
+            "NOT_FOUND",
+            "names a bureau that does not exist",
+        ));
+    }
+    if parties.len() < 2 {
+        errors.push(UserError::new(
+            "partyBureauIds",
+            "INVALID",
+            "an agreement needs at least two bureaus",
+        ));
+    }
+    let mut scope = new.scope.clone();
+    scope.sort_by_key(|kind| kind.to_value());
+    scope.dedup();
+    if scope.is_empty() {
+        errors.push(UserError::new(
+            "scope",
+            "INVALID",
+            "name at least one credential kind",
+        ));
+    }
+    if new
+        .effective_until
+        .is_some_and(|until| until <= new.effective_from)
+    {
+        errors.push(UserError::new(
+            "effectiveUntil",
+            "INVALID",
+            "must be after effectiveFrom",
+        ));
+    }
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+
+    let now = Utc::now();
+    let (id, created_at, updated_at) = (Uuid::now_v7(), now, now);
+    let model = agreement::Model {
+        id,
+        created_at,
+        updated_at,
+        version: 1,
+        title,
+        signed_on: new.signed_on,
+        effective_from: new.effective_from,
+        effective_until: new.effective_until,
+        status: AgreementStatus::Pending,
+        mode: new.mode,
+        activated_on: None,
+        suspended_from: None,
+        terminated_from: None,
+    };
+    let own_bureau = actor.bureau.as_ref().map(|b| b.id);
+    let party_rows: Vec<agreement_party::Model> = parties
+        .iter()
+        .map(|&bureau_id| {
+            let confirmed = Some(bureau_id) == own_bureau;
+            agreement_party::Model {
+                id: Uuid::now_v7(),
+                created_at,
+                updated_at,
+                version: 1,
+                agreement_id: id,
+                bureau_id,
+                confirmed_by: confirmed.then_some(actor.user_id),
+                confirmed_at: confirmed.then_some(now),
+            }
+        })
+        .collect();
+    let scope_rows = scope.iter().map(|&credential_kind| agreement_scope::Model {
+        id: Uuid::now_v7(),
+        created_at,
+        updated_at,
+        version: 1,
+        agreement_id: id,
+        credential_kind,
+    });
+
+    let txn = db.begin().await?;
+    let model = model.into_active_model().insert(&txn).await?;
+    agreement_party::Entity::insert_many(party_rows.iter().cloned().map(IntoActiveModel::into_active_model))
+        .exec_without_returning(&txn)
+        .await?;
+    agreement_scope::Entity::insert_many(scope_rows.map(IntoActiveModel::into_active_model))
+        .exec_without_returning(&txn)
+        .await?;
+    let mut after = snapshot(&model, &party_rows);
+    after["scope"] = json!(scope);
+    super::audit::record_change(
+        &txn,
+        actor,
+        request_id,
+        "CREATE_AGREEMENT",
+        "recognition_agreement",
+        Some(id),
+        None,
+        Some(after),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(model))
+}
+
+/// A step in an agreement's life, taken by the administrator of one of its parties.
+#[derive(Clone, Copy, Debug)]
+pub enum AgreementStep {
+    /// The party's administrator confirms; the last confirmation makes the agreement active.
+    Confirm,
+    /// The agreement stops applying from a date on (a suspension is not lifted here).
+    Suspend { effective_on: NaiveDate },
+    /// The agreement ends from a date on.
+    Terminate { effective_on: NaiveDate },
+}
+
+impl AgreementStep {
+    /// `audit_event.action` of the step.
+    pub fn action(self) -> &'static str {
+        match self {
+            Self::Confirm => "CONFIRM_AGREEMENT",
+            Self::Suspend { .. } => "SUSPEND_AGREEMENT",
+            Self::Terminate { .. } => "TERMINATE_AGREEMENT",
+        }
+    }
+
+    /// The states the step starts from.
+    fn starting_states(self) -> &'static [AgreementStatus] {
+        match self {
+            Self::Confirm => &[AgreementStatus::Pending],
+            Self::Suspend { .. } => &[AgreementStatus::Active],
+            Self::Terminate { .. } => &[
+                AgreementStatus::Pending,
+                AgreementStatus::Active,
+                AgreementStatus::Suspended,
+            ],
+        }
+    }
+}
+
+/// The agreement and its parties; `None` when there is no such agreement.
+async fn with_parties(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> ApiResult<Option<(agreement::Model, Vec<agreement_party::Model>)>> {
+    let Some(model) = agreement::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let parties = agreement_party::Entity::find()
+        .filter(agreement_party::Column::AgreementId.eq(id))
+        .all(db)
+        .await?;
+    Ok(Some((model, parties)))
+}
+
+fn bureau_ids(parties: &[agreement_party::Model]) -> Vec<Uuid> {
+    parties.iter().map(|p| p.bureau_id).collect()
+}
+
+fn no_such_agreement() -> Vec<UserError> {
+    vec![UserError::new("agreementId", "NOT_FOUND", "no such agreement")]
+}
+
+/// Takes `step` on agreement `id` for `actor`, the administrator of one of its parties.
+pub async fn apply(
+    db: &DatabaseConnection,
+    actor: &Account,
+    request_id: &str,
+    today: NaiveDate,
+    id: Uuid,
+    expected_version: Option<i32>,
+    step: AgreementStep,
+) -> Change<agreement::Model> {
+    let Some((current, parties)) = with_parties(db, id).await? else {
+        return Ok(Err(no_such_agreement()));
+    };
+    if !actor.may_act_for_party(&bureau_ids(&parties)) {
+        return Err(ApiError::Forbidden);
+    }
+    if expected_version.is_some_and(|expected| expected != current.version) {
+        return Err(ApiError::StaleVersion {
+            current: current.version,
+        });
+    }
+    if !step.starting_states().contains(&current.status) {
+        let allowed: Vec<String> = step.starting_states().iter().map(ActiveEnum::to_value).collect();
+        return Ok(Err(vec![UserError::new(
+            "agreementId",
+            "CONFLICT",
+            format!(
+                "the agreement is {}; this step needs {}",
+                current.status.to_value(),
+                allowed.join(" or ")
+            ),
+        )]));
+    }
+    let own_party = parties
+        .iter()
+        .find(|p| actor.bureau.as_ref().is_some_and(|b| b.id == p.bureau_id))
+        .ok_or(ApiError::Forbidden)?;
+    let mut change = current.clone().into_active_model();
+    let mut confirmed_party = None;
+    match step {
+        AgreementStep::Confirm => {
+            if let Some(at) = own_party.confirmed_at {
+                return Ok(Err(vec![UserError::new(
+                    "agreementId",
+                    "CONFLICT",
+                    format!("your bureau confirmed it already, at {at}"),
+                )]));
+            }
+            confirmed_party = Some(own_party.id);
+            let others_confirmed = parties
+                .iter()
+                .all(|p| p.id == own_party.id || p.confirmed_at.is_some());
+            if others_confirmed {
+                change.status = Set(AgreementStatus::Active);
+                change.activated_on = Set(Some(today));
+            }
+        }
+        AgreementStep::Suspend { effective_on } | AgreementStep::Terminate { effective_on } => {
+            // Recognition already given stays given: past dates keep answering as they did.
+            if effective_on < today {
+                return Ok(Err(vec![UserError::new(
+                    "effectiveOn",
+                    "INVALID",
+                    format!("must be today ({today}) or later: recognition is never withdrawn retroactively"),
+                )]));
+            }
+            if let AgreementStep::Suspend { .. } = step {
+                change.status = Set(AgreementStatus::Suspended);
+                change.suspended_from = Set(Some(effective_on));
+            } else {
+                change.status = Set(AgreementStatus::Terminated);
+                change.terminated_from = Set(Some(effective_on));
+            }
+        }
+    }
+    let now = Utc::now();
+    change.version = Set(current.version + 1);
+    change.updated_at = Set(now);
+
+    let txn = db.begin().await?;
+    let updated = super::versioned_update::<agreement::Entity>(
+        &txn,
+        change,
+        id,
+        agreement::Column::Version,
+        current.version,
+    )
+    .await?;
+    let mut parties_after = parties.clone();
+    if let Some(party_id) = confirmed_party {
+        agreement_party::Entity::update_many()
+            .col_expr(agreement_party::Column::ConfirmedBy, Expr::value(actor.user_id))
+            .col_expr(agreement_party::Column::ConfirmedAt, Expr::value(now))
+            .filter(agreement_party::Column::Id.eq(party_id))
+            .exec(&txn)
+            .await?;
+        for party in parties_after.iter_mut().filter(|p| p.id == party_id) {
+            party.confirmed_by = Some(actor.user_id);
+            party.confirmed_at = Some(now);
+        }
+    }
+    super::audit::record_change(
+        &txn,
+        actor,
+        request_id,
+        step.action(),
+        "recognition_agreement",
+        Some(id),
+        Some(snapshot(&current, &parties)),
+        Some(snapshot(&updated, &parties_after)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(updated))
+}
+
+/// Putting a credential on a LISTED agreement's list, or taking it off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListingStep {
+    /// Counts from today on.
+    List,
+    /// No longer counts from today on.
+    Unlist,
+}
+
+impl ListingStep {
+    /// `audit_event.action` of the step.
+    pub fn action(self) -> &'static str {
+        match self {
+            Self::List => "LIST_CREDENTIAL",
+            Self::Unlist => "UNLIST_CREDENTIAL",
+        }
+    }
+}
+
+/// Lists or unlists `credential_id` on agreement `agreement_id` for `actor`, the administrator of a
+/// party whose jurisdiction the credential was granted in.
+pub async fn set_listing(
+    db: &DatabaseConnection,
+    actor: &Account,
+    request_id: &str,
+    today: NaiveDate,
+    (agreement_id, credential_id): (Uuid, Uuid),
+    step: ListingStep,
+) -> Change<listing::Model> {
+    let Some((current, parties)) = with_parties(db, agreement_id).await? else {
+        return Ok(Err(no_such_agreement()));
+    };
+    if !actor.may_act_for_party(&bureau_ids(&parties)) {
+        return Err(ApiError::Forbidden);
+    }
+    let viewer = Viewer::User(Box::new(actor.clone()));
+    let credential = credential::Entity::find_by_id(credential_id)
+        .one(db)
+        .await?
+        .filter(|model| viewer.may_see_credential(model));
+    let Some(credential) = credential else {
+        return Ok(Err(vec![UserError::new(
+            "credentialId",
+            "NOT_FOUND",
+            "no such credential",
+        )]));
+    };
+    if !actor.may_list(&credential.region_code) {
+        return Err(ApiError::Forbidden);
+    }
+    let existing = listing::Entity::find()
+        .filter(listing::Column::AgreementId.eq(agreement_id))
+        .filter(listing::Column::CredentialId.eq(credential_id))
+        .one(db)
+        .await?;
+    let listed_now = existing.as_ref().is_some_and(|row| row.unlisted_on.is_none());
+    let mut errors = Vec::new();
+    if current.mode != AgreementMode::Listed {
+        errors.push(UserError::new(
+            "agreementId",
+            "CONFLICT",
+            "the agreement is AUTOMATIC: every credential of its scope counts, there is no list",
+        ));
+    }
+    if current.status == AgreementStatus::Terminated {
+        errors.push(UserError::new(
+            "agreementId",
+            "CONFLICT",
+            "the agreement is TERMINATED",
+        ));
+    }
+    match step {
+        ListingStep::List => {
+            let covered = agreement_scope::Entity::find()
+                .filter(agreement_scope::Column::AgreementId.eq(agreement_id))
+                .filter(agreement_scope::Column::CredentialKind.eq(credential.kind))
+                .count(db)
+                .await?;
+            if covered == 0 {
+                errors.push(UserError::new(
+                    "credentialId",
+                    "INVALID",
+                    format!(
+                        "the agreement does not cover {} credentials",
+                        credential.kind.to_value()
+                    ),
+                ));
+            }
+            if credential.status != CredentialStatus::Granted {
+                errors.push(UserError::new(
+                    "credentialId",
+                    "CONFLICT",
+                    format!(
+                        "the credential is {}; only granted ones are listed",
+                        credential.status.to_value()
+                    ),
+                ));
+            }
+            if listed_now {
+                errors.push(UserError::new(
+                    "credentialId",
+                    "CONFLICT",
+                    "the credential is listed already",
+                ));
+            }
+        }
+        ListingStep::Unlist => {
+            if !listed_now {
+                errors.push(UserError::new(
+                    "credentialId",
+                    "CONFLICT",
+                    "the credential is not on the list",
+                ));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let (before, row) = match (step, existing) {
+        (ListingStep::List, None) => {
+            let row = listing::Model {
+                id: Uuid::now_v7(),
+                created_at: now,
+                updated_at: now,
+                version: 1,
+                agreement_id,
+                credential_id,
+                listed_on: Some(today),
+                listed_by: Some(actor.user_id),
+                unlisted_on: None,
+                unlisted_by: None,
+            };
+            (None, row.into_active_model().insert(&txn).await?)
+        }
+        (step, Some(existing)) => {
+            let mut change = existing.clone().into_active_model();
+            if step == ListingStep::List {
+                // Listed again after being taken off: the list entry starts afresh; the audit trail
+                // keeps the earlier period.
+                change.listed_on = Set(Some(today));
+                change.listed_by = Set(Some(actor.user_id));
+                change.unlisted_on = Set(None);
+                change.unlisted_by = Set(None);
+            } else {
+                change.unlisted_on = Set(Some(today));
+                change.unlisted_by = Set(Some(actor.user_id));
+            }
+            change.version = Set(existing.version + 1);
+            change.updated_at = Set(now);
+            let row = super::versioned_update::<listing::Entity>(
+                &txn,
+                change,
+                existing.id,
+                listing::Column::Version,
+                existing.version,
+            )
+            .await?;
+            (Some(listing_snapshot(&existing)), row)
+        }
+        (ListingStep::Unlist, None) => {
+            return Err(ApiError::Internal(
+                "unlisting what was never listed passed the checks".to_owned(),
+            ));
+        }
+    };
+    super::audit::record_change(
+        &txn,
+        actor,
+        request_id,
+        step.action(),
+        "recognition_listing",
+        Some(row.id),
+        before,
+        Some(listing_snapshot(&row)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(row))
+}
+
+fn listing_snapshot(row: &listing::Model) -> Value {
+    json!({
+        "agreementId": row.agreement_id, "credentialId": row.credential_id,
+        "listedOn": row.listed_on, "listedBy": row.listed_by,
+        "unlistedOn": row.unlisted_on, "unlistedBy": row.unlisted_by,
+    })
 }

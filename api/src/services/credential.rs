@@ -22,6 +22,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::SortDirection;
+use super::recognition::Recognition;
 use super::region::RegionScope;
 use crate::policy::Viewer;
 
@@ -75,7 +76,7 @@ pub fn is_valid_on(model: &credential::Model, date: NaiveDate) -> bool {
 }
 
 /// The SQL twin of [`is_valid_on`].
-fn valid_on_condition(date: NaiveDate) -> Condition {
+pub fn valid_on_condition(date: NaiveDate) -> Condition {
     use credential::Column as C;
     Condition::all()
         .add(C::Status.is_in([CredentialStatus::Granted, CredentialStatus::Revoked]))
@@ -127,8 +128,10 @@ pub struct CredentialFilter {
     pub batch: Option<i32>,
     /// List or award year.
     pub year: Option<i32>,
-    /// In force on this date.
-    pub valid_on: Option<NaiveDate>,
+    /// In force on this date (anywhere, unless `valid_in` narrows it).
+    pub as_of: Option<NaiveDate>,
+    /// Counting in a region on a date: local there, or recognised by an agreement.
+    pub valid_in: Option<Recognition>,
     /// Granted, with a validity that ends before this date.
     pub expiring_before: Option<NaiveDate>,
     /// Holder's name (enterprise or person) contains this text.
@@ -196,8 +199,10 @@ pub fn search(
     if let Some(year) = filter.year {
         query = query.filter(C::Year.eq(year));
     }
-    if let Some(date) = filter.valid_on {
-        query = query.filter(valid_on_condition(date));
+    match (&filter.valid_in, filter.as_of) {
+        (Some(recognition), _) => query = query.filter(recognition.condition()),
+        (None, Some(date)) => query = query.filter(valid_on_condition(date)),
+        (None, None) => {}
     }
     if let Some(date) = filter.expiring_before {
         query = query

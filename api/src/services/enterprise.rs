@@ -1,5 +1,7 @@
 //! Enterprises.
 
+use std::collections::HashMap;
+
 use entity::{
     enterprise,
     enums::{EnterpriseScale, EnterpriseStatus},
@@ -72,6 +74,21 @@ pub async fn by_uscc(db: &DatabaseConnection, uscc: &Uscc) -> ApiResult<Option<e
         .filter(enterprise::Column::Uscc.eq(uscc.as_str()))
         .one(db)
         .await?)
+}
+
+/// The enterprises with these codes, by code, in one statement.
+pub async fn by_usccs(
+    db: &DatabaseConnection,
+    usccs: &[Uscc],
+) -> ApiResult<HashMap<String, enterprise::Model>> {
+    if usccs.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = enterprise::Entity::find()
+        .filter(enterprise::Column::Uscc.is_in(usccs.iter().map(Uscc::as_str)))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|row| (row.uscc.clone(), row)).collect())
 }
 
 /// What a registrar fills in for an enterprise (the USCC only when creating: it never changes).

@@ -14,6 +14,7 @@ pub mod lifecycle;
 pub mod person;
 pub mod program;
 pub mod proposal;
+pub mod recognition;
 pub mod region;
 pub mod user;
 

@@ -4,6 +4,7 @@
 
 mod account;
 mod administration;
+mod agreement;
 mod catalogue;
 mod credential;
 mod enterprise;
@@ -17,6 +18,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::graphql::types::request;
 use account::AccountMutation;
 use administration::AdministrationMutation;
+use agreement::AgreementMutation;
 use catalogue::CatalogueMutation;
 use credential::CredentialMutation;
 use enterprise::EnterpriseMutation;
@@ -24,7 +26,8 @@ use import::ImportMutation;
 use person::PersonMutation;
 
 /// The root of every mutation: signing in, managing users and bureaus, registering enterprises and
-/// persons, proposing credentials and taking them through their lifecycle.
+/// persons, proposing credentials and taking them through their lifecycle, and mutual-recognition
+/// agreements.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
 pub struct MutationRoot(
@@ -35,6 +38,7 @@ pub struct MutationRoot(
     CatalogueMutation,
     CredentialMutation,
     ImportMutation,
+    AgreementMutation,
 );
 
 /// Runs a change; when the access policy refuses it, the attempt is written to the audit log (outcome

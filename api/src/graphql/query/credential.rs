@@ -14,6 +14,7 @@ use crate::graphql::types::credential::{
     BrandRecognition, ChiefQualityOfficer, GiAuthorization, GreenDesignation, LittleGiantDesignation,
     QualityAward,
 };
+use crate::graphql::types::recognition::recognition;
 use crate::graphql::types::request;
 use crate::ids::{self, NodeType};
 use crate::services;
@@ -33,8 +34,11 @@ pub struct CredentialFilterInput {
     pub batch: Option<i32>,
     /// Year of the list or award.
     pub year: Option<i32>,
-    /// Only credentials in force on this date.
-    pub valid_on: Option<Date>,
+    /// Only credentials that count in this region (GB/T 2260 code) on `asOf`: local ones and those
+    /// recognised there by a mutual-recognition agreement active on that date.
+    pub valid_in: Option<String>,
+    /// Only credentials in force on this date; with `validIn`, the date asked about (default today).
+    pub as_of: Option<Date>,
     /// Only granted credentials whose validity ends before this date, expired ones included: what is
     /// due for review (复核) or renewal.
     pub expiring_before: Option<Date>,
@@ -224,7 +228,8 @@ async fn kind_page<I: KindFilter, N: OutputType>(
         state: common.status,
         batch: common.batch,
         year: common.year,
-        valid_on: common.valid_on.map(|d| d.0),
+        as_of: common.as_of.map(|d| d.0),
+        valid_in: recognition(ctx, "filter.validIn", common.valid_in, common.as_of).await?,
         expiring_before: common.expiring_before.map(|d| d.0),
         name_contains: non_empty("filter.nameContains", common.name_contains)?,
         ..CredentialFilter::default()

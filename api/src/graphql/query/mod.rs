@@ -7,6 +7,7 @@ mod catalogue;
 mod credential;
 mod enterprise;
 mod node;
+mod recognition;
 mod region;
 mod user;
 mod viewer;
@@ -22,6 +23,7 @@ use catalogue::CatalogueQuery;
 use credential::CredentialQuery;
 use enterprise::EnterpriseQuery;
 use node::NodeQuery;
+use recognition::RecognitionQuery;
 use region::RegionQuery;
 use user::UserQuery;
 use viewer::ViewerQuery;
@@ -71,6 +73,7 @@ pub struct QueryRoot(
     CredentialQuery,
     CatalogueQuery,
     AgreementQuery,
+    RecognitionQuery,
     NodeQuery,
     UserQuery,
     AuditQuery,

@@ -5,6 +5,7 @@ use entity::{enterprise, enums::CredentialKind as StoredKind, person};
 
 use super::brand::Brand;
 use super::credential::{self, Credential};
+use super::recognition::{counting, recognition};
 use super::region::Region;
 use super::{loaders, request, required};
 use crate::error::ApiResult;
@@ -96,24 +97,43 @@ impl Enterprise {
         self.0.address.as_deref()
     }
 
-    /// Every credential it holds that the caller may see, newest first; optionally only some kinds, or
-    /// only those in force on a date.
+    /// Every credential it holds that the caller may see, newest first; optionally only some kinds,
+    /// only those in force on a date, or only those that count in a region on a date.
     async fn credentials(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only these kinds.")] kinds: Option<Vec<CredentialKind>>,
-        #[graphql(desc = "Only credentials in force on this date.")] valid_on: Option<Date>,
+        #[graphql(
+            desc = "Only credentials that count in this region (GB/T 2260 code) on `asOf`: local \
+                          ones and those recognised there by an agreement active on that date."
+        )]
+        valid_in: Option<String>,
+        #[graphql(
+            desc = "Only credentials in force on this date; with `validIn`, the date asked about \
+                          (default today)."
+        )]
+        as_of: Option<Date>,
     ) -> ApiResult<Vec<Credential>> {
         let all = loaders(ctx)
             .credentials_of
             .load_one(CredentialOwner::Enterprise(self.0.id))
             .await?;
         let kinds: Option<Vec<StoredKind>> = kinds.map(|k| k.into_iter().map(Into::into).collect());
-        Ok(all
+        let held: Vec<_> = all
             .unwrap_or_default()
             .into_iter()
             .filter(|c| kinds.as_ref().is_none_or(|kinds| kinds.contains(&c.kind)))
-            .filter(|c| valid_on.is_none_or(|date| credential::is_valid_on(c, date.0)))
+            .collect();
+        if let Some(recognition) = recognition(ctx, "validIn", valid_in, as_of).await? {
+            let counting = counting(ctx, &recognition, held).await?;
+            return Ok(counting
+                .into_iter()
+                .map(|c| Credential::from(c.credential))
+                .collect());
+        }
+        Ok(held
+            .into_iter()
+            .filter(|c| as_of.is_none_or(|date| credential::is_valid_on(c, date.0)))
             .map(Credential::from)
             .collect())
     }

@@ -8,6 +8,7 @@ pub mod credential;
 pub mod enterprise;
 pub mod geographic_indication;
 pub mod program;
+pub mod recognition;
 pub mod region;
 pub mod user;
 pub mod viewer;

@@ -1,0 +1,175 @@
+//! Recognition verdicts: whether a credential counts in a region on a date, and why (DESIGN §6).
+
+use std::collections::HashMap;
+
+use async_graphql::{Context, Enum, Object};
+use chrono::NaiveDate;
+use entity::credential;
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+use super::agreement::RecognitionAgreement;
+use super::credential::Credential;
+use super::region::Region;
+use super::{loaders, request};
+use crate::domain::RegionCode;
+use crate::error::ApiResult;
+use crate::graphql::scalars::Date;
+use crate::services;
+use crate::services::recognition::{Outcome, Recognition, Verdict};
+
+/// How a credential stands in a region on a date.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Enum)]
+pub enum RecognitionOutcome {
+    /// It counts because it is local: the region lies in the granting bureau's jurisdiction, or the
+    /// holder's region lies in the region (本地).
+    Local,
+    /// It counts because a mutual-recognition agreement active on the date covers it (互认).
+    Agreement,
+    /// It does not count there on that date.
+    NotRecognised,
+}
+
+/// Whether a credential counts in a region on a date, and why, in words a person can read.
+#[derive(Clone)]
+pub struct RecognitionVerdict {
+    verdict: Verdict,
+    region: RegionCode,
+    as_of: NaiveDate,
+}
+
+/// Whether a credential counts in a region on a date, and why, in words a person can read.
+#[Object]
+impl RecognitionVerdict {
+    /// Local, by agreement, or not recognised.
+    async fn outcome(&self) -> RecognitionOutcome {
+        match self.verdict.outcome {
+            Outcome::Local => RecognitionOutcome::Local,
+            Outcome::Agreement(_) => RecognitionOutcome::Agreement,
+            Outcome::NotRecognised => RecognitionOutcome::NotRecognised,
+        }
+    }
+
+    /// Whether the credential counts (`LOCAL` or `AGREEMENT`).
+    async fn counts(&self) -> bool {
+        self.verdict.counts()
+    }
+
+    /// The agreement that makes it count, for `AGREEMENT`.
+    async fn agreement(&self, ctx: &Context<'_>) -> ApiResult<Option<RecognitionAgreement>> {
+        let Outcome::Agreement(id) = self.verdict.outcome else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)
+            .agreements
+            .load_one(id)
+            .await?
+            .map(RecognitionAgreement))
+    }
+
+    /// Why, e.g. "granted in 510104 and recognised in 500000 on 2024-06-30 under 《…》, which lists it".
+    async fn reason(&self) -> &str {
+        &self.verdict.reason
+    }
+
+    /// The region asked about.
+    async fn region(&self, ctx: &Context<'_>) -> ApiResult<Region> {
+        Region::load(ctx, self.region.as_str()).await
+    }
+
+    /// The date asked about.
+    async fn as_of(&self) -> Date {
+        Date(self.as_of)
+    }
+}
+
+/// A credential that counts, with its verdict.
+#[derive(Clone)]
+pub struct CountingCredential {
+    /// The credential.
+    pub credential: credential::Model,
+    /// Why it counts.
+    pub verdict: RecognitionVerdict,
+}
+
+/// A credential that counts, with its verdict.
+#[Object]
+impl CountingCredential {
+    /// The credential.
+    async fn credential(&self) -> Credential {
+        Credential::from(self.credential.clone())
+    }
+
+    /// Why it counts: locally or by which agreement.
+    async fn verdict(&self) -> &RecognitionVerdict {
+        &self.verdict
+    }
+}
+
+/// The recognition view from `valid_in` on `as_of` (default today), when a region is asked about;
+/// `field` names the region input in errors.
+pub async fn recognition(
+    ctx: &Context<'_>,
+    field: &str,
+    valid_in: Option<String>,
+    as_of: Option<Date>,
+) -> ApiResult<Option<Recognition>> {
+    let Some(code) = valid_in else {
+        return Ok(None);
+    };
+    let region = services::region::require(ctx.data_unchecked::<DatabaseConnection>(), field, &code).await?;
+    let date = as_of.map_or(request(ctx).today, |d| d.0);
+    loaders(ctx).recognitions.load_one((region, date)).await
+}
+
+/// The verdict on each of `credentials` under `recognition`, in order; the granting bureaus and list
+/// entries are loaded in one batch each, whatever the number of credentials.
+pub async fn verdicts(
+    ctx: &Context<'_>,
+    recognition: &Recognition,
+    credentials: Vec<credential::Model>,
+) -> ApiResult<Vec<(credential::Model, RecognitionVerdict)>> {
+    let loaders = loaders(ctx);
+    let bureaus = loaders
+        .bureaus
+        .load_many(credentials.iter().map(|c| c.granting_bureau_id))
+        .await?;
+    // List entries matter only where an agreement could reach the credential.
+    let listings: HashMap<Uuid, Vec<entity::recognition_listing::Model>> = if recognition.routes.is_empty() {
+        HashMap::new()
+    } else {
+        loaders
+            .listings_of
+            .load_many(credentials.iter().map(|c| c.id))
+            .await?
+    };
+    Ok(credentials
+        .into_iter()
+        .map(|model| {
+            let granting_region = bureaus
+                .get(&model.granting_bureau_id)
+                .map_or("", |bureau| bureau.region_code.as_str());
+            let listed = listings.get(&model.id).map_or(&[][..], Vec::as_slice);
+            let verdict = RecognitionVerdict {
+                verdict: recognition.verdict(&model, granting_region, listed),
+                region: recognition.region.clone(),
+                as_of: recognition.as_of,
+            };
+            (model, verdict)
+        })
+        .collect())
+}
+
+/// Keeps the credentials that count under `recognition`.
+pub async fn counting(
+    ctx: &Context<'_>,
+    recognition: &Recognition,
+    credentials: Vec<credential::Model>,
+) -> ApiResult<Vec<CountingCredential>> {
+    Ok(verdicts(ctx, recognition, credentials)
+        .await?
+        .into_iter()
+        .filter(|(_, verdict)| verdict.verdict.counts())
+        .map(|(credential, verdict)| CountingCredential { credential, verdict })
+        .collect())
+}

@@ -1,0 +1,366 @@
+//! Mutual recognition (互认, DESIGN §6): whether a credential counts in a region on a date, and why.
+//!
+//! A credential counts in region R on date D when it was in force on D and
+//! - it is local to R: R lies in the granting bureau's jurisdiction (so a national designation counts
+//!   everywhere and a Chengdu one all over Chengdu), or the holder's region lies in R; or
+//! - an agreement active on D, whose scope holds the credential's kind, has a party whose jurisdiction
+//!   covers R and another whose jurisdiction covers the holder's region, and, in `LISTED` mode, has the
+//!   credential on its list on D.
+//!
+//! DESIGN §6 calls a credential local when R is the holder's region or above or below it; counting the
+//! whole granting bureau's jurisdiction as well is what a national or prefectural designation means.
+//!
+//! The agreements that can matter for one (R, D) are few, so they are read first ([`Recognition::load`],
+//! at most three statements) and then become one SQL condition for lists and a verdict for each single
+//! credential; the number of statements never depends on how many credentials are checked.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use entity::{
+    agreement_party, agreement_scope, bureau, credential,
+    enums::{AgreementMode, CredentialKind},
+    recognition_agreement as agreement, recognition_listing as listing,
+};
+use sea_orm::{
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait,
+};
+use uuid::Uuid;
+
+use super::credential::valid_on_condition;
+use super::region::{RegionScope, within};
+use crate::domain::RegionCode;
+use crate::error::ApiResult;
+
+/// Whether `model` applies on `date`: every party confirmed by then, inside its term, and neither
+/// suspended nor terminated yet.
+pub fn is_active_on(model: &agreement::Model, date: NaiveDate) -> bool {
+    model.activated_on.is_some_and(|day| day <= date)
+        && model.effective_from <= date
+        && model.effective_until.is_none_or(|until| date < until)
+        && model.suspended_from.is_none_or(|from| date < from)
+        && model.terminated_from.is_none_or(|from| date < from)
+}
+
+/// The SQL twin of [`is_active_on`].
+fn active_on_condition(date: NaiveDate) -> Condition {
+    use agreement::Column as A;
+    let open_or_after = |column: A| Condition::any().add(column.is_null()).add(column.gt(date));
+    Condition::all()
+        .add(A::ActivatedOn.lte(date))
+        .add(A::EffectiveFrom.lte(date))
+        .add(open_or_after(A::EffectiveUntil))
+        .add(open_or_after(A::SuspendedFrom))
+        .add(open_or_after(A::TerminatedFrom))
+}
+
+/// Whether `row` puts its credential on the list on `date`.
+pub fn is_listed_on(row: &listing::Model, date: NaiveDate) -> bool {
+    row.listed_on.is_none_or(|day| day <= date) && row.unlisted_on.is_none_or(|day| date < day)
+}
+
+/// The SQL twin of [`is_listed_on`], for one agreement: the ids of the credentials it lists on `date`.
+fn listed_on_condition(agreement_id: Uuid, date: NaiveDate) -> sea_orm::sea_query::SimpleExpr {
+    use listing::Column as L;
+    let listed = listing::Entity::find()
+        .select_only()
+        .column(L::CredentialId)
+        .filter(L::AgreementId.eq(agreement_id))
+        .filter(
+            Condition::any()
+                .add(L::ListedOn.is_null())
+                .add(L::ListedOn.lte(date)),
+        )
+        .filter(
+            Condition::any()
+                .add(L::UnlistedOn.is_null())
+                .add(L::UnlistedOn.gt(date)),
+        )
+        .into_query();
+    credential::Column::Id.in_subquery(listed)
+}
+
+/// One agreement through which credentials from elsewhere count in the region.
+#[derive(Clone, Debug)]
+pub struct Route {
+    /// The agreement, active on the date.
+    pub agreement: agreement::Model,
+    /// The credential kinds it covers.
+    pub kinds: Vec<CredentialKind>,
+    /// The jurisdictions of its other parties: where a recognised credential's holder must be.
+    pub homes: Vec<RegionCode>,
+}
+
+impl Route {
+    /// Whether the route reaches a credential of `kind` held in `region_code`, its list aside.
+    fn reaches(&self, kind: CredentialKind, region_code: &str) -> bool {
+        self.kinds.contains(&kind) && self.home_covers(region_code)
+    }
+
+    fn home_covers(&self, region_code: &str) -> bool {
+        self.homes.iter().any(|home| home.contains(region_code))
+    }
+
+    fn is_listed(&self) -> bool {
+        self.agreement.mode == AgreementMode::Listed
+    }
+}
+
+/// Why a credential counts in a region on a date, or does not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// It is local to the region.
+    Local,
+    /// An agreement makes it count.
+    Agreement(Uuid),
+    /// It does not count.
+    NotRecognised,
+}
+
+/// A verdict with its reason, in words a person can read.
+#[derive(Clone, Debug)]
+pub struct Verdict {
+    /// Local, by agreement, or not recognised.
+    pub outcome: Outcome,
+    /// Why.
+    pub reason: String,
+}
+
+impl Verdict {
+    /// Whether the credential counts.
+    pub fn counts(&self) -> bool {
+        self.outcome != Outcome::NotRecognised
+    }
+
+    fn not_recognised(reason: String) -> Self {
+        Self {
+            outcome: Outcome::NotRecognised,
+            reason,
+        }
+    }
+}
+
+/// What recognition looks like from one region on one date: the agreements that can bring credentials
+/// from elsewhere.
+#[derive(Clone, Debug)]
+pub struct Recognition {
+    /// The region asking (R).
+    pub region: RegionCode,
+    /// The date (D).
+    pub as_of: NaiveDate,
+    /// Agreements active on D with a party covering R.
+    pub routes: Vec<Route>,
+}
+
+impl Recognition {
+    /// Reads the agreements active on `as_of` that have a party whose jurisdiction covers `region`.
+    pub async fn load(db: &impl ConnectionTrait, region: RegionCode, as_of: NaiveDate) -> ApiResult<Self> {
+        let covering_bureaus = bureau::Entity::find()
+            .select_only()
+            .column(bureau::Column::Id)
+            .filter(bureau::Column::RegionCode.is_in(region.with_ancestors()))
+            .into_query();
+        let covering_agreements = agreement_party::Entity::find()
+            .select_only()
+            .column(agreement_party::Column::AgreementId)
+            .filter(agreement_party::Column::BureauId.in_subquery(covering_bureaus))
+            .into_query();
+        let agreements = agreement::Entity::find()
+            .filter(active_on_condition(as_of))
+            .filter(agreement::Column::Id.in_subquery(covering_agreements))
+            .order_by_asc(agreement::Column::SignedOn)
+            .order_by_asc(agreement::Column::Id)
+            .all(db)
+            .await?;
+        if agreements.is_empty() {
+            return Ok(Self {
+                region,
+                as_of,
+                routes: Vec::new(),
+            });
+        }
+        let ids: Vec<Uuid> = agreements.iter().map(|a| a.id).collect();
+        let party_regions: Vec<(Uuid, String)> = agreement_party::Entity::find()
+            .select_only()
+            .column(agreement_party::Column::AgreementId)
+            .column(bureau::Column::RegionCode)
+            .join(
+                JoinType::InnerJoin,
+                agreement_party::Entity::belongs_to(bureau::Entity)
+                    .from(agreement_party::Column::BureauId)
+                    .to(bureau::Column::Id)
+                    .into(),
+            )
+            .filter(agreement_party::Column::AgreementId.is_in(ids.clone()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let scopes = agreement_scope::Entity::find()
+            .filter(agreement_scope::Column::AgreementId.is_in(ids))
+            .all(db)
+            .await?;
+        let mut homes: HashMap<Uuid, Vec<RegionCode>> = HashMap::new();
+        for (agreement_id, code) in party_regions {
+            // A party covering the asking region is where recognition arrives, not where it comes from.
+            if let Ok(code) = RegionCode::parse(&code)
+                && !code.contains(region.as_str())
+            {
+                homes.entry(agreement_id).or_default().push(code);
+            }
+        }
+        let mut kinds: HashMap<Uuid, Vec<CredentialKind>> = HashMap::new();
+        for scope in scopes {
+            kinds
+                .entry(scope.agreement_id)
+                .or_default()
+                .push(scope.credential_kind);
+        }
+        let routes = agreements
+            .into_iter()
+            .map(|agreement| Route {
+                kinds: kinds.remove(&agreement.id).unwrap_or_default(),
+                homes: homes.remove(&agreement.id).unwrap_or_default(),
+                agreement,
+            })
+            .filter(|route| !route.kinds.is_empty() && !route.homes.is_empty())
+            .collect();
+        Ok(Self {
+            region,
+            as_of,
+            routes,
+        })
+    }
+
+    /// The credentials that count in the region on the date, as a SQL condition on `credential`.
+    pub fn condition(&self) -> Condition {
+        use credential::Column as C;
+        let granted_above = bureau::Entity::find()
+            .select_only()
+            .column(bureau::Column::Id)
+            .filter(bureau::Column::RegionCode.is_in(self.region.with_ancestors()))
+            .into_query();
+        let region = RegionScope {
+            code: self.region.clone(),
+            include_sub_regions: true,
+        };
+        let mut counts = Condition::any()
+            .add(C::GrantingBureauId.in_subquery(granted_above))
+            .add(within(C::RegionCode, &region));
+        for route in &self.routes {
+            let mut homes = Condition::any();
+            for home in &route.homes {
+                homes = homes.add(within(
+                    C::RegionCode,
+                    &RegionScope {
+                        code: home.clone(),
+                        include_sub_regions: true,
+                    },
+                ));
+            }
+            let mut reached = Condition::all()
+                .add(C::Kind.is_in(route.kinds.iter().copied()))
+                .add(homes);
+            if route.is_listed() {
+                reached = reached.add(listed_on_condition(route.agreement.id, self.as_of));
+            }
+            counts = counts.add(reached);
+        }
+        Condition::all().add(valid_on_condition(self.as_of)).add(counts)
+    }
+
+    /// Whether, and why, `model` counts in the region on the date. `granting_region` is the granting
+    /// bureau's region; `listings` are the credential's list entries (any agreement, any date).
+    pub fn verdict(
+        &self,
+        model: &credential::Model,
+        granting_region: &str,
+        listings: &[listing::Model],
+    ) -> Verdict {
+        let (region, date) = (self.region.as_str(), self.as_of);
+        if let Some(why) = not_in_force(model, date) {
+            return Verdict::not_recognised(format!("not in force on {date}: {why}"));
+        }
+        if self
+            .region
+            .with_ancestors()
+            .iter()
+            .any(|code| code == granting_region)
+        {
+            return Verdict {
+                outcome: Outcome::Local,
+                reason: format!(
+                    "granted by a bureau of region {granting_region}, whose jurisdiction includes {region}"
+                ),
+            };
+        }
+        if self.region.contains(&model.region_code) {
+            return Verdict {
+                outcome: Outcome::Local,
+                reason: format!("the holder's region {} lies within {region}", model.region_code),
+            };
+        }
+        let listed: HashSet<Uuid> = listings
+            .iter()
+            .filter(|row| row.credential_id == model.id && is_listed_on(row, date))
+            .map(|row| row.agreement_id)
+            .collect();
+        let mut unlisted = None;
+        for route in &self.routes {
+            if !route.reaches(model.kind, &model.region_code) {
+                continue;
+            }
+            if !route.is_listed() || listed.contains(&route.agreement.id) {
+                let how = if route.is_listed() {
+                    "which lists it"
+                } else {
+                    "which covers every credential of its scope"
+                };
+                return Verdict {
+                    outcome: Outcome::Agreement(route.agreement.id),
+                    reason: format!(
+                        "granted in {} and recognised in {region} on {date} under 《{}》, {how}",
+                        model.region_code, route.agreement.title
+                    ),
+                };
+            }
+            unlisted.get_or_insert(route);
+        }
+        let outside = format!("granted in {}, outside {region}", model.region_code);
+        if let Some(route) = unlisted {
+            return Verdict::not_recognised(format!(
+                "{outside}; 《{}》 recognises only the credentials on its list, and this one is not \
+                 listed on {date}",
+                route.agreement.title
+            ));
+        }
+        if let Some(route) = self
+            .routes
+            .iter()
+            .find(|route| route.home_covers(&model.region_code))
+        {
+            return Verdict::not_recognised(format!(
+                "{outside}; 《{}》 does not cover {} credentials",
+                route.agreement.title,
+                model.kind.to_value()
+            ));
+        }
+        Verdict::not_recognised(format!(
+            "{outside}, and no agreement active on {date} recognises credentials from there in {region}"
+        ))
+    }
+}
+
+/// Why `model` was not in force on `date`, or `None` when it was.
+fn not_in_force(model: &credential::Model, date: NaiveDate) -> Option<String> {
+    if super::credential::is_valid_on(model, date) {
+        return None;
+    }
+    Some(match (model.valid_from, model.valid_until, model.revoked_on) {
+        (None, _, _) => format!("it was never granted (it is {})", model.status.to_value()),
+        (Some(from), _, _) if date < from => format!("its validity begins on {from}"),
+        (_, _, Some(revoked)) if revoked <= date => format!("it was revoked on {revoked}"),
+        (_, Some(until), _) if until <= date => format!("its validity ended on {until}"),
+        _ => format!("it is {}", model.status.to_value()),
+    })
+}

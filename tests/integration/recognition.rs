@@ -1,0 +1,311 @@
+//! Mutual recognition through the HTTP API: the Chongqing–Sichuan case end to end (DESIGN §6), the
+//! recognition-aware lists, and what staff of the recognising region may and may not do.
+
+use chrono::Duration;
+use registry_tests::{TestApp, error_code, spawn_app};
+use serde_json::{Value, json};
+
+use super::lifecycle::{mutate, ok, on_notice, program, register_enterprise_as};
+
+/// The days around today the scenario uses, as `YYYY-MM-DD`.
+fn day(offset: i64) -> String {
+    (registry::clock::today() + Duration::days(offset)).to_string()
+}
+
+/// A 天府质量奖 granted by Sichuan's market regulator to a fresh Sichuan enterprise a month ago;
+/// returns the credential's ID and the enterprise's USCC.
+async fn sichuan_award(app: &TestApp, n: u32) -> (Value, String) {
+    let registrar = app.login("sc-amr-registrar").await;
+    let reviewer = app.login("sc-amr-reviewer").await;
+    let holder = register_enterprise_as(app, "sc-amr-registrar", "510104", n).await;
+    let input =
+        json!({ "holderId": holder, "programId": program(app, "TIANFU_QUALITY").await, "year": 2026 });
+    let id = on_notice(
+        app,
+        &registrar,
+        &reviewer,
+        ("proposeQualityAward", "ProposeQualityAwardInput", input),
+        "2026-01-12",
+    )
+    .await;
+    let granted = mutate(
+        app,
+        &reviewer,
+        "grantCredential",
+        "GrantCredentialInput",
+        json!({ "id": id, "validFrom": day(-30) }),
+    )
+    .await;
+    ok(&granted);
+    let uscc = app
+        .data(&format!(
+            r#"{{ node(id: "{}") {{ ... on Enterprise {{ uscc }} }} }}"#,
+            holder
+        ))
+        .await["node"]["uscc"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (id, uscc)
+}
+
+/// The verdict on `credential` in `region` on `as_of`: (outcome, reason, agreement title).
+async fn verdict(app: &TestApp, credential: &Value, region: &str, as_of: &str) -> (String, String, Value) {
+    let body = app
+        .query_with(
+            "query($id: ID!, $region: String!, $asOf: Date) { recognitionVerdict(credentialId: $id, regionCode: $region, asOf: $asOf) { outcome reason agreement { title } } }",
+            json!({ "id": credential, "region": region, "asOf": as_of }),
+        )
+        .await;
+    let found = &body["data"]["recognitionVerdict"];
+    assert!(found.is_object(), "{body}");
+    (
+        found["outcome"].as_str().unwrap().to_owned(),
+        found["reason"].as_str().unwrap().to_owned(),
+        found["agreement"]["title"].clone(),
+    )
+}
+
+/// Runs an agreement mutation as `token`; returns its payload.
+async fn agreement_step(app: &TestApp, token: &str, mutation: &str, input_type: &str, input: Value) -> Value {
+    let query = format!(
+        "mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ agreement {{ id status activatedOn isActive }} userErrors {{ field message code }} }} }}"
+    );
+    let (_, body) = app.query_as(token, &query, json!({ "input": input })).await;
+    assert!(body["errors"].is_null(), "{body}");
+    body["data"][mutation].clone()
+}
+
+/// Lists or unlists as `token`; returns the payload.
+async fn listing(app: &TestApp, token: &str, mutation: &str, agreement: &Value, credential: &Value) -> Value {
+    let query = format!(
+        "mutation($input: ListingInput!) {{ {mutation}(input: $input) {{ listing {{ listedOn listedBy unlistedOn }} userErrors {{ field message code }} }} }}"
+    );
+    let input = json!({ "agreementId": agreement, "credentialId": credential });
+    app.query_as(token, &query, json!({ "input": input })).await.1
+}
+
+async fn bureau_id(app: &TestApp, code: &str) -> Value {
+    app.data(&format!(r#"{{ bureau(code: "{code}") {{ id }} }}"#))
+        .await["bureau"]["id"]
+        .clone()
+}
+
+#[tokio::test]
+async fn a_sichuan_award_counts_in_chongqing_only_as_the_agreement_says() {
+    let app = spawn_app().await;
+    let (award, uscc) = sichuan_award(&app, 1).await;
+    let (unlisted_award, _) = sichuan_award(&app, 2).await;
+    let cq_admin = app.login("cq-amr-admin").await;
+    let sc_admin = app.login("sc-amr-admin").await;
+
+    // The demo's agreement lists its own 75 winners, not this one.
+    let (outcome, reason, _) = verdict(&app, &award, "500000", &day(15)).await;
+    assert_eq!(outcome, "NOT_RECOGNISED");
+    assert!(reason.contains("not listed"), "{reason}");
+    assert_eq!(verdict(&app, &award, "510000", &day(15)).await.0, "LOCAL");
+
+    // Chongqing proposes an agreement from day 10 on; it is pending until Sichuan confirms.
+    let input = json!({
+        "title": "川渝质量奖互认（测试）", "signedOn": day(0), "effectiveFrom": day(10), "mode": "LISTED",
+        "partyBureauIds": [bureau_id(&app, "CQ-AMR").await, bureau_id(&app, "SC-AMR").await],
+        "scope": ["QUALITY_AWARD"],
+    });
+    let created = agreement_step(&app, &cq_admin, "createAgreement", "CreateAgreementInput", input).await;
+    assert_eq!(created["userErrors"], json!([]), "{created}");
+    assert_eq!(created["agreement"]["status"], "PENDING");
+    let agreement = created["agreement"]["id"].clone();
+
+    // Sichuan lists its award (the list may be drawn up before confirming); Chongqing may not list a
+    // credential granted outside its jurisdiction.
+    let listed = listing(&app, &sc_admin, "listCredential", &agreement, &award).await;
+    assert_eq!(
+        listed["data"]["listCredential"]["listing"]["listedOn"],
+        day(0),
+        "{listed}"
+    );
+    assert_eq!(
+        listed["data"]["listCredential"]["listing"]["listedBy"],
+        "sc-amr-admin"
+    );
+    let foreign = listing(&app, &cq_admin, "listCredential", &agreement, &unlisted_award).await;
+    assert_eq!(error_code(&foreign), "FORBIDDEN", "{foreign}");
+    assert_eq!(
+        verdict(&app, &award, "500000", &day(15)).await.0,
+        "NOT_RECOGNISED",
+        "pending"
+    );
+
+    let confirm = json!({ "agreementId": agreement });
+    let confirmed = agreement_step(
+        &app,
+        &sc_admin,
+        "confirmAgreement",
+        "ConfirmAgreementInput",
+        confirm.clone(),
+    )
+    .await;
+    assert_eq!(confirmed["agreement"]["status"], "ACTIVE", "{confirmed}");
+    assert_eq!(confirmed["agreement"]["activatedOn"], day(0));
+    let again = agreement_step(
+        &app,
+        &cq_admin,
+        "confirmAgreement",
+        "ConfirmAgreementInput",
+        confirm,
+    )
+    .await;
+    assert_eq!(again["userErrors"][0]["code"], "CONFLICT", "{again}");
+
+    // Valid in Chongqing from the effective date, through the agreement; not before it.
+    let (outcome, reason, title) = verdict(&app, &award, "500000", &day(15)).await;
+    assert_eq!(outcome, "AGREEMENT", "{reason}");
+    assert_eq!(title, "川渝质量奖互认（测试）");
+    assert_eq!(
+        verdict(&app, &award, "500103", &day(15)).await.0,
+        "AGREEMENT",
+        "a district too"
+    );
+    assert_eq!(verdict(&app, &award, "500000", &day(5)).await.0, "NOT_RECOGNISED");
+    // Only if listed; never in Shanghai; a kind outside the scope never counts.
+    let (outcome, reason, _) = verdict(&app, &unlisted_award, "500000", &day(15)).await;
+    assert_eq!(outcome, "NOT_RECOGNISED");
+    assert!(reason.contains("not listed"), "{reason}");
+    assert_eq!(
+        verdict(&app, &award, "310000", &day(15)).await.0,
+        "NOT_RECOGNISED"
+    );
+    let sichuan_sme = app
+        .data(r#"{ littleGiants(first: 1, filter: {region: {code: "510000"}, level: PROVINCIAL, status: GRANTED}) { nodes { id } } }"#)
+        .await["littleGiants"]["nodes"][0]["id"]
+        .clone();
+    let (outcome, reason, _) = verdict(&app, &sichuan_sme, "500000", &day(15)).await;
+    assert_eq!(outcome, "NOT_RECOGNISED");
+    assert!(reason.contains("does not cover LITTLE_GIANT"), "{reason}");
+    let out_of_scope = listing(&app, &sc_admin, "listCredential", &agreement, &sichuan_sme).await;
+    assert_eq!(
+        out_of_scope["data"]["listCredential"]["userErrors"][0]["code"], "INVALID",
+        "{out_of_scope}"
+    );
+
+    // The lists and the enterprise profile agree with the verdicts.
+    let counted = |as_of: String| {
+        let app = &app;
+        let uscc = uscc.clone();
+        async move {
+            let body = app
+                .query_with(
+                    "query($u: String!, $d: Date) { enterprise(uscc: $u) { credentials(validIn: \"500000\", asOf: $d) { id } }
+                      qualityAwards(filter: {validIn: \"500000\", asOf: $d, nameContains: \"生命周期测试企业1\"}) { nodes { id } } }",
+                    json!({ "u": uscc, "d": as_of }),
+                )
+                .await;
+            let profile = body["data"]["enterprise"]["credentials"]
+                .as_array()
+                .unwrap()
+                .len();
+            let listed = body["data"]["qualityAwards"]["nodes"].as_array().unwrap().clone();
+            (profile, listed)
+        }
+    };
+    let (profile, listed) = counted(day(15)).await;
+    assert_eq!(profile, 1);
+    assert_eq!(listed, vec![json!({ "id": award })]);
+    assert_eq!(counted(day(5)).await, (0, vec![]));
+
+    // Chongqing's staff read the recognised award but cannot change it.
+    let cq_reviewer = app.login("cq-amr-reviewer").await;
+    let revoke = json!({ "id": award, "reason": "重庆无权撤销" });
+    let refused = mutate(
+        &app,
+        &cq_reviewer,
+        "revokeCredential",
+        "RevokeCredentialInput",
+        revoke,
+    )
+    .await;
+    assert_eq!(error_code(&refused), "FORBIDDEN", "{refused}");
+
+    // Terminated from day 20: later dates say no, earlier ones still yes.
+    let end = json!({ "agreementId": agreement, "effectiveOn": day(20) });
+    let ended = agreement_step(&app, &cq_admin, "terminateAgreement", "EndAgreementInput", end).await;
+    assert_eq!(ended["agreement"]["status"], "TERMINATED", "{ended}");
+    assert_eq!(
+        verdict(&app, &award, "500000", &day(25)).await.0,
+        "NOT_RECOGNISED"
+    );
+    assert_eq!(verdict(&app, &award, "500000", &day(15)).await.0, "AGREEMENT");
+
+    // Revoked at home from day 12: never counts from then on, anywhere.
+    let sc_reviewer = app.login("sc-amr-reviewer").await;
+    let revoke = json!({ "id": award, "reason": "复核未通过", "effectiveOn": day(12) });
+    ok(&mutate(
+        &app,
+        &sc_reviewer,
+        "revokeCredential",
+        "RevokeCredentialInput",
+        revoke,
+    )
+    .await);
+    let (outcome, reason, _) = verdict(&app, &award, "500000", &day(15)).await;
+    assert_eq!(outcome, "NOT_RECOGNISED");
+    assert!(reason.contains("revoked"), "{reason}");
+    assert_eq!(
+        verdict(&app, &award, "510000", &day(15)).await.0,
+        "NOT_RECOGNISED"
+    );
+    assert_eq!(verdict(&app, &award, "500000", &day(11)).await.0, "AGREEMENT");
+
+    // Every step is in the audit trail.
+    let sysadmin = app.login("sysadmin").await;
+    let (_, audit) = app
+        .query_as(
+            &sysadmin,
+            "query($id: ID!) { auditEvents(first: 10, filter: {entityId: $id}) { nodes { action actor } } }",
+            json!({ "id": agreement }),
+        )
+        .await;
+    let actions: Vec<&str> = audit["data"]["auditEvents"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|event| event["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["TERMINATE_AGREEMENT", "CONFIRM_AGREEMENT", "CREATE_AGREEMENT"],
+        "{audit}"
+    );
+}
+
+#[tokio::test]
+async fn an_agreement_is_never_ended_retroactively_and_needs_two_parties() {
+    let app = spawn_app().await;
+    let cq_admin = app.login("cq-amr-admin").await;
+    let cq = bureau_id(&app, "CQ-AMR").await;
+    let input = json!({
+        "title": " ", "signedOn": day(0), "effectiveFrom": day(10), "effectiveUntil": day(5), "mode": "AUTOMATIC",
+        "partyBureauIds": [cq], "scope": [],
+    });
+    let refused = agreement_step(&app, &cq_admin, "createAgreement", "CreateAgreementInput", input).await;
+    let fields: Vec<&str> = refused["userErrors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"][1].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        ["title", "partyBureauIds", "scope", "effectiveUntil"],
+        "{refused}"
+    );
+
+    let demo = app
+        .data(r#"{ recognitionAgreements(first: 5, filter: {status: ACTIVE}) { nodes { id title } } }"#)
+        .await;
+    let active = demo["recognitionAgreements"]["nodes"][0]["id"].clone();
+    let end = json!({ "agreementId": active, "effectiveOn": day(-1) });
+    let late = agreement_step(&app, &cq_admin, "suspendAgreement", "EndAgreementInput", end).await;
+    assert_eq!(late["userErrors"][0]["field"][1], "effectiveOn", "{late}");
+    assert_eq!(late["userErrors"][0]["code"], "INVALID");
+}
