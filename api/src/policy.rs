@@ -14,7 +14,7 @@ use entity::{bureau, credential};
 use sea_orm::{ColumnTrait, Condition};
 use uuid::Uuid;
 
-use crate::domain::RegionCode;
+use crate::domain::{RegionCode, rank};
 use crate::services::region::{RegionScope, within};
 
 /// Who is asking.
@@ -135,16 +135,6 @@ pub enum Placement<'a> {
     Enterprise(&'a str),
     /// Neither (system administrators).
     Unattached,
-}
-
-/// Administrative levels from the top: national 0 … county 3.
-fn rank(level: Level) -> u8 {
-    match level {
-        Level::National => 0,
-        Level::Provincial => 1,
-        Level::Prefectural => 2,
-        Level::County => 3,
-    }
 }
 
 /// Roles a bureau administrator may grant: its own and those below it.

@@ -7,7 +7,10 @@ use serde::{Deserialize, Serialize};
 /// Declares a string-backed enum whose stored value is the variant's upper snake-case name.
 macro_rules! stored_enum {
     ($name:ident { $($variant:ident = $value:literal),+ $(,)? }) => {
-        #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+        #[derive(
+            Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, EnumIter, DeriveActiveEnum, Serialize,
+            Deserialize,
+        )]
         #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(48))")]
         pub enum $name {
             $(#[sea_orm(string_value = $value)] $variant,)+

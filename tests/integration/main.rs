@@ -26,3 +26,4 @@ mod queries_per_request;
 mod recognition;
 mod registration;
 mod schema;
+mod statistics;

@@ -654,6 +654,7 @@ fn request(operation: &str, target: &str, role: &str, t: &Targets, call: usize) 
             "query($u: String!) { verifyCredentials(usccs: [$u, \"bad\"], validIn: \"500000\") { known codeValid } }".to_owned(),
             json!({ "u": t.uscc }),
         ),
+        "statistics" => read("{ statistics(groupBy: [KIND, STATUS]) { total } }"),
         "createAgreement" => (
             "mutation($input: CreateAgreementInput!) { createAgreement(input: $input) { agreement { id } userErrors { code } } }".to_owned(),
             json!({ "input": { "title": format!("矩阵协议{call}"), "signedOn": "2026-01-01", "effectiveFrom": "2026-01-01",

@@ -309,3 +309,100 @@ async fn an_agreement_is_never_ended_retroactively_and_needs_two_parties() {
     assert_eq!(late["userErrors"][0]["field"][1], "effectiveOn", "{late}");
     assert_eq!(late["userErrors"][0]["code"], "INVALID");
 }
+
+const VERIFY: &str = "query($codes: [String!]!) {
+    verifyCredentials(usccs: $codes, validIn: \"500000\", asOf: \"2026-06-30\", kinds: [QUALITY_AWARD, CHIEF_QUALITY_OFFICER, LITTLE_GIANT]) {
+        uscc codeValid codeProblem known valid
+        enterprise { name }
+        credentials { credential { id kind status } verdict { outcome reason agreement { title } } }
+    }
+}";
+
+#[tokio::test]
+async fn verifying_a_thousand_codes_costs_as_many_statements_as_ten() {
+    use entity::enterprise;
+    use sea_orm::{EntityTrait, QueryOrder};
+    // A wide batch window, so a busy test machine does not split a level into two batches.
+    let options = registry_tests::AppOptions {
+        batch_window: std::time::Duration::from_millis(60),
+        ..registry_tests::AppOptions::default()
+    };
+    let app = registry_tests::spawn_app_with(options).await;
+    // Enterprises whose listed Sichuan awards count in Chongqing by the demo agreement first, so
+    // every sample needs every kind of statement; then Sichuan's and Chongqing's others.
+    let recognised = app
+        .data(r#"{ qualityAwards(first: 20, filter: {region: {code: "510000"}, validIn: "500000", asOf: "2026-06-30"}) {
+            nodes { holder { ... on Enterprise { uscc } } } } }"#)
+        .await;
+    let mut known: Vec<String> = recognised["qualityAwards"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|node| node["holder"]["uscc"].as_str().map(str::to_owned))
+        .collect();
+    assert!(!known.is_empty(), "{recognised}");
+    let others = enterprise::Entity::find()
+        .order_by_desc(enterprise::Column::RegionCode)
+        .order_by_asc(enterprise::Column::Uscc)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.uscc);
+    for uscc in others {
+        if known.len() == 998 {
+            break;
+        }
+        if !known.contains(&uscc) {
+            known.push(uscc);
+        }
+    }
+    let unknown = registry::domain::Uscc::with_check_character("91500000MA0000000")
+        .unwrap()
+        .to_string();
+    let mut counts = Vec::new();
+    for n in [10, 1_000] {
+        let mut codes = vec!["91500000MA00000000".to_owned(), unknown.clone()];
+        codes.extend(known.iter().take(n - 2).cloned());
+        let (statements, body) = app
+            .count_statements(app.query_with(VERIFY, json!({ "codes": codes })))
+            .await;
+        assert!(body["errors"].is_null(), "{body}");
+        let items = body["data"]["verifyCredentials"].as_array().unwrap();
+        assert_eq!(items.len(), n);
+        // A malformed code and an unknown one are answered in their own items.
+        assert_eq!(items[0]["codeValid"], false);
+        assert!(
+            items[0]["codeProblem"]
+                .as_str()
+                .unwrap()
+                .contains("check character")
+        );
+        assert_eq!(
+            (items[1]["codeValid"].clone(), items[1]["known"].clone()),
+            (json!(true), json!(false))
+        );
+        assert!(items[2..].iter().all(|item| item["known"] == true));
+        let by_agreement = items
+            .iter()
+            .flat_map(|item| item["credentials"].as_array().unwrap())
+            .filter(|found| found["verdict"]["outcome"] == "AGREEMENT")
+            .count();
+        assert!(by_agreement > 0, "Sichuan's listed winners count in Chongqing");
+        counts.push(statements);
+    }
+    eprintln!("SQL statements for 10 / 1,000 codes: {counts:?}");
+    assert_eq!(counts[0], counts[1], "{counts:?}");
+}
+
+#[tokio::test]
+async fn more_than_a_thousand_codes_are_refused_naming_the_argument() {
+    let app = spawn_app().await;
+    let codes = vec!["91500000MA00000000"; 1_001];
+    let body = app.query_with(VERIFY, json!({ "codes": codes })).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    assert!(
+        body["errors"][0]["message"].as_str().unwrap().contains("usccs"),
+        "{body}"
+    );
+}

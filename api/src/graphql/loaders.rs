@@ -128,7 +128,10 @@ impl Loaders {
             roles_of: make.by_parent(entity::user_role::Column::UserId),
             users: make.by_id(),
             periods_of: make.by_parent(entity::credential_period::Column::CredentialId),
-            listings_of: make.by_parent(entity::recognition_listing::Column::CredentialId),
+            // Batch verification asks for up to a few thousand credentials' entries at once.
+            listings_of: make
+                .by_parent(entity::recognition_listing::Column::CredentialId)
+                .max_batch_size(10_000),
             recognitions: DataLoader::with_cache(
                 Recognitions { db: db.clone() },
                 tokio::spawn,

@@ -28,7 +28,7 @@ use crate::policy::Viewer;
 
 /// The state of a credential as users see it: the stored state, except that a granted credential past
 /// its `validUntil` reads as `EXPIRED` (derived from dates, never a job that can run late).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, async_graphql::Enum)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, async_graphql::Enum)]
 pub enum CredentialState {
     /// Being prepared by a registrar (草稿); staff only.
     Draft,
@@ -51,12 +51,19 @@ pub enum CredentialState {
 /// The derived state of `model` on `today`.
 pub fn state(model: &credential::Model, today: NaiveDate) -> CredentialState {
     match model.status {
-        CredentialStatus::Draft => CredentialState::Draft,
-        CredentialStatus::Submitted => CredentialState::Submitted,
-        CredentialStatus::PublicNotice => CredentialState::PublicNotice,
         CredentialStatus::Granted if model.valid_until.is_some_and(|until| until <= today) => {
             CredentialState::Expired
         }
+        status => stored_state(status),
+    }
+}
+
+/// The state a stored status reads as while not past its end.
+pub fn stored_state(status: CredentialStatus) -> CredentialState {
+    match status {
+        CredentialStatus::Draft => CredentialState::Draft,
+        CredentialStatus::Submitted => CredentialState::Submitted,
+        CredentialStatus::PublicNotice => CredentialState::PublicNotice,
         CredentialStatus::Granted => CredentialState::Granted,
         CredentialStatus::Rejected => CredentialState::Rejected,
         CredentialStatus::Withdrawn => CredentialState::Withdrawn,
@@ -152,6 +159,8 @@ pub struct CredentialFilter {
     pub protection_type: Option<GiProtectionType>,
     /// Quality awards of this programme.
     pub program: Option<Uuid>,
+    /// On this agreement's list on `as_of` (default today).
+    pub listed_under: Option<Uuid>,
 }
 
 /// How credential lists are ordered.
@@ -171,14 +180,8 @@ fn detail_matches<E: EntityTrait>(key: E::Column, condition: SimpleExpr) -> Simp
     credential::Column::Id.in_subquery(E::find().select_only().column(key).filter(condition).into_query())
 }
 
-/// The visible credentials matching `filter`, in the requested order (id breaks ties).
-pub fn search(
-    viewer: &Viewer,
-    today: NaiveDate,
-    filter: &CredentialFilter,
-    order: CredentialOrderField,
-    direction: SortDirection,
-) -> Select<credential::Entity> {
+/// The visible credentials matching `filter`, unordered: the base of lists and of statistics.
+pub fn matching(viewer: &Viewer, today: NaiveDate, filter: &CredentialFilter) -> Select<credential::Entity> {
     use credential::Column as C;
     let mut query = credential::Entity::find().filter(viewer.credential_condition());
     if !filter.kinds.is_empty() {
@@ -229,7 +232,23 @@ pub fn search(
                 .add(C::HolderPersonId.in_subquery(persons)),
         );
     }
-    query = filter_details(query, filter);
+    if let Some(agreement) = filter.listed_under {
+        let date = filter.as_of.unwrap_or(today);
+        query = query.filter(super::recognition::listed_on_condition(agreement, date));
+    }
+    filter_details(query, filter)
+}
+
+/// The visible credentials matching `filter`, in the requested order (id breaks ties).
+pub fn search(
+    viewer: &Viewer,
+    today: NaiveDate,
+    filter: &CredentialFilter,
+    order: CredentialOrderField,
+    direction: SortDirection,
+) -> Select<credential::Entity> {
+    use credential::Column as C;
+    let mut query = matching(viewer, today, filter);
 
     let order_expr: SimpleExpr = match order {
         CredentialOrderField::HolderName => {

@@ -16,6 +16,7 @@ pub mod program;
 pub mod proposal;
 pub mod recognition;
 pub mod region;
+pub mod statistics;
 pub mod user;
 
 use sea_orm::{Order, sea_query::SimpleExpr};

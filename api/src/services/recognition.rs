@@ -61,7 +61,7 @@ pub fn is_listed_on(row: &listing::Model, date: NaiveDate) -> bool {
 }
 
 /// The SQL twin of [`is_listed_on`], for one agreement: the ids of the credentials it lists on `date`.
-fn listed_on_condition(agreement_id: Uuid, date: NaiveDate) -> sea_orm::sea_query::SimpleExpr {
+pub fn listed_on_condition(agreement_id: Uuid, date: NaiveDate) -> sea_orm::sea_query::SimpleExpr {
     use listing::Column as L;
     let listed = listing::Entity::find()
         .select_only()
@@ -269,6 +269,34 @@ impl Recognition {
         Condition::all().add(valid_on_condition(self.as_of)).add(counts)
     }
 
+    /// Why `model` is local to the region, or `None` when it is not.
+    fn local_reason(&self, model: &credential::Model, granting_region: &str) -> Option<String> {
+        let region = self.region.as_str();
+        if self
+            .region
+            .with_ancestors()
+            .iter()
+            .any(|code| code == granting_region)
+        {
+            return Some(format!(
+                "granted by a bureau of region {granting_region}, whose jurisdiction includes {region}"
+            ));
+        }
+        self.region
+            .contains(&model.region_code)
+            .then(|| format!("the holder's region {} lies within {region}", model.region_code))
+    }
+
+    /// Whether the verdict on `model` depends on its list entries: it is not local, and a `LISTED`
+    /// agreement reaches it. Only such credentials need their entries loaded.
+    pub fn needs_listings(&self, model: &credential::Model, granting_region: &str) -> bool {
+        self.local_reason(model, granting_region).is_none()
+            && self
+                .routes
+                .iter()
+                .any(|route| route.is_listed() && route.reaches(model.kind, &model.region_code))
+    }
+
     /// Whether, and why, `model` counts in the region on the date. `granting_region` is the granting
     /// bureau's region; `listings` are the credential's list entries (any agreement, any date).
     pub fn verdict(
@@ -281,23 +309,10 @@ impl Recognition {
         if let Some(why) = not_in_force(model, date) {
             return Verdict::not_recognised(format!("not in force on {date}: {why}"));
         }
-        if self
-            .region
-            .with_ancestors()
-            .iter()
-            .any(|code| code == granting_region)
-        {
+        if let Some(reason) = self.local_reason(model, granting_region) {
             return Verdict {
                 outcome: Outcome::Local,
-                reason: format!(
-                    "granted by a bureau of region {granting_region}, whose jurisdiction includes {region}"
-                ),
-            };
-        }
-        if self.region.contains(&model.region_code) {
-            return Verdict {
-                outcome: Outcome::Local,
-                reason: format!("the holder's region {} lies within {region}", model.region_code),
+                reason,
             };
         }
         let listed: HashSet<Uuid> = listings

@@ -44,6 +44,8 @@ pub struct CredentialFilterInput {
     pub expiring_before: Option<Date>,
     /// Holder's name contains this text; case-insensitive, full-width and half-width forms match.
     pub name_contains: Option<String>,
+    /// Only credentials on this recognition agreement's list on `asOf` (default today).
+    pub listed_under: Option<ID>,
 }
 
 /// Order of a credential list.
@@ -210,6 +212,27 @@ fn optional_id(field: &str, node_type: NodeType, id: Option<ID>) -> ApiResult<Op
     id.map(|id| ids::decode_as(field, node_type, &id)).transpose()
 }
 
+/// The service filter for the filters every credential list shares.
+pub async fn shared_filter(ctx: &Context<'_>, common: CredentialFilterInput) -> ApiResult<CredentialFilter> {
+    Ok(CredentialFilter {
+        region: region_scope(ctx, "filter.region.code", common.region).await?,
+        level: common.level.map(Into::into),
+        state: common.status,
+        batch: common.batch,
+        year: common.year,
+        as_of: common.as_of.map(|d| d.0),
+        valid_in: recognition(ctx, "filter.validIn", common.valid_in, common.as_of).await?,
+        expiring_before: common.expiring_before.map(|d| d.0),
+        name_contains: non_empty("filter.nameContains", common.name_contains)?,
+        listed_under: optional_id(
+            "filter.listedUnder",
+            NodeType::RecognitionAgreement,
+            common.listed_under,
+        )?,
+        ..CredentialFilter::default()
+    })
+}
+
 /// Runs one kind's list: parses the filters, asks the credential service (which applies the access
 /// policy) and pages the result.
 async fn kind_page<I: KindFilter, N: OutputType>(
@@ -220,19 +243,9 @@ async fn kind_page<I: KindFilter, N: OutputType>(
     wrap: fn(credential::Model) -> N,
 ) -> ApiResult<Page<N>> {
     let mut input = input.unwrap_or_default();
-    let common = input.take_common();
     let mut filter = CredentialFilter {
         kinds: vec![I::KIND],
-        region: region_scope(ctx, "filter.region.code", common.region).await?,
-        level: common.level.map(Into::into),
-        state: common.status,
-        batch: common.batch,
-        year: common.year,
-        as_of: common.as_of.map(|d| d.0),
-        valid_in: recognition(ctx, "filter.validIn", common.valid_in, common.as_of).await?,
-        expiring_before: common.expiring_before.map(|d| d.0),
-        name_contains: non_empty("filter.nameContains", common.name_contains)?,
-        ..CredentialFilter::default()
+        ..shared_filter(ctx, input.take_common()).await?
     };
     input.apply(&mut filter)?;
     let (field, direction) = order_by.map_or_else(Default::default, |o| (o.field, o.direction));

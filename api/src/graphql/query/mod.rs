@@ -9,6 +9,7 @@ mod enterprise;
 mod node;
 mod recognition;
 mod region;
+mod statistics;
 mod user;
 mod viewer;
 
@@ -25,6 +26,7 @@ use enterprise::EnterpriseQuery;
 use node::NodeQuery;
 use recognition::RecognitionQuery;
 use region::RegionQuery;
+use statistics::StatisticsQuery;
 use user::UserQuery;
 use viewer::ViewerQuery;
 
@@ -74,6 +76,7 @@ pub struct QueryRoot(
     CatalogueQuery,
     AgreementQuery,
     RecognitionQuery,
+    StatisticsQuery,
     NodeQuery,
     UserQuery,
     AuditQuery,

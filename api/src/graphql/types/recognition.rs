@@ -134,24 +134,28 @@ pub async fn verdicts(
         .bureaus
         .load_many(credentials.iter().map(|c| c.granting_bureau_id))
         .await?;
-    // List entries matter only where an agreement could reach the credential.
-    let listings: HashMap<Uuid, Vec<entity::recognition_listing::Model>> = if recognition.routes.is_empty() {
+    let granting_region = |model: &credential::Model| {
+        bureaus
+            .get(&model.granting_bureau_id)
+            .map_or(String::new(), |bureau| bureau.region_code.clone())
+    };
+    // List entries matter only where a LISTED agreement could reach a credential that is not local.
+    let listed_candidates: Vec<Uuid> = credentials
+        .iter()
+        .filter(|model| recognition.needs_listings(model, &granting_region(model)))
+        .map(|model| model.id)
+        .collect();
+    let listings: HashMap<Uuid, Vec<entity::recognition_listing::Model>> = if listed_candidates.is_empty() {
         HashMap::new()
     } else {
-        loaders
-            .listings_of
-            .load_many(credentials.iter().map(|c| c.id))
-            .await?
+        loaders.listings_of.load_many(listed_candidates).await?
     };
     Ok(credentials
         .into_iter()
         .map(|model| {
-            let granting_region = bureaus
-                .get(&model.granting_bureau_id)
-                .map_or("", |bureau| bureau.region_code.as_str());
             let listed = listings.get(&model.id).map_or(&[][..], Vec::as_slice);
             let verdict = RecognitionVerdict {
-                verdict: recognition.verdict(&model, granting_region, listed),
+                verdict: recognition.verdict(&model, &granting_region(&model), listed),
                 region: recognition.region.clone(),
                 as_of: recognition.as_of,
             };

@@ -1,0 +1,147 @@
+//! `statistics` on the demo data reproduces the figures of DESIGN §1, rolls regions up, and counts
+//! recognition the way the lists do.
+
+use registry_tests::spawn_app;
+use serde_json::{Value, json};
+
+/// (key, count) of each group, the key being the grouped values joined by '/'.
+fn groups(body: &Value, keys: &[&str]) -> Vec<(String, u64)> {
+    body["statistics"]["groups"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .iter()
+        .map(|group| {
+            let key: Vec<String> = keys
+                .iter()
+                .map(|key| match &group[*key] {
+                    Value::String(text) => text.clone(),
+                    Value::Object(region) => region["code"].as_str().unwrap_or_default().to_owned(),
+                    other => other.to_string(),
+                })
+                .collect();
+            (key.join("/"), group["count"].as_u64().unwrap())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_demo_statistics_reproduce_the_chongqing_figures() {
+    let app = spawn_app().await;
+    let body = app
+        .data(
+            r#"{ statistics(filter: {region: {code: "500000"}, status: GRANTED, kinds: [LITTLE_GIANT, GREEN]},
+                 groupBy: [KIND, LEVEL, TIER, GREEN_KIND]) { total groups { count kind level tier greenKind } } }"#,
+        )
+        .await;
+    let found = groups(&body, &["kind", "level", "tier", "greenKind"]);
+    for expected in [
+        ("LITTLE_GIANT/NATIONAL/LITTLE_GIANT/null", 255),
+        ("LITTLE_GIANT/PROVINCIAL/SPECIALIZED_SME/null", 3_850),
+        ("GREEN/NATIONAL/null/FACTORY", 81),
+        ("GREEN/NATIONAL/null/INDUSTRIAL_PARK", 8),
+        ("GREEN/NATIONAL/null/DESIGN_PRODUCT", 60),
+        ("GREEN/NATIONAL/null/SUPPLY_CHAIN", 8),
+        ("GREEN/PROVINCIAL/null/FACTORY", 250),
+        ("GREEN/PROVINCIAL/null/INDUSTRIAL_PARK", 20),
+    ] {
+        assert!(
+            found.contains(&(expected.0.to_owned(), expected.1)),
+            "{expected:?} in {found:?}"
+        );
+    }
+    let total: u64 = found.iter().map(|(_, count)| count).sum();
+    assert_eq!(body["statistics"]["total"], total);
+
+    // The Chongqing–Sichuan agreement's lists: 75 quality-award winners and 220 chief quality officers.
+    let agreement = app
+        .data(r#"{ recognitionAgreements(first: 1, filter: {status: ACTIVE, covers: QUALITY_AWARD}) { nodes { id } } }"#)
+        .await["recognitionAgreements"]["nodes"][0]["id"]
+        .clone();
+    let listed = app
+        .query_with(
+            "query($a: ID!) { statistics(filter: {listedUnder: $a}, groupBy: [KIND]) { groups { count kind } } }",
+            json!({ "a": agreement }),
+        )
+        .await;
+    let listed = groups(&listed["data"], &["kind"]);
+    assert_eq!(
+        listed,
+        [
+            ("CHIEF_QUALITY_OFFICER".to_owned(), 220),
+            ("QUALITY_AWARD".to_owned(), 75)
+        ]
+    );
+
+    // Shanghai: 150+ chief quality officers.
+    let shanghai = app
+        .data(
+            r#"{ statistics(filter: {region: {code: "310000"}, kinds: [CHIEF_QUALITY_OFFICER]}) { total } }"#,
+        )
+        .await;
+    assert!(
+        shanghai["statistics"]["total"].as_u64().unwrap() >= 150,
+        "{shanghai}"
+    );
+}
+
+#[tokio::test]
+async fn regions_roll_up_to_the_level_asked_for() {
+    let app = spawn_app().await;
+    let by_province = app
+        .data(r#"{ statistics(filter: {kinds: [LITTLE_GIANT], status: GRANTED}, groupBy: [REGION]) { total groups { count region { code } } } }"#)
+        .await;
+    let provinces = groups(&by_province, &["region"]);
+    let codes: Vec<&str> = provinces.iter().map(|(code, _)| code.as_str()).collect();
+    assert!(codes.iter().all(|code| code.ends_with("0000")), "{codes:?}");
+    assert!(
+        codes.contains(&"500000") && codes.contains(&"510000"),
+        "{codes:?}"
+    );
+
+    // National green listings per district: Chongqing's districts hang under the municipality, so at
+    // the prefectural level each district is its own group; together they are every listing.
+    let per_district = app
+        .data(
+            r#"{ statistics(filter: {region: {code: "500000"}, kinds: [GREEN], level: NATIONAL, status: GRANTED},
+                 groupBy: [REGION], regionLevel: PREFECTURAL) { total groups { count region { code level } } } }"#,
+        )
+        .await;
+    let districts = per_district["statistics"]["groups"].as_array().unwrap();
+    assert!(districts.len() > 1, "{per_district}");
+    assert!(
+        districts
+            .iter()
+            .all(|g| g["region"]["level"] == "COUNTY" && g["region"]["code"] != "500000"),
+        "{per_district}"
+    );
+    assert_eq!(per_district["statistics"]["total"], 81 + 8 + 60 + 8);
+}
+
+#[tokio::test]
+async fn statistics_count_what_is_valid_in_a_region_on_a_date() {
+    let app = spawn_app().await;
+    // Sichuan's 35 listed 天府质量奖 winners count in Chongqing by the agreement; Sichuan's other
+    // awards (none in the demo) would not.
+    let body = app
+        .data(
+            r#"{ statistics(filter: {kinds: [QUALITY_AWARD], validIn: "500000", asOf: "2026-06-30"}, groupBy: [REGION]) {
+                 groups { count region { code } } } }"#,
+        )
+        .await;
+    let found = groups(&body, &["region"]);
+    assert!(found.contains(&("510000".to_owned(), 35)), "{found:?}");
+    // Before the agreement was signed, none did.
+    let before = app
+        .data(
+            r#"{ statistics(filter: {kinds: [QUALITY_AWARD], validIn: "500000", asOf: "2021-01-01", region: {code: "510000"}}) { total } }"#,
+        )
+        .await;
+    assert_eq!(before["statistics"]["total"], 0, "{before}");
+    // And by state: expired officers are not granted ones.
+    let states = app
+        .data(r#"{ statistics(filter: {kinds: [CHIEF_QUALITY_OFFICER], region: {code: "500000"}}, groupBy: [STATUS]) { groups { count status } } }"#)
+        .await;
+    let states = groups(&states, &["status"]);
+    assert!(states.iter().any(|(state, _)| state == "EXPIRED"), "{states:?}");
+    assert!(states.iter().any(|(state, _)| state == "GRANTED"), "{states:?}");
+}
