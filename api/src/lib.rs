@@ -15,3 +15,5 @@ pub mod ids;
 pub mod policy;
 pub mod services;
 pub mod telemetry;
+#[cfg(test)]
+mod test_support;

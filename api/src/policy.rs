@@ -376,33 +376,7 @@ mod tests {
     use super::*;
 
     fn credential(status: CredentialStatus, region: &str) -> credential::Model {
-        let now = chrono::Utc::now();
-        credential::Model {
-            id: Uuid::now_v7(),
-            created_at: now,
-            updated_at: now,
-            version: 1,
-            kind: entity::enums::CredentialKind::LittleGiant,
-            holder_enterprise_id: None,
-            holder_person_id: None,
-            level: entity::enums::Level::National,
-            granting_bureau_id: Uuid::now_v7(),
-            region_code: region.to_owned(),
-            status,
-            batch: None,
-            year: None,
-            notice_starts_on: None,
-            notice_ends_on: None,
-            granted_on: None,
-            valid_from: None,
-            valid_until: None,
-            revoked_on: None,
-            revocation_reason: None,
-            proposed_by: None,
-            reviewed_by: None,
-            exclusive_key: None,
-            decision_reason: None,
-        }
+        crate::test_support::credential(CredentialKind::LittleGiant, region, status)
     }
 
     fn staff(role: Role, region: &str) -> Viewer {
@@ -539,6 +513,25 @@ mod tests {
         assert!(reviewer.may_check(None));
         assert!(reviewer.may_check(Some(Uuid::now_v7())));
         assert!(!reviewer.may_check(Some(reviewer.user_id)));
+    }
+
+    #[test]
+    fn only_a_party_bureaus_admin_acts_for_it_and_lists_only_its_own_credentials() {
+        let admin = staff_at(Role::BureauAdmin, "500000", Level::Provincial);
+        let own = admin.bureau.as_ref().map(|b| b.id).unwrap();
+        let other = Uuid::now_v7();
+        assert!(admin.may_act_for_party(&[own, other]));
+        assert!(!admin.may_act_for_party(&[other]));
+        assert!(admin.may_list("500103"));
+        assert!(!admin.may_list("510104"));
+        let reviewer = staff_at(Role::Reviewer, "500000", Level::Provincial);
+        assert!(!reviewer.may_act_for_party(&[reviewer.bureau.as_ref().map(|b| b.id).unwrap()]));
+        let mut root = staff_at(Role::SystemAdmin, "000000", Level::National);
+        root.bureau = None;
+        assert!(
+            !root.may_act_for_party(&[own, other]),
+            "nobody acts for another bureau"
+        );
     }
 
     #[test]

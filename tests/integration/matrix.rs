@@ -8,6 +8,7 @@ use entity::{
     enums::{AgreementMode, AgreementStatus, CredentialKind, CredentialStatus, Level},
     gi_protected_area, person, quality_award, recognition_agreement, recognition_listing,
 };
+use registry::services::credential::Blank;
 use registry_tests::{TestApp, spawn_app};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use serde_json::{Value, json};
@@ -159,31 +160,24 @@ async fn award_in(
     let date = |s: &str| s.parse::<chrono::NaiveDate>().ok();
     let published = !matches!(status, CredentialStatus::Draft | CredentialStatus::Submitted);
     let granted = status == CredentialStatus::Granted;
-    let model = credential::Model {
-        id: Uuid::now_v7(),
-        created_at: now,
-        updated_at: now,
-        version: 1,
+    let blank = Blank {
         kind: CredentialKind::QualityAward,
-        holder_enterprise_id: Some(holder),
-        holder_person_id: None,
         level: Level::Provincial,
         granting_bureau_id: program.awarding_bureau_id.unwrap(),
         region_code: program.region_code.clone(),
         status,
-        batch: None,
+        now,
+    };
+    let model = credential::Model {
+        holder_enterprise_id: Some(holder),
         year: Some(2025),
         notice_starts_on: if published { date("2025-01-05") } else { None },
         notice_ends_on: if published { date("2025-01-12") } else { None },
         granted_on: if granted { date("2025-02-01") } else { None },
         valid_from: if granted { date("2025-02-01") } else { None },
         valid_until: if granted { date("2028-02-01") } else { None },
-        revoked_on: None,
-        revocation_reason: None,
         proposed_by: Some(proposer),
-        reviewed_by: None,
-        exclusive_key: None,
-        decision_reason: None,
+        ..blank.row()
     }
     .into_active_model()
     .insert(&app.db)

@@ -10,6 +10,7 @@ use entity::{
     gi_authorization, green_designation, little_giant_designation, quality_award,
 };
 use registry::domain::Uscc;
+use registry::services::credential::Blank;
 use registry_tests::{AppOptions, TestApp, spawn_app_with};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use serde_json::json;
@@ -119,31 +120,20 @@ async fn add_uniform_profiles(app: &TestApp, count: usize) {
             (CredentialKind::QualityAward, cq_amr),
         ];
         for (kind, granting_bureau_id) in kinds {
-            let credential_id = credential::Model {
-                id: Uuid::now_v7(),
-                created_at: now,
-                updated_at: now,
-                version: 1,
+            let blank = Blank {
                 kind,
-                holder_enterprise_id: Some(holder.id),
-                holder_person_id: None,
                 level: Level::Provincial,
                 granting_bureau_id,
                 region_code: "500112".into(),
                 status: CredentialStatus::Granted,
-                batch: None,
+                now,
+            };
+            let credential_id = credential::Model {
+                holder_enterprise_id: Some(holder.id),
                 year: Some(2025),
-                notice_starts_on: None,
-                notice_ends_on: None,
                 granted_on: Some(from),
                 valid_from: Some(from),
-                valid_until: None,
-                revoked_on: None,
-                revocation_reason: None,
-                proposed_by: None,
-                reviewed_by: None,
-                exclusive_key: None,
-                decision_reason: None,
+                ..blank.row()
             }
             .into_active_model()
             .insert(db)

@@ -406,3 +406,35 @@ async fn more_than_a_thousand_codes_are_refused_naming_the_argument() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn chongqing_staff_read_recognised_sichuan_officers_as_an_agency_would() {
+    let app = spawn_app().await;
+    let query = r#"{ chiefQualityOfficers(first: 3, filter: {region: {code: "510000"}, validIn: "500000"}) {
+        totalCount nodes { certificateNumber proposedBy holder { ... on Person { name identityNumber } } } } }"#;
+    let public = app.data(query).await;
+    let (_, staff) = app
+        .query_as(&app.login("cq-amr-viewer").await, query, json!({}))
+        .await;
+    let staff = &staff["data"];
+    assert!(
+        staff["chiefQualityOfficers"]["totalCount"].as_u64().unwrap() > 0,
+        "{staff}"
+    );
+    assert_eq!(
+        staff["chiefQualityOfficers"]["totalCount"], public["chiefQualityOfficers"]["totalCount"],
+        "recognised officers are public records"
+    );
+    for (seen, anonymous) in staff["chiefQualityOfficers"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(public["chiefQualityOfficers"]["nodes"].as_array().unwrap())
+    {
+        let masked = seen["holder"]["identityNumber"].as_str().unwrap();
+        assert!(masked.contains("**********"), "{seen}");
+        assert!(anonymous["holder"]["identityNumber"].is_null(), "{anonymous}");
+        // Who proposed and reviewed it stays Sichuan's internal matter.
+        assert!(seen["proposedBy"].is_null(), "{seen}");
+    }
+}

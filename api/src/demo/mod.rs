@@ -438,18 +438,18 @@ impl Demo {
             ),
             None => None,
         };
-        self.credentials.push(credential::Model {
-            id,
-            created_at: self.now,
-            updated_at: self.now,
-            version: 1,
+        let blank = crate::services::credential::Blank {
             kind: grant.kind,
-            holder_enterprise_id: enterprise,
-            holder_person_id: person,
             level: grant.level,
             granting_bureau_id: self.bureau(grant.bureau)?,
             region_code: region,
             status: CredentialStatus::Granted,
+            now: self.now,
+        };
+        self.credentials.push(credential::Model {
+            id,
+            holder_enterprise_id: enterprise,
+            holder_person_id: person,
             batch: grant.batch,
             year: Some(grant.valid_from.year()),
             notice_starts_on: Some(notice_starts),
@@ -457,12 +457,7 @@ impl Demo {
             granted_on: Some(grant.valid_from),
             valid_from: Some(grant.valid_from),
             valid_until,
-            revoked_on: None,
-            revocation_reason: None,
-            proposed_by: None,
-            reviewed_by: None,
-            exclusive_key: None,
-            decision_reason: None,
+            ..blank.row()
         });
         Ok(id)
     }

@@ -120,6 +120,49 @@ fn state_condition(wanted: CredentialState, today: NaiveDate) -> Condition {
     }
 }
 
+/// What every new credential row starts from: its kind, level, granting bureau, region and state,
+/// with no holder, dates, decisions or key yet; callers fill in the rest with struct-update syntax.
+pub struct Blank {
+    pub kind: CredentialKind,
+    pub level: Level,
+    pub granting_bureau_id: Uuid,
+    pub region_code: String,
+    pub status: CredentialStatus,
+    pub now: chrono::DateTime<chrono::Utc>,
+}
+
+impl Blank {
+    /// The row, with a fresh id.
+    pub fn row(self) -> credential::Model {
+        credential::Model {
+            id: Uuid::now_v7(),
+            created_at: self.now,
+            updated_at: self.now,
+            version: 1,
+            kind: self.kind,
+            holder_enterprise_id: None,
+            holder_person_id: None,
+            level: self.level,
+            granting_bureau_id: self.granting_bureau_id,
+            region_code: self.region_code,
+            status: self.status,
+            batch: None,
+            year: None,
+            notice_starts_on: None,
+            notice_ends_on: None,
+            granted_on: None,
+            valid_from: None,
+            valid_until: None,
+            revoked_on: None,
+            revocation_reason: None,
+            proposed_by: None,
+            reviewed_by: None,
+            exclusive_key: None,
+            decision_reason: None,
+        }
+    }
+}
+
 /// Filters a credential list can take. Kind-specific fields only match credentials of that kind.
 #[derive(Debug, Default)]
 pub struct CredentialFilter {
@@ -332,40 +375,10 @@ fn filter_details(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::Utc;
-
-    fn date(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
+    use crate::test_support::date;
 
     fn granted(from: &str, until: &str) -> credential::Model {
-        let now = Utc::now();
-        credential::Model {
-            id: Uuid::now_v7(),
-            created_at: now,
-            updated_at: now,
-            version: 1,
-            kind: CredentialKind::LittleGiant,
-            holder_enterprise_id: None,
-            holder_person_id: None,
-            level: Level::National,
-            granting_bureau_id: Uuid::now_v7(),
-            region_code: "500103".into(),
-            status: CredentialStatus::Granted,
-            batch: Some(5),
-            year: Some(2023),
-            notice_starts_on: None,
-            notice_ends_on: None,
-            granted_on: Some(date(from)),
-            valid_from: Some(date(from)),
-            valid_until: Some(date(until)),
-            revoked_on: None,
-            revocation_reason: None,
-            proposed_by: None,
-            reviewed_by: None,
-            exclusive_key: None,
-            decision_reason: None,
-        }
+        crate::test_support::granted(CredentialKind::LittleGiant, "500103", from, Some(until))
     }
 
     #[test]

@@ -341,31 +341,20 @@ async fn import_chunk(
             ));
             continue;
         };
-        let mut model = credential::Model {
-            id: Uuid::now_v7(),
-            created_at: run.now,
-            updated_at: run.now,
-            version: 1,
+        let blank = super::credential::Blank {
             kind: CredentialKind::LittleGiant,
-            holder_enterprise_id: Some(holder.id),
-            holder_person_id: None,
             level,
             granting_bureau_id,
             region_code: holder.region_code.clone(),
             status: CredentialStatus::Submitted,
+            now: run.now,
+        };
+        let mut model = credential::Model {
+            holder_enterprise_id: Some(holder.id),
             batch: Some(run.batch),
             year: Some(row.year),
-            notice_starts_on: None,
-            notice_ends_on: None,
-            granted_on: None,
-            valid_from: None,
-            valid_until: None,
-            revoked_on: None,
-            revocation_reason: None,
             proposed_by: Some(run.actor.user_id),
-            reviewed_by: None,
-            exclusive_key: None,
-            decision_reason: None,
+            ..blank.row()
         };
         let detail = Detail::LittleGiant { tier: row.tier };
         let key = exclusive_key(&model, &detail);

@@ -537,32 +537,21 @@ pub async fn propose(
             ),
         )]));
     };
-    let now = Utc::now();
-    let mut model = credential::Model {
-        id: Uuid::now_v7(),
-        created_at: now,
-        updated_at: now,
-        version: 1,
+    let blank = super::credential::Blank {
         kind,
-        holder_enterprise_id: resolved.holder_enterprise_id,
-        holder_person_id: resolved.holder_person_id,
         level: resolved.level,
         granting_bureau_id: granting.id,
         region_code: resolved.region_code,
         status: CredentialStatus::Draft,
+        now: Utc::now(),
+    };
+    let mut model = credential::Model {
+        holder_enterprise_id: resolved.holder_enterprise_id,
+        holder_person_id: resolved.holder_person_id,
         batch: proposal.batch,
         year: proposal.year,
-        notice_starts_on: None,
-        notice_ends_on: None,
-        granted_on: None,
-        valid_from: None,
-        valid_until: None,
-        revoked_on: None,
-        revocation_reason: None,
         proposed_by: Some(actor.user_id),
-        reviewed_by: None,
-        exclusive_key: None,
-        decision_reason: None,
+        ..blank.row()
     };
     let key = exclusive_key(&model, &proposal.detail);
     // The check answers the common case with a clear error; the unique index decides races.
@@ -624,32 +613,10 @@ mod tests {
 
     #[test]
     fn the_key_separates_what_may_coexist_and_joins_what_may_not() {
-        let now = Utc::now();
         let base = credential::Model {
-            id: Uuid::now_v7(),
-            created_at: now,
-            updated_at: now,
-            version: 1,
-            kind: CredentialKind::QualityAward,
             holder_enterprise_id: Some(Uuid::now_v7()),
-            holder_person_id: None,
-            level: Level::Provincial,
-            granting_bureau_id: Uuid::now_v7(),
-            region_code: "500103".into(),
-            status: CredentialStatus::Draft,
-            batch: None,
             year: Some(2025),
-            notice_starts_on: None,
-            notice_ends_on: None,
-            granted_on: None,
-            valid_from: None,
-            valid_until: None,
-            revoked_on: None,
-            revocation_reason: None,
-            proposed_by: None,
-            reviewed_by: None,
-            exclusive_key: None,
-            decision_reason: None,
+            ..crate::test_support::credential(CredentialKind::QualityAward, "500103", CredentialStatus::Draft)
         };
         let award = Detail::QualityAward {
             program_id: Uuid::nil(),

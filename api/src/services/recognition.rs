@@ -379,3 +379,143 @@ fn not_in_force(model: &credential::Model, date: NaiveDate) -> Option<String> {
         _ => format!("it is {}", model.status.to_value()),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::date;
+    use chrono::Utc;
+    use entity::enums::{AgreementStatus, CredentialStatus};
+
+    fn agreement(mode: AgreementMode) -> agreement::Model {
+        let now = Utc::now();
+        agreement::Model {
+            id: Uuid::now_v7(),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            title: "川渝互认".into(),
+            signed_on: date("2021-03-25"),
+            effective_from: date("2021-04-01"),
+            effective_until: Some(date("2031-04-01")),
+            status: AgreementStatus::Active,
+            mode,
+            activated_on: Some(date("2021-03-30")),
+            suspended_from: None,
+            terminated_from: Some(date("2027-01-01")),
+        }
+    }
+
+    fn award(region: &str) -> credential::Model {
+        crate::test_support::granted(CredentialKind::QualityAward, region, "2022-12-01", None)
+    }
+
+    fn from_chongqing(route: Route, as_of: &str) -> Recognition {
+        Recognition {
+            region: RegionCode::parse("500000").unwrap(),
+            as_of: date(as_of),
+            routes: vec![route],
+        }
+    }
+
+    fn route(mode: AgreementMode) -> Route {
+        Route {
+            agreement: agreement(mode),
+            kinds: vec![CredentialKind::QualityAward],
+            homes: vec![RegionCode::parse("510000").unwrap()],
+        }
+    }
+
+    #[test]
+    fn an_agreement_applies_from_confirmation_and_start_until_its_end() {
+        let mut model = agreement(AgreementMode::Listed);
+        assert!(!is_active_on(&model, date("2021-03-31")), "before its start");
+        assert!(is_active_on(&model, date("2021-04-01")));
+        assert!(is_active_on(&model, date("2026-12-31")));
+        assert!(!is_active_on(&model, date("2027-01-01")), "terminated");
+        model.suspended_from = Some(date("2024-01-01"));
+        assert!(!is_active_on(&model, date("2024-01-01")), "suspended");
+        model.activated_on = None;
+        assert!(!is_active_on(&model, date("2023-01-01")), "pending");
+    }
+
+    #[test]
+    fn a_listed_agreement_recognises_only_what_it_lists_while_listed() {
+        let recognition = from_chongqing(route(AgreementMode::Listed), "2024-06-30");
+        let model = award("510104");
+        let verdict = recognition.verdict(&model, "510000", &[]);
+        assert_eq!(verdict.outcome, Outcome::NotRecognised);
+        assert!(verdict.reason.contains("not listed"), "{}", verdict.reason);
+        let now = Utc::now();
+        let mut entry = listing::Model {
+            id: Uuid::now_v7(),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            agreement_id: recognition.routes[0].agreement.id,
+            credential_id: model.id,
+            listed_on: Some(date("2024-01-01")),
+            listed_by: None,
+            unlisted_on: None,
+            unlisted_by: None,
+        };
+        let verdict = recognition.verdict(&model, "510000", std::slice::from_ref(&entry));
+        assert_eq!(
+            verdict.outcome,
+            Outcome::Agreement(recognition.routes[0].agreement.id)
+        );
+        entry.unlisted_on = Some(date("2024-06-30"));
+        assert!(
+            !recognition.verdict(&model, "510000", &[entry]).counts(),
+            "unlisted that day"
+        );
+    }
+
+    #[test]
+    fn local_credentials_need_no_agreement_and_other_kinds_get_none() {
+        let recognition = from_chongqing(route(AgreementMode::Automatic), "2024-06-30");
+        assert_eq!(
+            recognition.verdict(&award("500103"), "500000", &[]).outcome,
+            Outcome::Local
+        );
+        assert_eq!(
+            recognition.verdict(&award("510104"), "000000", &[]).outcome,
+            Outcome::Local,
+            "a national bureau's credential counts everywhere"
+        );
+        assert!(matches!(
+            recognition.verdict(&award("510104"), "510000", &[]).outcome,
+            Outcome::Agreement(_)
+        ));
+        let mut officer = award("510104");
+        officer.kind = CredentialKind::ChiefQualityOfficer;
+        let verdict = recognition.verdict(&officer, "510000", &[]);
+        assert!(
+            verdict.reason.contains("does not cover CHIEF_QUALITY_OFFICER"),
+            "{}",
+            verdict.reason
+        );
+        assert!(
+            !recognition.verdict(&award("310115"), "310000", &[]).counts(),
+            "Shanghai"
+        );
+    }
+
+    #[test]
+    fn what_was_not_in_force_counts_nowhere() {
+        let recognition = from_chongqing(route(AgreementMode::Automatic), "2024-06-30");
+        let mut revoked = award("500103");
+        revoked.status = CredentialStatus::Revoked;
+        revoked.revoked_on = Some(date("2024-06-01"));
+        let verdict = recognition.verdict(&revoked, "500000", &[]);
+        assert!(
+            verdict.reason.contains("revoked on 2024-06-01"),
+            "{}",
+            verdict.reason
+        );
+        let mut proposal = award("500103");
+        proposal.status = CredentialStatus::Submitted;
+        proposal.valid_from = None;
+        assert!(!recognition.verdict(&proposal, "500000", &[]).counts());
+    }
+}
