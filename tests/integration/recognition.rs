@@ -235,6 +235,45 @@ async fn a_sichuan_award_counts_in_chongqing_only_as_the_agreement_says() {
         "NOT_RECOGNISED"
     );
     assert_eq!(verdict(&app, &award, "500000", &day(15)).await.0, "AGREEMENT");
+    let in_force = |date: String| {
+        let app = &app;
+        async move {
+            let body = app
+                .query_with(
+                    "query($d: Date) { recognitionAgreements(filter: {activeOn: $d, partyRegion: {code: \"500000\"}, covers: QUALITY_AWARD}) { nodes { title } } }",
+                    json!({ "d": date }),
+                )
+                .await;
+            let nodes = body["data"]["recognitionAgreements"]["nodes"].as_array().cloned();
+            let titles: Vec<String> = nodes
+                .unwrap_or_else(|| panic!("{body}"))
+                .iter()
+                .map(|node| node["title"].as_str().unwrap().to_owned())
+                .collect();
+            titles
+        }
+    };
+    assert_eq!(
+        in_force(day(15)).await,
+        [
+            "川渝质量奖互认（测试）",
+            "川渝质量奖获奖者和首席质量官互认合作协议"
+        ]
+    );
+    assert_eq!(
+        in_force(day(5)).await,
+        ["川渝质量奖获奖者和首席质量官互认合作协议"],
+        "not yet effective"
+    );
+    assert_eq!(
+        in_force(day(25)).await,
+        ["川渝质量奖获奖者和首席质量官互认合作协议"],
+        "terminated"
+    );
+    assert!(
+        in_force("2021-03-24".to_owned()).await.is_empty(),
+        "before the demo agreement"
+    );
 
     // Revoked at home from day 12: never counts from then on, anywhere.
     let sc_reviewer = app.login("sc-amr-reviewer").await;
@@ -437,4 +476,117 @@ async fn chongqing_staff_read_recognised_sichuan_officers_as_an_agency_would() {
         // Who proposed and reviewed it stays Sichuan's internal matter.
         assert!(seen["proposedBy"].is_null(), "{seen}");
     }
+}
+
+#[tokio::test]
+async fn a_sichuan_officer_counts_in_chongqing_through_the_persons_own_list() {
+    let app = spawn_app().await;
+    let found = app
+        .data(
+            r#"{ chiefQualityOfficers(first: 1, filter: {region: {code: "510000"}, validIn: "500000", asOf: "2025-06-30"}) {
+                nodes { id holder { ... on Person { id } } } } }"#,
+        )
+        .await;
+    let officer = &found["chiefQualityOfficers"]["nodes"][0];
+    let person = &officer["holder"]["id"];
+    assert!(person.is_string(), "{found}");
+    let held = |valid_in: Option<&str>, as_of: &str, kinds: Option<Value>| {
+        let variables = json!({ "id": person, "validIn": valid_in, "asOf": as_of, "kinds": kinds });
+        let app = &app;
+        async move {
+            let body = app
+                .query_with(
+                    "query($id: ID!, $validIn: String, $asOf: Date, $kinds: [CredentialKind!]) {
+                       node(id: $id) { ... on Person { credentials(validIn: $validIn, asOf: $asOf, kinds: $kinds) { id } } } }",
+                    variables,
+                )
+                .await;
+            let list = body["data"]["node"]["credentials"].as_array().cloned();
+            let ids: Vec<Value> = list
+                .unwrap_or_else(|| panic!("{body}"))
+                .into_iter()
+                .map(|c| c["id"].clone())
+                .collect();
+            ids
+        }
+    };
+    let just_the_officer = vec![officer["id"].clone()];
+    assert_eq!(
+        held(Some("500000"), "2025-06-30", None).await,
+        just_the_officer,
+        "listed under the agreement"
+    );
+    assert_eq!(
+        held(Some("510104"), "2025-06-30", None).await,
+        just_the_officer,
+        "local in Sichuan"
+    );
+    assert_eq!(
+        held(None, "2025-06-30", None).await,
+        just_the_officer,
+        "in force on the date"
+    );
+    assert!(
+        held(Some("310000"), "2025-06-30", None).await.is_empty(),
+        "Shanghai recognises nothing"
+    );
+    assert!(
+        held(Some("500000"), "2021-03-24", None).await.is_empty(),
+        "before the agreement"
+    );
+    assert!(
+        held(None, "2021-03-24", None).await.is_empty(),
+        "not yet certified"
+    );
+    let awards_only = Some(json!(["QUALITY_AWARD"]));
+    assert!(
+        held(Some("500000"), "2025-06-30", awards_only).await.is_empty(),
+        "only the kinds asked for"
+    );
+}
+
+#[tokio::test]
+async fn brand_and_indication_lists_count_where_their_granting_bureau_reaches() {
+    let app = spawn_app().await;
+    let found = app
+        .data(
+            r#"{ giAuthorizations(first: 1, filter: {region: {code: "500000"}, level: NATIONAL}) { nodes { geographicIndication { id } } }
+                 brandRecognitions(first: 1, filter: {region: {code: "500000"}, level: PROVINCIAL}) { nodes { brand { id } } } }"#,
+        )
+        .await;
+    let indication = &found["giAuthorizations"]["nodes"][0]["geographicIndication"]["id"];
+    let brand = &found["brandRecognitions"]["nodes"][0]["brand"]["id"];
+    let lists = |node: &Value, field: &str| {
+        let query = format!(
+            r#"query($id: ID!) {{ node(id: $id) {{ {field}(asOf: "2026-06-30") {{ id }} }} }}
+               chongqing: node(id: $id) {{ {field}(validIn: "500000", asOf: "2026-06-30") {{ id }} }} }}
+               sichuan: node(id: $id) {{ {field}(validIn: "510000", asOf: "2026-06-30") {{ id }} }} }} }}"#
+        );
+        let variables = json!({ "id": node });
+        let app = &app;
+        async move {
+            let body = app.query_with(&query, variables).await;
+            let in_force = body["data"]["node"]["list"].clone();
+            assert!(
+                !in_force.as_array().unwrap_or_else(|| panic!("{body}")).is_empty(),
+                "{body}"
+            );
+            (
+                in_force,
+                body["data"]["chongqing"]["list"].clone(),
+                body["data"]["sichuan"]["list"].clone(),
+            )
+        }
+    };
+
+    // Special-mark authorisations are granted nationally (CNIPA): local everywhere.
+    let (in_force, chongqing, sichuan) =
+        lists(indication, "... on GeographicIndication { list: authorizations").await;
+    assert_eq!(chongqing, in_force);
+    assert_eq!(sichuan, in_force, "a national grant counts in every region");
+
+    // A Chongqing licence counts at home, and in Sichuan no agreement covers brand recognitions.
+    let (in_force, chongqing, sichuan) = lists(brand, "... on Brand { list: recognitions").await;
+    assert_eq!(chongqing, in_force);
+    assert_eq!(sichuan, json!([]), "outside the agreement's scope");
 }

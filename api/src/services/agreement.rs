@@ -28,6 +28,8 @@ pub struct AgreementFilter {
     pub party_region: Option<RegionScope>,
     /// Agreements whose scope includes this credential kind.
     pub covers: Option<CredentialKind>,
+    /// Agreements in force on this date.
+    pub active_on: Option<NaiveDate>,
 }
 
 /// The list entries of an agreement, oldest first.
@@ -64,6 +66,9 @@ pub fn search(filter: &AgreementFilter) -> Select<agreement::Entity> {
             .filter(agreement_scope::Column::CredentialKind.eq(kind))
             .into_query();
         query = query.filter(agreement::Column::Id.in_subquery(agreements));
+    }
+    if let Some(date) = filter.active_on {
+        query = query.filter(super::recognition::active_on_condition(date));
     }
     query
         .order_by_desc(agreement::Column::SignedOn)

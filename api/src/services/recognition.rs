@@ -44,7 +44,7 @@ pub fn is_active_on(model: &agreement::Model, date: NaiveDate) -> bool {
 }
 
 /// The SQL twin of [`is_active_on`].
-fn active_on_condition(date: NaiveDate) -> Condition {
+pub fn active_on_condition(date: NaiveDate) -> Condition {
     use agreement::Column as A;
     let open_or_after = |column: A| Condition::any().add(column.is_null()).add(column.gt(date));
     Condition::all()

@@ -6,6 +6,7 @@ use super::{RegionInput, region_scope};
 use crate::error::ApiResult;
 use crate::graphql::connection::{Page, PageArgs, page_complexity, paginate};
 use crate::graphql::enums::{AgreementStatus, CredentialKind};
+use crate::graphql::scalars::Date;
 use crate::graphql::types::agreement::RecognitionAgreement;
 use crate::services;
 
@@ -22,6 +23,9 @@ pub struct AgreementFilterInput {
     pub party_region: Option<RegionInput>,
     /// Agreements whose scope includes this kind.
     pub covers: Option<CredentialKind>,
+    /// Agreements in force on this date: confirmed by every party by then, inside their term, neither
+    /// suspended nor terminated yet.
+    pub active_on: Option<Date>,
 }
 
 #[Object]
@@ -42,6 +46,7 @@ impl AgreementQuery {
             status: filter.status.map(Into::into),
             party_region: region_scope(ctx, "filter.partyRegion.code", filter.party_region).await?,
             covers: filter.covers.map(Into::into),
+            active_on: filter.active_on.map(|date| date.0),
         });
         paginate(
             ctx,

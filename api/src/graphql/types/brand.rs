@@ -5,11 +5,12 @@ use entity::brand;
 
 use super::credential::Credential;
 use super::enterprise::Enterprise;
-use super::loaders;
+use super::recognition::held_by;
 use super::region::Region;
 use crate::error::ApiResult;
 use crate::graphql::enums::BrandKind;
 use crate::graphql::loaders::CredentialOwner;
+use crate::graphql::scalars::Date;
 use crate::ids::{self, NodeType};
 
 /// A brand (品牌). Regional public brands are held by an association or a government body rather than a
@@ -65,16 +66,22 @@ impl Brand {
             .collect()
     }
 
-    /// Recognitions of the brand and licences to use it that the caller may see.
-    async fn recognitions(&self, ctx: &Context<'_>) -> ApiResult<Vec<Credential>> {
-        let all = loaders(ctx)
-            .credentials_of
-            .load_one(CredentialOwner::Brand(self.0.id))
-            .await?;
-        Ok(all
-            .unwrap_or_default()
-            .into_iter()
-            .map(Credential::from)
-            .collect())
+    /// Recognitions of the brand and licences to use it that the caller may see; optionally only those
+    /// in force on a date, or only those that count in a region on a date.
+    async fn recognitions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only credentials that count in this region (GB/T 2260 code) on `asOf`: local \
+                          ones and those recognised there by an agreement active on that date."
+        )]
+        valid_in: Option<String>,
+        #[graphql(
+            desc = "Only credentials in force on this date; with `validIn`, the date asked about \
+                          (default today)."
+        )]
+        as_of: Option<Date>,
+    ) -> ApiResult<Vec<Credential>> {
+        held_by(ctx, CredentialOwner::Brand(self.0.id), None, valid_in, as_of).await
     }
 }

@@ -4,8 +4,8 @@ use async_graphql::{Context, ID, Object, Union};
 use entity::{enterprise, enums::CredentialKind as StoredKind, person};
 
 use super::brand::Brand;
-use super::credential::{self, Credential};
-use super::recognition::{counting, recognition};
+use super::credential::Credential;
+use super::recognition::held_by;
 use super::region::Region;
 use super::{loaders, request, required};
 use crate::error::ApiResult;
@@ -21,16 +21,14 @@ pub struct Enterprise(pub enterprise::Model);
 
 impl Enterprise {
     async fn credentials_of_kind(&self, ctx: &Context<'_>, kind: StoredKind) -> ApiResult<Vec<Credential>> {
-        let all = loaders(ctx)
-            .credentials_of
-            .load_one(CredentialOwner::Enterprise(self.0.id))
-            .await?;
-        Ok(all
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|c| c.kind == kind)
-            .map(Credential::from)
-            .collect())
+        held_by(
+            ctx,
+            CredentialOwner::Enterprise(self.0.id),
+            Some(vec![kind]),
+            None,
+            None,
+        )
+        .await
     }
 }
 
@@ -114,28 +112,15 @@ impl Enterprise {
         )]
         as_of: Option<Date>,
     ) -> ApiResult<Vec<Credential>> {
-        let all = loaders(ctx)
-            .credentials_of
-            .load_one(CredentialOwner::Enterprise(self.0.id))
-            .await?;
-        let kinds: Option<Vec<StoredKind>> = kinds.map(|k| k.into_iter().map(Into::into).collect());
-        let held: Vec<_> = all
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|c| kinds.as_ref().is_none_or(|kinds| kinds.contains(&c.kind)))
-            .collect();
-        if let Some(recognition) = recognition(ctx, "validIn", valid_in, as_of).await? {
-            let counting = counting(ctx, &recognition, held).await?;
-            return Ok(counting
-                .into_iter()
-                .map(|c| Credential::from(c.credential))
-                .collect());
-        }
-        Ok(held
-            .into_iter()
-            .filter(|c| as_of.is_none_or(|date| credential::is_valid_on(c, date.0)))
-            .map(Credential::from)
-            .collect())
+        let kinds = kinds.map(|k| k.into_iter().map(Into::into).collect());
+        held_by(
+            ctx,
+            CredentialOwner::Enterprise(self.0.id),
+            kinds,
+            valid_in,
+            as_of,
+        )
+        .await
     }
 
     /// Its 专精特新 designations.
@@ -247,17 +232,26 @@ impl Person {
         self.personal(ctx, "phone", &self.0.phone)
     }
 
-    /// Credentials the person holds (quality awards, chief-quality-officer certifications).
-    async fn credentials(&self, ctx: &Context<'_>) -> ApiResult<Vec<Credential>> {
-        let all = loaders(ctx)
-            .credentials_of
-            .load_one(CredentialOwner::Person(self.0.id))
-            .await?;
-        Ok(all
-            .unwrap_or_default()
-            .into_iter()
-            .map(Credential::from)
-            .collect())
+    /// Credentials the person holds (quality awards, chief-quality-officer certifications) that the
+    /// caller may see; optionally only some kinds, only those in force on a date, or only those that
+    /// count in a region on a date.
+    async fn credentials(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only these kinds.")] kinds: Option<Vec<CredentialKind>>,
+        #[graphql(
+            desc = "Only credentials that count in this region (GB/T 2260 code) on `asOf`: local \
+                          ones and those recognised there by an agreement active on that date."
+        )]
+        valid_in: Option<String>,
+        #[graphql(
+            desc = "Only credentials in force on this date; with `validIn`, the date asked about \
+                          (default today)."
+        )]
+        as_of: Option<Date>,
+    ) -> ApiResult<Vec<Credential>> {
+        let kinds = kinds.map(|k| k.into_iter().map(Into::into).collect());
+        held_by(ctx, CredentialOwner::Person(self.0.id), kinds, valid_in, as_of).await
     }
 }
 

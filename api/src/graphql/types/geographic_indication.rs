@@ -5,6 +5,7 @@ use entity::geographic_indication as gi;
 
 use super::credential::Credential;
 use super::loaders;
+use super::recognition::held_by;
 use super::region::{Bureau, Region};
 use crate::error::ApiResult;
 use crate::graphql::enums::GiProtectionType;
@@ -81,16 +82,29 @@ impl GeographicIndication {
         Bureau::load_optional(ctx, self.0.registering_bureau_id).await
     }
 
-    /// Enterprises authorised to use its special mark, as far as the caller may see.
-    async fn authorizations(&self, ctx: &Context<'_>) -> ApiResult<Vec<Credential>> {
-        let all = loaders(ctx)
-            .credentials_of
-            .load_one(CredentialOwner::GeographicIndication(self.0.id))
-            .await?;
-        Ok(all
-            .unwrap_or_default()
-            .into_iter()
-            .map(Credential::from)
-            .collect())
+    /// Enterprises authorised to use its special mark, as far as the caller may see; optionally only
+    /// authorisations in force on a date, or only those that count in a region on a date.
+    async fn authorizations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only credentials that count in this region (GB/T 2260 code) on `asOf`: local \
+                          ones and those recognised there by an agreement active on that date."
+        )]
+        valid_in: Option<String>,
+        #[graphql(
+            desc = "Only credentials in force on this date; with `validIn`, the date asked about \
+                          (default today)."
+        )]
+        as_of: Option<Date>,
+    ) -> ApiResult<Vec<Credential>> {
+        held_by(
+            ctx,
+            CredentialOwner::GeographicIndication(self.0.id),
+            None,
+            valid_in,
+            as_of,
+        )
+        .await
     }
 }

@@ -5,15 +5,17 @@ use std::collections::HashMap;
 use async_graphql::{Context, Enum, Object};
 use chrono::NaiveDate;
 use entity::credential;
+use entity::enums::CredentialKind as StoredKind;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::agreement::RecognitionAgreement;
-use super::credential::Credential;
+use super::credential::{Credential, is_valid_on};
 use super::region::Region;
 use super::{loaders, request};
 use crate::domain::RegionCode;
 use crate::error::ApiResult;
+use crate::graphql::loaders::CredentialOwner;
 use crate::graphql::scalars::Date;
 use crate::services;
 use crate::services::recognition::{Outcome, Recognition, Verdict};
@@ -161,6 +163,38 @@ pub async fn verdicts(
             };
             (model, verdict)
         })
+        .collect())
+}
+
+/// The credentials `owner` holds that the caller may see, newest first: optionally only `kinds`, only
+/// those in force on `as_of`, or, with `valid_in`, only those that count in that region on `as_of`
+/// (default today). Backs every holder's credential list, so they all answer alike.
+pub async fn held_by(
+    ctx: &Context<'_>,
+    owner: CredentialOwner,
+    kinds: Option<Vec<StoredKind>>,
+    valid_in: Option<String>,
+    as_of: Option<Date>,
+) -> ApiResult<Vec<Credential>> {
+    let held: Vec<credential::Model> = loaders(ctx)
+        .credentials_of
+        .load_one(owner)
+        .await?
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| kinds.as_ref().is_none_or(|kinds| kinds.contains(&c.kind)))
+        .collect();
+    if let Some(recognition) = recognition(ctx, "validIn", valid_in, as_of).await? {
+        let counting = counting(ctx, &recognition, held).await?;
+        return Ok(counting
+            .into_iter()
+            .map(|c| Credential::from(c.credential))
+            .collect());
+    }
+    Ok(held
+        .into_iter()
+        .filter(|c| as_of.is_none_or(|date| is_valid_on(c, date.0)))
+        .map(Credential::from)
         .collect())
 }
 
