@@ -11,6 +11,7 @@ mod m20261124_000004_credential_lifecycle;
 mod m20261124_000005_import_run;
 mod m20261124_000006_varchar_codes;
 mod m20261124_000007_recognition_timeline;
+mod m20261124_000008_listing_periods;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_import_run::Migration),
             Box::new(m20261124_000006_varchar_codes::Migration),
             Box::new(m20261124_000007_recognition_timeline::Migration),
+            Box::new(m20261124_000008_listing_periods::Migration),
         ]
     }
 }

@@ -590,3 +590,58 @@ async fn brand_and_indication_lists_count_where_their_granting_bureau_reaches() 
     assert_eq!(chongqing, in_force);
     assert_eq!(sichuan, json!([]), "outside the agreement's scope");
 }
+
+/// How many Sichuan quality awards counted in Chongqing in mid-2024.
+const COUNTED_IN_2024: &str = r#"{ qualityAwards(filter: {region: {code: "510000"}, validIn: "500000", asOf: "2024-06-30"}) { totalCount } }"#;
+
+#[tokio::test]
+async fn listing_again_keeps_the_earlier_listing_period() {
+    let app = spawn_app().await;
+    let sc_admin = app.login("sc-amr-admin").await;
+    let found = app
+        .data(
+            r#"{ qualityAwards(first: 1, filter: {region: {code: "510000"}, validIn: "500000", asOf: "2024-06-30"}) { nodes { id } }
+                 recognitionAgreements(first: 1, filter: {status: ACTIVE, partyRegion: {code: "510000"}}) { nodes { id } } }"#,
+        )
+        .await;
+    let award = found["qualityAwards"]["nodes"][0]["id"].clone();
+    let agreement = found["recognitionAgreements"]["nodes"][0]["id"].clone();
+    assert_eq!(
+        verdict(&app, &award, "500000", "2024-06-30").await.0,
+        "AGREEMENT",
+        "{found}"
+    );
+    let counted_before = app.data(COUNTED_IN_2024).await;
+    assert!(
+        counted_before["qualityAwards"]["totalCount"].as_u64() > Some(0),
+        "{counted_before}"
+    );
+
+    // Sichuan takes the award off the demo agreement's list and puts it back the same day.
+    let unlisted = listing(&app, &sc_admin, "unlistCredential", &agreement, &award).await;
+    let closed = &unlisted["data"]["unlistCredential"]["listing"];
+    assert_eq!(closed["listedOn"], "2021-03-25", "{unlisted}");
+    assert_eq!(closed["unlistedOn"], day(0), "{unlisted}");
+    let relisted = listing(&app, &sc_admin, "listCredential", &agreement, &award).await;
+    let open = &relisted["data"]["listCredential"]["listing"];
+    assert_eq!(open["listedOn"], day(0), "{relisted}");
+    assert!(open["unlistedOn"].is_null(), "{relisted}");
+
+    // The earlier period still answers for its dates, and the new one from today.
+    let (outcome, reason, _) = verdict(&app, &award, "500000", "2024-06-30").await;
+    assert_eq!(outcome, "AGREEMENT", "{reason}");
+    let (outcome, reason, _) = verdict(&app, &award, "500000", &day(0)).await;
+    assert_eq!(outcome, "AGREEMENT", "{reason}");
+    assert_eq!(
+        app.data(COUNTED_IN_2024).await,
+        counted_before,
+        "the list for 2024 is as it was"
+    );
+
+    // Listing twice while listed is refused.
+    let twice = listing(&app, &sc_admin, "listCredential", &agreement, &award).await;
+    assert_eq!(
+        twice["data"]["listCredential"]["userErrors"][0]["code"], "CONFLICT",
+        "{twice}"
+    );
+}

@@ -8,7 +8,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set, SqlErr,
     TransactionTrait, sea_query::Expr,
 };
 use serde_json::{Value, json};
@@ -460,12 +460,13 @@ pub async fn set_listing(
     if !actor.may_list(&credential.region_code) {
         return Err(ApiError::Forbidden);
     }
-    let existing = listing::Entity::find()
+    // Each listing period is its own entry; only the open one (not taken off yet) can change.
+    let open_entry = listing::Entity::find()
         .filter(listing::Column::AgreementId.eq(agreement_id))
         .filter(listing::Column::CredentialId.eq(credential_id))
+        .filter(listing::Column::UnlistedOn.is_null())
         .one(db)
         .await?;
-    let listed_now = existing.as_ref().is_some_and(|row| row.unlisted_on.is_none());
     let mut errors = Vec::new();
     if current.mode != AgreementMode::Listed {
         errors.push(UserError::new(
@@ -508,16 +509,12 @@ pub async fn set_listing(
                     ),
                 ));
             }
-            if listed_now {
-                errors.push(UserError::new(
-                    "credentialId",
-                    "CONFLICT",
-                    "the credential is listed already",
-                ));
+            if open_entry.is_some() {
+                errors.push(already_listed());
             }
         }
         ListingStep::Unlist => {
-            if !listed_now {
+            if open_entry.is_none() {
                 errors.push(UserError::new(
                     "credentialId",
                     "CONFLICT",
@@ -532,7 +529,7 @@ pub async fn set_listing(
 
     let now = Utc::now();
     let txn = db.begin().await?;
-    let (before, row) = match (step, existing) {
+    let (before, row) = match (step, open_entry) {
         (ListingStep::List, None) => {
             let row = listing::Model {
                 id: Uuid::now_v7(),
@@ -546,36 +543,34 @@ pub async fn set_listing(
                 unlisted_on: None,
                 unlisted_by: None,
             };
-            (None, row.into_active_model().insert(&txn).await?)
-        }
-        (step, Some(existing)) => {
-            let mut change = existing.clone().into_active_model();
-            if step == ListingStep::List {
-                // Listed again after being taken off: the list entry starts afresh; the audit trail
-                // keeps the earlier period.
-                change.listed_on = Set(Some(today));
-                change.listed_by = Set(Some(actor.user_id));
-                change.unlisted_on = Set(None);
-                change.unlisted_by = Set(None);
-            } else {
-                change.unlisted_on = Set(Some(today));
-                change.unlisted_by = Set(Some(actor.user_id));
+            match row.into_active_model().insert(&txn).await {
+                Ok(row) => (None, row),
+                // Another administrator listed it in the meantime (one open entry is a unique index).
+                Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                    return Ok(Err(vec![already_listed()]));
+                }
+                Err(err) => return Err(err.into()),
             }
-            change.version = Set(existing.version + 1);
+        }
+        (ListingStep::Unlist, Some(open)) => {
+            let mut change = open.clone().into_active_model();
+            change.unlisted_on = Set(Some(today));
+            change.unlisted_by = Set(Some(actor.user_id));
+            change.version = Set(open.version + 1);
             change.updated_at = Set(now);
             let row = super::versioned_update::<listing::Entity>(
                 &txn,
                 change,
-                existing.id,
+                open.id,
                 listing::Column::Version,
-                existing.version,
+                open.version,
             )
             .await?;
-            (Some(listing_snapshot(&existing)), row)
+            (Some(listing_snapshot(&open)), row)
         }
-        (ListingStep::Unlist, None) => {
+        (ListingStep::List, Some(_)) | (ListingStep::Unlist, None) => {
             return Err(ApiError::Internal(
-                "unlisting what was never listed passed the checks".to_owned(),
+                "a listing step passed the checks in the wrong state".to_owned(),
             ));
         }
     };
@@ -592,6 +587,10 @@ pub async fn set_listing(
     .await?;
     txn.commit().await?;
     Ok(Ok(row))
+}
+
+fn already_listed() -> UserError {
+    UserError::new("credentialId", "CONFLICT", "the credential is listed already")
 }
 
 fn listing_snapshot(row: &listing::Model) -> Value {

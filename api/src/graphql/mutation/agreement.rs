@@ -228,7 +228,8 @@ impl AgreementMutation {
     }
 
     /// Puts a granted credential on a `LISTED` agreement's list from today on (the administrator of a
-    /// party, for credentials granted inside its jurisdiction). Audited.
+    /// party, for credentials granted inside its jurisdiction); listing it again after it was taken off
+    /// opens a new entry and keeps the earlier period. Audited.
     async fn list_credential(
         &self,
         ctx: &Context<'_>,

@@ -89,7 +89,8 @@ impl RecognitionAgreement {
         self.0.version
     }
 
-    /// The credentials on its list (`LISTED` mode), including those taken off it, oldest first.
+    /// The entries of its list (`LISTED` mode), including those taken off it, oldest first; a
+    /// credential listed again after being taken off has one entry per period.
     #[graphql(complexity = "page_complexity(first, last, child_complexity)")]
     async fn listings(
         &self,
@@ -156,8 +157,8 @@ impl AgreementParty {
     }
 }
 
-/// A credential on a `LISTED` agreement's list: who put it there and when, and whether it was taken
-/// off again.
+/// One period of a credential on a `LISTED` agreement's list: who put it there and when, and whether
+/// it was taken off again.
 #[derive(Clone)]
 pub struct RecognitionListing(pub listing::Model);
 
@@ -171,8 +172,8 @@ async fn staff_only_username(ctx: &Context<'_>, user_id: Option<uuid::Uuid>) -> 
     }
 }
 
-/// A credential on a `LISTED` agreement's list: who put it there and when, and whether it was taken
-/// off again.
+/// One period of a credential on a `LISTED` agreement's list: who put it there and when, and whether
+/// it was taken off again.
 #[Object]
 impl RecognitionListing {
     /// The agreement.
