@@ -14,7 +14,7 @@ use crate::graphql::loaders::CredentialOwner;
 use crate::graphql::scalars::Date;
 use crate::graphql::types::enterprise::Enterprise;
 use crate::graphql::types::recognition::{
-    CountingCredential, RecognitionVerdict, counting, recognition, verdicts,
+    CountingCredential, RecognitionVerdict, counting, recognition_in, verdicts,
 };
 use crate::graphql::types::{loaders, request};
 use crate::ids::{self, NodeType};
@@ -93,9 +93,7 @@ impl RecognitionQuery {
         #[graphql(desc = "The date asked about; today when omitted.")] as_of: Option<Date>,
     ) -> ApiResult<RecognitionVerdict> {
         let id = ids::decode_as("credentialId", NodeType::Credential, &credential_id)?;
-        let recognition = recognition(ctx, "regionCode", Some(region_code), as_of)
-            .await?
-            .ok_or_else(|| ApiError::bad_input("regionCode", "is required"))?;
+        let recognition = recognition_in(ctx, "regionCode", &region_code, as_of).await?;
         let credential = loaders(ctx)
             .credentials
             .load_one(id)
@@ -137,10 +135,8 @@ impl RecognitionQuery {
                 ),
             ));
         }
-        let valid_in = valid_in.unwrap_or_else(|| NATION.to_owned());
-        let recognition = recognition(ctx, "validIn", Some(valid_in), as_of)
-            .await?
-            .ok_or_else(|| ApiError::bad_input("validIn", "is required"))?;
+        let valid_in = valid_in.as_deref().unwrap_or(NATION);
+        let recognition = recognition_in(ctx, "validIn", valid_in, as_of).await?;
         let kinds: Option<Vec<StoredKind>> = kinds.map(|k| k.into_iter().map(Into::into).collect());
 
         let parsed: Vec<Result<Uscc, String>> = usccs

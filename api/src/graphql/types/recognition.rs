@@ -14,7 +14,7 @@ use super::credential::{Credential, is_valid_on};
 use super::region::Region;
 use super::{loaders, request};
 use crate::domain::RegionCode;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::graphql::loaders::CredentialOwner;
 use crate::graphql::scalars::Date;
 use crate::services;
@@ -108,20 +108,34 @@ impl CountingCredential {
     }
 }
 
-/// The recognition view from `valid_in` on `as_of` (default today), when a region is asked about;
-/// `field` names the region input in errors.
+/// The recognition view from region `code` on `as_of` (default today); `field` names the region input
+/// in errors.
+pub async fn recognition_in(
+    ctx: &Context<'_>,
+    field: &str,
+    code: &str,
+    as_of: Option<Date>,
+) -> ApiResult<Recognition> {
+    let region = services::region::require(ctx.data_unchecked::<DatabaseConnection>(), field, code).await?;
+    let date = as_of.map_or(request(ctx).today, |d| d.0);
+    loaders(ctx)
+        .recognitions
+        .load_one((region, date))
+        .await?
+        .ok_or_else(|| ApiError::Internal("the recognition loader skipped a key".to_owned()))
+}
+
+/// [`recognition_in`] `valid_in`, when a region is asked about.
 pub async fn recognition(
     ctx: &Context<'_>,
     field: &str,
     valid_in: Option<String>,
     as_of: Option<Date>,
 ) -> ApiResult<Option<Recognition>> {
-    let Some(code) = valid_in else {
-        return Ok(None);
-    };
-    let region = services::region::require(ctx.data_unchecked::<DatabaseConnection>(), field, &code).await?;
-    let date = as_of.map_or(request(ctx).today, |d| d.0);
-    loaders(ctx).recognitions.load_one((region, date)).await
+    match valid_in {
+        Some(code) => Ok(Some(recognition_in(ctx, field, &code, as_of).await?)),
+        None => Ok(None),
+    }
 }
 
 /// The verdict on each of `credentials` under `recognition`, in order; the granting bureaus and list
