@@ -10,9 +10,10 @@ use async_graphql::{
     connection::{CursorType, Edge, EmptyFields, PageInfo},
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use sea_orm::{DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QuerySelect, Select};
+use sea_orm::{EntityTrait, FromQueryResult, PaginatorTrait, QuerySelect, Select};
 
 use crate::error::{ApiError, ApiResult};
+use crate::graphql::types::db;
 
 /// Page size when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
@@ -136,7 +137,7 @@ where
     E::Model: FromQueryResult + Sized + Send + Sync,
     Node: async_graphql::OutputType,
 {
-    let db = ctx.data_unchecked::<DatabaseConnection>();
+    let db = db(ctx);
     let first = page_size("first", args.first)?;
     let last = page_size("last", args.last)?;
     if first.is_some() && last.is_some() {

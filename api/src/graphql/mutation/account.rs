@@ -2,10 +2,10 @@
 
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use sea_orm::DatabaseConnection;
 
 use crate::auth::token::TokenSettings;
 use crate::error::ApiResult;
+use crate::graphql::types::db;
 use crate::graphql::types::viewer::ViewerInfo;
 use crate::policy::Viewer;
 use crate::services::account::{self, LoginThrottle};
@@ -45,7 +45,7 @@ impl AccountMutation {
         #[graphql(desc = "The account's username and password.")] input: LoginInput,
     ) -> ApiResult<LoginPayload> {
         let signed_in = account::sign_in(
-            ctx.data_unchecked::<DatabaseConnection>(),
+            db(ctx),
             ctx.data_unchecked::<TokenSettings>(),
             ctx.data_unchecked::<LoginThrottle>(),
             &input.username,

@@ -1,20 +1,16 @@
 //! Managing users (bureau and system administrators) and bureaus (system administrators).
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use sea_orm::DatabaseConnection;
 
 use super::recording_refusals;
 use crate::error::ApiResult;
 use crate::graphql::enums::{BureauKind, CredentialKind, Level, Role, UserStatus};
+use crate::graphql::types::db;
 use crate::graphql::types::region::Bureau;
 use crate::graphql::types::request;
 use crate::graphql::types::user::{User, UserError};
 use crate::ids::{self, NodeType};
 use crate::services::{self, Change};
-
-fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
-    ctx.data_unchecked::<DatabaseConnection>()
-}
 
 /// A new account.
 #[derive(InputObject)]

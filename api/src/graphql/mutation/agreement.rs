@@ -2,13 +2,13 @@
 //! list of a `LISTED` agreement. Each step is the act of one party's bureau administrator, audited.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use sea_orm::DatabaseConnection;
 
 use super::recording_refusals;
 use crate::error::ApiResult;
 use crate::graphql::enums::{AgreementMode, CredentialKind};
 use crate::graphql::scalars::Date;
 use crate::graphql::types::agreement::{RecognitionAgreement, RecognitionListing};
+use crate::graphql::types::db;
 use crate::graphql::types::request;
 use crate::graphql::types::user::UserError;
 use crate::ids::{self, NodeType};
@@ -92,10 +92,6 @@ fn agreement_payload(change: Change<entity::recognition_agreement::Model>) -> Ap
             user_errors: errors.into_iter().map(Into::into).collect(),
         },
     })
-}
-
-fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
-    ctx.data_unchecked::<DatabaseConnection>()
 }
 
 async fn step(

@@ -2,13 +2,13 @@
 //! GI-mark authorisations refer to.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use sea_orm::DatabaseConnection;
 
 use super::recording_refusals;
 use crate::error::ApiResult;
 use crate::graphql::enums::{BrandKind, GiProtectionType};
 use crate::graphql::scalars::Date;
 use crate::graphql::types::brand::Brand;
+use crate::graphql::types::db;
 use crate::graphql::types::geographic_indication::GeographicIndication;
 use crate::graphql::types::request;
 use crate::graphql::types::user::UserError;
@@ -101,7 +101,7 @@ impl CatalogueMutation {
             trademark_number: input.trademark_number,
             nice_classes: input.nice_classes,
         };
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = db(ctx);
         let change = services::brand::create(db, actor, &context.request_id, fields);
         Ok(
             match recording_refusals(ctx, "CREATE_BRAND", ("brand", None), change).await? {
@@ -136,7 +136,7 @@ impl CatalogueMutation {
             product_category: input.product_category,
             registered_on: input.registered_on.map(|d| d.0),
         };
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = db(ctx);
         let change = services::geographic_indication::create(db, actor, &context.request_id, fields);
         let entity = ("geographic_indication", None);
         Ok(

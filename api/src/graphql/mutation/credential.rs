@@ -7,13 +7,13 @@
 //! the step or a holder that already has such a credential).
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use sea_orm::DatabaseConnection;
 
 use super::recording_refusals;
 use crate::error::ApiResult;
 use crate::graphql::enums::{BrandRecognitionKind, GreenKind, Level, LittleGiantTier};
 use crate::graphql::scalars::Date;
 use crate::graphql::types::credential::Credential;
+use crate::graphql::types::db;
 use crate::graphql::types::request;
 use crate::graphql::types::user::UserError;
 use crate::ids::{self, NodeType};
@@ -224,7 +224,7 @@ pub struct RevokeCredentialInput {
 async fn propose(ctx: &Context<'_>, proposal: Proposal) -> ApiResult<CredentialPayload> {
     let context = request(ctx);
     let actor = context.viewer.account()?;
-    let db = ctx.data_unchecked::<DatabaseConnection>();
+    let db = db(ctx);
     let change = proposal::propose(db, actor, &context.request_id, context.today, proposal);
     payload(recording_refusals(ctx, "PROPOSE_CREDENTIAL", ("credential", None), change).await)
 }
@@ -238,7 +238,7 @@ async fn step(
     let context = request(ctx);
     let actor = context.viewer.account()?;
     let id = ids::decode_as("input.id", NodeType::Credential, id)?;
-    let db = ctx.data_unchecked::<DatabaseConnection>();
+    let db = db(ctx);
     let action = transition.action();
     let change = lifecycle::apply(
         db,

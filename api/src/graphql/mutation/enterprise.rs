@@ -1,12 +1,12 @@
 //! Registering and editing enterprises (registrars, inside their jurisdiction).
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use sea_orm::DatabaseConnection;
 
 use super::recording_refusals;
 use crate::error::ApiResult;
 use crate::graphql::enums::EnterpriseScale;
 use crate::graphql::scalars::Date;
+use crate::graphql::types::db;
 use crate::graphql::types::enterprise::Enterprise;
 use crate::graphql::types::request;
 use crate::graphql::types::user::UserError;
@@ -105,7 +105,7 @@ impl EnterpriseMutation {
     ) -> ApiResult<EnterprisePayload> {
         let context = request(ctx);
         let actor = context.viewer.account()?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = db(ctx);
         let change =
             services::enterprise::create(db, actor, &context.request_id, &input.uscc, input.fields.into());
         payload(recording_refusals(ctx, "CREATE_ENTERPRISE", ("enterprise", None), change).await)
@@ -122,7 +122,7 @@ impl EnterpriseMutation {
         let context = request(ctx);
         let actor = context.viewer.account()?;
         let id = ids::decode_as("input.id", NodeType::Enterprise, &input.id)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = db(ctx);
         let fields = input.fields.into();
         let change =
             services::enterprise::update(db, actor, &context.request_id, id, input.expected_version, fields);

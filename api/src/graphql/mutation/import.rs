@@ -2,10 +2,10 @@
 //! through the same service and policy as `registry import`.
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, Upload};
-use sea_orm::DatabaseConnection;
 
 use super::recording_refusals;
 use crate::error::{ApiError, ApiResult};
+use crate::graphql::types::db;
 use crate::graphql::types::request;
 use crate::services::import::{self, CsvEncoding, ImportOptions, ImportReport};
 
@@ -61,7 +61,7 @@ impl ImportMutation {
             .file
             .value(ctx)
             .map_err(|_| ApiError::bad_input("input.file", "send the file as a multipart upload"))?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = db(ctx);
         let ImportListKind::LittleGiant = input.kind;
         let options = ImportOptions {
             batch: input.batch,

@@ -12,9 +12,9 @@ mod import;
 mod person;
 
 use async_graphql::{Context, MergedObject};
-use sea_orm::DatabaseConnection;
 
 use crate::error::{ApiError, ApiResult};
+use crate::graphql::types::db;
 use crate::graphql::types::request;
 use account::AccountMutation;
 use administration::AdministrationMutation;
@@ -51,7 +51,7 @@ async fn recording_refusals<T>(
 ) -> ApiResult<T> {
     let result = change.await;
     if let (Err(ApiError::Forbidden), Ok(actor)) = (&result, request(ctx).viewer.account()) {
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = db(ctx);
         crate::services::audit::record_refusal(db, actor, &request(ctx).request_id, action, entity).await?;
     }
     result

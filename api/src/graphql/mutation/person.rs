@@ -1,10 +1,10 @@
 //! Registering and editing persons (registrars, inside their jurisdiction).
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use sea_orm::DatabaseConnection;
 
 use super::recording_refusals;
 use crate::error::ApiResult;
+use crate::graphql::types::db;
 use crate::graphql::types::enterprise::Person;
 use crate::graphql::types::request;
 use crate::graphql::types::user::UserError;
@@ -98,7 +98,7 @@ impl PersonMutation {
     ) -> ApiResult<PersonPayload> {
         let context = request(ctx);
         let actor = context.viewer.account()?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = db(ctx);
         let change = services::person::create(db, actor, &context.request_id, input.fields.parse()?);
         payload(recording_refusals(ctx, "CREATE_PERSON", ("person", None), change).await)
     }
@@ -112,7 +112,7 @@ impl PersonMutation {
         let context = request(ctx);
         let actor = context.viewer.account()?;
         let id = ids::decode_as("input.id", NodeType::Person, &input.id)?;
-        let db = ctx.data_unchecked::<DatabaseConnection>();
+        let db = db(ctx);
         let fields = input.fields.parse()?;
         let change =
             services::person::update(db, actor, &context.request_id, id, input.expected_version, fields);

@@ -14,9 +14,9 @@ mod user;
 mod viewer;
 
 use async_graphql::{Context, InputObject, MergedObject};
-use sea_orm::DatabaseConnection;
 
 use crate::error::{ApiError, ApiResult};
+use crate::graphql::types::db;
 use crate::services::{self, region::RegionScope};
 use agreement::AgreementQuery;
 use audit::AuditQuery;
@@ -29,10 +29,6 @@ use region::RegionQuery;
 use statistics::StatisticsQuery;
 use user::UserQuery;
 use viewer::ViewerQuery;
-
-fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
-    ctx.data_unchecked::<DatabaseConnection>()
-}
 
 /// A region filter as clients give it.
 #[derive(InputObject, Clone)]

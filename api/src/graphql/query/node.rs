@@ -11,7 +11,7 @@ use crate::graphql::types::geographic_indication::GeographicIndication;
 use crate::graphql::types::program::AwardProgram;
 use crate::graphql::types::region::{Bureau, Region};
 use crate::graphql::types::user::User;
-use crate::graphql::types::{loaders, request};
+use crate::graphql::types::{db, loaders, request};
 use crate::ids::{self, NodeType};
 use crate::policy::Viewer;
 
@@ -69,7 +69,7 @@ async fn load_node(ctx: &Context<'_>, field: &str, id: &ID) -> ApiResult<Option<
             .map(|m| Node::RecognitionAgreement(RecognitionAgreement(m))),
         NodeType::User => match &request(ctx).viewer {
             Viewer::User(actor) => {
-                let db = ctx.data_unchecked::<sea_orm::DatabaseConnection>();
+                let db = db(ctx);
                 crate::services::user::managed(db, actor, uuid)
                     .await?
                     .map(|(user, _)| Node::User(User(user)))

@@ -5,6 +5,7 @@ use async_graphql::{Context, InputObject, Object};
 use super::credential::{CredentialFilterInput, shared_filter};
 use crate::error::ApiResult;
 use crate::graphql::enums::{CredentialKind, GreenKind, Level, LittleGiantTier};
+use crate::graphql::types::db;
 use crate::graphql::types::region::Region;
 use crate::graphql::types::request;
 use crate::services::credential::CredentialState;
@@ -128,7 +129,7 @@ impl StatisticsQuery {
             }
         }
         let context = request(ctx);
-        let db = ctx.data_unchecked::<sea_orm::DatabaseConnection>();
+        let db = db(ctx);
         let groups = statistics::count(
             db,
             &context.viewer,

@@ -4,7 +4,7 @@ use async_graphql::{Context, Object};
 
 use crate::error::ApiResult;
 use crate::graphql::connection::{Page, PageArgs, page_complexity, paginate};
-use crate::graphql::types::{request, user::User};
+use crate::graphql::types::{db, request, user::User};
 use crate::services;
 
 /// Accounts.
@@ -25,7 +25,7 @@ impl UserQuery {
         #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
     ) -> ApiResult<Page<User>> {
         let actor = request(ctx).viewer.account()?;
-        let db = ctx.data_unchecked::<sea_orm::DatabaseConnection>();
+        let db = db(ctx);
         let select = services::user::search(db, actor).await?;
         paginate(
             ctx,

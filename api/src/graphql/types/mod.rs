@@ -15,9 +15,15 @@ pub mod viewer;
 
 use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
+use sea_orm::DatabaseConnection;
 
 use super::loaders::{Loaders, RequestContext};
 use crate::error::{ApiError, ApiResult};
+
+/// The database, for resolvers that query or change more than a loader serves.
+pub fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
+    ctx.data_unchecked::<DatabaseConnection>()
+}
 
 /// The request's loaders.
 pub fn loaders<'a>(ctx: &Context<'a>) -> &'a Loaders {

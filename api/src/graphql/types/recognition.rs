@@ -6,13 +6,12 @@ use async_graphql::{Context, Enum, Object};
 use chrono::NaiveDate;
 use entity::credential;
 use entity::enums::CredentialKind as StoredKind;
-use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::agreement::RecognitionAgreement;
 use super::credential::{Credential, is_valid_on};
 use super::region::Region;
-use super::{loaders, request};
+use super::{db, loaders, request};
 use crate::domain::RegionCode;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::loaders::CredentialOwner;
@@ -116,7 +115,7 @@ pub async fn recognition_in(
     code: &str,
     as_of: Option<Date>,
 ) -> ApiResult<Recognition> {
-    let region = services::region::require(ctx.data_unchecked::<DatabaseConnection>(), field, code).await?;
+    let region = services::region::require(db(ctx), field, code).await?;
     let date = as_of.map_or(request(ctx).today, |d| d.0);
     loaders(ctx)
         .recognitions
