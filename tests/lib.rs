@@ -13,6 +13,7 @@ use std::sync::{
 };
 
 use registry::auth::token::{PublicKeys, Secret, TokenSettings};
+use registry::clock::Clock;
 use registry::config::{Config, Limits, TokenConfig};
 use registry::http::Application;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
@@ -112,6 +113,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// A connection to the app's database, for arranging data the API cannot write yet.
     pub db: DatabaseConnection,
+    /// The app's business date; a test moves it to let a public notice run its course.
+    pub clock: Clock,
     statements: Arc<AtomicUsize>,
     _database: TestDatabase,
 }
@@ -122,6 +125,9 @@ pub struct AppOptions {
     pub limits: Limits,
     /// The DataLoader batch window (the server's default unless a test needs another).
     pub batch_window: std::time::Duration,
+    /// The registry's business date: the day the demo's dates are written for unless a test says
+    /// otherwise; `None` follows the wall clock, as a server without `REGISTRY_TODAY` does.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 impl Default for AppOptions {
@@ -130,6 +136,7 @@ impl Default for AppOptions {
             demo_data: true,
             limits: Limits::default(),
             batch_window: std::time::Duration::from_millis(2),
+            today: Some(registry::demo::WRITTEN_FOR),
         }
     }
 }
@@ -144,8 +151,9 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
     let database = TestDatabase::create().await;
     let mut db = registry::db::connect(&database.url, 4).await.expect("connect");
     registry::db::migrate(&db).await.expect("migrate");
+    let clock = Clock::from_setting(options.today);
     if options.demo_data {
-        registry::demo::seed(&db).await.expect("seed");
+        registry::demo::seed(&db, clock.today()).await.expect("seed");
     }
     let statements = Arc::new(AtomicUsize::new(0));
     let counter = statements.clone();
@@ -169,14 +177,17 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
             lifetime: tokens.lifetime,
             public_keys: tokens.public_keys.clone(),
         },
+        today: options.today,
+        notice: Default::default(),
     };
-    let app = Application::build(&config, tokens, db.clone()).expect("app builds");
+    let app = Application::build(&config, tokens, db.clone(), clock.clone()).expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         client: reqwest::Client::new(),
         db,
+        clock,
         statements,
         _database: database,
     }
@@ -254,6 +265,11 @@ impl TestApp {
             .as_str()
             .unwrap_or_else(|| panic!("login failed: {body}"))
             .to_owned()
+    }
+
+    /// The app's business date `offset` days from its today, as `YYYY-MM-DD`.
+    pub fn day(&self, offset: i64) -> String {
+        (self.clock.today() + chrono::Duration::days(offset)).to_string()
     }
 
     /// POSTs a query without variables.

@@ -4,6 +4,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
 use crate::auth::{password, token::Secret, token::TokenSettings};
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::services::account;
 use crate::{db, demo, graphql, http::Application, telemetry};
@@ -97,11 +98,12 @@ pub async fn run() -> anyhow::Result<()> {
         Command::Serve | Command::Token { .. } => Some(token_settings(&config)?),
         _ => None,
     };
+    let clock = Clock::from_setting(config.today);
     let connection = db::connect(config.database_url(), config.db_pool_size)
         .await
         .context("cannot connect to the database")?;
     match command {
-        Command::Serve => serve(config, tokens.context("token settings")?, connection).await,
+        Command::Serve => serve(config, tokens.context("token settings")?, connection, clock).await,
         Command::Migrate => {
             db::migrate(&connection).await.context("migration failed")?;
             tracing::info!("migrations applied");
@@ -112,8 +114,9 @@ pub async fn run() -> anyhow::Result<()> {
             if !demo::is_empty(&connection).await? {
                 bail!("the database already holds registry data; demo data is only loaded into an empty one");
             }
-            let summary = demo::seed(&connection).await.context("seeding failed")?;
-            tracing::info!(?summary, "demo data loaded");
+            let today = clock.today();
+            let summary = demo::seed(&connection, today).await.context("seeding failed")?;
+            tracing::info!(?summary, %today, "demo data loaded, dated relative to today");
             Ok(())
         }
         Command::Seed { demo: false } => bail!("say what to seed: `registry seed --demo`"),
@@ -148,7 +151,7 @@ pub async fn run() -> anyhow::Result<()> {
                 idempotency_key,
                 encoding,
             };
-            import(&connection, &account, options, &file).await
+            import(&connection, &account, clock.today(), options, &file).await
         }
         Command::Schema | Command::HashPassword => Ok(()),
     }
@@ -159,6 +162,7 @@ pub async fn run() -> anyhow::Result<()> {
 async fn import(
     connection: &sea_orm::DatabaseConnection,
     account: &crate::policy::Account,
+    today: chrono::NaiveDate,
     options: crate::services::import::ImportOptions,
     file: &std::path::Path,
 ) -> anyhow::Result<()> {
@@ -183,7 +187,7 @@ async fn import(
         connection,
         account,
         &request_id,
-        crate::clock::today(),
+        today,
         options,
         source,
         &mut progress,
@@ -274,22 +278,29 @@ async fn serve(
     config: Config,
     tokens: TokenSettings,
     connection: sea_orm::DatabaseConnection,
+    clock: Clock,
 ) -> anyhow::Result<()> {
+    let today = clock.today();
+    if clock.follows_wall_clock() {
+        tracing::info!(registry.today = %today, "business date: today in China (Asia/Shanghai)");
+    } else {
+        tracing::info!(registry.today = %today, "business date: {today}, set by REGISTRY_TODAY");
+    }
     if config.auto_migrate {
         db::migrate(&connection).await.context("migration failed")?;
     }
     // Only the embedded default database is seeded on its own; a configured one never is.
     if config.uses_embedded_database() && demo::is_empty(&connection).await? {
-        let summary = demo::seed(&connection)
+        let summary = demo::seed(&connection, today)
             .await
             .context("seeding demo data failed")?;
         tracing::info!(
             enterprises = summary.enterprises,
             credentials = summary.credentials,
-            "fresh embedded database: demo data loaded"
+            "fresh embedded database: demo data loaded, dated relative to {today}"
         );
     }
-    let app = Application::build(&config, tokens, connection)?;
+    let app = Application::build(&config, tokens, connection, clock)?;
     let address = format!("http://{}:{}", config.bind.ip(), app.port());
     tracing::info!("GraphiQL: open {address}/graphql in a browser");
     tracing::info!(

@@ -30,6 +30,11 @@ pub struct Config {
     pub limits: Limits,
     /// How access tokens are issued and checked.
     pub tokens: TokenConfig,
+    /// The registry's business date when set (`REGISTRY_TODAY`, for demos and tests); the real date in
+    /// China otherwise.
+    pub today: Option<chrono::NaiveDate>,
+    /// The minimum public-notice length per credential kind (`REGISTRY_NOTICE_DAYS`).
+    pub notice: crate::domain::notice::NoticeRules,
 }
 
 /// Access-token settings as configured; the secret may be absent in demo mode (see `cli`).
@@ -148,12 +153,22 @@ fn var<T: FromStr>(lookup: Lookup<'_>, name: &str, default: T) -> Result<T, Conf
 where
     T::Err: std::fmt::Display,
 {
+    Ok(optional(lookup, name)?.unwrap_or(default))
+}
+
+/// Reads a variable without a default: parsed when set, `None` when unset or blank.
+fn optional<T: FromStr>(lookup: Lookup<'_>, name: &str) -> Result<Option<T>, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
     match lookup(name)? {
-        Some(value) if !value.trim().is_empty() => value.trim().parse().map_err(|err: T::Err| ConfigError {
-            name: name.to_owned(),
-            reason: format!("'{value}' is not valid: {err}"),
-        }),
-        _ => Ok(default),
+        Some(value) if !value.trim().is_empty() => {
+            value.trim().parse().map(Some).map_err(|err: T::Err| ConfigError {
+                name: name.to_owned(),
+                reason: format!("'{value}' is not valid: {err}"),
+            })
+        }
+        _ => Ok(None),
     }
 }
 
@@ -235,6 +250,8 @@ impl Config {
                     i64::try_from(token_minutes).unwrap_or(i64::MAX).min(24 * 60),
                 ),
             },
+            today: optional(lookup, "REGISTRY_TODAY")?,
+            notice: var(lookup, "REGISTRY_NOTICE_DAYS", Default::default())?,
         })
     }
 
@@ -269,6 +286,13 @@ mod tests {
         assert_eq!(config.database_url(), DEFAULT_DATABASE_URL);
         assert_eq!(config.bind.port(), 8080);
         assert_eq!(config.limits.max_depth, Limits::default().max_depth);
+        assert_eq!(config.today, None, "the real date");
+    }
+
+    #[test]
+    fn registry_today_sets_the_business_date() {
+        let config = config(&[("REGISTRY_TODAY", "2029-06-01")]).unwrap();
+        assert_eq!(config.today, Some(crate::test_support::date("2029-06-01")));
     }
 
     #[test]
@@ -282,6 +306,8 @@ mod tests {
             ("REGISTRY_JWT_SECRET", "too short"),
             ("REGISTRY_JWT_JWKS_FILE", "/nonexistent/jwks.json"),
             ("REGISTRY_JWT_PUBLIC_KEYS", "rsa-2026=RS256"),
+            ("REGISTRY_TODAY", "2029-02-30"),
+            ("REGISTRY_NOTICE_DAYS", "5,GOLD_MEDAL=3"),
         ] {
             let err = config(&[(name, value)]).unwrap_err().to_string();
             assert!(

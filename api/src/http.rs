@@ -26,6 +26,7 @@ use serde_json::{Map, Value, json};
 use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::auth::token::{TokenError, TokenSettings};
+use crate::clock::Clock;
 use crate::config::{Config, Limits};
 use crate::graphql::{
     RegistrySchema, build_schema,
@@ -46,6 +47,8 @@ struct AppState {
     limits: Limits,
     batch_window: Duration,
     tokens: TokenSettings,
+    /// The registry's business date.
+    clock: Clock,
 }
 
 /// A running server and the port it listens on (tests bind port 0 and read it here).
@@ -56,16 +59,23 @@ pub struct Application {
 
 impl Application {
     /// Binds the configured address and prepares the server; `run_until_stopped` serves.
-    pub fn build(config: &Config, tokens: TokenSettings, db: DatabaseConnection) -> std::io::Result<Self> {
+    /// Business dates come from `clock`.
+    pub fn build(
+        config: &Config,
+        tokens: TokenSettings,
+        db: DatabaseConnection,
+        clock: Clock,
+    ) -> std::io::Result<Self> {
         let listener = TcpListener::bind(config.bind)?;
         let port = listener.local_addr()?.port();
         // Built once: the schema (with its registry of types) is shared by every worker.
         let state = web::Data::new(AppState {
-            schema: build_schema(db.clone(), &config.limits, tokens.clone()),
+            schema: build_schema(db.clone(), &config.limits, tokens.clone(), config.notice.clone()),
             db,
             limits: config.limits.clone(),
             batch_window: config.batch_window,
             tokens,
+            clock,
         });
         let max_body = config.limits.max_body_bytes;
         let mut server = HttpServer::new(move || {
@@ -583,7 +593,7 @@ async fn execute_request(
         .data(Loaders::new(&state.db, &viewer, state.batch_window))
         .data(RequestContext {
             viewer: viewer.clone(),
-            today: crate::clock::today(),
+            today: state.clock.today(),
             personal_data_reads: personal_data_reads.clone(),
             request_id: request_id.to_string(),
         });

@@ -21,10 +21,12 @@ pub enum NodeType {
     User,
     /// Any credential; the stored kind decides which GraphQL type it becomes.
     Credential,
+    /// An objection raised during a public notice.
+    Objection,
 }
 
 impl NodeType {
-    const ALL: [NodeType; 10] = [
+    const ALL: [NodeType; 11] = [
         Self::Region,
         Self::Bureau,
         Self::Enterprise,
@@ -35,6 +37,7 @@ impl NodeType {
         Self::RecognitionAgreement,
         Self::User,
         Self::Credential,
+        Self::Objection,
     ];
 
     fn tag(self) -> &'static str {
@@ -49,6 +52,7 @@ impl NodeType {
             Self::RecognitionAgreement => "RecognitionAgreement",
             Self::User => "User",
             Self::Credential => "Credential",
+            Self::Objection => "Objection",
         }
     }
 }

@@ -260,6 +260,7 @@ impl Viewer {
     pub fn operations(&self) -> Vec<&'static str> {
         let mut operations = vec!["login"];
         if let Self::User(account) = self {
+            operations.push("raiseObjection");
             if account.has(Role::Registrar) {
                 operations.extend([
                     "createEnterprise",
@@ -285,6 +286,7 @@ impl Viewer {
                     "grantCredential",
                     "renewCredential",
                     "revokeCredential",
+                    "decideObjection",
                 ]);
             }
             if account.has(Role::Registrar) || account.has(Role::Reviewer) {
@@ -301,6 +303,7 @@ impl Viewer {
                     "createAgreement",
                     "confirmAgreement",
                     "suspendAgreement",
+                    "resumeAgreement",
                     "terminateAgreement",
                     "listCredential",
                     "unlistCredential",

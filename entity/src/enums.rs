@@ -126,3 +126,9 @@ stored_enum!(AgreementMode {
     Automatic = "AUTOMATIC",
     Listed = "LISTED",
 });
+
+stored_enum!(ObjectionStatus {
+    Open = "OPEN",
+    Upheld = "UPHELD",
+    Dismissed = "DISMISSED",
+});

@@ -3,6 +3,7 @@
 
 pub mod agreement_party;
 pub mod agreement_scope;
+pub mod agreement_suspension;
 pub mod app_user;
 pub mod audit_event;
 pub mod award_program;
@@ -21,6 +22,7 @@ pub mod gi_protected_area;
 pub mod green_designation;
 pub mod import_run;
 pub mod little_giant_designation;
+pub mod objection;
 pub mod person;
 pub mod quality_award;
 pub mod recognition_agreement;

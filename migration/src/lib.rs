@@ -12,6 +12,7 @@ mod m20261124_000005_import_run;
 mod m20261124_000006_varchar_codes;
 mod m20261124_000007_recognition_timeline;
 mod m20261124_000008_listing_periods;
+mod m20261203_000009_objections_and_suspensions;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000006_varchar_codes::Migration),
             Box::new(m20261124_000007_recognition_timeline::Migration),
             Box::new(m20261124_000008_listing_periods::Migration),
+            Box::new(m20261203_000009_objections_and_suspensions::Migration),
         ]
     }
 }

@@ -136,7 +136,7 @@ async fn an_administrator_lists_the_users_it_manages_only() {
         assert!(!names.contains(&unexpected), "{unexpected} listed: {names:?}");
     }
     let (_, all) = app.query_as(&app.login("sysadmin").await, query, json!({})).await;
-    assert_eq!(all["data"]["users"]["totalCount"], 15);
+    assert_eq!(all["data"]["users"]["totalCount"], 16);
 }
 
 #[tokio::test]
@@ -199,6 +199,7 @@ async fn the_viewer_lists_the_operations_its_roles_allow() {
         admin["data"]["viewer"]["operations"],
         json!([
             "login",
+            "raiseObjection",
             "users",
             "createUser",
             "setUserStatus",
@@ -206,6 +207,7 @@ async fn the_viewer_lists_the_operations_its_roles_allow() {
             "createAgreement",
             "confirmAgreement",
             "suspendAgreement",
+            "resumeAgreement",
             "terminateAgreement",
             "listCredential",
             "unlistCredential"

@@ -6,7 +6,7 @@ use futures_util::future::join_all;
 use registry_tests::spawn_app;
 use serde_json::{Value, json};
 
-use crate::lifecycle::{mutate, on_notice, program, register_enterprise};
+use crate::lifecycle::{mutate, past_notice, program, register_enterprise};
 
 const CALLS: usize = 20;
 
@@ -63,12 +63,11 @@ async fn twenty_identical_grants_at_once_grant_once() {
     let reviewer = app.login("cq-amr-reviewer").await;
     let input =
         json!({ "holderId": enterprise, "programId": program(&app, "CQ_MAYOR_QUALITY").await, "year": 2026 });
-    let id = on_notice(
+    let id = past_notice(
         &app,
         &registrar,
         &reviewer,
         ("proposeQualityAward", "ProposeQualityAwardInput", input),
-        "2026-01-12",
     )
     .await;
     let calls = (0..CALLS).map(|_| {

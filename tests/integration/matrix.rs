@@ -10,7 +10,7 @@ use entity::{
 };
 use registry::services::credential::Blank;
 use registry_tests::{TestApp, spawn_app};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -92,7 +92,7 @@ fn start_state(operation: &str) -> Option<CredentialStatus> {
     Some(match operation {
         "submitCredential" => CredentialStatus::Draft,
         "approveCredential" | "rejectCredential" | "withdrawCredential" => CredentialStatus::Submitted,
-        "grantCredential" => CredentialStatus::PublicNotice,
+        "grantCredential" | "raiseObjection" | "decideObjection" => CredentialStatus::PublicNotice,
         "renewCredential" | "revokeCredential" => CredentialStatus::Granted,
         _ => return None,
     })
@@ -196,8 +196,74 @@ async fn award_in(
     registry::ids::encode(registry::ids::NodeType::Credential, model.id)
 }
 
+/// Puts the award `id` on a notice running today and, for `decideObjection`, has `raiser` object to
+/// it; returns the ID the operation takes (the credential's or the objection's).
+async fn objection_target(app: &TestApp, operation: &str, id: &str, raiser: Uuid) -> String {
+    let credential_id = registry::ids::decode("id", id).unwrap().1;
+    let row = credential::Entity::find_by_id(credential_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let today = app.clock.today();
+    let mut change = row.into_active_model();
+    change.notice_starts_on = Set(Some(today - chrono::Days::new(1)));
+    change.notice_ends_on = Set(Some(today + chrono::Days::new(10)));
+    change.update(&app.db).await.unwrap();
+    if operation == "raiseObjection" {
+        return id.to_owned();
+    }
+    let now = chrono::Utc::now();
+    let objection = entity::objection::Model {
+        id: Uuid::now_v7(),
+        credential_id,
+        raised_by: raiser,
+        grounds: "矩阵异议".into(),
+        raised_on: today,
+        status: entity::enums::ObjectionStatus::Open,
+        decided_by: None,
+        decided_on: None,
+        decision_reason: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    }
+    .into_active_model()
+    .insert(&app.db)
+    .await
+    .unwrap();
+    registry::ids::encode(registry::ids::NodeType::Objection, objection.id)
+}
+
 /// An agreement on quality awards between `parties` (bureau id, whether it confirmed), `ACTIVE` when
 /// every party confirmed, with `listed` on its list.
+/// Suspends an active agreement from the day it started, as its parties could have.
+async fn suspend(app: &TestApp, agreement: Uuid) {
+    let row = recognition_agreement::Entity::find_by_id(agreement)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let from = row.effective_from;
+    let mut change = row.into_active_model();
+    change.status = Set(AgreementStatus::Suspended);
+    change.suspended_from = Set(Some(from));
+    change.update(&app.db).await.unwrap();
+    entity::agreement_suspension::Model {
+        id: Uuid::now_v7(),
+        agreement_id: agreement,
+        suspended_from: from,
+        resumed_from: None,
+        suspended_by: None,
+        resumed_by: None,
+        created_at: chrono::Utc::now(),
+    }
+    .into_active_model()
+    .insert(&app.db)
+    .await
+    .unwrap();
+}
+
 async fn agreement_between(
     app: &TestApp,
     parties: &[(Uuid, bool)],
@@ -364,7 +430,10 @@ async fn targets(app: &TestApp) -> Targets {
                 ("510107", &sc_program)
             };
             let holder = fresh_enterprise(app, region, n).await;
-            let id = award_in(app, holder, program, status, proposer).await;
+            let mut id = award_in(app, holder, program, status, proposer).await;
+            if row.operation.ends_with("Objection") {
+                id = objection_target(app, &row.operation, &id, proposer).await;
+            }
             fixtures.insert((row.operation.clone(), row.target.clone(), role.to_owned()), id);
         }
     }
@@ -388,6 +457,7 @@ async fn targets(app: &TestApp) -> Targets {
     let agreement_steps = [
         "confirmAgreement",
         "suspendAgreement",
+        "resumeAgreement",
         "terminateAgreement",
         "listCredential",
         "unlistCredential",
@@ -412,7 +482,7 @@ async fn targets(app: &TestApp) -> Targets {
             let award_id = registry::ids::decode("id", &award).unwrap().1;
             let (parties, mode, listed) = match row.operation.as_str() {
                 "confirmAgreement" => (vec![(own, false), (other, true)], AgreementMode::Automatic, None),
-                "suspendAgreement" | "terminateAgreement" => {
+                "suspendAgreement" | "resumeAgreement" | "terminateAgreement" => {
                     (vec![(own, true), (other, true)], AgreementMode::Automatic, None)
                 }
                 "listCredential" => (vec![(cq, true), (sc, true)], AgreementMode::Listed, None),
@@ -423,6 +493,9 @@ async fn targets(app: &TestApp) -> Targets {
                 ),
             };
             let agreement = agreement_between(app, &parties, mode, listed).await;
+            if row.operation == "resumeAgreement" {
+                suspend(app, agreement).await;
+            }
             let key = (row.operation.clone(), row.target.clone(), role.to_owned());
             agreements.insert(key, (encode(NodeType::RecognitionAgreement, agreement), award));
         }
@@ -631,10 +704,18 @@ fn request(operation: &str, target: &str, role: &str, t: &Targets, call: usize) 
             json!({ "input": { "kind": "LITTLE_GIANT", "batch": 50 } }),
         ),
         "submitCredential" => mutation("CredentialStepInput", credential(json!({}))),
-        "approveCredential" => mutation(
-            "ApproveCredentialInput",
-            credential(json!({ "noticeStartsOn": "2026-01-05", "noticeEndsOn": "2026-01-12" })),
-        ),
+        "approveCredential" => mutation("ApproveCredentialInput", credential(json!({}))),
+        "raiseObjection" => {
+            let id = &t.fixtures[&(operation.to_owned(), target.to_owned(), role.to_owned())];
+            mutation("RaiseObjectionInput", json!({ "credentialId": id, "grounds": "材料造假" }))
+        }
+        "decideObjection" => {
+            let id = &t.fixtures[&(operation.to_owned(), target.to_owned(), role.to_owned())];
+            mutation(
+                "DecideObjectionInput",
+                json!({ "objectionId": id, "decision": "DISMISS", "reasons": "异议不成立" }),
+            )
+        }
         "rejectCredential" => mutation("CredentialDecisionInput", credential(json!({ "reason": "材料不全" }))),
         "withdrawCredential" => mutation("CredentialDecisionInput", credential(json!({ "reason": "申请人撤回" }))),
         "grantCredential" => mutation("GrantCredentialInput", credential(json!({}))),
@@ -655,7 +736,7 @@ fn request(operation: &str, target: &str, role: &str, t: &Targets, call: usize) 
                 "partyBureauIds": if inside { &t.inside_parties } else { &t.outside_parties },
                 "scope": ["QUALITY_AWARD"], "mode": "LISTED" } }),
         ),
-        "confirmAgreement" | "suspendAgreement" | "terminateAgreement" => {
+        "confirmAgreement" | "suspendAgreement" | "resumeAgreement" | "terminateAgreement" => {
             let (agreement, _) = &t.agreements[&(operation.to_owned(), target.to_owned(), role.to_owned())];
             let input_type = if operation == "confirmAgreement" { "ConfirmAgreementInput" } else { "EndAgreementInput" };
             (

@@ -18,5 +18,7 @@ async fn migrations_run_up_down_and_up_again() {
     );
     Migrator::up(&db, None).await.unwrap();
     assert!(Migrator::get_pending_migrations(&db).await.unwrap().is_empty());
-    registry::demo::seed(&db).await.unwrap();
+    registry::demo::seed(&db, registry::demo::WRITTEN_FOR)
+        .await
+        .unwrap();
 }

@@ -117,3 +117,24 @@ async fn lists_can_be_ordered() {
     assert!(codes("desc")[0] > asc[0]);
     assert_eq!(data["newest"]["nodes"][0]["validFrom"], "2025-07-01");
 }
+
+#[tokio::test]
+async fn credentials_without_a_date_come_last_in_either_direction_on_every_backend() {
+    let app = spawn_app().await;
+    // A Chongqing registrar also sees the national nominations still in review, which have no dates.
+    let registrar = app.login("cq-eic-registrar").await;
+    let order = |direction: &str| {
+        format!(
+            r#"{{ littleGiants(last: 3, orderBy: {{field: DATE, direction: {direction}}}, filter: {{level: NATIONAL, region: {{code: "500000"}}}}) {{
+                nodes {{ validFrom status }} }} }}"#
+        )
+    };
+    for direction in ["ASC", "DESC"] {
+        let (_, body) = app.query_as(&registrar, &order(direction), json!({})).await;
+        let nodes = body["data"]["littleGiants"]["nodes"].as_array().unwrap().clone();
+        assert_eq!(nodes.len(), 3, "{body}");
+        for node in nodes {
+            assert!(node["validFrom"].is_null(), "{direction}: {node}");
+        }
+    }
+}

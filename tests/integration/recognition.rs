@@ -1,16 +1,10 @@
 //! Mutual recognition through the HTTP API: the Chongqing–Sichuan case end to end (DESIGN §6), the
 //! recognition-aware lists, and what staff of the recognising region may and may not do.
 
-use chrono::Duration;
 use registry_tests::{TestApp, error_code, spawn_app};
 use serde_json::{Value, json};
 
-use super::lifecycle::{mutate, ok, on_notice, program, register_enterprise_as};
-
-/// The days around today the scenario uses, as `YYYY-MM-DD`.
-fn day(offset: i64) -> String {
-    (registry::clock::today() + Duration::days(offset)).to_string()
-}
+use super::lifecycle::{mutate, ok, past_notice, program, register_enterprise_as};
 
 /// A 天府质量奖 granted by Sichuan's market regulator to a fresh Sichuan enterprise a month ago;
 /// returns the credential's ID and the enterprise's USCC.
@@ -20,12 +14,11 @@ async fn sichuan_award(app: &TestApp, n: u32) -> (Value, String) {
     let holder = register_enterprise_as(app, "sc-amr-registrar", "510104", n).await;
     let input =
         json!({ "holderId": holder, "programId": program(app, "TIANFU_QUALITY").await, "year": 2026 });
-    let id = on_notice(
+    let id = past_notice(
         app,
         &registrar,
         &reviewer,
         ("proposeQualityAward", "ProposeQualityAwardInput", input),
-        "2026-01-12",
     )
     .await;
     let granted = mutate(
@@ -33,7 +26,7 @@ async fn sichuan_award(app: &TestApp, n: u32) -> (Value, String) {
         &reviewer,
         "grantCredential",
         "GrantCredentialInput",
-        json!({ "id": id, "validFrom": day(-30) }),
+        json!({ "id": id, "validFrom": app.day(-30) }),
     )
     .await;
     ok(&granted);
@@ -100,14 +93,14 @@ async fn a_sichuan_award_counts_in_chongqing_only_as_the_agreement_says() {
     let sc_admin = app.login("sc-amr-admin").await;
 
     // The demo's agreement lists its own 75 winners, not this one.
-    let (outcome, reason, _) = verdict(&app, &award, "500000", &day(15)).await;
+    let (outcome, reason, _) = verdict(&app, &award, "500000", &app.day(15)).await;
     assert_eq!(outcome, "NOT_RECOGNISED");
     assert!(reason.contains("not listed"), "{reason}");
-    assert_eq!(verdict(&app, &award, "510000", &day(15)).await.0, "LOCAL");
+    assert_eq!(verdict(&app, &award, "510000", &app.day(15)).await.0, "LOCAL");
 
     // Chongqing proposes an agreement from day 10 on; it is pending until Sichuan confirms.
     let input = json!({
-        "title": "川渝质量奖互认（测试）", "signedOn": day(0), "effectiveFrom": day(10), "mode": "LISTED",
+        "title": "川渝质量奖互认（测试）", "signedOn": app.day(0), "effectiveFrom": app.day(10), "mode": "LISTED",
         "partyBureauIds": [bureau_id(&app, "CQ-AMR").await, bureau_id(&app, "SC-AMR").await],
         "scope": ["QUALITY_AWARD"],
     });
@@ -121,7 +114,7 @@ async fn a_sichuan_award_counts_in_chongqing_only_as_the_agreement_says() {
     let listed = listing(&app, &sc_admin, "listCredential", &agreement, &award).await;
     assert_eq!(
         listed["data"]["listCredential"]["listing"]["listedOn"],
-        day(0),
+        app.day(0),
         "{listed}"
     );
     assert_eq!(
@@ -131,7 +124,7 @@ async fn a_sichuan_award_counts_in_chongqing_only_as_the_agreement_says() {
     let foreign = listing(&app, &cq_admin, "listCredential", &agreement, &unlisted_award).await;
     assert_eq!(error_code(&foreign), "FORBIDDEN", "{foreign}");
     assert_eq!(
-        verdict(&app, &award, "500000", &day(15)).await.0,
+        verdict(&app, &award, "500000", &app.day(15)).await.0,
         "NOT_RECOGNISED",
         "pending"
     );
@@ -146,7 +139,7 @@ async fn a_sichuan_award_counts_in_chongqing_only_as_the_agreement_says() {
     )
     .await;
     assert_eq!(confirmed["agreement"]["status"], "ACTIVE", "{confirmed}");
-    assert_eq!(confirmed["agreement"]["activatedOn"], day(0));
+    assert_eq!(confirmed["agreement"]["activatedOn"], app.day(0));
     let again = agreement_step(
         &app,
         &cq_admin,
@@ -158,28 +151,31 @@ async fn a_sichuan_award_counts_in_chongqing_only_as_the_agreement_says() {
     assert_eq!(again["userErrors"][0]["code"], "CONFLICT", "{again}");
 
     // Valid in Chongqing from the effective date, through the agreement; not before it.
-    let (outcome, reason, title) = verdict(&app, &award, "500000", &day(15)).await;
+    let (outcome, reason, title) = verdict(&app, &award, "500000", &app.day(15)).await;
     assert_eq!(outcome, "AGREEMENT", "{reason}");
     assert_eq!(title, "川渝质量奖互认（测试）");
     assert_eq!(
-        verdict(&app, &award, "500103", &day(15)).await.0,
+        verdict(&app, &award, "500103", &app.day(15)).await.0,
         "AGREEMENT",
         "a district too"
     );
-    assert_eq!(verdict(&app, &award, "500000", &day(5)).await.0, "NOT_RECOGNISED");
+    assert_eq!(
+        verdict(&app, &award, "500000", &app.day(5)).await.0,
+        "NOT_RECOGNISED"
+    );
     // Only if listed; never in Shanghai; a kind outside the scope never counts.
-    let (outcome, reason, _) = verdict(&app, &unlisted_award, "500000", &day(15)).await;
+    let (outcome, reason, _) = verdict(&app, &unlisted_award, "500000", &app.day(15)).await;
     assert_eq!(outcome, "NOT_RECOGNISED");
     assert!(reason.contains("not listed"), "{reason}");
     assert_eq!(
-        verdict(&app, &award, "310000", &day(15)).await.0,
+        verdict(&app, &award, "310000", &app.day(15)).await.0,
         "NOT_RECOGNISED"
     );
     let sichuan_sme = app
         .data(r#"{ littleGiants(first: 1, filter: {region: {code: "510000"}, level: PROVINCIAL, status: GRANTED}) { nodes { id } } }"#)
         .await["littleGiants"]["nodes"][0]["id"]
         .clone();
-    let (outcome, reason, _) = verdict(&app, &sichuan_sme, "500000", &day(15)).await;
+    let (outcome, reason, _) = verdict(&app, &sichuan_sme, "500000", &app.day(15)).await;
     assert_eq!(outcome, "NOT_RECOGNISED");
     assert!(reason.contains("does not cover LITTLE_GIANT"), "{reason}");
     let out_of_scope = listing(&app, &sc_admin, "listCredential", &agreement, &sichuan_sme).await;
@@ -208,10 +204,10 @@ async fn a_sichuan_award_counts_in_chongqing_only_as_the_agreement_says() {
             (profile, listed)
         }
     };
-    let (profile, listed) = counted(day(15)).await;
+    let (profile, listed) = counted(app.day(15)).await;
     assert_eq!(profile, 1);
     assert_eq!(listed, vec![json!({ "id": award })]);
-    assert_eq!(counted(day(5)).await, (0, vec![]));
+    assert_eq!(counted(app.day(5)).await, (0, vec![]));
 
     // Chongqing's staff read the recognised award but cannot change it.
     let cq_reviewer = app.login("cq-amr-reviewer").await;
@@ -227,14 +223,14 @@ async fn a_sichuan_award_counts_in_chongqing_only_as_the_agreement_says() {
     assert_eq!(error_code(&refused), "FORBIDDEN", "{refused}");
 
     // Terminated from day 20: later dates say no, earlier ones still yes.
-    let end = json!({ "agreementId": agreement, "effectiveOn": day(20) });
+    let end = json!({ "agreementId": agreement, "effectiveOn": app.day(20) });
     let ended = agreement_step(&app, &cq_admin, "terminateAgreement", "EndAgreementInput", end).await;
     assert_eq!(ended["agreement"]["status"], "TERMINATED", "{ended}");
     assert_eq!(
-        verdict(&app, &award, "500000", &day(25)).await.0,
+        verdict(&app, &award, "500000", &app.day(25)).await.0,
         "NOT_RECOGNISED"
     );
-    assert_eq!(verdict(&app, &award, "500000", &day(15)).await.0, "AGREEMENT");
+    assert_eq!(verdict(&app, &award, "500000", &app.day(15)).await.0, "AGREEMENT");
     let in_force = |date: String| {
         let app = &app;
         async move {
@@ -254,19 +250,19 @@ async fn a_sichuan_award_counts_in_chongqing_only_as_the_agreement_says() {
         }
     };
     assert_eq!(
-        in_force(day(15)).await,
+        in_force(app.day(15)).await,
         [
             "川渝质量奖互认（测试）",
             "川渝质量奖获奖者和首席质量官互认合作协议"
         ]
     );
     assert_eq!(
-        in_force(day(5)).await,
+        in_force(app.day(5)).await,
         ["川渝质量奖获奖者和首席质量官互认合作协议"],
         "not yet effective"
     );
     assert_eq!(
-        in_force(day(25)).await,
+        in_force(app.day(25)).await,
         ["川渝质量奖获奖者和首席质量官互认合作协议"],
         "terminated"
     );
@@ -277,7 +273,7 @@ async fn a_sichuan_award_counts_in_chongqing_only_as_the_agreement_says() {
 
     // Revoked at home from day 12: never counts from then on, anywhere.
     let sc_reviewer = app.login("sc-amr-reviewer").await;
-    let revoke = json!({ "id": award, "reason": "复核未通过", "effectiveOn": day(12) });
+    let revoke = json!({ "id": award, "reason": "复核未通过", "effectiveOn": app.day(12) });
     ok(&mutate(
         &app,
         &sc_reviewer,
@@ -286,14 +282,14 @@ async fn a_sichuan_award_counts_in_chongqing_only_as_the_agreement_says() {
         revoke,
     )
     .await);
-    let (outcome, reason, _) = verdict(&app, &award, "500000", &day(15)).await;
+    let (outcome, reason, _) = verdict(&app, &award, "500000", &app.day(15)).await;
     assert_eq!(outcome, "NOT_RECOGNISED");
     assert!(reason.contains("revoked"), "{reason}");
     assert_eq!(
-        verdict(&app, &award, "510000", &day(15)).await.0,
+        verdict(&app, &award, "510000", &app.day(15)).await.0,
         "NOT_RECOGNISED"
     );
-    assert_eq!(verdict(&app, &award, "500000", &day(11)).await.0, "AGREEMENT");
+    assert_eq!(verdict(&app, &award, "500000", &app.day(11)).await.0, "AGREEMENT");
 
     // Every step is in the audit trail.
     let sysadmin = app.login("sysadmin").await;
@@ -323,7 +319,7 @@ async fn an_agreement_is_never_ended_retroactively_and_needs_two_parties() {
     let cq_admin = app.login("cq-amr-admin").await;
     let cq = bureau_id(&app, "CQ-AMR").await;
     let input = json!({
-        "title": " ", "signedOn": day(0), "effectiveFrom": day(10), "effectiveUntil": day(5), "mode": "AUTOMATIC",
+        "title": " ", "signedOn": app.day(0), "effectiveFrom": app.day(10), "effectiveUntil": app.day(5), "mode": "AUTOMATIC",
         "partyBureauIds": [cq], "scope": [],
     });
     let refused = agreement_step(&app, &cq_admin, "createAgreement", "CreateAgreementInput", input).await;
@@ -343,7 +339,7 @@ async fn an_agreement_is_never_ended_retroactively_and_needs_two_parties() {
         .data(r#"{ recognitionAgreements(first: 5, filter: {status: ACTIVE}) { nodes { id title } } }"#)
         .await;
     let active = demo["recognitionAgreements"]["nodes"][0]["id"].clone();
-    let end = json!({ "agreementId": active, "effectiveOn": day(-1) });
+    let end = json!({ "agreementId": active, "effectiveOn": app.day(-1) });
     let late = agreement_step(&app, &cq_admin, "suspendAgreement", "EndAgreementInput", end).await;
     assert_eq!(late["userErrors"][0]["field"][1], "effectiveOn", "{late}");
     assert_eq!(late["userErrors"][0]["code"], "INVALID");
@@ -621,16 +617,16 @@ async fn listing_again_keeps_the_earlier_listing_period() {
     let unlisted = listing(&app, &sc_admin, "unlistCredential", &agreement, &award).await;
     let closed = &unlisted["data"]["unlistCredential"]["listing"];
     assert_eq!(closed["listedOn"], "2021-03-25", "{unlisted}");
-    assert_eq!(closed["unlistedOn"], day(0), "{unlisted}");
+    assert_eq!(closed["unlistedOn"], app.day(0), "{unlisted}");
     let relisted = listing(&app, &sc_admin, "listCredential", &agreement, &award).await;
     let open = &relisted["data"]["listCredential"]["listing"];
-    assert_eq!(open["listedOn"], day(0), "{relisted}");
+    assert_eq!(open["listedOn"], app.day(0), "{relisted}");
     assert!(open["unlistedOn"].is_null(), "{relisted}");
 
     // The earlier period still answers for its dates, and the new one from today.
     let (outcome, reason, _) = verdict(&app, &award, "500000", "2024-06-30").await;
     assert_eq!(outcome, "AGREEMENT", "{reason}");
-    let (outcome, reason, _) = verdict(&app, &award, "500000", &day(0)).await;
+    let (outcome, reason, _) = verdict(&app, &award, "500000", &app.day(0)).await;
     assert_eq!(outcome, "AGREEMENT", "{reason}");
     assert_eq!(
         app.data(COUNTED_IN_2024).await,
@@ -644,4 +640,91 @@ async fn listing_again_keeps_the_earlier_listing_period() {
         twice["data"]["listCredential"]["userErrors"][0]["code"], "CONFLICT",
         "{twice}"
     );
+}
+
+#[tokio::test]
+async fn a_suspended_agreement_is_resumed_by_a_party_and_each_period_keeps_answering() {
+    let app = spawn_app().await;
+    let cq_admin = app.login("cq-amr-admin").await;
+    let sc_admin = app.login("sc-amr-admin").await;
+    let found = app
+        .data(r#"{ qualityAwards(first: 1, filter: {region: {code: "510000"}, validIn: "500000"}) { nodes { id } }
+                   recognitionAgreements(filter: {status: ACTIVE, covers: QUALITY_AWARD}) { nodes { id title } } }"#)
+        .await;
+    let award = found["qualityAwards"]["nodes"][0]["id"].clone();
+    let agreement = found["recognitionAgreements"]["nodes"][0]["id"].clone();
+    let on = |offset: i64| app.day(offset);
+
+    let suspend = json!({ "agreementId": agreement, "effectiveOn": on(5) });
+    let suspended = agreement_step(&app, &sc_admin, "suspendAgreement", "EndAgreementInput", suspend).await;
+    assert_eq!(suspended["agreement"]["status"], "SUSPENDED", "{suspended}");
+
+    let too_early = json!({ "agreementId": agreement, "effectiveOn": on(3) });
+    let refused = agreement_step(&app, &cq_admin, "resumeAgreement", "EndAgreementInput", too_early).await;
+    assert_eq!(
+        refused["userErrors"][0]["field"],
+        json!(["input", "effectiveOn"]),
+        "{refused}"
+    );
+    let back_dated = json!({ "agreementId": agreement, "effectiveOn": on(-1) });
+    let refused = agreement_step(
+        &app,
+        &cq_admin,
+        "resumeAgreement",
+        "EndAgreementInput",
+        back_dated,
+    )
+    .await;
+    assert_eq!(refused["userErrors"][0]["code"], "INVALID", "{refused}");
+
+    let resume = json!({ "agreementId": agreement, "effectiveOn": on(12) });
+    let resumed = agreement_step(
+        &app,
+        &cq_admin,
+        "resumeAgreement",
+        "EndAgreementInput",
+        resume.clone(),
+    )
+    .await;
+    assert_eq!(resumed["agreement"]["status"], "ACTIVE", "{resumed}");
+    let twice = agreement_step(&app, &cq_admin, "resumeAgreement", "EndAgreementInput", resume).await;
+    assert_eq!(twice["userErrors"][0]["code"], "CONFLICT", "{twice}");
+
+    // Suspended again later: each period answers for its own dates.
+    let again = json!({ "agreementId": agreement, "effectiveOn": on(20) });
+    agreement_step(&app, &sc_admin, "suspendAgreement", "EndAgreementInput", again).await;
+    for (offset, expected) in [
+        (3, "AGREEMENT"),
+        (8, "NOT_RECOGNISED"),
+        (15, "AGREEMENT"),
+        (25, "NOT_RECOGNISED"),
+    ] {
+        assert_eq!(
+            verdict(&app, &award, "500000", &on(offset)).await.0,
+            expected,
+            "day {offset}"
+        );
+    }
+    let periods = app
+        .query_with(
+            "query($id: ID!) { node(id: $id) { ... on RecognitionAgreement { suspensions { suspendedFrom resumedFrom } } } }",
+            json!({ "id": agreement }),
+        )
+        .await;
+    assert_eq!(
+        periods["data"]["node"]["suspensions"],
+        json!([
+            { "suspendedFrom": on(5), "resumedFrom": on(12) },
+            { "suspendedFrom": on(20), "resumedFrom": null },
+        ]),
+        "{periods}"
+    );
+    let (_, audited) = app
+        .query_as(
+            &cq_admin,
+            r#"{ auditEvents(filter: {action: "RESUME_AGREEMENT"}) { totalCount nodes { actor } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(audited["data"]["auditEvents"]["totalCount"], 1, "{audited}");
 }

@@ -145,3 +145,60 @@ async fn statistics_count_what_is_valid_in_a_region_on_a_date() {
     assert!(states.iter().any(|(state, _)| state == "EXPIRED"), "{states:?}");
     assert!(states.iter().any(|(state, _)| state == "GRANTED"), "{states:?}");
 }
+
+/// What the seed documents describe as current, counted on the app's today.
+async fn current_figures(app: &registry_tests::TestApp) -> Value {
+    app.data(
+        r#"{
+        nationalLittleGiants: littleGiants(filter: {tier: LITTLE_GIANT, region: {code: "500000"}, status: GRANTED}) { totalCount }
+        nationalFactories: greenDesignations(filter: {greenKind: FACTORY, level: NATIONAL, region: {code: "500000"}, status: GRANTED}) { totalCount }
+        shanghaiBrands: statistics(filter: {kinds: [BRAND_RECOGNITION], region: {code: "310000"}, status: GRANTED}) { total }
+        licences: brands(filter: {nameContains: "巴味渝珍"}) { nodes { recognitions(validIn: "500000") { id } } }
+        sichuanAwards: qualityAwards(filter: {region: {code: "510000"}, validIn: "500000"}) { totalCount }
+        sichuanOfficers: chiefQualityOfficers(filter: {region: {code: "510000"}, validIn: "500000"}) { totalCount }
+        chongqingOfficers: chiefQualityOfficers(filter: {region: {code: "500000"}, validIn: "510000"}) { totalCount }
+        agreements: recognitionAgreements(filter: {status: ACTIVE, covers: CHIEF_QUALITY_OFFICER}) { nodes { isActive } }
+    }"#,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_demo_is_current_on_whatever_day_it_is_loaded() {
+    let days = [
+        Some(chrono::NaiveDate::from_ymd_opt(2019, 3, 1).unwrap()),
+        Some(chrono::NaiveDate::from_ymd_opt(2031, 6, 1).unwrap()),
+        // The wall clock, as a server without REGISTRY_TODAY runs (moved by faketime in CI).
+        None,
+    ];
+    for today in days {
+        let app = registry_tests::spawn_app_with(registry_tests::AppOptions {
+            today,
+            ..Default::default()
+        })
+        .await;
+        let figures = current_figures(&app).await;
+        let day = app.clock.today();
+        assert_eq!(
+            figures["nationalLittleGiants"]["totalCount"], 255,
+            "{day}: {figures}"
+        );
+        assert_eq!(figures["nationalFactories"]["totalCount"], 81, "{day}");
+        assert_eq!(figures["shanghaiBrands"]["total"], 72, "{day}: 上海品牌");
+        assert_eq!(
+            figures["licences"]["nodes"][0]["recognitions"]
+                .as_array()
+                .map(Vec::len),
+            Some(292),
+            "{day}: 巴味渝珍"
+        );
+        assert_eq!(figures["sichuanAwards"]["totalCount"], 35, "{day}");
+        assert_eq!(figures["sichuanOfficers"]["totalCount"], 100, "{day}");
+        assert_eq!(figures["chongqingOfficers"]["totalCount"], 120, "{day}");
+        assert_eq!(
+            figures["agreements"]["nodes"],
+            json!([{ "isActive": true }]),
+            "{day}"
+        );
+    }
+}

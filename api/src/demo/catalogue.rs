@@ -354,6 +354,12 @@ pub const USERS: &[(&str, &str, Option<&str>, &[&str])] = &[
         &["AGENCY_VIEWER"],
     ),
     (
+        "samr-reviewer",
+        "国家市场监管总局审核员",
+        Some("SAMR"),
+        &["REVIEWER"],
+    ),
+    (
         "miit-reviewer",
         "工业和信息化部审核员",
         Some("MIIT"),

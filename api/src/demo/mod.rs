@@ -6,6 +6,10 @@
 //! Named things come from `catalogue`; the bulk is generated deterministically (names from word lists,
 //! USCCs with valid check characters), so every run produces the same registry and needs no network.
 //! Everything is written in one transaction: a failed seed leaves nothing behind.
+//!
+//! Dates are relative to the day the demo is loaded. They are written below as they read on
+//! [`WRITTEN_FOR`]; loaded on another day, every business date moves by the same number of days, so
+//! what the sources describe as current is current on any day, with its history behind it.
 
 mod catalogue;
 
@@ -49,9 +53,15 @@ pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, DbErr> {
     Ok(bureau::Entity::find().count(db).await? == 0 && enterprise::Entity::find().count(db).await? == 0)
 }
 
-/// Writes the demo registry into an empty database, in one transaction.
-pub async fn seed(db: &DatabaseConnection) -> Result<SeedSummary, DbErr> {
-    let mut demo = Demo::new();
+/// The day the demo's dates are written for: loaded on this day, the registry reads exactly as written.
+pub const WRITTEN_FOR: NaiveDate = match NaiveDate::from_ymd_opt(2026, 11, 1) {
+    Some(day) => day,
+    None => panic!("a valid date"),
+};
+
+/// Writes the demo registry into an empty database, in one transaction, dated relative to `today`.
+pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> Result<SeedSummary, DbErr> {
+    let mut demo = Demo::new(today);
     demo.build()?;
     let summary = SeedSummary {
         bureaus: demo.bureaus.len(),
@@ -131,6 +141,8 @@ struct Grant {
 /// The demo registry being assembled in memory.
 struct Demo {
     now: DateTimeUtc,
+    /// How far the day of loading lies after [`WRITTEN_FOR`]; every written business date moves by it.
+    shift: chrono::TimeDelta,
     sequence: u64,
     bureau_ids: HashMap<&'static str, Uuid>,
     bureaus: Vec<bureau::Model>,
@@ -154,6 +166,8 @@ struct Demo {
     listings: Vec<recognition_listing::Model>,
     users: Vec<app_user::Model>,
     user_roles: Vec<user_role::Model>,
+    /// Renewed credentials: the first day of the renewed period and the day the renewal was decided.
+    renewals: HashMap<Uuid, (NaiveDate, NaiveDate)>,
 }
 
 /// Indexes into `Demo::enterprises` of each province's generated enterprises.
@@ -164,9 +178,10 @@ struct Pools {
 }
 
 impl Demo {
-    fn new() -> Self {
+    fn new(today: NaiveDate) -> Self {
         Self {
             now: Utc::now(),
+            shift: today - WRITTEN_FOR,
             sequence: 0,
             bureau_ids: HashMap::new(),
             bureaus: Vec::new(),
@@ -190,6 +205,7 @@ impl Demo {
             listings: Vec::new(),
             users: Vec::new(),
             user_roles: Vec::new(),
+            renewals: HashMap::new(),
         }
     }
 
@@ -209,7 +225,7 @@ impl Demo {
         };
         self.add_little_giants(&pools)?;
         self.add_green_listings(&pools)?;
-        self.add_geographic_indications(&pools)?;
+        self.add_geographic_indications()?;
         self.add_brands(&pools)?;
         let listed = self.add_awards_and_officers(&pools)?;
         self.add_agreements(listed)?;
@@ -264,18 +280,36 @@ impl Demo {
             {
                 credential.exclusive_key = Some(exclusive_key(credential, detail));
             }
-            if let (Some(valid_from), Some(decided_on)) = (credential.valid_from, credential.granted_on) {
+            let (Some(valid_from), Some(decided_on)) = (credential.valid_from, credential.granted_on) else {
+                continue;
+            };
+            // A renewed credential has its first period and the renewed one, as `renewCredential` records.
+            let periods = match self.renewals.get(&credential.id) {
+                Some(&(renewed_from, renewed_on)) => vec![
+                    (valid_from, Some(renewed_from), valid_from),
+                    (renewed_from, credential.valid_until, renewed_on),
+                ],
+                None => vec![(valid_from, credential.valid_until, decided_on)],
+            };
+            for (valid_from, valid_until, decided_on) in periods {
                 self.periods.push(credential_period::Model {
                     id: Uuid::now_v7(),
                     credential_id: credential.id,
                     valid_from,
-                    valid_until: credential.valid_until,
+                    valid_until,
                     decided_on,
                     decided_by: credential.reviewed_by,
                     created_at: self.now,
                 });
             }
         }
+    }
+
+    /// A written date as it falls for the day of loading.
+    fn moved(&self, written: NaiveDate) -> Result<NaiveDate, DbErr> {
+        written
+            .checked_add_signed(self.shift)
+            .ok_or_else(|| DbErr::Custom(format!("demo date {written} moved out of range")))
     }
 
     fn next(&mut self) -> u64 {
@@ -344,7 +378,7 @@ impl Demo {
     fn add_enterprise(
         &mut self,
         prefix: &str,
-        places: &[(&'static str, &'static str)],
+        places: &[(&str, &str)],
         index: usize,
     ) -> Result<usize, DbErr> {
         let (region, place) = places[index % places.len()];
@@ -379,7 +413,7 @@ impl Demo {
                 ][index % 3],
             ),
             status: EnterpriseStatus::Active,
-            established_on: Some(established),
+            established_on: Some(self.moved(established)?),
             registered_capital_cny: Some(1_000_000 * (1 + (sequence % 50) as i64)),
             legal_representative: Some(person_name(sequence)),
             address: Some(format!("{place}区示例路{}号", 1 + sequence % 300)),
@@ -428,11 +462,11 @@ impl Demo {
             }
             HolderRef::Nobody(region) => (None, None, region.to_owned()),
         };
-        let notice_starts = grant.valid_from - chrono::Days::new(21);
+        let valid_from = self.moved(grant.valid_from)?;
+        let notice_starts = valid_from - chrono::Days::new(21);
         let valid_until = match grant.years {
             Some(years) => Some(
-                grant
-                    .valid_from
+                valid_from
                     .checked_add_months(Months::new(12 * years))
                     .ok_or_else(|| DbErr::Custom("demo date overflow".to_owned()))?,
             ),
@@ -451,24 +485,44 @@ impl Demo {
             holder_enterprise_id: enterprise,
             holder_person_id: person,
             batch: grant.batch,
-            year: Some(grant.valid_from.year()),
+            year: Some(valid_from.year()),
             notice_starts_on: Some(notice_starts),
             notice_ends_on: Some(notice_starts + chrono::Days::new(7)),
-            granted_on: Some(grant.valid_from),
-            valid_from: Some(grant.valid_from),
+            granted_on: Some(valid_from),
+            valid_from: Some(valid_from),
             valid_until,
             ..blank.row()
         });
         Ok(id)
     }
 
-    /// Marks the most recent credential revoked on `on`.
-    fn revoke_last(&mut self, on: NaiveDate, reason: &str) {
+    /// Marks the most recent credential revoked on `on` (a written date).
+    fn revoke_last(&mut self, on: NaiveDate, reason: &str) -> Result<(), DbErr> {
+        let on = self.moved(on)?;
         if let Some(last) = self.credentials.last_mut() {
             last.status = CredentialStatus::Revoked;
             last.revoked_on = Some(on);
             last.revocation_reason = Some(reason.to_owned());
         }
+        Ok(())
+    }
+
+    /// Renews the most recent credential on review: its validity runs on from its end (a written date)
+    /// for another `years`, decided a month before.
+    fn renew_last(&mut self, years: u32) -> Result<(), DbErr> {
+        let Some(last) = self.credentials.last_mut() else {
+            return Ok(());
+        };
+        let renewed_from = last
+            .valid_until
+            .ok_or_else(|| DbErr::Custom("only a credential with an end is renewed".to_owned()))?;
+        let renewed_on = renewed_from
+            .checked_sub_months(Months::new(1))
+            .ok_or_else(|| DbErr::Custom("demo date overflow".to_owned()))?;
+        last.valid_until = renewed_from.checked_add_months(Months::new(12 * years));
+        last.granted_on = Some(renewed_on);
+        self.renewals.insert(last.id, (renewed_from, renewed_on));
+        Ok(())
     }
 
     /// Turns the most recent credential back into an unpublished proposal in `status`.
@@ -542,7 +596,7 @@ impl Demo {
         }
         for &holder in &pools.chongqing[312..315] {
             self.little_giant(national(holder, 6, date(2024, 7, 1)?), LittleGiant)?;
-            self.revoke_last(date(2025, 5, 1)?, "复核未通过：主营业务收入占比不再符合认定条件");
+            self.revoke_last(date(2025, 5, 1)?, "复核未通过：主营业务收入占比不再符合认定条件")?;
         }
         // Proposals the public never sees: batch 8 nominations still in review.
         for (n, &holder) in pools.chongqing[315..320].iter().enumerate() {
@@ -657,7 +711,7 @@ impl Demo {
                 GreenKind::Factory,
                 None,
             )?;
-            self.revoke_last(date(2022, 12, 1)?, "2022年动态调整：复核不合格，移出名单");
+            self.revoke_last(date(2022, 12, 1)?, "2022年动态调整：复核不合格，移出名单")?;
         }
         // Municipal: 250 factories and 20 parks.
         for (n, &holder) in pools.chongqing[500..750].iter().enumerate() {
@@ -707,7 +761,7 @@ impl Demo {
             holder_organisation: format!("{name}产业协会"),
             region_code: region.to_owned(),
             product_category: Some(category.to_owned()),
-            registered_on: Some(date(2008 + (sequence % 15) as i32, 6, 1)?),
+            registered_on: Some(self.moved(date(2008 + (sequence % 15) as i32, 6, 1)?)?),
             registering_bureau_id: Some(self.bureau(registering_bureau)?),
         });
         self.protected_areas.push(gi_protected_area::Model {
@@ -721,7 +775,7 @@ impl Demo {
         Ok(id)
     }
 
-    fn add_geographic_indications(&mut self, pools: &Pools) -> Result<(), DbErr> {
+    fn add_geographic_indications(&mut self) -> Result<(), DbErr> {
         // 70 agricultural-product GIs: the named ones, then district × product.
         for (name, region, category) in CQ_AGRICULTURAL_GIS {
             self.add_indication(
@@ -779,7 +833,18 @@ impl Demo {
             "水果",
             "CNIPA",
         )?;
-        for (n, &holder) in pools.chongqing[1_000..1_048].iter().enumerate() {
+        // The mark's users are registered inside the product's protected area: two enterprises per
+        // product, generated in its region and named after its place.
+        for (n, &gi_id) in products.iter().flat_map(|id| [id, id]).enumerate() {
+            let (region, name) = self
+                .indications
+                .iter()
+                .find(|indication| indication.id == gi_id)
+                .map(|indication| (indication.region_code.clone(), indication.name.clone()))
+                .ok_or_else(|| DbErr::Custom("demo indication missing".to_owned()))?;
+            let place: String = name.chars().take(2).collect();
+            // Indices past the provincial pool's keep these names apart from its names.
+            let holder = self.add_enterprise("重庆", &[(region.as_str(), place.as_str())], 1_000 + n)?;
             let grant = Grant {
                 kind: CredentialKind::GiAuthorization,
                 holder: HolderRef::Enterprise(holder),
@@ -790,10 +855,8 @@ impl Demo {
                 years: None,
             };
             let credential_id = self.grant(grant)?;
-            self.gi_authorizations.push(gi_authorization::Model {
-                credential_id,
-                gi_id: products[n / 2],
-            });
+            self.gi_authorizations
+                .push(gi_authorization::Model { credential_id, gi_id });
         }
         Ok(())
     }
@@ -856,7 +919,8 @@ impl Demo {
             Err("重庆三峡柑橘产业协会"),
             "500000",
         );
-        // Licences to use the regional public brands: 巴味渝珍's 292 licensees, 三峡柑橘's 40.
+        // Licences to use the regional public brands, three years each: 巴味渝珍's 292 licensees,
+        // 三峡柑橘's 40.
         let licences = [(bawei, 1_100..1_392), (citrus, 1_400..1_440)];
         for (brand, range) in licences {
             for &holder in &pools.chongqing[range] {
@@ -866,8 +930,8 @@ impl Demo {
                     level: Level::Provincial,
                     bureau: "CQ-AGRI",
                     batch: None,
-                    valid_from: date(2022, 12, 1)?,
-                    years: Some(3 + u32::from(brand == bawei)),
+                    valid_from: date(2024, 12, 1)?,
+                    years: Some(3),
                 };
                 self.recognise(grant, brand, BrandRecognitionKind::PublicBrandLicense)?;
             }
@@ -888,7 +952,7 @@ impl Demo {
             };
             self.recognise(grant, brand, BrandRecognitionKind::FamousAgriculturalBrand)?;
         }
-        // "上海品牌": 35 organisations and 37 products or services certified in one year.
+        // "上海品牌": 35 organisations and 37 products or services certified in one year, for three.
         for (n, &holder) in pools.shanghai[..35].iter().enumerate() {
             let certify = |this: &mut Self, name: String, kind: BrandKind| -> Result<(), DbErr> {
                 let region = this.enterprises[holder].region_code.clone();
@@ -898,8 +962,8 @@ impl Demo {
                     holder: HolderRef::Enterprise(holder),
                     level: Level::Provincial,
                     bureau: "SH-AMR",
-                    batch: Some(2023),
-                    valid_from: date(2023, 12, 1)?,
+                    batch: Some(2025),
+                    valid_from: date(2025, 12, 1)?,
                     years: Some(3),
                 };
                 this.recognise(grant, brand, BrandRecognitionKind::ShanghaiBrand)
@@ -1002,7 +1066,9 @@ impl Demo {
                 self.award(grant, program, Some(4))?;
             }
         }
-        // Chief quality officers: 120 in Chongqing and 100 in Sichuan (the 220 listed), 155 in Shanghai.
+        // Chief quality officers, certified for three years and all in force: 120 in Chongqing and 100 in
+        // Sichuan (the 220 listed), 155 in Shanghai. A third of Chongqing's were first certified three
+        // years earlier and renewed on review.
         let officers = [
             ("CQ", "CQ-AMR", &pools.chongqing[2_300..2_420], true),
             ("SC", "SC-AMR", &pools.sichuan[..100], true),
@@ -1011,7 +1077,8 @@ impl Demo {
         for (prefix, bureau, employers, on_list) in officers {
             for (n, &employer) in employers.iter().enumerate() {
                 let person = self.add_person(employer)?;
-                let valid_from = date(2023 + (n % 3) as i32, 4, 1)?;
+                let renewed = prefix == "CQ" && n % 3 == 0;
+                let valid_from = date(2024 + (n % 3) as i32 - if renewed { 3 } else { 0 }, 4, 1)?;
                 let grant = Grant {
                     kind: CredentialKind::ChiefQualityOfficer,
                     holder: HolderRef::Person(person),
@@ -1022,6 +1089,9 @@ impl Demo {
                     years: Some(3),
                 };
                 let credential_id = self.grant(grant)?;
+                if renewed {
+                    self.renew_last(3)?;
+                }
                 self.officers.push(chief_quality_officer::Model {
                     credential_id,
                     certificate_number: format!("CQO-{prefix}-{}-{:04}", valid_from.year(), n + 1),
@@ -1031,6 +1101,25 @@ impl Demo {
                     listed.push(credential_id);
                 }
             }
+        }
+        // History: 15 Chongqing officers certified in 2020 whose certificates lapsed unrenewed.
+        for (n, &employer) in pools.chongqing[2_420..2_435].iter().enumerate() {
+            let person = self.add_person(employer)?;
+            let grant = Grant {
+                kind: CredentialKind::ChiefQualityOfficer,
+                holder: HolderRef::Person(person),
+                level: Level::Provincial,
+                bureau: "CQ-AMR",
+                batch: None,
+                valid_from: date(2020, 4, 1)?,
+                years: Some(3),
+            };
+            let credential_id = self.grant(grant)?;
+            self.officers.push(chief_quality_officer::Model {
+                credential_id,
+                certificate_number: format!("CQO-CQ-2020-{:04}", n + 1),
+                employer_id: self.enterprises[employer].id,
+            });
         }
         Ok(listed)
     }
@@ -1045,6 +1134,7 @@ impl Demo {
                          scope: &[CredentialKind]|
          -> Result<Uuid, DbErr> {
             let id = Uuid::now_v7();
+            let signed_on = this.moved(signed_on)?;
             this.agreements.push(recognition_agreement::Model {
                 id,
                 created_at: this.now,
@@ -1105,7 +1195,7 @@ impl Demo {
             &[CredentialKind::Green],
         )?;
         // Listed when the agreement was signed.
-        let listed_on = Some(signed_on);
+        let listed_on = Some(self.moved(signed_on)?);
         for credential_id in listed {
             self.listings.push(recognition_listing::Model {
                 id: Uuid::now_v7(),
@@ -1228,7 +1318,7 @@ mod tests {
 
     #[test]
     fn the_demo_registry_has_the_published_counts() {
-        let mut demo = Demo::new();
+        let mut demo = Demo::new(WRITTEN_FOR);
         demo.build().unwrap();
         let count = |kind: CredentialKind, level: Level| {
             demo.credentials
@@ -1254,6 +1344,47 @@ mod tests {
         assert_eq!(names.len(), demo.enterprises.len(), "names are unique");
         for e in &demo.enterprises {
             assert!(Uscc::parse(&e.uscc).is_ok(), "{}", e.uscc);
+        }
+    }
+
+    #[test]
+    fn every_gi_mark_user_lies_inside_its_indications_protected_area() {
+        let mut demo = Demo::new(WRITTEN_FOR);
+        demo.build().unwrap();
+        assert_eq!(demo.gi_authorizations.len(), 48);
+        for authorization in &demo.gi_authorizations {
+            let credential = demo
+                .credentials
+                .iter()
+                .find(|c| c.id == authorization.credential_id)
+                .unwrap();
+            let areas: Vec<&str> = demo
+                .protected_areas
+                .iter()
+                .filter(|area| area.gi_id == authorization.gi_id)
+                .map(|area| area.region_code.as_str())
+                .collect();
+            assert!(
+                areas.iter().any(|area| crate::domain::RegionCode::parse(area)
+                    .unwrap()
+                    .contains(&credential.region_code)),
+                "{} outside {areas:?}",
+                credential.region_code
+            );
+        }
+    }
+
+    #[test]
+    fn loaded_on_another_day_every_date_moves_with_it() {
+        let later = WRITTEN_FOR + chrono::Days::new(1_000);
+        let (mut written, mut moved) = (Demo::new(WRITTEN_FOR), Demo::new(later));
+        written.build().unwrap();
+        moved.build().unwrap();
+        for (before, after) in written.credentials.iter().zip(&moved.credentials) {
+            let shifted = |date: Option<NaiveDate>| date.map(|d| d + chrono::Days::new(1_000));
+            assert_eq!(shifted(before.valid_from), after.valid_from);
+            assert_eq!(shifted(before.revoked_on), after.revoked_on);
+            assert_eq!(shifted(before.notice_ends_on), after.notice_ends_on);
         }
     }
 }

@@ -164,6 +164,18 @@ pub enum AgreementStatus {
     Terminated,
 }
 
+/// Where an objection raised during a public notice stands.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Enum)]
+#[graphql(remote = "stored::ObjectionStatus")]
+pub enum ObjectionStatus {
+    /// Waiting for a reviewer's decision; the credential cannot be granted meanwhile.
+    Open,
+    /// Upheld: the credential was withdrawn.
+    Upheld,
+    /// Dismissed: the notice went on.
+    Dismissed,
+}
+
 /// Which credentials an agreement recognises.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Enum)]
 #[graphql(remote = "stored::AgreementMode")]

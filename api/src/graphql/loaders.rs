@@ -91,10 +91,13 @@ pub struct Loaders {
     pub brands_of: DataLoader<ByParent<brand::Entity>>,
     pub parties_of: DataLoader<ByParent<entity::agreement_party::Entity>>,
     pub scopes_of: DataLoader<ByParent<entity::agreement_scope::Entity>>,
+    pub suspensions_of: DataLoader<ByParent<entity::agreement_suspension::Entity>>,
     pub credentials_of: DataLoader<CredentialsOf>,
     pub roles_of: DataLoader<ByParent<entity::user_role::Entity>>,
     pub users: DataLoader<ById<entity::app_user::Entity>>,
     pub periods_of: DataLoader<ByParent<entity::credential_period::Entity>>,
+    pub objections: DataLoader<ById<entity::objection::Entity>>,
+    pub objections_of: DataLoader<ByParent<entity::objection::Entity>>,
     pub listings_of: DataLoader<ByParent<entity::recognition_listing::Entity>>,
     /// Cached: a request asking about one region and date many times reads its agreements once.
     pub recognitions: DataLoader<Recognitions, HashMapCache>,
@@ -125,9 +128,12 @@ impl Loaders {
             brands_of: make.by_parent(brand::Column::HolderEnterpriseId),
             parties_of: make.by_parent(entity::agreement_party::Column::AgreementId),
             scopes_of: make.by_parent(entity::agreement_scope::Column::AgreementId),
+            suspensions_of: make.by_parent(entity::agreement_suspension::Column::AgreementId),
             roles_of: make.by_parent(entity::user_role::Column::UserId),
             users: make.by_id(),
             periods_of: make.by_parent(entity::credential_period::Column::CredentialId),
+            objections: make.by_id(),
+            objections_of: make.by_parent(entity::objection::Column::CredentialId),
             // Batch verification asks for up to a few thousand credentials' entries at once.
             listings_of: make
                 .by_parent(entity::recognition_listing::Column::CredentialId)

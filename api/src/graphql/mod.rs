@@ -15,6 +15,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::token::TokenSettings;
 use crate::config::Limits;
+use crate::domain::notice::NoticeRules;
 use crate::services::account::LoginThrottle;
 use mutation::MutationRoot;
 use query::QueryRoot;
@@ -34,12 +35,18 @@ fn builder(limits: &Limits) -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubsc
         })
 }
 
-/// Builds the schema once at start-up; the database pool, the token settings and the sign-in
-/// throttle are schema data, shared by every request.
-pub fn build_schema(db: DatabaseConnection, limits: &Limits, tokens: TokenSettings) -> RegistrySchema {
+/// Builds the schema once at start-up; the database pool, the token settings, the notice rules and
+/// the sign-in throttle are schema data, shared by every request.
+pub fn build_schema(
+    db: DatabaseConnection,
+    limits: &Limits,
+    tokens: TokenSettings,
+    notice: NoticeRules,
+) -> RegistrySchema {
     builder(limits)
         .data(db)
         .data(tokens)
+        .data(notice)
         .data(LoginThrottle::default())
         .finish()
 }

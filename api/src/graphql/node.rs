@@ -11,6 +11,7 @@ use super::types::credential::{
 };
 use super::types::enterprise::{Enterprise, Person};
 use super::types::geographic_indication::GeographicIndication;
+use super::types::objection::Objection;
 use super::types::program::AwardProgram;
 use super::types::region::{Bureau, Region};
 use super::types::user::User;
@@ -37,6 +38,8 @@ pub enum Node {
     RecognitionAgreement(RecognitionAgreement),
     /// A local account.
     User(User),
+    /// An objection raised during a public notice.
+    Objection(Objection),
     /// A 专精特新 designation.
     LittleGiantDesignation(LittleGiantDesignation),
     /// A green listing.

@@ -2,7 +2,7 @@
 
 use chrono::{NaiveDate, Utc};
 use entity::{
-    agreement_party, agreement_scope, bureau, credential,
+    agreement_party, agreement_scope, agreement_suspension as suspension, bureau, credential,
     enums::{AgreementMode, AgreementStatus, CredentialKind, CredentialStatus},
     recognition_agreement as agreement, recognition_listing as listing,
 };
@@ -241,8 +241,10 @@ pub async fn create(
 pub enum AgreementStep {
     /// The party's administrator confirms; the last confirmation makes the agreement active.
     Confirm,
-    /// The agreement stops applying from a date on (a suspension is not lifted here).
+    /// The agreement stops applying from a date on, until a party resumes it.
     Suspend { effective_on: NaiveDate },
+    /// A suspended agreement applies again from a date on.
+    Resume { effective_on: NaiveDate },
     /// The agreement ends from a date on.
     Terminate { effective_on: NaiveDate },
 }
@@ -253,6 +255,7 @@ impl AgreementStep {
         match self {
             Self::Confirm => "CONFIRM_AGREEMENT",
             Self::Suspend { .. } => "SUSPEND_AGREEMENT",
+            Self::Resume { .. } => "RESUME_AGREEMENT",
             Self::Terminate { .. } => "TERMINATE_AGREEMENT",
         }
     }
@@ -262,6 +265,7 @@ impl AgreementStep {
         match self {
             Self::Confirm => &[AgreementStatus::Pending],
             Self::Suspend { .. } => &[AgreementStatus::Active],
+            Self::Resume { .. } => &[AgreementStatus::Suspended],
             Self::Terminate { .. } => &[
                 AgreementStatus::Pending,
                 AgreementStatus::Active,
@@ -333,6 +337,19 @@ pub async fn apply(
         .ok_or(ApiError::Forbidden)?;
     let mut change = current.clone().into_active_model();
     let mut confirmed_party = None;
+    if let AgreementStep::Suspend { effective_on }
+    | AgreementStep::Terminate { effective_on }
+    | AgreementStep::Resume { effective_on } = step
+        // Recognition already given stays given, and a suspension is never lifted in the past:
+        // past dates keep answering as they did.
+        && effective_on < today
+    {
+        return Ok(Err(vec![UserError::new(
+            "effectiveOn",
+            "INVALID",
+            format!("must be today ({today}) or later: recognition never changes retroactively"),
+        )]));
+    }
     match step {
         AgreementStep::Confirm => {
             if let Some(at) = own_party.confirmed_at {
@@ -351,22 +368,24 @@ pub async fn apply(
                 change.activated_on = Set(Some(today));
             }
         }
-        AgreementStep::Suspend { effective_on } | AgreementStep::Terminate { effective_on } => {
-            // Recognition already given stays given: past dates keep answering as they did.
-            if effective_on < today {
+        AgreementStep::Suspend { effective_on } => {
+            change.status = Set(AgreementStatus::Suspended);
+            change.suspended_from = Set(Some(effective_on));
+        }
+        AgreementStep::Resume { effective_on } => {
+            if let Some(from) = current.suspended_from.filter(|from| effective_on < *from) {
                 return Ok(Err(vec![UserError::new(
                     "effectiveOn",
                     "INVALID",
-                    format!("must be today ({today}) or later: recognition is never withdrawn retroactively"),
+                    format!("the suspension applies from {from}; it can be lifted from then on"),
                 )]));
             }
-            if let AgreementStep::Suspend { .. } = step {
-                change.status = Set(AgreementStatus::Suspended);
-                change.suspended_from = Set(Some(effective_on));
-            } else {
-                change.status = Set(AgreementStatus::Terminated);
-                change.terminated_from = Set(Some(effective_on));
-            }
+            change.status = Set(AgreementStatus::Active);
+            change.suspended_from = Set(None);
+        }
+        AgreementStep::Terminate { effective_on } => {
+            change.status = Set(AgreementStatus::Terminated);
+            change.terminated_from = Set(Some(effective_on));
         }
     }
     let now = Utc::now();
@@ -382,6 +401,7 @@ pub async fn apply(
         current.version,
     )
     .await?;
+    record_suspension(&txn, actor, &current, step, now).await?;
     let mut parties_after = parties.clone();
     if let Some(party_id) = confirmed_party {
         agreement_party::Entity::update_many()
@@ -408,6 +428,43 @@ pub async fn apply(
     .await?;
     txn.commit().await?;
     Ok(Ok(updated))
+}
+
+/// Keeps the suspension history: a suspension opens a period, a resumption closes the open one.
+async fn record_suspension(
+    txn: &impl ConnectionTrait,
+    actor: &Account,
+    current: &agreement::Model,
+    step: AgreementStep,
+    now: chrono::DateTime<Utc>,
+) -> ApiResult<()> {
+    match step {
+        AgreementStep::Suspend { effective_on } => {
+            suspension::Model {
+                id: Uuid::now_v7(),
+                agreement_id: current.id,
+                suspended_from: effective_on,
+                resumed_from: None,
+                suspended_by: Some(actor.user_id),
+                resumed_by: None,
+                created_at: now,
+            }
+            .into_active_model()
+            .insert(txn)
+            .await?;
+        }
+        AgreementStep::Resume { effective_on } => {
+            suspension::Entity::update_many()
+                .col_expr(suspension::Column::ResumedFrom, Expr::value(effective_on))
+                .col_expr(suspension::Column::ResumedBy, Expr::value(actor.user_id))
+                .filter(suspension::Column::AgreementId.eq(current.id))
+                .filter(suspension::Column::ResumedFrom.is_null())
+                .exec(txn)
+                .await?;
+        }
+        AgreementStep::Confirm | AgreementStep::Terminate { .. } => {}
+    }
+    Ok(())
 }
 
 /// Putting a credential on a LISTED agreement's list, or taking it off.

@@ -175,7 +175,9 @@ pub struct AuditFilter {
 }
 
 /// The audit events `account` may read, newest first: a system administrator all of them, other staff
-/// those of actors whose bureau lies in their jurisdiction; anyone else is refused.
+/// those of actors whose bureau lies in their jurisdiction and those about credentials held inside it
+/// (so a credential's history includes what outsiders did to it, such as an objection); anyone else
+/// is refused.
 pub fn search(account: &Account, filter: &AuditFilter) -> ApiResult<sea_orm::Select<audit_event::Entity>> {
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
     let Some(scope) = account.jurisdiction() else {
@@ -188,7 +190,23 @@ pub fn search(account: &Account, filter: &AuditFilter) -> ApiResult<sea_orm::Sel
             .column(entity::bureau::Column::Id)
             .filter(super::region::within(entity::bureau::Column::RegionCode, &scope))
             .into_query();
-        query = query.filter(audit_event::Column::ActorBureauId.in_subquery(bureaus));
+        let credentials = entity::credential::Entity::find()
+            .select_only()
+            .column(entity::credential::Column::Id)
+            .filter(super::region::within(
+                entity::credential::Column::RegionCode,
+                &scope,
+            ))
+            .into_query();
+        query = query.filter(
+            sea_orm::Condition::any()
+                .add(audit_event::Column::ActorBureauId.in_subquery(bureaus))
+                .add(
+                    sea_orm::Condition::all()
+                        .add(audit_event::Column::EntityType.eq("credential"))
+                        .add(audit_event::Column::EntityId.in_subquery(credentials)),
+                ),
+        );
     }
     if let Some(entity_type) = &filter.entity_type {
         query = query.filter(audit_event::Column::EntityType.eq(entity_type.as_str()));

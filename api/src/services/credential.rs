@@ -17,7 +17,7 @@ use entity::{
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
     RelationTrait, Select,
-    sea_query::{Expr, Func, SimpleExpr},
+    sea_query::{Expr, Func, NullOrdering, SimpleExpr},
 };
 use uuid::Uuid;
 
@@ -314,7 +314,11 @@ pub fn search(
         ])
         .into(),
     };
-    query.order_by(order_expr, direction.order()).order_by_asc(C::Id)
+    // Rows without the sort key (a draft's dates, a park's holder) come last in either direction and
+    // on every backend: SQLite and PostgreSQL disagree where NULL sorts unless told.
+    query
+        .order_by_with_nulls(order_expr, direction.order(), NullOrdering::Last)
+        .order_by_asc(C::Id)
 }
 
 /// Applies the filters that live in a kind's detail table.

@@ -58,14 +58,17 @@ pub fn search(
     if let Some(scale) = filter.scale {
         query = query.filter(enterprise::Column::Scale.eq(scale));
     }
-    let column = match order {
-        EnterpriseOrderField::Name => enterprise::Column::NameNormalized,
-        EnterpriseOrderField::Uscc => enterprise::Column::Uscc,
-        EnterpriseOrderField::EstablishedOn => enterprise::Column::EstablishedOn,
+    let query = match order {
+        EnterpriseOrderField::Name => query.order_by(enterprise::Column::NameNormalized, direction.order()),
+        EnterpriseOrderField::Uscc => query.order_by(enterprise::Column::Uscc, direction.order()),
+        // Unknown founding dates come last in either direction, on every backend.
+        EnterpriseOrderField::EstablishedOn => query.order_by_with_nulls(
+            enterprise::Column::EstablishedOn,
+            direction.order(),
+            sea_orm::sea_query::NullOrdering::Last,
+        ),
     };
-    query
-        .order_by(column, direction.order())
-        .order_by_asc(enterprise::Column::Id)
+    query.order_by_asc(enterprise::Column::Id)
 }
 
 /// The enterprise with this code, if any.

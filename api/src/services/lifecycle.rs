@@ -17,13 +17,14 @@ use entity::{
     enums::{CredentialKind, CredentialStatus, Role},
 };
 use sea_orm::{
-    ActiveEnum, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    TransactionTrait,
+    ActiveEnum, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, QueryFilter, TransactionTrait,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{Change, UserError};
+use crate::domain::notice::NoticeRules;
 use crate::error::{ApiError, ApiResult};
 use crate::policy::{Account, Viewer};
 
@@ -34,10 +35,12 @@ pub enum Transition {
     Submit,
     /// A reviewer approves a submission and starts its public notice (公示).
     Approve {
-        /// First day of the notice (default: today).
+        /// First day of the notice: today or later (default: today).
         notice_starts_on: Option<NaiveDate>,
-        /// Last day of the notice.
-        notice_ends_on: NaiveDate,
+        /// Last day of the notice (default: the last day of the kind's minimum notice).
+        notice_ends_on: Option<NaiveDate>,
+        /// The minimum notice per kind.
+        rules: NoticeRules,
     },
     /// A reviewer rejects a submission.
     Reject { reason: String },
@@ -167,6 +170,19 @@ async fn permitted(
     })
 }
 
+/// Whether `actor` may decide `model` (approve, grant, revoke, decide its objections).
+pub async fn may_decide(
+    db: &DatabaseConnection,
+    actor: &Account,
+    model: &credential::Model,
+) -> ApiResult<bool> {
+    let Some(bureau) = actor.bureau.as_ref() else {
+        return Ok(false);
+    };
+    let competence = super::bureau::competence_of(db, bureau.kind).await?;
+    Ok(actor.may_decide(model.kind, model.level, &model.region_code, &competence))
+}
+
 /// A user error on `field` (under `input`).
 fn invalid(field: &str, message: impl Into<String>) -> Vec<UserError> {
     vec![UserError::new(field, "INVALID", message)]
@@ -205,14 +221,14 @@ fn changes(
         Transition::Approve {
             notice_starts_on,
             notice_ends_on,
+            rules,
         } => {
-            let starts = notice_starts_on.unwrap_or(today);
-            if *notice_ends_on < starts {
-                return Err(invalid("noticeEndsOn", "the notice cannot end before it starts"));
-            }
+            let (starts, ends) = rules
+                .period(model.kind, today, *notice_starts_on, *notice_ends_on)
+                .map_err(|problem| invalid(problem.field, problem.message))?;
             change.status = Set(CredentialStatus::PublicNotice);
             change.notice_starts_on = Set(Some(starts));
-            change.notice_ends_on = Set(Some(*notice_ends_on));
+            change.notice_ends_on = Set(Some(ends));
             change.reviewed_by = reviewed;
         }
         Transition::Reject { reason } | Transition::Withdraw { reason } => {
@@ -239,7 +255,10 @@ fn changes(
                 return Err(vec![UserError::new(
                     "id",
                     "NOTICE_NOT_ENDED",
-                    format!("the public notice runs until {notice_ends}; grant from the day after"),
+                    format!(
+                        "the public notice runs until {notice_ends}; grant from {} on (today is {today})",
+                        notice_ends + chrono::Days::new(1)
+                    ),
                 )]);
             }
             let (from, until) = period(model.kind, valid_from.unwrap_or(today), *valid_until)?;
@@ -334,37 +353,70 @@ pub async fn apply(
     if !transition.starting_states().contains(&current.status) {
         return Ok(Err(wrong_state(&transition, current.status)));
     }
-    let change = match changes(&transition, &current, actor, today) {
+    let txn = db.begin().await?;
+    match write(&txn, actor, request_id, today, &current, &transition).await? {
+        Ok(updated) => {
+            txn.commit().await?;
+            Ok(Ok(updated))
+        }
+        Err(errors) => {
+            txn.rollback().await?;
+            Ok(Err(errors))
+        }
+    }
+}
+
+/// Takes `transition` (already allowed by the policy) on `current` inside `txn`: the new state, the
+/// period a grant or renewal opens, and the audit event; or what stops it. On errors the caller rolls
+/// the transaction back.
+pub(super) async fn write(
+    txn: &DatabaseTransaction,
+    actor: &Account,
+    request_id: &str,
+    today: NaiveDate,
+    current: &credential::Model,
+    transition: &Transition,
+) -> Change<credential::Model> {
+    let id = current.id;
+    let change = match changes(transition, current, actor, today) {
         Ok(change) => change,
         Err(errors) => return Ok(Err(errors)),
     };
-    let txn = db.begin().await?;
     // The UPDATE requires the state and version decided on, and comes first in the transaction: a
     // concurrent transition that got in first leaves no row to update.
     let updated = credential::Entity::update(change)
         .validate()?
         .filter(credential::Column::Status.eq(current.status))
         .filter(credential::Column::Version.eq(current.version))
-        .exec(&txn)
+        .exec(txn)
         .await;
     let updated = match updated {
         Ok(updated) => updated,
         Err(sea_orm::DbErr::RecordNotUpdated) => {
-            drop(txn);
-            let now = credential::Entity::find_by_id(id).one(db).await?;
+            let now = credential::Entity::find_by_id(id).one(txn).await?;
             return Ok(Err(match now {
-                Some(now) if now.status != current.status => wrong_state(&transition, now.status),
-                _ => wrong_state(&transition, current.status),
+                Some(now) if now.status != current.status => wrong_state(transition, now.status),
+                _ => wrong_state(transition, current.status),
             }));
         }
         Err(err) => return Err(err.into()),
     };
-    if matches!(transition, Transition::Grant { .. })
-        && updated.kind == CredentialKind::QualityAward
-        && let Some(error) = super::program::edition_over_cap(&txn, &updated).await?
-    {
-        txn.rollback().await?;
-        return Ok(Err(vec![error]));
+    if let Transition::Grant { .. } = transition {
+        let open = super::objection::open_count(txn, id).await?;
+        if open > 0 {
+            return Ok(Err(vec![UserError::new(
+                "id",
+                "OPEN_OBJECTION",
+                format!(
+                    "{open} objection(s) raised during the public notice are still open: uphold or dismiss them first"
+                ),
+            )]));
+        }
+        if updated.kind == CredentialKind::QualityAward
+            && let Some(error) = super::program::edition_over_cap(txn, &updated).await?
+        {
+            return Ok(Err(vec![error]));
+        }
     }
     let new_period = match transition {
         Transition::Grant { .. } => updated.valid_from,
@@ -384,21 +436,20 @@ pub async fn apply(
             }
             .into_active_model(),
         )
-        .exec_without_returning(&txn)
+        .exec_without_returning(txn)
         .await?;
     }
     super::audit::record_change(
-        &txn,
+        txn,
         actor,
         request_id,
         transition.action(),
         "credential",
         Some(id),
-        Some(snapshot(&current)),
+        Some(snapshot(current)),
         Some(snapshot(&updated)),
     )
     .await?;
-    txn.commit().await?;
     Ok(Ok(updated))
 }
 
@@ -434,7 +485,8 @@ mod tests {
     fn each_transition_starts_from_its_states() {
         let approve = Transition::Approve {
             notice_starts_on: None,
-            notice_ends_on: date("2026-01-01"),
+            notice_ends_on: None,
+            rules: NoticeRules::default(),
         };
         assert_eq!(approve.starting_states(), &[CredentialStatus::Submitted]);
         let errors = wrong_state(&approve, CredentialStatus::Granted);

@@ -11,6 +11,7 @@ pub mod enterprise;
 pub mod geographic_indication;
 pub mod import;
 pub mod lifecycle;
+pub mod objection;
 pub mod person;
 pub mod program;
 pub mod proposal;

@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use entity::{
-    agreement_party, agreement_scope, bureau, credential,
+    agreement_party, agreement_scope, agreement_suspension as suspension, bureau, credential,
     enums::{AgreementMode, CredentialKind},
     recognition_agreement as agreement, recognition_listing as listing,
 };
@@ -33,26 +33,44 @@ use super::region::{RegionScope, within};
 use crate::domain::RegionCode;
 use crate::error::ApiResult;
 
-/// Whether `model` applies on `date`: every party confirmed by then, inside its term, and neither
-/// suspended nor terminated yet.
-pub fn is_active_on(model: &agreement::Model, date: NaiveDate) -> bool {
+/// Whether `model` applies on `date`: every party confirmed by then, inside its term, not terminated
+/// yet, and outside every one of its `suspensions`.
+pub fn is_active_on(model: &agreement::Model, suspensions: &[suspension::Model], date: NaiveDate) -> bool {
     model.activated_on.is_some_and(|day| day <= date)
         && model.effective_from <= date
         && model.effective_until.is_none_or(|until| date < until)
-        && model.suspended_from.is_none_or(|from| date < from)
         && model.terminated_from.is_none_or(|from| date < from)
+        && !suspensions
+            .iter()
+            .any(|s| s.agreement_id == model.id && is_suspended_on(s, date))
+}
+
+/// Whether the suspension period covers `date`.
+fn is_suspended_on(suspension: &suspension::Model, date: NaiveDate) -> bool {
+    suspension.suspended_from <= date && suspension.resumed_from.is_none_or(|resumed| date < resumed)
 }
 
 /// The SQL twin of [`is_active_on`].
 pub fn active_on_condition(date: NaiveDate) -> Condition {
     use agreement::Column as A;
+    use suspension::Column as S;
     let open_or_after = |column: A| Condition::any().add(column.is_null()).add(column.gt(date));
+    let suspended = suspension::Entity::find()
+        .select_only()
+        .column(S::AgreementId)
+        .filter(S::SuspendedFrom.lte(date))
+        .filter(
+            Condition::any()
+                .add(S::ResumedFrom.is_null())
+                .add(S::ResumedFrom.gt(date)),
+        )
+        .into_query();
     Condition::all()
         .add(A::ActivatedOn.lte(date))
         .add(A::EffectiveFrom.lte(date))
         .add(open_or_after(A::EffectiveUntil))
-        .add(open_or_after(A::SuspendedFrom))
         .add(open_or_after(A::TerminatedFrom))
+        .add(A::Id.not_in_subquery(suspended))
 }
 
 /// Whether `row` puts its credential on the list on `date`.
@@ -429,14 +447,31 @@ mod tests {
     #[test]
     fn an_agreement_applies_from_confirmation_and_start_until_its_end() {
         let mut model = agreement(AgreementMode::Listed);
-        assert!(!is_active_on(&model, date("2021-03-31")), "before its start");
-        assert!(is_active_on(&model, date("2021-04-01")));
-        assert!(is_active_on(&model, date("2026-12-31")));
-        assert!(!is_active_on(&model, date("2027-01-01")), "terminated");
-        model.suspended_from = Some(date("2024-01-01"));
-        assert!(!is_active_on(&model, date("2024-01-01")), "suspended");
+        assert!(!is_active_on(&model, &[], date("2021-03-31")), "before its start");
+        assert!(is_active_on(&model, &[], date("2021-04-01")));
+        assert!(is_active_on(&model, &[], date("2026-12-31")));
+        assert!(!is_active_on(&model, &[], date("2027-01-01")), "terminated");
+        let suspension = |from: &str, resumed: Option<&str>| suspension::Model {
+            id: Uuid::now_v7(),
+            agreement_id: model.id,
+            suspended_from: date(from),
+            resumed_from: resumed.map(date),
+            suspended_by: None,
+            resumed_by: None,
+            created_at: Utc::now(),
+        };
+        let history = [
+            suspension("2023-01-01", Some("2023-07-01")),
+            suspension("2024-01-01", None),
+        ];
+        assert!(!is_active_on(&model, &history, date("2023-01-01")), "suspended");
+        assert!(is_active_on(&model, &history, date("2023-07-01")), "resumed");
+        assert!(
+            !is_active_on(&model, &history, date("2024-01-01")),
+            "suspended again"
+        );
         model.activated_on = None;
-        assert!(!is_active_on(&model, date("2023-01-01")), "pending");
+        assert!(!is_active_on(&model, &[], date("2023-01-01")), "pending");
     }
 
     #[test]

@@ -43,14 +43,16 @@ pub struct ConfirmAgreementInput {
     pub expected_version: Option<i32>,
 }
 
-/// A party suspending or terminating an agreement from a date on.
+/// A party suspending, resuming or terminating an agreement from a date on.
 #[derive(InputObject)]
 pub struct EndAgreementInput {
     /// The agreement.
     pub agreement_id: ID,
     /// The `version` the step is based on.
     pub expected_version: Option<i32>,
-    /// First day it no longer applies: today or later (never retroactive); today when omitted.
+    /// First day the step applies (for a suspension or termination, the first day the agreement no
+    /// longer applies; for a resumption, the first day it applies again): today or later, never
+    /// retroactive; today when omitted.
     pub effective_on: Option<Date>,
 }
 
@@ -209,6 +211,18 @@ impl AgreementMutation {
         let effective_on = input.effective_on.map_or(request(ctx).today, |d| d.0);
         let suspend = AgreementStep::Suspend { effective_on };
         step(ctx, &input.agreement_id, input.expected_version, suspend).await
+    }
+
+    /// Resumes a suspended agreement from a date on, today or later (the administrator of a party);
+    /// the suspension period stays on record, so dates inside it still answer as they did. Audited.
+    async fn resume_agreement(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The agreement and the first day it applies again.")] input: EndAgreementInput,
+    ) -> ApiResult<AgreementPayload> {
+        let effective_on = input.effective_on.map_or(request(ctx).today, |d| d.0);
+        let resume = AgreementStep::Resume { effective_on };
+        step(ctx, &input.agreement_id, input.expected_version, resume).await
     }
 
     /// Terminates an agreement from a date on (the administrator of a party); dates before it still

@@ -9,6 +9,7 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
 use super::recording_refusals;
+use crate::domain::notice::NoticeRules;
 use crate::error::ApiResult;
 use crate::graphql::enums::{BrandRecognitionKind, GreenKind, Level, LittleGiantTier};
 use crate::graphql::scalars::Date;
@@ -165,11 +166,11 @@ pub struct ApproveCredentialInput {
     pub id: ID,
     /// The `version` the step is based on.
     pub expected_version: Option<i32>,
-    /// First day of the public notice (公示); today when omitted (earlier when the notice was already
-    /// published).
+    /// First day of the public notice (公示): today or later; today when omitted.
     pub notice_starts_on: Option<Date>,
-    /// Last day of the public notice.
-    pub notice_ends_on: Date,
+    /// Last day of the public notice: at least the kind's minimum after its start
+    /// (`REGISTRY_NOTICE_DAYS`, 5 days unless configured); that minimum when omitted.
+    pub notice_ends_on: Option<Date>,
 }
 
 /// Rejecting a submission, or withdrawing a proposal.
@@ -407,7 +408,8 @@ impl CredentialMutation {
     ) -> ApiResult<CredentialPayload> {
         let transition = Transition::Approve {
             notice_starts_on: input.notice_starts_on.map(|d| d.0),
-            notice_ends_on: input.notice_ends_on.0,
+            notice_ends_on: input.notice_ends_on.map(|d| d.0),
+            rules: ctx.data_unchecked::<NoticeRules>().clone(),
         };
         step(ctx, &input.id, input.expected_version, transition).await
     }

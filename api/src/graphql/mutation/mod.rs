@@ -9,6 +9,7 @@ mod catalogue;
 mod credential;
 mod enterprise;
 mod import;
+mod objection;
 mod person;
 
 use async_graphql::{Context, MergedObject};
@@ -23,6 +24,7 @@ use catalogue::CatalogueMutation;
 use credential::CredentialMutation;
 use enterprise::EnterpriseMutation;
 use import::ImportMutation;
+use objection::ObjectionMutation;
 use person::PersonMutation;
 
 /// The root of every mutation: signing in, managing users and bureaus, registering enterprises and
@@ -37,6 +39,7 @@ pub struct MutationRoot(
     PersonMutation,
     CatalogueMutation,
     CredentialMutation,
+    ObjectionMutation,
     ImportMutation,
     AgreementMutation,
 );

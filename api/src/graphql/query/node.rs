@@ -8,6 +8,7 @@ use crate::graphql::types::agreement::RecognitionAgreement;
 use crate::graphql::types::brand::Brand;
 use crate::graphql::types::enterprise::{Enterprise, Person};
 use crate::graphql::types::geographic_indication::GeographicIndication;
+use crate::graphql::types::objection::{Objection, may_see as may_see_objection};
 use crate::graphql::types::program::AwardProgram;
 use crate::graphql::types::region::{Bureau, Region};
 use crate::graphql::types::user::User;
@@ -83,6 +84,15 @@ async fn load_node(ctx: &Context<'_>, field: &str, id: &ID) -> ApiResult<Option<
             // A hidden credential answers exactly like a missing one.
             .filter(|m| request(ctx).viewer.may_see_credential(m))
             .map(Node::from_credential),
+        NodeType::Objection => match loaders.objections.load_one(uuid).await? {
+            Some(objection) => loaders
+                .credentials
+                .load_one(objection.credential_id)
+                .await?
+                .filter(|credential| may_see_objection(&request(ctx).viewer, &objection, credential))
+                .map(|_| Node::Objection(Objection(objection))),
+            None => None,
+        },
     })
 }
 

@@ -64,9 +64,20 @@ impl RecognitionAgreement {
         self.0.activated_on.map(Date)
     }
 
-    /// First day a suspension applies; null unless suspended.
+    /// First day the current suspension applies; null unless suspended.
     async fn suspended_from(&self) -> Option<Date> {
         self.0.suspended_from.map(Date)
+    }
+
+    /// Every period it was suspended, oldest first, including those a party lifted.
+    async fn suspensions(&self, ctx: &Context<'_>) -> ApiResult<Vec<AgreementSuspension>> {
+        let mut periods = loaders(ctx)
+            .suspensions_of
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        periods.sort_by_key(|period| (period.suspended_from, period.id));
+        Ok(periods.into_iter().map(AgreementSuspension).collect())
     }
 
     /// First day a termination applies; null unless terminated.
@@ -75,13 +86,22 @@ impl RecognitionAgreement {
     }
 
     /// Whether it applies on `asOf` (default today): confirmed by every party by then, inside its
-    /// term, neither suspended nor terminated yet.
+    /// term, not suspended on that day and not terminated yet.
     async fn is_active(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The date to check; today when omitted.")] as_of: Option<Date>,
-    ) -> bool {
-        is_active_on(&self.0, as_of.map_or(request(ctx).today, |d| d.0))
+    ) -> ApiResult<bool> {
+        let suspensions = loaders(ctx)
+            .suspensions_of
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(is_active_on(
+            &self.0,
+            &suspensions,
+            as_of.map_or(request(ctx).today, |d| d.0),
+        ))
     }
 
     /// Incremented by every change; the `expectedVersion` of a step.
@@ -215,5 +235,22 @@ impl RecognitionListing {
     /// Username of the administrator who took it off; staff only.
     async fn unlisted_by(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
         staff_only_username(ctx, self.0.unlisted_by).await
+    }
+}
+
+/// One period an agreement was suspended.
+pub struct AgreementSuspension(pub entity::agreement_suspension::Model);
+
+/// One period an agreement was suspended.
+#[Object]
+impl AgreementSuspension {
+    /// First day the suspension applied.
+    async fn suspended_from(&self) -> Date {
+        Date(self.0.suspended_from)
+    }
+
+    /// First day the agreement applied again; null while the suspension lasts.
+    async fn resumed_from(&self) -> Option<Date> {
+        self.0.resumed_from.map(Date)
     }
 }

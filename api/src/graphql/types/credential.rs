@@ -197,6 +197,12 @@ macro_rules! credential_type {
                 Ok(periods.into_iter().map(CredentialPeriod).collect())
             }
 
+            /// Objections raised during its public notice (公示), oldest first: every one for staff
+            /// inside its jurisdiction, their own for whoever raised one, none for anyone else.
+            pub async fn objections(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::objection::Objection>> {
+                super::objection::of_credential(ctx, &self.0).await
+            }
+
             /// Whether it was in force on `asOf` (default: today): granted, inside its validity, not
             /// yet revoked.
             pub async fn is_valid(
@@ -395,6 +401,12 @@ credential_type! {
         name = "periods",
         ty = "ApiResult<Vec<CredentialPeriod>>",
         desc = "The validity periods it was granted and renewed for, oldest first."
+    ),
+    field(
+        name = "objections",
+        ty = "ApiResult<Vec<super::objection::Objection>>",
+        desc = "Objections raised during its public notice, oldest first: every one for staff inside \
+                its jurisdiction, their own for whoever raised one."
     ),
     field(
         name = "is_valid",

@@ -7,6 +7,7 @@ pub mod brand;
 pub mod credential;
 pub mod enterprise;
 pub mod geographic_indication;
+pub mod objection;
 pub mod program;
 pub mod recognition;
 pub mod region;

@@ -1,0 +1,246 @@
+//! Objections during a public notice (公示): anyone signed in may object to a credential on notice,
+//! giving grounds; a reviewer who may decide the credential upholds the objection (the credential is
+//! withdrawn) or dismisses it, with reasons. While an objection is open the credential cannot be
+//! granted. Every step is audited against the credential, so it shows in the credential's history
+//! (`auditEvents(filter: {entityId})`).
+
+use chrono::{NaiveDate, Utc};
+use entity::{
+    credential,
+    enums::{CredentialStatus, ObjectionStatus},
+    objection,
+};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, TransactionTrait, sea_query::Expr,
+};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::lifecycle::{self, Transition};
+use super::{Change, UserError};
+use crate::error::{ApiError, ApiResult};
+use crate::policy::{Account, Viewer};
+
+/// Longest grounds or reasons accepted, in characters.
+const MAX_TEXT: usize = 4_000;
+
+/// How a reviewer decides an objection.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// The objection holds: the credential is withdrawn.
+    Uphold,
+    /// The objection does not hold: the notice goes on.
+    Dismiss,
+}
+
+fn snapshot(model: &objection::Model) -> Value {
+    json!({
+        "objectionId": model.id, "status": model.status, "grounds": model.grounds,
+        "raisedOn": model.raised_on, "raisedBy": model.raised_by, "decidedOn": model.decided_on,
+        "decidedBy": model.decided_by, "decisionReason": model.decision_reason, "version": model.version,
+    })
+}
+
+/// Trimmed text of at most [`MAX_TEXT`] characters, or the user error on `field`.
+fn text(field: &str, value: &str) -> Result<String, Vec<UserError>> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(vec![UserError::new(field, "INVALID", "say why")]);
+    }
+    if value.chars().count() > MAX_TEXT {
+        return Err(vec![UserError::new(
+            field,
+            "INVALID",
+            format!("at most {MAX_TEXT} characters"),
+        )]);
+    }
+    Ok(value.to_owned())
+}
+
+/// Whether `credential` is on public notice on `today`, or why not.
+fn on_notice(model: &credential::Model, today: NaiveDate) -> Result<(), Vec<UserError>> {
+    let not_now = |message: String| Err(vec![UserError::new("credentialId", "CONFLICT", message)]);
+    match (model.status, model.notice_starts_on, model.notice_ends_on) {
+        (CredentialStatus::PublicNotice, Some(starts), Some(ends)) if starts <= today && today <= ends => {
+            Ok(())
+        }
+        (CredentialStatus::PublicNotice, Some(starts), Some(ends)) => not_now(format!(
+            "objections are raised during the public notice, from {starts} to {ends}; today is {today}"
+        )),
+        _ => not_now("objections are raised only while a credential is on public notice".to_owned()),
+    }
+}
+
+/// Open objections to credential `id`.
+pub async fn open_count(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<u64> {
+    Ok(objection::Entity::find()
+        .filter(objection::Column::CredentialId.eq(id))
+        .filter(objection::Column::Status.eq(ObjectionStatus::Open))
+        .count(db)
+        .await?)
+}
+
+/// `actor` objects to credential `credential_id` on `grounds`.
+pub async fn raise(
+    db: &DatabaseConnection,
+    actor: &Account,
+    request_id: &str,
+    today: NaiveDate,
+    credential_id: Uuid,
+    grounds: &str,
+) -> Change<objection::Model> {
+    let viewer = Viewer::User(Box::new(actor.clone()));
+    let current = credential::Entity::find_by_id(credential_id).one(db).await?;
+    let Some(current) = current.filter(|model| viewer.may_see_credential(model)) else {
+        return Ok(Err(vec![UserError::new(
+            "credentialId",
+            "NOT_FOUND",
+            "no such credential",
+        )]));
+    };
+    let grounds = match text("grounds", grounds).and_then(|g| on_notice(&current, today).map(|()| g)) {
+        Ok(grounds) => grounds,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let txn = db.begin().await?;
+    // Touching the row first serialises with a grant: whichever commits first, the other sees it.
+    let still_on_notice = credential::Entity::update_many()
+        .col_expr(
+            credential::Column::UpdatedAt,
+            Expr::col(credential::Column::UpdatedAt),
+        )
+        .filter(credential::Column::Id.eq(credential_id))
+        .filter(credential::Column::Status.eq(CredentialStatus::PublicNotice))
+        .exec(&txn)
+        .await?;
+    if still_on_notice.rows_affected == 0 {
+        return Ok(Err(vec![UserError::new(
+            "credentialId",
+            "CONFLICT",
+            "the credential left its public notice meanwhile",
+        )]));
+    }
+    let now = Utc::now();
+    let model = objection::Model {
+        id: Uuid::now_v7(),
+        credential_id,
+        raised_by: actor.user_id,
+        grounds,
+        raised_on: today,
+        status: ObjectionStatus::Open,
+        decided_by: None,
+        decided_on: None,
+        decision_reason: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    objection::Entity::insert(model.clone().into_active_model())
+        .exec_without_returning(&txn)
+        .await?;
+    super::audit::record_change(
+        &txn,
+        actor,
+        request_id,
+        "RAISE_OBJECTION",
+        "credential",
+        Some(credential_id),
+        None,
+        Some(snapshot(&model)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(model))
+}
+
+/// A reviewer decides objection `id`: upheld, the credential is withdrawn in the same transaction.
+pub async fn decide(
+    db: &DatabaseConnection,
+    actor: &Account,
+    request_id: &str,
+    today: NaiveDate,
+    id: Uuid,
+    decision: Decision,
+    reasons: &str,
+) -> Change<(objection::Model, credential::Model)> {
+    let not_found = || {
+        Ok(Err(vec![UserError::new(
+            "objectionId",
+            "NOT_FOUND",
+            "no such objection",
+        )]))
+    };
+    let Some(current) = objection::Entity::find_by_id(id).one(db).await? else {
+        return not_found();
+    };
+    let credential = credential::Entity::find_by_id(current.credential_id)
+        .one(db)
+        .await?;
+    let viewer = Viewer::User(Box::new(actor.clone()));
+    let Some(credential) = credential.filter(|model| viewer.may_see_internals(model)) else {
+        return not_found();
+    };
+    if !lifecycle::may_decide(db, actor, &credential).await? || current.raised_by == actor.user_id {
+        return Err(ApiError::Forbidden);
+    }
+    if current.status != ObjectionStatus::Open {
+        return Ok(Err(vec![UserError::new(
+            "objectionId",
+            "CONFLICT",
+            format!("the objection was decided already ({:?})", current.status),
+        )]));
+    }
+    let reasons = match text("reasons", reasons) {
+        Ok(reasons) => reasons,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let txn = db.begin().await?;
+    let mut change = current.clone().into_active_model();
+    change.status = Set(match decision {
+        Decision::Uphold => ObjectionStatus::Upheld,
+        Decision::Dismiss => ObjectionStatus::Dismissed,
+    });
+    change.decided_by = Set(Some(actor.user_id));
+    change.decided_on = Set(Some(today));
+    change.decision_reason = Set(Some(reasons.clone()));
+    change.version = Set(current.version + 1);
+    change.updated_at = Set(Utc::now());
+    let decided = super::versioned_update::<objection::Entity>(
+        &txn,
+        change,
+        id,
+        objection::Column::Version,
+        current.version,
+    )
+    .await?;
+    let credential = match decision {
+        Decision::Uphold => {
+            let withdraw = Transition::Withdraw {
+                reason: format!("objection upheld: {reasons}"),
+            };
+            match lifecycle::write(&txn, actor, request_id, today, &credential, &withdraw).await? {
+                Ok(withdrawn) => withdrawn,
+                Err(errors) => return Ok(Err(errors)),
+            }
+        }
+        Decision::Dismiss => credential,
+    };
+    let action = match decision {
+        Decision::Uphold => "UPHOLD_OBJECTION",
+        Decision::Dismiss => "DISMISS_OBJECTION",
+    };
+    super::audit::record_change(
+        &txn,
+        actor,
+        request_id,
+        action,
+        "credential",
+        Some(credential.id),
+        Some(snapshot(&current)),
+        Some(snapshot(&decided)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok((decided, credential)))
+}
