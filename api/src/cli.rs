@@ -151,7 +151,12 @@ pub async fn run() -> anyhow::Result<()> {
                 idempotency_key,
                 encoding,
             };
-            import(&connection, &account, clock.today(), options, &file).await
+            let actor = crate::actor::Actor::new(
+                crate::policy::Viewer::User(Box::new(account)),
+                clock.today(),
+                format!("cli-import-{}", uuid::Uuid::now_v7()),
+            );
+            import(&connection, &actor, options, &file).await
         }
         Command::Schema | Command::HashPassword => Ok(()),
     }
@@ -161,8 +166,7 @@ pub async fn run() -> anyhow::Result<()> {
 /// 10,000 rows, then prints the summary and every bad row; fails when any row was bad.
 async fn import(
     connection: &sea_orm::DatabaseConnection,
-    account: &crate::policy::Account,
-    today: chrono::NaiveDate,
+    actor: &crate::actor::Actor,
     options: crate::services::import::ImportOptions,
     file: &std::path::Path,
 ) -> anyhow::Result<()> {
@@ -181,19 +185,11 @@ async fn import(
             tracing::info!(import.rows = rows, "import progress");
         }
     };
-    let request_id = format!("cli-import-{}", uuid::Uuid::now_v7());
     let started = std::time::Instant::now();
-    let report = crate::services::import::import_little_giants(
-        connection,
-        account,
-        &request_id,
-        today,
-        options,
-        source,
-        &mut progress,
-    )
-    .await
-    .map_err(|err| anyhow::anyhow!(err.message()))?;
+    let report =
+        crate::services::import::import_little_giants(connection, actor, options, source, &mut progress)
+            .await
+            .map_err(|err| anyhow::anyhow!(err.message()))?;
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     let mut out = format!(

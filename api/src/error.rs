@@ -3,13 +3,24 @@
 //! Which to use where:
 //! - `BadUserInput` for input that fails parsing or validation: name the field and the reason.
 //! - `NotFound` when a looked-up object does not exist *or the viewer may not see it* (no existence oracle).
-//! - `Forbidden` / `Unauthenticated` for policy denials.
+//! - `Forbidden` / `Unauthenticated` for policy denials; a `Forbidden` carries the refusal of the access
+//!   policy (`extensions.reason`: the rule that refused).
 //! - `Internal` for everything unexpected: the detail is logged with the request id, the client sees a
-//!   generic message. A `DbErr` becomes `Internal` here and nowhere else, so raw database text never
-//!   reaches a client.
+//!   generic message.
+//!
+//! Database errors are mapped here and nowhere else, so raw database text never reaches a client:
+//!
+//! | database error | code |
+//! |---|---|
+//! | unique violation | `CONFLICT` |
+//! | foreign key violation | `BAD_USER_INPUT` |
+//! | busy, locked, lock timeout, serialization failure, deadlock, pool timeout | `UNAVAILABLE` (retry) |
+//! | anything else | `INTERNAL_SERVER_ERROR`, with the request id |
 
 use async_graphql::ErrorExtensions;
-use sea_orm::DbErr;
+use sea_orm::{DbErr, RuntimeErr, SqlErr};
+
+use crate::policy::refusal::Refusal;
 
 /// An error a resolver or service returns.
 ///
@@ -21,8 +32,8 @@ pub enum ApiError {
     BadUserInput { field: String, reason: String },
     /// The object does not exist or is not visible to the caller.
     NotFound { what: &'static str },
-    /// The caller is authenticated but may not do this.
-    Forbidden,
+    /// The caller is authenticated but the access policy refuses, for the reason given.
+    Forbidden(Refusal),
     /// The caller must authenticate first, or its credentials were refused (the message says which).
     Unauthenticated(String),
     /// A conflicting concurrent change or a duplicate natural key.
@@ -31,6 +42,8 @@ pub enum ApiError {
     StaleVersion { current: i32 },
     /// Too many failed sign-ins for one account; try again after this many seconds.
     TooManyAttempts { retry_after_seconds: u64 },
+    /// The database is busy or locked for now; the same request may succeed when retried.
+    Unavailable,
     /// Something went wrong on our side; the message is never shown to clients.
     Internal(String),
 }
@@ -49,7 +62,7 @@ impl ApiError {
         match self {
             Self::BadUserInput { field, reason } => format!("{field}: {reason}"),
             Self::NotFound { what } => format!("{what} not found"),
-            Self::Forbidden => "you are not allowed to do this".to_owned(),
+            Self::Forbidden(refusal) => refusal.message.clone(),
             Self::Unauthenticated(message) => message.clone(),
             Self::Conflict(message) => message.clone(),
             Self::StaleVersion { current } => {
@@ -60,6 +73,7 @@ impl ApiError {
             Self::TooManyAttempts { retry_after_seconds } => {
                 format!("too many failed sign-ins; try again in {retry_after_seconds} seconds")
             }
+            Self::Unavailable => "the registry is busy; try again in a moment".to_owned(),
             Self::Internal(_) => "internal server error".to_owned(),
         }
     }
@@ -69,19 +83,60 @@ impl ApiError {
         match self {
             Self::BadUserInput { .. } => "BAD_USER_INPUT",
             Self::NotFound { .. } => "NOT_FOUND",
-            Self::Forbidden => "FORBIDDEN",
+            Self::Forbidden(_) => "FORBIDDEN",
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::Conflict(_) => "CONFLICT",
             Self::StaleVersion { .. } => "CONFLICT",
             Self::TooManyAttempts { .. } => "TOO_MANY_ATTEMPTS",
+            Self::Unavailable => "UNAVAILABLE",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }
 }
 
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        Self::Forbidden(refusal)
+    }
+}
+
 impl From<DbErr> for ApiError {
     fn from(err: DbErr) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => {
+                return Self::Conflict("a record with the same key exists already".to_owned());
+            }
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
+                return Self::bad_input("input", "refers to a record that does not exist");
+            }
+            _ => {}
+        }
+        if is_transient(&err) {
+            tracing::warn!(error.detail = %err, "database busy");
+            return Self::Unavailable;
+        }
         Self::Internal(err.to_string())
+    }
+}
+
+/// Whether `err` says the database is busy for now rather than that something is wrong: SQLite's
+/// busy and locked, PostgreSQL's lock timeout (55P03), serialization failure (40001) and deadlock
+/// (40P01), and a pool with no free connection in time.
+fn is_transient(err: &DbErr) -> bool {
+    let runtime = match err {
+        DbErr::Conn(runtime) | DbErr::Exec(runtime) | DbErr::Query(runtime) => runtime,
+        DbErr::ConnectionAcquire(_) => return true,
+        _ => return false,
+    };
+    let RuntimeErr::SqlxError(sqlx) = runtime else {
+        return false;
+    };
+    match sqlx.as_database_error().and_then(|db| db.code()) {
+        Some(code) => matches!(
+            code.as_ref(),
+            "5" | "6" | "261" | "517" | "55P03" | "40001" | "40P01"
+        ),
+        None => matches!(**sqlx, sea_orm::sqlx::Error::PoolTimedOut),
     }
 }
 
@@ -99,6 +154,7 @@ impl ErrorExtensions for ApiError {
                     ext.set("retryAfterSeconds", *retry_after_seconds)
                 }
                 Self::StaleVersion { current } => ext.set("currentVersion", *current),
+                Self::Forbidden(refusal) => ext.set("reason", refusal.reason.code()),
                 _ => {}
             }
         })
@@ -113,3 +169,66 @@ impl From<ApiError> for async_graphql::Error {
 
 /// Result of services and resolvers.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::{ConnectionTrait, Database, TransactionTrait};
+
+    /// Two pools on one fresh SQLite file: one waits for locks as the server does, one gives up at once.
+    async fn database() -> (
+        tempfile::TempDir,
+        sea_orm::DatabaseConnection,
+        sea_orm::DatabaseConnection,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("errors.db").display());
+        let db = Database::connect(&url).await.unwrap();
+        db.execute_unprepared(
+            "CREATE TABLE parent (id INTEGER PRIMARY KEY, code TEXT UNIQUE);
+             CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent (id));
+             INSERT INTO parent (id, code) VALUES (1, 'A');",
+        )
+        .await
+        .unwrap();
+        let mut impatient = sea_orm::ConnectOptions::new(url);
+        impatient.map_sqlx_sqlite_opts(|options| options.busy_timeout(std::time::Duration::ZERO));
+        (dir, db, Database::connect(impatient).await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn database_errors_map_to_the_codes_a_client_can_act_on() {
+        let (_dir, db, impatient) = database().await;
+        let duplicate = db
+            .execute_unprepared("INSERT INTO parent (id, code) VALUES (2, 'A')")
+            .await
+            .unwrap_err();
+        assert_eq!(ApiError::from(duplicate).code(), "CONFLICT");
+        let dangling = db
+            .execute_unprepared("INSERT INTO child (id, parent_id) VALUES (1, 99)")
+            .await
+            .unwrap_err();
+        assert_eq!(ApiError::from(dangling).code(), "BAD_USER_INPUT");
+
+        // A writer holds the lock; another write gives up at once: retry, not an internal error.
+        let writer = db.begin().await.unwrap();
+        writer
+            .execute_unprepared("INSERT INTO parent (id, code) VALUES (3, 'B')")
+            .await
+            .unwrap();
+        let locked = impatient
+            .execute_unprepared("INSERT INTO parent (id, code) VALUES (4, 'C')")
+            .await
+            .unwrap_err();
+        assert_eq!(ApiError::from(locked).code(), "UNAVAILABLE");
+        writer.rollback().await.unwrap();
+
+        let broken = db
+            .execute_unprepared("SELECT * FROM no_such_table")
+            .await
+            .unwrap_err();
+        let internal = ApiError::from(broken);
+        assert_eq!(internal.code(), "INTERNAL_SERVER_ERROR");
+        assert_eq!(internal.message(), "internal server error", "no database text");
+    }
+}

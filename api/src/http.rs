@@ -25,13 +25,14 @@ use sea_orm::DatabaseConnection;
 use serde_json::{Map, Value, json};
 use tracing_actix_web::{RequestId, TracingLogger};
 
+use crate::actor::Actor;
 use crate::auth::token::{TokenError, TokenSettings};
 use crate::clock::Clock;
 use crate::config::{Config, Limits};
 use crate::graphql::{
     RegistrySchema, build_schema,
     limits::{PARSE_FAILED, VALIDATION_FAILED, bracket_depth},
-    loaders::{Loaders, PersonalDataReads, RequestContext},
+    loaders::Loaders,
 };
 use crate::policy::Viewer;
 use crate::services::{account, audit};
@@ -588,15 +589,11 @@ async fn execute_request(
         Ok(viewer) => viewer,
         Err(reason) => return unauthenticated(media, reason),
     };
-    let personal_data_reads = PersonalDataReads::default();
+    let actor = Actor::new(viewer.clone(), state.clock.today(), request_id.to_string());
+    let personal_data_reads = actor.personal_data_reads.clone();
     let request = request
         .data(Loaders::new(&state.db, &viewer, state.batch_window))
-        .data(RequestContext {
-            viewer: viewer.clone(),
-            today: state.clock.today(),
-            personal_data_reads: personal_data_reads.clone(),
-            request_id: request_id.to_string(),
-        });
+        .data(actor);
 
     let response = match guarded(state.schema.execute(request), timeout).await {
         Outcome::Finished(response) => response,

@@ -1,6 +1,7 @@
 //! The enterprise & brand registry: a GraphQL API over the registries market-regulation bureaus keep.
 //! See the README for running it and `../shared/DESIGN.md` for the domain.
 
+pub mod actor;
 pub mod auth;
 pub mod cli;
 pub mod clock;

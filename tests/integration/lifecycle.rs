@@ -600,6 +600,11 @@ async fn nobody_approves_or_grants_their_own_proposal() {
     )
     .await;
     assert_eq!(error_code(&own), "FORBIDDEN");
+    assert_eq!(own["errors"][0]["extensions"]["reason"], "MAKER_CHECKER", "{own}");
+    assert_eq!(
+        own["errors"][0]["message"],
+        "you proposed this credential; another reviewer decides it"
+    );
     let reviewer = app.login("cq-eic-reviewer").await;
     ok(&mutate(
         &app,

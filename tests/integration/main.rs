@@ -24,6 +24,7 @@ mod pagination;
 mod plans;
 mod queries_per_request;
 mod recognition;
+mod refusals;
 mod registration;
 mod schema;
 mod statistics;

@@ -785,16 +785,32 @@ async fn every_operation_answers_every_role_as_the_matrix_says() {
             operations.insert(field["name"].as_str().unwrap().to_owned());
         }
     }
+    // The policy's table of operations is the one list: the schema has exactly its operations, and
+    // the matrix decides each of them.
+    let table: BTreeSet<String> = registry::policy::operations::OPERATIONS
+        .iter()
+        .map(|operation| operation.name.to_owned())
+        .collect();
+    let without_rule: Vec<_> = operations.difference(&table).collect();
+    assert!(
+        without_rule.is_empty(),
+        "operations without a rule in policy::operations: {without_rule:?}"
+    );
+    let stale: Vec<_> = table.difference(&operations).collect();
+    assert!(
+        stale.is_empty(),
+        "policy rules for operations the schema lacks: {stale:?}"
+    );
     let decided: BTreeSet<String> = rows.iter().map(|row| row.operation.clone()).collect();
-    let undecided: Vec<_> = operations.difference(&decided).collect();
+    let undecided: Vec<_> = table.difference(&decided).collect();
     assert!(
         undecided.is_empty(),
         "operations missing from tests/access-matrix.tsv: {undecided:?}"
     );
-    let unknown: Vec<_> = decided.difference(&operations).collect();
+    let unknown: Vec<_> = decided.difference(&table).collect();
     assert!(
         unknown.is_empty(),
-        "matrix rows for operations the schema lacks: {unknown:?}"
+        "matrix rows for operations the policy lacks: {unknown:?}"
     );
 
     let targets = targets(&app).await;

@@ -2,12 +2,7 @@
 //! relation, whatever the page size. Created for each request, so no cache outlives it or crosses
 //! viewers.
 
-use std::{
-    collections::HashMap,
-    marker::PhantomData,
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::{collections::HashMap, marker::PhantomData, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use chrono::NaiveDate;
@@ -22,52 +17,6 @@ use crate::domain::RegionCode;
 use crate::error::ApiError;
 use crate::policy::Viewer;
 use crate::services::recognition::Recognition;
-
-/// Everything a request's resolvers need beside the schema-wide data.
-pub struct RequestContext {
-    /// Who is asking.
-    pub viewer: Viewer,
-    /// Today in China (UTC+8): decides which granted credentials read as expired.
-    pub today: NaiveDate,
-    /// Personal data read in full during this request, recorded in the audit log once it finishes.
-    pub personal_data_reads: PersonalDataReads,
-    /// The request's id, as in the logs; audit events carry it.
-    pub request_id: String,
-}
-
-/// One field of one person's personal data read in full.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PersonalDataRead {
-    /// Whose data.
-    pub person_id: Uuid,
-    /// Which field (`identityNumber`, `phone`).
-    pub field: &'static str,
-}
-
-/// The personal-data reads of one request, shared between its resolvers and the HTTP layer that
-/// writes them to the audit log.
-#[derive(Clone, Default)]
-pub struct PersonalDataReads(Arc<Mutex<Vec<PersonalDataRead>>>);
-
-impl PersonalDataReads {
-    /// Notes that `field` of `person_id` was read in full.
-    pub fn record(&self, person_id: Uuid, field: &'static str) {
-        if let Ok(mut reads) = self.0.lock() {
-            let read = PersonalDataRead { person_id, field };
-            if !reads.contains(&read) {
-                reads.push(read);
-            }
-        }
-    }
-
-    /// The reads recorded so far, leaving none behind.
-    pub fn take(&self) -> Vec<PersonalDataRead> {
-        self.0
-            .lock()
-            .map(|mut reads| std::mem::take(&mut *reads))
-            .unwrap_or_default()
-    }
-}
 
 /// The loaders of one request.
 pub struct Loaders {

@@ -16,8 +16,8 @@ use uuid::Uuid;
 
 use super::region::RegionScope;
 use super::{Change, UserError};
+use crate::actor::Actor;
 use crate::error::{ApiError, ApiResult};
-use crate::policy::{Account, Viewer};
 
 /// Which agreements to list.
 #[derive(Debug, Default)]
@@ -109,18 +109,12 @@ fn snapshot(model: &agreement::Model, parties: &[agreement_party::Model]) -> Val
 
 /// Proposes an agreement as the administrator of one party, whose confirmation it carries; it becomes
 /// active once every other party's administrator has confirmed too.
-pub async fn create(
-    db: &DatabaseConnection,
-    actor: &Account,
-    request_id: &str,
-    new: NewAgreement,
-) -> Change<agreement::Model> {
+pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewAgreement) -> Change<agreement::Model> {
+    let account = actor.require("createAgreement")?;
     let mut parties = new.party_bureau_ids.clone();
     parties.sort();
     parties.dedup();
-    if !actor.may_act_for_party(&parties) {
-        return Err(ApiError::Forbidden);
-    }
+    account.may_act_for_party(&parties)?;
     let mut errors = Vec::new();
     let title = new.title.trim().to_owned();
     if title.is_empty() {
@@ -185,7 +179,7 @@ pub async fn create(
         suspended_from: None,
         terminated_from: None,
     };
-    let own_bureau = actor.bureau.as_ref().map(|b| b.id);
+    let own_bureau = account.bureau.as_ref().map(|b| b.id);
     let party_rows: Vec<agreement_party::Model> = parties
         .iter()
         .map(|&bureau_id| {
@@ -197,7 +191,7 @@ pub async fn create(
                 version: 1,
                 agreement_id: id,
                 bureau_id,
-                confirmed_by: confirmed.then_some(actor.user_id),
+                confirmed_by: confirmed.then_some(account.user_id),
                 confirmed_at: confirmed.then_some(now),
             }
         })
@@ -223,8 +217,8 @@ pub async fn create(
     after["scope"] = json!(scope);
     super::audit::record_change(
         &txn,
-        actor,
-        request_id,
+        account,
+        actor.request_id.as_str(),
         "CREATE_AGREEMENT",
         "recognition_agreement",
         Some(id),
@@ -250,6 +244,16 @@ pub enum AgreementStep {
 }
 
 impl AgreementStep {
+    /// The mutation that takes the step.
+    pub fn operation(self) -> &'static str {
+        match self {
+            Self::Confirm => "confirmAgreement",
+            Self::Suspend { .. } => "suspendAgreement",
+            Self::Resume { .. } => "resumeAgreement",
+            Self::Terminate { .. } => "terminateAgreement",
+        }
+    }
+
     /// `audit_event.action` of the step.
     pub fn action(self) -> &'static str {
         match self {
@@ -301,19 +305,16 @@ fn no_such_agreement() -> Vec<UserError> {
 /// Takes `step` on agreement `id` for `actor`, the administrator of one of its parties.
 pub async fn apply(
     db: &DatabaseConnection,
-    actor: &Account,
-    request_id: &str,
-    today: NaiveDate,
+    actor: &Actor,
     id: Uuid,
     expected_version: Option<i32>,
     step: AgreementStep,
 ) -> Change<agreement::Model> {
+    let account = actor.require(step.operation())?;
     let Some((current, parties)) = with_parties(db, id).await? else {
         return Ok(Err(no_such_agreement()));
     };
-    if !actor.may_act_for_party(&bureau_ids(&parties)) {
-        return Err(ApiError::Forbidden);
-    }
+    account.may_act_for_party(&bureau_ids(&parties))?;
     if expected_version.is_some_and(|expected| expected != current.version) {
         return Err(ApiError::StaleVersion {
             current: current.version,
@@ -331,10 +332,11 @@ pub async fn apply(
             ),
         )]));
     }
+    let own_bureau = account.own_bureau()?.id;
     let own_party = parties
         .iter()
-        .find(|p| actor.bureau.as_ref().is_some_and(|b| b.id == p.bureau_id))
-        .ok_or(ApiError::Forbidden)?;
+        .find(|p| p.bureau_id == own_bureau)
+        .ok_or_else(|| ApiError::Internal("a party's administrator without its party row".to_owned()))?;
     let mut change = current.clone().into_active_model();
     let mut confirmed_party = None;
     if let AgreementStep::Suspend { effective_on }
@@ -342,12 +344,15 @@ pub async fn apply(
     | AgreementStep::Resume { effective_on } = step
         // Recognition already given stays given, and a suspension is never lifted in the past:
         // past dates keep answering as they did.
-        && effective_on < today
+        && effective_on < actor.today
     {
         return Ok(Err(vec![UserError::new(
             "effectiveOn",
             "INVALID",
-            format!("must be today ({today}) or later: recognition never changes retroactively"),
+            format!(
+                "must be today ({}) or later: recognition never changes retroactively",
+                actor.today
+            ),
         )]));
     }
     match step {
@@ -365,7 +370,7 @@ pub async fn apply(
                 .all(|p| p.id == own_party.id || p.confirmed_at.is_some());
             if others_confirmed {
                 change.status = Set(AgreementStatus::Active);
-                change.activated_on = Set(Some(today));
+                change.activated_on = Set(Some(actor.today));
             }
         }
         AgreementStep::Suspend { effective_on } => {
@@ -401,24 +406,24 @@ pub async fn apply(
         current.version,
     )
     .await?;
-    record_suspension(&txn, actor, &current, step, now).await?;
+    record_suspension(&txn, account, &current, step, now).await?;
     let mut parties_after = parties.clone();
     if let Some(party_id) = confirmed_party {
         agreement_party::Entity::update_many()
-            .col_expr(agreement_party::Column::ConfirmedBy, Expr::value(actor.user_id))
+            .col_expr(agreement_party::Column::ConfirmedBy, Expr::value(account.user_id))
             .col_expr(agreement_party::Column::ConfirmedAt, Expr::value(now))
             .filter(agreement_party::Column::Id.eq(party_id))
             .exec(&txn)
             .await?;
         for party in parties_after.iter_mut().filter(|p| p.id == party_id) {
-            party.confirmed_by = Some(actor.user_id);
+            party.confirmed_by = Some(account.user_id);
             party.confirmed_at = Some(now);
         }
     }
     super::audit::record_change(
         &txn,
-        actor,
-        request_id,
+        account,
+        actor.request_id.as_str(),
         step.action(),
         "recognition_agreement",
         Some(id),
@@ -433,7 +438,7 @@ pub async fn apply(
 /// Keeps the suspension history: a suspension opens a period, a resumption closes the open one.
 async fn record_suspension(
     txn: &impl ConnectionTrait,
-    actor: &Account,
+    account: &crate::policy::Account,
     current: &agreement::Model,
     step: AgreementStep,
     now: chrono::DateTime<Utc>,
@@ -445,7 +450,7 @@ async fn record_suspension(
                 agreement_id: current.id,
                 suspended_from: effective_on,
                 resumed_from: None,
-                suspended_by: Some(actor.user_id),
+                suspended_by: Some(account.user_id),
                 resumed_by: None,
                 created_at: now,
             }
@@ -456,7 +461,7 @@ async fn record_suspension(
         AgreementStep::Resume { effective_on } => {
             suspension::Entity::update_many()
                 .col_expr(suspension::Column::ResumedFrom, Expr::value(effective_on))
-                .col_expr(suspension::Column::ResumedBy, Expr::value(actor.user_id))
+                .col_expr(suspension::Column::ResumedBy, Expr::value(account.user_id))
                 .filter(suspension::Column::AgreementId.eq(current.id))
                 .filter(suspension::Column::ResumedFrom.is_null())
                 .exec(txn)
@@ -477,6 +482,14 @@ pub enum ListingStep {
 }
 
 impl ListingStep {
+    /// The mutation that takes the step.
+    pub fn operation(self) -> &'static str {
+        match self {
+            Self::List => "listCredential",
+            Self::Unlist => "unlistCredential",
+        }
+    }
+
     /// `audit_event.action` of the step.
     pub fn action(self) -> &'static str {
         match self {
@@ -490,23 +503,19 @@ impl ListingStep {
 /// party whose jurisdiction the credential was granted in.
 pub async fn set_listing(
     db: &DatabaseConnection,
-    actor: &Account,
-    request_id: &str,
-    today: NaiveDate,
+    actor: &Actor,
     (agreement_id, credential_id): (Uuid, Uuid),
     step: ListingStep,
 ) -> Change<listing::Model> {
+    let account = actor.require(step.operation())?;
     let Some((current, parties)) = with_parties(db, agreement_id).await? else {
         return Ok(Err(no_such_agreement()));
     };
-    if !actor.may_act_for_party(&bureau_ids(&parties)) {
-        return Err(ApiError::Forbidden);
-    }
-    let viewer = Viewer::User(Box::new(actor.clone()));
+    account.may_act_for_party(&bureau_ids(&parties))?;
     let credential = credential::Entity::find_by_id(credential_id)
         .one(db)
         .await?
-        .filter(|model| viewer.may_see_credential(model));
+        .filter(|model| actor.viewer.may_see_credential(model));
     let Some(credential) = credential else {
         return Ok(Err(vec![UserError::new(
             "credentialId",
@@ -514,9 +523,7 @@ pub async fn set_listing(
             "no such credential",
         )]));
     };
-    if !actor.may_list(&credential.region_code) {
-        return Err(ApiError::Forbidden);
-    }
+    account.may_act_in(&credential.region_code, "list credentials")?;
     // Each listing period is its own entry; only the open one (not taken off yet) can change.
     let open_entry = listing::Entity::find()
         .filter(listing::Column::AgreementId.eq(agreement_id))
@@ -595,8 +602,8 @@ pub async fn set_listing(
                 version: 1,
                 agreement_id,
                 credential_id,
-                listed_on: Some(today),
-                listed_by: Some(actor.user_id),
+                listed_on: Some(actor.today),
+                listed_by: Some(account.user_id),
                 unlisted_on: None,
                 unlisted_by: None,
             };
@@ -611,8 +618,8 @@ pub async fn set_listing(
         }
         (ListingStep::Unlist, Some(open)) => {
             let mut change = open.clone().into_active_model();
-            change.unlisted_on = Set(Some(today));
-            change.unlisted_by = Set(Some(actor.user_id));
+            change.unlisted_on = Set(Some(actor.today));
+            change.unlisted_by = Set(Some(account.user_id));
             change.version = Set(open.version + 1);
             change.updated_at = Set(now);
             let row = super::versioned_update::<listing::Entity>(
@@ -633,8 +640,8 @@ pub async fn set_listing(
     };
     super::audit::record_change(
         &txn,
-        actor,
-        request_id,
+        account,
+        actor.request_id.as_str(),
         step.action(),
         "recognition_listing",
         Some(row.id),

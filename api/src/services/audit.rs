@@ -6,8 +6,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel}
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::actor::{Actor, PersonalDataRead};
 use crate::error::ApiResult;
-use crate::graphql::loaders::PersonalDataRead;
 use crate::policy::Account;
 
 /// An event by `account` in request `request_id` about `entity` (type and id; no id for entities
@@ -178,36 +178,10 @@ pub struct AuditFilter {
 /// those of actors whose bureau lies in their jurisdiction and those about credentials held inside it
 /// (so a credential's history includes what outsiders did to it, such as an objection); anyone else
 /// is refused.
-pub fn search(account: &Account, filter: &AuditFilter) -> ApiResult<sea_orm::Select<audit_event::Entity>> {
-    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
-    let Some(scope) = account.jurisdiction() else {
-        return Err(crate::error::ApiError::Forbidden);
-    };
-    let mut query = audit_event::Entity::find();
-    if !account.has(entity::enums::Role::SystemAdmin) {
-        let bureaus = entity::bureau::Entity::find()
-            .select_only()
-            .column(entity::bureau::Column::Id)
-            .filter(super::region::within(entity::bureau::Column::RegionCode, &scope))
-            .into_query();
-        let credentials = entity::credential::Entity::find()
-            .select_only()
-            .column(entity::credential::Column::Id)
-            .filter(super::region::within(
-                entity::credential::Column::RegionCode,
-                &scope,
-            ))
-            .into_query();
-        query = query.filter(
-            sea_orm::Condition::any()
-                .add(audit_event::Column::ActorBureauId.in_subquery(bureaus))
-                .add(
-                    sea_orm::Condition::all()
-                        .add(audit_event::Column::EntityType.eq("credential"))
-                        .add(audit_event::Column::EntityId.in_subquery(credentials)),
-                ),
-        );
-    }
+pub fn search(actor: &Actor, filter: &AuditFilter) -> ApiResult<sea_orm::Select<audit_event::Entity>> {
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    let account = actor.require("auditEvents")?;
+    let mut query = audit_event::Entity::find().filter(account.audit_condition());
     if let Some(entity_type) = &filter.entity_type {
         query = query.filter(audit_event::Column::EntityType.eq(entity_type.as_str()));
     }

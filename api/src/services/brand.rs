@@ -4,6 +4,7 @@ use entity::{brand, enums::BrandKind};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 
 use super::region::RegionScope;
+use crate::actor::Actor;
 
 /// Which brands to list.
 #[derive(Debug, Default)]
@@ -57,14 +58,11 @@ fn snapshot(brand: &brand::Model) -> serde_json::Value {
 /// Registers a brand (registrars, for a home region inside their jurisdiction), with its audit event.
 pub async fn create(
     db: &sea_orm::DatabaseConnection,
-    actor: &crate::policy::Account,
-    request_id: &str,
+    actor: &Actor,
     fields: BrandFields,
 ) -> super::Change<brand::Model> {
     use super::UserError;
-    if !actor.has(entity::enums::Role::Registrar) {
-        return Err(crate::error::ApiError::Forbidden);
-    }
+    let account = actor.require("createBrand")?;
     let mut errors = Vec::new();
     let name = fields.name.trim().to_owned();
     if name.is_empty() {
@@ -117,9 +115,7 @@ pub async fn create(
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
-    if !actor.may_register(fields.region_code.trim()) {
-        return Err(crate::error::ApiError::Forbidden);
-    }
+    account.may_act_in(fields.region_code.trim(), "register brands")?;
     let now = chrono::Utc::now();
     let classes: Vec<String> = fields.nice_classes.iter().map(i32::to_string).collect();
     let brand = brand::Model {
@@ -137,8 +133,14 @@ pub async fn create(
         nice_classes: (!classes.is_empty()).then(|| classes.join(",")),
     };
     let action = ("CREATE_BRAND", "brand", brand.id);
-    let brand =
-        super::audit::create_recorded::<brand::Entity>(db, actor, request_id, action, brand, snapshot)
-            .await?;
+    let brand = super::audit::create_recorded::<brand::Entity>(
+        db,
+        account,
+        actor.request_id.as_str(),
+        action,
+        brand,
+        snapshot,
+    )
+    .await?;
     Ok(Ok(brand))
 }

@@ -7,6 +7,7 @@ use entity::{
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 
 use super::region::RegionScope;
+use crate::actor::Actor;
 
 /// Which bureaus to list.
 #[derive(Debug, Default)]
@@ -58,14 +59,11 @@ pub struct NewBureau {
 /// Creates a bureau (system administrators only), with its audit event, in one transaction.
 pub async fn create(
     db: &sea_orm::DatabaseConnection,
-    actor: &crate::policy::Account,
-    request_id: &str,
+    actor: &Actor,
     new: NewBureau,
 ) -> super::Change<bureau::Model> {
     use sea_orm::{ActiveModelTrait, IntoActiveModel, TransactionTrait};
-    if !actor.may_manage_bureaus() {
-        return Err(crate::error::ApiError::Forbidden);
-    }
+    let account = actor.require("createBureau")?;
     let code = new.code.trim().to_owned();
     let mut errors = Vec::new();
     if !(2..=32).contains(&code.len())
@@ -119,8 +117,8 @@ pub async fn create(
         "level": bureau.level, "regionCode": bureau.region_code, "parentId": bureau.parent_id });
     super::audit::record_change(
         &txn,
-        actor,
-        request_id,
+        account,
+        actor.request_id.as_str(),
         "CREATE_BUREAU",
         "bureau",
         Some(bureau.id),
@@ -135,16 +133,13 @@ pub async fn create(
 /// Sets which credential kinds bureaus of `kind` may grant (system administrators only); returns them.
 pub async fn set_competence(
     db: &sea_orm::DatabaseConnection,
-    actor: &crate::policy::Account,
-    request_id: &str,
+    actor: &Actor,
     kind: BureauKind,
     mut credential_kinds: Vec<entity::enums::CredentialKind>,
 ) -> crate::error::ApiResult<Vec<entity::enums::CredentialKind>> {
     use entity::bureau_competence as competence;
     use sea_orm::{IntoActiveModel, TransactionTrait};
-    if !actor.may_manage_bureaus() {
-        return Err(crate::error::ApiError::Forbidden);
-    }
+    let account = actor.require("setBureauCompetence")?;
     credential_kinds.sort_by_key(|k| format!("{k:?}"));
     credential_kinds.dedup();
     let txn = db.begin().await?;
@@ -178,8 +173,8 @@ pub async fn set_competence(
     }
     super::audit::record_change(
         &txn,
-        actor,
-        request_id,
+        account,
+        actor.request_id.as_str(),
         "SET_BUREAU_COMPETENCE",
         "bureau_kind",
         None,

@@ -10,9 +10,9 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 
 use super::region::RegionScope;
 use super::{Change, SortDirection, UserError};
+use crate::actor::Actor;
 use crate::domain::Uscc;
 use crate::error::{ApiError, ApiResult};
-use crate::policy::Account;
 
 /// Which enterprises to list.
 #[derive(Debug, Default)]
@@ -155,14 +155,11 @@ fn snapshot(enterprise: &enterprise::Model) -> serde_json::Value {
 /// Registers an enterprise (registrars, inside their jurisdiction), with its audit event.
 pub async fn create(
     db: &DatabaseConnection,
-    actor: &Account,
-    request_id: &str,
+    actor: &Actor,
     uscc: &str,
     fields: EnterpriseFields,
 ) -> Change<enterprise::Model> {
-    if !actor.has(entity::enums::Role::Registrar) {
-        return Err(ApiError::Forbidden);
-    }
+    let account = actor.require("createEnterprise")?;
     let parsed = Uscc::parse(uscc);
     let checked = check(db, &fields).await?;
     let (uscc, capital) = match (parsed, checked) {
@@ -177,9 +174,7 @@ pub async fn create(
         }
     };
     // The fields are sound; now whether this registrar may register there.
-    if !actor.may_register(fields.region_code.trim()) {
-        return Err(ApiError::Forbidden);
-    }
+    account.may_act_in(fields.region_code.trim(), "register")?;
     if by_uscc(db, &uscc).await?.is_some() {
         return Ok(Err(vec![UserError::new(
             "uscc",
@@ -208,7 +203,12 @@ pub async fn create(
     };
     let action = ("CREATE_ENTERPRISE", "enterprise", enterprise.id);
     let enterprise = super::audit::create_recorded::<enterprise::Entity>(
-        db, actor, request_id, action, enterprise, snapshot,
+        db,
+        account,
+        actor.request_id.as_str(),
+        action,
+        enterprise,
+        snapshot,
     )
     .await?;
     Ok(Ok(enterprise))
@@ -218,17 +218,14 @@ pub async fn create(
 /// version and nothing changes); the registrar must cover its region before and after.
 pub async fn update(
     db: &DatabaseConnection,
-    actor: &Account,
-    request_id: &str,
+    actor: &Actor,
     id: uuid::Uuid,
     expected_version: i32,
     fields: EnterpriseFields,
 ) -> Change<enterprise::Model> {
+    let account = actor.require("updateEnterprise")?;
     use sea_orm::{ActiveValue::Set, IntoActiveModel, TransactionTrait};
     // Enterprises are public, so one outside the jurisdiction is refused rather than hidden.
-    if !actor.has(entity::enums::Role::Registrar) {
-        return Err(ApiError::Forbidden);
-    }
     let Some(current) = enterprise::Entity::find_by_id(id).one(db).await? else {
         return Ok(Err(vec![UserError::new("id", "NOT_FOUND", "no such enterprise")]));
     };
@@ -236,9 +233,8 @@ pub async fn update(
         Ok(capital) => capital,
         Err(errors) => return Ok(Err(errors)),
     };
-    if !actor.may_register(&current.region_code) || !actor.may_register(fields.region_code.trim()) {
-        return Err(ApiError::Forbidden);
-    }
+    account.may_act_in(&current.region_code, "edit enterprises")?;
+    account.may_act_in(fields.region_code.trim(), "register")?;
     if current.version != expected_version {
         return Err(ApiError::StaleVersion {
             current: current.version,
@@ -270,8 +266,8 @@ pub async fn update(
     let after = Some(snapshot(&enterprise));
     super::audit::record_change(
         &txn,
-        actor,
-        request_id,
+        account,
+        actor.request_id.as_str(),
         "UPDATE_ENTERPRISE",
         "enterprise",
         Some(enterprise.id),

@@ -6,6 +6,7 @@ use sea_orm::{
 };
 
 use super::region::RegionScope;
+use crate::actor::Actor;
 
 /// Which geographic indications to list.
 #[derive(Debug, Default)]
@@ -65,16 +66,14 @@ pub struct GiFields {
 /// transaction. The registrar's bureau is recorded as the registering bureau.
 pub async fn create(
     db: &sea_orm::DatabaseConnection,
-    actor: &crate::policy::Account,
-    request_id: &str,
+    actor: &Actor,
     fields: GiFields,
 ) -> super::Change<gi::Model> {
     use super::UserError;
-    use entity::enums::{CredentialKind, Role};
+    use entity::enums::CredentialKind;
     use sea_orm::{IntoActiveModel, TransactionTrait};
-    let Some(bureau) = actor.bureau.as_ref().filter(|_| actor.has(Role::Registrar)) else {
-        return Err(crate::error::ApiError::Forbidden);
-    };
+    let account = actor.require("createGeographicIndication")?;
+    let bureau = account.own_bureau()?;
     let mut errors = Vec::new();
     let name = fields.name.trim().to_owned();
     if name.is_empty() {
@@ -133,11 +132,9 @@ pub async fn create(
         return Ok(Err(errors));
     }
     let competence = super::bureau::competence_of(db, bureau.kind).await?;
-    let covered = std::iter::once(fields.region_code.trim())
-        .chain(areas.iter().map(String::as_str))
-        .all(|code| actor.may_register(code));
-    if !competence.contains(&CredentialKind::GiAuthorization) || !covered {
-        return Err(crate::error::ApiError::Forbidden);
+    account.may_handle(CredentialKind::GiAuthorization, &competence)?;
+    for code in std::iter::once(fields.region_code.trim()).chain(areas.iter().map(String::as_str)) {
+        account.may_act_in(code, "register geographic indications")?;
     }
     let now = chrono::Utc::now();
     let indication = gi::Model {
@@ -180,8 +177,8 @@ pub async fn create(
         .await?;
     super::audit::record_change(
         &txn,
-        actor,
-        request_id,
+        account,
+        actor.request_id.as_str(),
         "CREATE_GEOGRAPHIC_INDICATION",
         "geographic_indication",
         Some(indication.id),

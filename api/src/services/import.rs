@@ -24,7 +24,7 @@ use std::io::{BufRead, BufReader, Read};
 use chrono::{Datelike, NaiveDate, Utc};
 use entity::{
     bureau, credential, enterprise,
-    enums::{CredentialKind, CredentialStatus, Level, LittleGiantTier, Role},
+    enums::{CredentialKind, CredentialStatus, Level, LittleGiantTier},
     import_run, little_giant_designation,
 };
 use sea_orm::{
@@ -35,6 +35,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::proposal::{Detail, exclusive_key, prerequisite, tier_level};
+use crate::actor::Actor;
 use crate::domain::Uscc;
 use crate::error::{ApiError, ApiResult};
 use crate::policy::Account;
@@ -289,7 +290,7 @@ async fn import_chunk(
         .filter(|row| prerequisite(row.tier).is_some())
         .filter_map(|row| enterprises.get(row.uscc.as_str()).map(|e| e.id))
         .collect();
-    let held = tiers_held(txn, &candidates, run.today).await?;
+    let held = super::proposal::tiers_held(txn, &candidates, run.today).await?;
 
     let mut accepted: Vec<(u64, credential::Model, Detail)> = Vec::with_capacity(rows.len());
     let mut keys_in_chunk = HashSet::new();
@@ -310,28 +311,18 @@ async fn import_chunk(
             continue;
         }
         let level = tier_level(row.tier);
-        if !run.actor.may_propose(
+        // The same rules as a single proposal's: the access policy's, then the ladder.
+        if let Err(refusal) = run.actor.may_propose(
             CredentialKind::LittleGiant,
             level,
             &holder.region_code,
             &run.competence,
         ) {
-            errors.push(error(
-                "uscc",
-                "the enterprise is outside your jurisdiction, or the tier above your level",
-            ));
+            errors.push(error("uscc", &refusal.message));
             continue;
         }
-        if let Some(required) = prerequisite(row.tier)
-            && !held.contains(&(holder.id, required))
-        {
-            errors.push(error(
-                "tier",
-                &format!(
-                    "the enterprise holds no valid {} designation",
-                    required.to_value()
-                ),
-            ));
+        if let Some(reason) = super::proposal::missing_prerequisite(row.tier, holder.id, &held) {
+            errors.push(error("tier", &reason));
             continue;
         }
         let Some(granting_bureau_id) = run.granting_bureau(txn, level).await? else {
@@ -507,40 +498,6 @@ async fn insert_unnested(
     Ok(())
 }
 
-/// The (enterprise, tier) pairs among `enterprises` with a designation in force on `today`.
-async fn tiers_held(
-    txn: &impl ConnectionTrait,
-    enterprises: &[Uuid],
-    today: NaiveDate,
-) -> ApiResult<HashSet<(Uuid, LittleGiantTier)>> {
-    if enterprises.is_empty() {
-        return Ok(HashSet::new());
-    }
-    let granted = credential::Entity::find()
-        .filter(credential::Column::HolderEnterpriseId.is_in(enterprises.iter().copied()))
-        .filter(credential::Column::Kind.eq(CredentialKind::LittleGiant))
-        .filter(credential::Column::Status.eq(CredentialStatus::Granted))
-        .all(txn)
-        .await?;
-    let valid: HashMap<Uuid, Uuid> = granted
-        .iter()
-        .filter(|c| super::credential::is_valid_on(c, today))
-        .filter_map(|c| c.holder_enterprise_id.map(|holder| (c.id, holder)))
-        .collect();
-    let tiers = little_giant_designation::Entity::find()
-        .filter(little_giant_designation::Column::CredentialId.is_in(valid.keys().copied()))
-        .all(txn)
-        .await?;
-    Ok(tiers
-        .into_iter()
-        .filter_map(|detail| {
-            valid
-                .get(&detail.credential_id)
-                .map(|holder| (*holder, detail.tier))
-        })
-        .collect())
-}
-
 /// The report of an earlier import under `key`, if there was one.
 async fn earlier(db: &impl ConnectionTrait, key: &str) -> ApiResult<Option<ImportReport>> {
     let Some(run) = import_run::Entity::find()
@@ -560,20 +517,15 @@ async fn earlier(db: &impl ConnectionTrait, key: &str) -> ApiResult<Option<Impor
 /// competent for them), calling `progress` with the rows read so far after each chunk.
 pub async fn import_little_giants(
     db: &DatabaseConnection,
-    actor: &Account,
-    request_id: &str,
-    today: NaiveDate,
+    actor: &Actor,
     options: ImportOptions,
     source: impl Read,
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> ApiResult<ImportReport> {
-    let Some(bureau) = actor.bureau.as_ref().filter(|_| actor.has(Role::Registrar)) else {
-        return Err(ApiError::Forbidden);
-    };
+    let account = actor.require("importCredentials")?;
+    let bureau = account.own_bureau()?;
     let competence = super::bureau::competence_of(db, bureau.kind).await?;
-    if !competence.contains(&CredentialKind::LittleGiant) {
-        return Err(ApiError::Forbidden);
-    }
+    account.may_handle(CredentialKind::LittleGiant, &competence)?;
     let key = options
         .idempotency_key
         .as_deref()
@@ -614,11 +566,11 @@ pub async fn import_little_giants(
         }
     };
     let mut run = Run {
-        actor,
+        actor: account,
         competence,
         granting: HashMap::new(),
         batch: options.batch,
-        today,
+        today: actor.today,
         now: Utc::now(),
     };
     // IMMEDIATE: on SQLite the import takes the write lock up front instead of failing halfway when
@@ -643,7 +595,7 @@ pub async fn import_little_giants(
             match record {
                 Ok(record) => {
                     let line = record.position().map_or(report.rows + 1, |p| p.line());
-                    match parse_row(&record, line, &columns, today.year()) {
+                    match parse_row(&record, line, &columns, actor.today.year()) {
                         Ok(row) => chunk.push(row),
                         Err(errors) => report.errors.extend(errors),
                     }
@@ -672,8 +624,8 @@ pub async fn import_little_giants(
     report.imported = inserted;
     super::audit::record_change(
         &txn,
-        actor,
-        request_id,
+        account,
+        actor.request_id.as_str(),
         "IMPORT_CREDENTIALS",
         "credential",
         None,
@@ -691,7 +643,7 @@ pub async fn import_little_giants(
                 idempotency_key: key.clone(),
                 kind: CredentialKind::LittleGiant,
                 batch: options.batch,
-                actor_user_id: actor.user_id,
+                actor_user_id: account.user_id,
                 created_at: Utc::now(),
                 report: serde_json::to_value(&report).unwrap_or_default(),
             }

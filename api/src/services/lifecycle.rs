@@ -24,9 +24,11 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{Change, UserError};
+use crate::actor::Actor;
 use crate::domain::notice::NoticeRules;
 use crate::error::{ApiError, ApiResult};
-use crate::policy::{Account, Viewer};
+use crate::policy::Account;
+use crate::policy::refusal::Decision;
 
 /// One step of the lifecycle, with what the caller fills in for it.
 #[derive(Clone, Debug)]
@@ -146,41 +148,38 @@ fn is_registrars_step(transition: &Transition, status: CredentialStatus) -> bool
     }
 }
 
-/// Whether `actor` may take `transition` on `model` now: registrars' steps need the right to propose
-/// it, reviewers' the right to decide it, and approving, rejecting and granting also maker-checker.
-async fn permitted(
-    db: &DatabaseConnection,
-    actor: &Account,
+/// Whether `account` may take `transition` on `model` now: registrars' steps need the right to
+/// propose it, reviewers' the right to decide it, and approving, rejecting and granting also
+/// maker-checker. `competence`: the credential kinds the account's kind of bureau grants.
+fn may_take(
+    account: &Account,
     transition: &Transition,
     model: &credential::Model,
-) -> ApiResult<bool> {
-    let Some(bureau) = actor.bureau.as_ref() else {
-        return Ok(false);
-    };
-    let competence = super::bureau::competence_of(db, bureau.kind).await?;
+    competence: &[CredentialKind],
+) -> Decision {
     let (kind, level, region) = (model.kind, model.level, model.region_code.as_str());
-    Ok(if is_registrars_step(transition, model.status) {
-        actor.may_propose(kind, level, region, &competence)
-    } else {
-        let checks = matches!(
-            transition,
-            Transition::Approve { .. } | Transition::Reject { .. } | Transition::Grant { .. }
-        );
-        actor.may_decide(kind, level, region, &competence) && (!checks || actor.may_check(model.proposed_by))
-    })
+    if is_registrars_step(transition, model.status) {
+        account.may_act_as(Role::Registrar, "a draft or submission's step")?;
+        return account.may_propose(kind, level, region, competence);
+    }
+    account.may_act_as(Role::Reviewer, "deciding a credential")?;
+    account.may_decide(kind, level, region, competence)?;
+    match transition {
+        Transition::Approve { .. } | Transition::Reject { .. } | Transition::Grant { .. } => {
+            account.may_check(model.proposed_by)
+        }
+        _ => Ok(()),
+    }
 }
 
-/// Whether `actor` may decide `model` (approve, grant, revoke, decide its objections).
+/// Whether `account` may decide `model` (approve, grant, revoke, decide its objections), or why not.
 pub async fn may_decide(
     db: &DatabaseConnection,
-    actor: &Account,
+    account: &Account,
     model: &credential::Model,
-) -> ApiResult<bool> {
-    let Some(bureau) = actor.bureau.as_ref() else {
-        return Ok(false);
-    };
-    let competence = super::bureau::competence_of(db, bureau.kind).await?;
-    Ok(actor.may_decide(model.kind, model.level, &model.region_code, &competence))
+) -> ApiResult<()> {
+    let competence = super::bureau::competence_of(db, account.own_bureau()?.kind).await?;
+    Ok(account.may_decide(model.kind, model.level, &model.region_code, &competence)?)
 }
 
 /// A user error on `field` (under `input`).
@@ -325,26 +324,18 @@ fn period(
 /// A credential the actor may not see is `NOT_FOUND`, exactly like a missing one.
 pub async fn apply(
     db: &DatabaseConnection,
-    actor: &Account,
-    request_id: &str,
-    today: NaiveDate,
+    actor: &Actor,
     id: Uuid,
     expected_version: Option<i32>,
     transition: Transition,
 ) -> Change<credential::Model> {
-    let reviewers_only = !matches!(transition, Transition::Submit | Transition::Withdraw { .. });
-    let may_act = actor.has(Role::Reviewer) || (!reviewers_only && actor.has(Role::Registrar));
-    if !may_act {
-        return Err(ApiError::Forbidden);
-    }
-    let viewer = Viewer::User(Box::new(actor.clone()));
+    let account = actor.require(transition.operation())?;
     let current = credential::Entity::find_by_id(id).one(db).await?;
-    let Some(current) = current.filter(|model| viewer.may_see_credential(model)) else {
+    let Some(current) = current.filter(|model| actor.viewer.may_see_credential(model)) else {
         return Ok(Err(vec![UserError::new("id", "NOT_FOUND", "no such credential")]));
     };
-    if !permitted(db, actor, &transition, &current).await? {
-        return Err(ApiError::Forbidden);
-    }
+    let competence = super::bureau::competence_of(db, account.own_bureau()?.kind).await?;
+    may_take(account, &transition, &current, &competence)?;
     if expected_version.is_some_and(|expected| expected != current.version) {
         return Err(ApiError::StaleVersion {
             current: current.version,
@@ -354,7 +345,16 @@ pub async fn apply(
         return Ok(Err(wrong_state(&transition, current.status)));
     }
     let txn = db.begin().await?;
-    match write(&txn, actor, request_id, today, &current, &transition).await? {
+    match write(
+        &txn,
+        account,
+        &actor.request_id,
+        actor.today,
+        &current,
+        &transition,
+    )
+    .await?
+    {
         Ok(updated) => {
             txn.commit().await?;
             Ok(Ok(updated))

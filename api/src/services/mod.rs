@@ -19,6 +19,7 @@ pub mod recognition;
 pub mod region;
 pub mod statistics;
 pub mod user;
+pub mod verification;
 
 use sea_orm::{Order, sea_query::SimpleExpr};
 

@@ -19,8 +19,8 @@ use uuid::Uuid;
 
 use super::lifecycle::{self, Transition};
 use super::{Change, UserError};
-use crate::error::{ApiError, ApiResult};
-use crate::policy::{Account, Viewer};
+use crate::actor::Actor;
+use crate::error::ApiResult;
 
 /// Longest grounds or reasons accepted, in characters.
 const MAX_TEXT: usize = 4_000;
@@ -84,22 +84,20 @@ pub async fn open_count(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<u64> {
 /// `actor` objects to credential `credential_id` on `grounds`.
 pub async fn raise(
     db: &DatabaseConnection,
-    actor: &Account,
-    request_id: &str,
-    today: NaiveDate,
+    actor: &Actor,
     credential_id: Uuid,
     grounds: &str,
 ) -> Change<objection::Model> {
-    let viewer = Viewer::User(Box::new(actor.clone()));
+    let account = actor.require("raiseObjection")?;
     let current = credential::Entity::find_by_id(credential_id).one(db).await?;
-    let Some(current) = current.filter(|model| viewer.may_see_credential(model)) else {
+    let Some(current) = current.filter(|model| actor.viewer.may_see_credential(model)) else {
         return Ok(Err(vec![UserError::new(
             "credentialId",
             "NOT_FOUND",
             "no such credential",
         )]));
     };
-    let grounds = match text("grounds", grounds).and_then(|g| on_notice(&current, today).map(|()| g)) {
+    let grounds = match text("grounds", grounds).and_then(|g| on_notice(&current, actor.today).map(|()| g)) {
         Ok(grounds) => grounds,
         Err(errors) => return Ok(Err(errors)),
     };
@@ -125,9 +123,9 @@ pub async fn raise(
     let model = objection::Model {
         id: Uuid::now_v7(),
         credential_id,
-        raised_by: actor.user_id,
+        raised_by: account.user_id,
         grounds,
-        raised_on: today,
+        raised_on: actor.today,
         status: ObjectionStatus::Open,
         decided_by: None,
         decided_on: None,
@@ -141,8 +139,8 @@ pub async fn raise(
         .await?;
     super::audit::record_change(
         &txn,
-        actor,
-        request_id,
+        account,
+        actor.request_id.as_str(),
         "RAISE_OBJECTION",
         "credential",
         Some(credential_id),
@@ -157,13 +155,12 @@ pub async fn raise(
 /// A reviewer decides objection `id`: upheld, the credential is withdrawn in the same transaction.
 pub async fn decide(
     db: &DatabaseConnection,
-    actor: &Account,
-    request_id: &str,
-    today: NaiveDate,
+    actor: &Actor,
     id: Uuid,
     decision: Decision,
     reasons: &str,
 ) -> Change<(objection::Model, credential::Model)> {
+    let account = actor.require("decideObjection")?;
     let not_found = || {
         Ok(Err(vec![UserError::new(
             "objectionId",
@@ -177,13 +174,11 @@ pub async fn decide(
     let credential = credential::Entity::find_by_id(current.credential_id)
         .one(db)
         .await?;
-    let viewer = Viewer::User(Box::new(actor.clone()));
-    let Some(credential) = credential.filter(|model| viewer.may_see_internals(model)) else {
+    let Some(credential) = credential.filter(|model| actor.viewer.may_see_internals(model)) else {
         return not_found();
     };
-    if !lifecycle::may_decide(db, actor, &credential).await? || current.raised_by == actor.user_id {
-        return Err(ApiError::Forbidden);
-    }
+    lifecycle::may_decide(db, account, &credential).await?;
+    account.may_judge(current.raised_by)?;
     if current.status != ObjectionStatus::Open {
         return Ok(Err(vec![UserError::new(
             "objectionId",
@@ -201,8 +196,8 @@ pub async fn decide(
         Decision::Uphold => ObjectionStatus::Upheld,
         Decision::Dismiss => ObjectionStatus::Dismissed,
     });
-    change.decided_by = Set(Some(actor.user_id));
-    change.decided_on = Set(Some(today));
+    change.decided_by = Set(Some(account.user_id));
+    change.decided_on = Set(Some(actor.today));
     change.decision_reason = Set(Some(reasons.clone()));
     change.version = Set(current.version + 1);
     change.updated_at = Set(Utc::now());
@@ -219,7 +214,16 @@ pub async fn decide(
             let withdraw = Transition::Withdraw {
                 reason: format!("objection upheld: {reasons}"),
             };
-            match lifecycle::write(&txn, actor, request_id, today, &credential, &withdraw).await? {
+            match lifecycle::write(
+                &txn,
+                account,
+                actor.request_id.as_str(),
+                actor.today,
+                &credential,
+                &withdraw,
+            )
+            .await?
+            {
                 Ok(withdrawn) => withdrawn,
                 Err(errors) => return Ok(Err(errors)),
             }
@@ -232,8 +236,8 @@ pub async fn decide(
     };
     super::audit::record_change(
         &txn,
-        actor,
-        request_id,
+        account,
+        actor.request_id.as_str(),
         action,
         "credential",
         Some(credential.id),

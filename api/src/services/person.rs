@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{Change, UserError, optional_text};
+use crate::actor::Actor;
 use crate::error::{ApiError, ApiResult};
-use crate::policy::Account;
 
 /// What a registrar fills in for a person.
 pub struct PersonFields {
@@ -68,22 +68,13 @@ fn snapshot(person: &person::Model) -> Value {
 }
 
 /// Registers a person (registrars, inside their jurisdiction), with its audit event.
-pub async fn create(
-    db: &DatabaseConnection,
-    actor: &Account,
-    request_id: &str,
-    fields: PersonFields,
-) -> Change<person::Model> {
-    if !actor.has(entity::enums::Role::Registrar) {
-        return Err(ApiError::Forbidden);
-    }
+pub async fn create(db: &DatabaseConnection, actor: &Actor, fields: PersonFields) -> Change<person::Model> {
+    let account = actor.require("createPerson")?;
     let checked = match check(db, &fields).await? {
         Ok(checked) => checked,
         Err(errors) => return Ok(Err(errors)),
     };
-    if !actor.may_register(fields.region_code.trim()) {
-        return Err(ApiError::Forbidden);
-    }
+    account.may_act_in(fields.region_code.trim(), "register")?;
     let now = Utc::now();
     let name = fields.name.trim().to_owned();
     let person = person::Model {
@@ -99,9 +90,15 @@ pub async fn create(
         region_code: fields.region_code.trim().to_owned(),
     };
     let action = ("CREATE_PERSON", "person", person.id);
-    let person =
-        super::audit::create_recorded::<person::Entity>(db, actor, request_id, action, person, snapshot)
-            .await?;
+    let person = super::audit::create_recorded::<person::Entity>(
+        db,
+        account,
+        actor.request_id.as_str(),
+        action,
+        person,
+        snapshot,
+    )
+    .await?;
     Ok(Ok(person))
 }
 
@@ -109,27 +106,22 @@ pub async fn create(
 /// nothing changes); the registrar must cover the person's region before and after.
 pub async fn update(
     db: &DatabaseConnection,
-    actor: &Account,
-    request_id: &str,
+    actor: &Actor,
     id: Uuid,
     expected_version: i32,
     fields: PersonFields,
 ) -> Change<person::Model> {
-    if !actor.has(entity::enums::Role::Registrar) {
-        return Err(ApiError::Forbidden);
-    }
+    let account = actor.require("updatePerson")?;
     // Persons outside the jurisdiction are hidden from registrars, so they answer as missing.
     let current = person::Entity::find_by_id(id).one(db).await?;
-    let Some(current) = current.filter(|person| actor.may_register(&person.region_code)) else {
+    let Some(current) = current.filter(|person| account.covers(&person.region_code)) else {
         return Ok(Err(vec![UserError::new("id", "NOT_FOUND", "no such person")]));
     };
     let checked = match check(db, &fields).await? {
         Ok(checked) => checked,
         Err(errors) => return Ok(Err(errors)),
     };
-    if !actor.may_register(fields.region_code.trim()) {
-        return Err(ApiError::Forbidden);
-    }
+    account.may_act_in(fields.region_code.trim(), "register")?;
     if current.version != expected_version {
         return Err(ApiError::StaleVersion {
             current: current.version,
@@ -158,8 +150,8 @@ pub async fn update(
     let after = Some(snapshot(&person));
     super::audit::record_change(
         &txn,
-        actor,
-        request_id,
+        account,
+        actor.request_id.as_str(),
         "UPDATE_PERSON",
         "person",
         Some(person.id),

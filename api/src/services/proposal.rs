@@ -4,12 +4,12 @@
 //! A proposal starts as `DRAFT`, proposed by the registrar, to be granted by the bureau of the chosen
 //! level on the way up from the registrar's own (its own bureau, or a higher one it nominates to).
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::Utc;
 use entity::{
     award_program, brand, brand_recognition, chief_quality_officer, credential, enterprise,
-    enums::{
-        BrandRecognitionKind, CredentialKind, CredentialStatus, GreenKind, Level, LittleGiantTier, Role,
-    },
+    enums::{BrandRecognitionKind, CredentialKind, CredentialStatus, GreenKind, Level, LittleGiantTier},
     geographic_indication, gi_authorization, gi_protected_area, green_designation, little_giant_designation,
     person, quality_award,
 };
@@ -21,8 +21,8 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::{Change, UserError};
-use crate::error::{ApiError, ApiResult};
-use crate::policy::Account;
+use crate::actor::Actor;
+use crate::error::ApiResult;
 
 /// The fields of a credential that only its kind has.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -56,6 +56,18 @@ pub enum Detail {
 }
 
 impl Detail {
+    /// The mutation that proposes a credential of these fields' kind.
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Self::LittleGiant { .. } => "proposeLittleGiant",
+            Self::Green { .. } => "proposeGreenDesignation",
+            Self::BrandRecognition { .. } => "proposeBrandRecognition",
+            Self::GiAuthorization { .. } => "proposeGiAuthorization",
+            Self::QualityAward { .. } => "proposeQualityAward",
+            Self::ChiefQualityOfficer { .. } => "proposeChiefQualityOfficer",
+        }
+    }
+
     /// The credential kind these fields belong to.
     pub fn kind(&self) -> CredentialKind {
         match self {
@@ -315,18 +327,11 @@ async fn resolve(
                     "designations are announced in a numbered batch",
                 ));
             }
-            if let (Some(required), Some(holder)) = (prerequisite(*tier), resolved.holder_enterprise_id)
-                && !holds_tier(db, holder, required, today).await?
-            {
-                errors.push(UserError::new(
-                    "holderId",
-                    "INVALID",
-                    format!(
-                        "a candidate for {} must hold a valid {} designation",
-                        tier.to_value(),
-                        required.to_value()
-                    ),
-                ));
+            if let Some(holder) = resolved.holder_enterprise_id {
+                let held = tiers_held(db, &[holder], today).await?;
+                if let Some(reason) = missing_prerequisite(*tier, holder, &held) {
+                    errors.push(UserError::new("holderId", "INVALID", reason));
+                }
             }
         }
         Detail::Green {
@@ -451,33 +456,56 @@ async fn resolve(
     })
 }
 
-/// Whether `enterprise` holds a `tier` designation in force on `today`.
-async fn holds_tier(
-    db: &DatabaseConnection,
-    enterprise: Uuid,
-    tier: LittleGiantTier,
+/// The (enterprise, tier) pairs among `enterprises` with a 专精特新 designation in force on `today`:
+/// one query for a single proposal or a whole chunk of an import.
+pub(super) async fn tiers_held(
+    db: &impl ConnectionTrait,
+    enterprises: &[Uuid],
     today: chrono::NaiveDate,
-) -> ApiResult<bool> {
-    let held = credential::Entity::find()
-        .filter(credential::Column::HolderEnterpriseId.eq(enterprise))
+) -> ApiResult<HashSet<(Uuid, LittleGiantTier)>> {
+    if enterprises.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let granted = credential::Entity::find()
+        .filter(credential::Column::HolderEnterpriseId.is_in(enterprises.iter().copied()))
         .filter(credential::Column::Kind.eq(CredentialKind::LittleGiant))
         .filter(credential::Column::Status.eq(CredentialStatus::Granted))
         .all(db)
         .await?;
-    let ids: Vec<Uuid> = held
+    let valid: HashMap<Uuid, Uuid> = granted
         .iter()
         .filter(|c| super::credential::is_valid_on(c, today))
-        .map(|c| c.id)
+        .filter_map(|c| c.holder_enterprise_id.map(|holder| (c.id, holder)))
         .collect();
-    if ids.is_empty() {
-        return Ok(false);
-    }
-    Ok(little_giant_designation::Entity::find()
-        .filter(little_giant_designation::Column::CredentialId.is_in(ids))
-        .filter(little_giant_designation::Column::Tier.eq(tier))
-        .one(db)
-        .await?
-        .is_some())
+    let tiers = little_giant_designation::Entity::find()
+        .filter(little_giant_designation::Column::CredentialId.is_in(valid.keys().copied()))
+        .all(db)
+        .await?;
+    Ok(tiers
+        .into_iter()
+        .filter_map(|detail| {
+            valid
+                .get(&detail.credential_id)
+                .map(|holder| (*holder, detail.tier))
+        })
+        .collect())
+}
+
+/// The ladder rule of proposals and imports alike: a candidate for `tier` must already hold the tier
+/// below it (`held`: from [`tiers_held`]). Says what is missing, or `None` when the rule holds.
+pub(super) fn missing_prerequisite(
+    tier: LittleGiantTier,
+    holder: Uuid,
+    held: &HashSet<(Uuid, LittleGiantTier)>,
+) -> Option<String> {
+    let required = prerequisite(tier)?;
+    (!held.contains(&(holder, required))).then(|| {
+        format!(
+            "a candidate for {} must hold a valid {} designation",
+            tier.to_value(),
+            required.to_value()
+        )
+    })
 }
 
 /// Whether `region_code` lies in one of the indication's protected areas (or below one).
@@ -507,26 +535,18 @@ fn duplicate() -> UserError {
 /// nominating upwards), with its detail and audit event, in one transaction.
 pub async fn propose(
     db: &DatabaseConnection,
-    actor: &Account,
-    request_id: &str,
-    today: chrono::NaiveDate,
+    actor: &Actor,
     proposal: Proposal,
 ) -> Change<credential::Model> {
-    if !actor.has(Role::Registrar) {
-        return Err(ApiError::Forbidden);
-    }
-    let Some(bureau) = actor.bureau.as_ref() else {
-        return Err(ApiError::Forbidden);
-    };
-    let resolved = match resolve(db, today, &proposal).await? {
+    let account = actor.require(proposal.detail.operation())?;
+    let bureau = account.own_bureau()?;
+    let resolved = match resolve(db, actor.today, &proposal).await? {
         Ok(resolved) => resolved,
         Err(errors) => return Ok(Err(errors)),
     };
     let kind = proposal.detail.kind();
     let competence = super::bureau::competence_of(db, bureau.kind).await?;
-    if !actor.may_propose(kind, resolved.level, &resolved.region_code, &competence) {
-        return Err(ApiError::Forbidden);
-    }
+    account.may_propose(kind, resolved.level, &resolved.region_code, &competence)?;
     let Some(granting) = super::bureau::at_level_above(db, bureau, resolved.level).await? else {
         return Ok(Err(vec![UserError::new(
             "level",
@@ -550,7 +570,7 @@ pub async fn propose(
         holder_person_id: resolved.holder_person_id,
         batch: proposal.batch,
         year: proposal.year,
-        proposed_by: Some(actor.user_id),
+        proposed_by: Some(account.user_id),
         ..blank.row()
     };
     let key = exclusive_key(&model, &proposal.detail);
@@ -582,8 +602,8 @@ pub async fn propose(
     proposal.detail.insert(&txn, model.id).await?;
     super::audit::record_change(
         &txn,
-        actor,
-        request_id,
+        account,
+        actor.request_id.as_str(),
         "PROPOSE_CREDENTIAL",
         "credential",
         Some(model.id),

@@ -384,6 +384,47 @@ impl Recognition {
     }
 }
 
+/// The verdict on each of `credentials` under `recognition`, in order. `granting_regions`: the region
+/// of each granting bureau, by id; `listings`: the list entries of the credentials that
+/// [`Recognition::needs_listings`] picked, by credential id. Lists and batch verification share it.
+pub fn judge(
+    recognition: &Recognition,
+    credentials: Vec<credential::Model>,
+    granting_regions: &HashMap<Uuid, String>,
+    listings: &HashMap<Uuid, Vec<listing::Model>>,
+) -> Vec<(credential::Model, Verdict)> {
+    credentials
+        .into_iter()
+        .map(|model| {
+            let granting = granting_regions
+                .get(&model.granting_bureau_id)
+                .map_or("", String::as_str);
+            let listed = listings.get(&model.id).map_or(&[][..], Vec::as_slice);
+            let verdict = recognition.verdict(&model, granting, listed);
+            (model, verdict)
+        })
+        .collect()
+}
+
+/// The credentials among `credentials` whose verdict depends on their list entries: only those need
+/// them loaded.
+pub fn needing_listings(
+    recognition: &Recognition,
+    credentials: &[credential::Model],
+    granting_regions: &HashMap<Uuid, String>,
+) -> Vec<Uuid> {
+    credentials
+        .iter()
+        .filter(|model| {
+            let granting = granting_regions
+                .get(&model.granting_bureau_id)
+                .map_or("", String::as_str);
+            recognition.needs_listings(model, granting)
+        })
+        .map(|model| model.id)
+        .collect()
+}
+
 /// Why `model` was not in force on `date`, or `None` when it was.
 fn not_in_force(model: &credential::Model, date: NaiveDate) -> Option<String> {
     if super::credential::is_valid_on(model, date) {

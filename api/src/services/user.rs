@@ -17,9 +17,10 @@ use uuid::Uuid;
 
 use super::region::within;
 use super::{Change, UserError};
+use crate::actor::Actor;
 use crate::auth::password;
 use crate::error::{ApiError, ApiResult};
-use crate::policy::{Account, Placement};
+use crate::policy::{Account, ManagedAccounts, Placement};
 
 /// Every bureau's parent: the bureau tree, small enough to walk in memory.
 async fn bureau_parents(db: &impl sea_orm::ConnectionTrait) -> ApiResult<HashMap<Uuid, Option<Uuid>>> {
@@ -107,18 +108,16 @@ async fn place(
     }))
 }
 
-/// The users `account` may manage, by username.
-pub async fn search(db: &DatabaseConnection, account: &Account) -> ApiResult<Select<app_user::Entity>> {
+/// The users the actor may manage, by username.
+pub async fn search(db: &DatabaseConnection, actor: &Actor) -> ApiResult<Select<app_user::Entity>> {
+    let account = actor.require("users")?;
     let query = app_user::Entity::find().order_by_asc(app_user::Column::Username);
-    if account.has(Role::SystemAdmin) {
-        return Ok(query);
-    }
-    let (Some(own), Some(scope), true) = (
-        &account.bureau,
-        account.jurisdiction(),
-        account.may_manage_users(),
-    ) else {
-        return Err(ApiError::Forbidden);
+    let (own, scope) = match account.managed_accounts()? {
+        ManagedAccounts::Everyone => return Ok(query),
+        ManagedAccounts::Below {
+            bureau,
+            enterprises_in,
+        } => (bureau, enterprises_in),
     };
     let enterprises = enterprise::Entity::find()
         .select_only()
@@ -127,7 +126,7 @@ pub async fn search(db: &DatabaseConnection, account: &Account) -> ApiResult<Sel
         .into_query();
     Ok(query.filter(
         Condition::any()
-            .add(app_user::Column::BureauId.is_in(descendants(db, own.id).await?))
+            .add(app_user::Column::BureauId.is_in(descendants(db, own).await?))
             .add(app_user::Column::EnterpriseId.in_subquery(enterprises)),
     ))
 }
@@ -217,15 +216,8 @@ fn validate(new: &NewUser) -> Vec<UserError> {
 }
 
 /// Creates an account, its roles and the audit event in one transaction.
-pub async fn create(
-    db: &DatabaseConnection,
-    actor: &Account,
-    request_id: &str,
-    mut new: NewUser,
-) -> Change<app_user::Model> {
-    if !actor.may_manage_users() {
-        return Err(ApiError::Forbidden);
-    }
+pub async fn create(db: &DatabaseConnection, actor: &Actor, mut new: NewUser) -> Change<app_user::Model> {
+    let account = actor.require("createUser")?;
     new.username = new.username.trim().to_owned();
     new.roles.sort_by_key(|role| format!("{role:?}"));
     new.roles.dedup();
@@ -245,8 +237,9 @@ pub async fn create(
             "no such bureau or enterprise",
         )]));
     };
-    if !actor.may_manage_user(&place.placement()) || !new.roles.iter().all(|role| actor.may_grant(*role)) {
-        return Err(ApiError::Forbidden);
+    account.may_manage_user(&place.placement())?;
+    for role in &new.roles {
+        account.may_grant(*role)?;
     }
     let taken = app_user::Entity::find()
         .filter(app_user::Column::Username.eq(&new.username))
@@ -279,8 +272,8 @@ pub async fn create(
     let after = Some(snapshot(&user, &new.roles));
     super::audit::record_change(
         &txn,
-        actor,
-        request_id,
+        account,
+        actor.request_id.as_str(),
         "CREATE_USER",
         "user",
         Some(user.id),
@@ -320,16 +313,13 @@ pub async fn managed(
     actor: &Account,
     user_id: Uuid,
 ) -> ApiResult<Option<(app_user::Model, Vec<Role>)>> {
-    if !actor.may_manage_users() {
-        return Ok(None);
-    }
     let Some(user) = app_user::Entity::find_by_id(user_id).one(db).await? else {
         return Ok(None);
     };
     let Some(place) = place(db, user.bureau_id, user.enterprise_id).await? else {
         return Ok(None);
     };
-    if !actor.may_manage_user(&place.placement()) {
+    if actor.may_manage_user(&place.placement()).is_err() {
         return Ok(None);
     }
     let roles = roles_of(db, &[user.id])
@@ -342,26 +332,23 @@ pub async fn managed(
 /// Disables or re-enables an account; a disabled account's tokens stop working with its next request.
 pub async fn set_status(
     db: &DatabaseConnection,
-    actor: &Account,
-    request_id: &str,
+    actor: &Actor,
     user_id: Uuid,
     status: UserStatus,
 ) -> Change<app_user::Model> {
-    if !actor.may_manage_users() {
-        return Err(ApiError::Forbidden);
-    }
-    let Some((user, roles)) = managed(db, actor, user_id).await? else {
+    let account = actor.require("setUserStatus")?;
+    let Some((user, roles)) = managed(db, account, user_id).await? else {
         return Ok(Err(vec![UserError::new("userId", "NOT_FOUND", "no such user")]));
     };
-    if user.id == actor.user_id {
+    if user.id == account.user_id {
         return Ok(Err(vec![UserError::new(
             "userId",
             "NOT_ALLOWED_ON_SELF",
             "you cannot change your own status",
         )]));
     }
-    if !roles.iter().all(|role| actor.may_grant(*role)) {
-        return Err(ApiError::Forbidden);
+    for role in &roles {
+        account.may_grant(*role)?;
     }
     let before = Some(snapshot(&user, &roles));
     let version = user.version;
@@ -374,8 +361,8 @@ pub async fn set_status(
     let after = Some(snapshot(&user, &roles));
     super::audit::record_change(
         &txn,
-        actor,
-        request_id,
+        account,
+        actor.request_id.as_str(),
         "SET_USER_STATUS",
         "user",
         Some(user.id),
@@ -390,15 +377,12 @@ pub async fn set_status(
 /// Replaces an account's roles; the actor must be allowed to grant every role added or taken away.
 pub async fn set_roles(
     db: &DatabaseConnection,
-    actor: &Account,
-    request_id: &str,
+    actor: &Actor,
     user_id: Uuid,
     mut roles: Vec<Role>,
 ) -> Change<app_user::Model> {
-    if !actor.may_manage_users() {
-        return Err(ApiError::Forbidden);
-    }
-    let Some((user, old_roles)) = managed(db, actor, user_id).await? else {
+    let account = actor.require("setUserRoles")?;
+    let Some((user, old_roles)) = managed(db, account, user_id).await? else {
         return Ok(Err(vec![UserError::new("userId", "NOT_FOUND", "no such user")]));
     };
     roles.sort_by_key(|role| format!("{role:?}"));
@@ -410,7 +394,7 @@ pub async fn set_roles(
             "give at least one role; disable the user instead",
         )]));
     }
-    if user.id == actor.user_id {
+    if user.id == account.user_id {
         return Ok(Err(vec![UserError::new(
             "userId",
             "NOT_ALLOWED_ON_SELF",
@@ -429,8 +413,8 @@ pub async fn set_roles(
     }
     let old: HashSet<Role> = old_roles.iter().copied().collect();
     let new: HashSet<Role> = roles.iter().copied().collect();
-    if !old.symmetric_difference(&new).all(|role| actor.may_grant(*role)) {
-        return Err(ApiError::Forbidden);
+    for role in old.symmetric_difference(&new) {
+        account.may_grant(*role)?;
     }
     let before = Some(snapshot(&user, &old_roles));
     let txn = db.begin().await?;
@@ -447,8 +431,8 @@ pub async fn set_roles(
     let after = Some(snapshot(&user, &roles));
     super::audit::record_change(
         &txn,
-        actor,
-        request_id,
+        account,
+        actor.request_id.as_str(),
         "SET_USER_ROLES",
         "user",
         Some(user.id),

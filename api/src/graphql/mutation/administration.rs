@@ -139,7 +139,6 @@ impl AdministrationMutation {
         #[graphql(desc = "The new account.")] input: CreateUserInput,
     ) -> ApiResult<UserPayload> {
         let context = request(ctx);
-        let actor = context.viewer.account()?;
         let new = services::user::NewUser {
             bureau_id: optional_id("input.bureauId", NodeType::Bureau, input.bureau_id.as_ref())?,
             enterprise_id: optional_id(
@@ -152,7 +151,7 @@ impl AdministrationMutation {
             password: input.password,
             roles: input.roles.into_iter().map(Into::into).collect(),
         };
-        let change = services::user::create(db(ctx), actor, &context.request_id, new);
+        let change = services::user::create(db(ctx), context, new);
         user_payload(recording_refusals(ctx, "CREATE_USER", ("user", None), change).await)
     }
 
@@ -164,10 +163,8 @@ impl AdministrationMutation {
         #[graphql(desc = "The account and its new status.")] input: SetUserStatusInput,
     ) -> ApiResult<UserPayload> {
         let context = request(ctx);
-        let actor = context.viewer.account()?;
         let user_id = ids::decode_as("input.userId", NodeType::User, &input.user_id)?;
-        let change =
-            services::user::set_status(db(ctx), actor, &context.request_id, user_id, input.status.into());
+        let change = services::user::set_status(db(ctx), context, user_id, input.status.into());
         user_payload(recording_refusals(ctx, "SET_USER_STATUS", ("user", Some(user_id)), change).await)
     }
 
@@ -179,10 +176,9 @@ impl AdministrationMutation {
         #[graphql(desc = "The account and its roles from now on.")] input: SetUserRolesInput,
     ) -> ApiResult<UserPayload> {
         let context = request(ctx);
-        let actor = context.viewer.account()?;
         let user_id = ids::decode_as("input.userId", NodeType::User, &input.user_id)?;
         let roles = input.roles.into_iter().map(Into::into).collect();
-        let change = services::user::set_roles(db(ctx), actor, &context.request_id, user_id, roles);
+        let change = services::user::set_roles(db(ctx), context, user_id, roles);
         user_payload(recording_refusals(ctx, "SET_USER_ROLES", ("user", Some(user_id)), change).await)
     }
 
@@ -193,7 +189,6 @@ impl AdministrationMutation {
         #[graphql(desc = "The new bureau.")] input: CreateBureauInput,
     ) -> ApiResult<BureauPayload> {
         let context = request(ctx);
-        let actor = context.viewer.account()?;
         let new = services::bureau::NewBureau {
             parent_id: optional_id("input.parentId", NodeType::Bureau, input.parent_id.as_ref())?,
             code: input.code,
@@ -202,7 +197,7 @@ impl AdministrationMutation {
             level: input.level.into(),
             region_code: input.region_code,
         };
-        let change = services::bureau::create(db(ctx), actor, &context.request_id, new);
+        let change = services::bureau::create(db(ctx), context, new);
         Ok(
             match recording_refusals(ctx, "CREATE_BUREAU", ("bureau", None), change).await? {
                 Ok(bureau) => BureauPayload {
@@ -224,10 +219,9 @@ impl AdministrationMutation {
         #[graphql(desc = "The kind of bureau and its credential kinds.")] input: SetBureauCompetenceInput,
     ) -> ApiResult<BureauCompetencePayload> {
         let context = request(ctx);
-        let actor = context.viewer.account()?;
         let kinds = input.credential_kinds.into_iter().map(Into::into).collect();
         let kind = input.bureau_kind.into();
-        let change = services::bureau::set_competence(db(ctx), actor, &context.request_id, kind, kinds);
+        let change = services::bureau::set_competence(db(ctx), context, kind, kinds);
         let kinds = recording_refusals(ctx, "SET_BUREAU_COMPETENCE", ("bureau_kind", None), change).await?;
         Ok(BureauCompetencePayload {
             bureau_kind: input.bureau_kind,

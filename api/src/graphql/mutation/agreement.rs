@@ -103,17 +103,8 @@ async fn step(
     step: AgreementStep,
 ) -> ApiResult<AgreementPayload> {
     let context = request(ctx);
-    let actor = context.viewer.account()?;
     let id = ids::decode_as("input.agreementId", NodeType::RecognitionAgreement, agreement_id)?;
-    let change = service::apply(
-        db(ctx),
-        actor,
-        &context.request_id,
-        context.today,
-        id,
-        expected_version,
-        step,
-    );
+    let change = service::apply(db(ctx), context, id, expected_version, step);
     agreement_payload(
         recording_refusals(ctx, step.action(), ("recognition_agreement", Some(id)), change).await,
     )
@@ -121,21 +112,13 @@ async fn step(
 
 async fn listing(ctx: &Context<'_>, input: ListingInput, step: ListingStep) -> ApiResult<ListingPayload> {
     let context = request(ctx);
-    let actor = context.viewer.account()?;
     let agreement = ids::decode_as(
         "input.agreementId",
         NodeType::RecognitionAgreement,
         &input.agreement_id,
     )?;
     let credential = ids::decode_as("input.credentialId", NodeType::Credential, &input.credential_id)?;
-    let change = service::set_listing(
-        db(ctx),
-        actor,
-        &context.request_id,
-        context.today,
-        (agreement, credential),
-        step,
-    );
+    let change = service::set_listing(db(ctx), context, (agreement, credential), step);
     Ok(
         match recording_refusals(ctx, step.action(), ("recognition_listing", None), change).await? {
             Ok(row) => ListingPayload {
@@ -164,7 +147,6 @@ impl AgreementMutation {
         #[graphql(desc = "The agreement.")] input: CreateAgreementInput,
     ) -> ApiResult<AgreementPayload> {
         let context = request(ctx);
-        let actor = context.viewer.account()?;
         let party_bureau_ids = input
             .party_bureau_ids
             .iter()
@@ -180,7 +162,7 @@ impl AgreementMutation {
             effective_from: input.effective_from.0,
             effective_until: input.effective_until.map(|d| d.0),
         };
-        let change = service::create(db(ctx), actor, &context.request_id, new);
+        let change = service::create(db(ctx), context, new);
         agreement_payload(
             recording_refusals(ctx, "CREATE_AGREEMENT", ("recognition_agreement", None), change).await,
         )

@@ -87,7 +87,6 @@ impl CatalogueMutation {
         #[graphql(desc = "The new brand.")] input: CreateBrandInput,
     ) -> ApiResult<BrandPayload> {
         let context = request(ctx);
-        let actor = context.viewer.account()?;
         let holder_enterprise_id = input
             .holder_enterprise_id
             .map(|id| ids::decode_as("input.holderEnterpriseId", NodeType::Enterprise, &id))
@@ -102,7 +101,7 @@ impl CatalogueMutation {
             nice_classes: input.nice_classes,
         };
         let db = db(ctx);
-        let change = services::brand::create(db, actor, &context.request_id, fields);
+        let change = services::brand::create(db, context, fields);
         Ok(
             match recording_refusals(ctx, "CREATE_BRAND", ("brand", None), change).await? {
                 Ok(brand) => BrandPayload {
@@ -125,7 +124,6 @@ impl CatalogueMutation {
         #[graphql(desc = "The new indication.")] input: CreateGeographicIndicationInput,
     ) -> ApiResult<GeographicIndicationPayload> {
         let context = request(ctx);
-        let actor = context.viewer.account()?;
         let fields = GiFields {
             name: input.name,
             protection_type: input.protection_type.into(),
@@ -137,7 +135,7 @@ impl CatalogueMutation {
             registered_on: input.registered_on.map(|d| d.0),
         };
         let db = db(ctx);
-        let change = services::geographic_indication::create(db, actor, &context.request_id, fields);
+        let change = services::geographic_indication::create(db, context, fields);
         let entity = ("geographic_indication", None);
         Ok(
             match recording_refusals(ctx, "CREATE_GEOGRAPHIC_INDICATION", entity, change).await? {

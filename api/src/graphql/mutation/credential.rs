@@ -224,9 +224,8 @@ pub struct RevokeCredentialInput {
 
 async fn propose(ctx: &Context<'_>, proposal: Proposal) -> ApiResult<CredentialPayload> {
     let context = request(ctx);
-    let actor = context.viewer.account()?;
     let db = db(ctx);
-    let change = proposal::propose(db, actor, &context.request_id, context.today, proposal);
+    let change = proposal::propose(db, context, proposal);
     payload(recording_refusals(ctx, "PROPOSE_CREDENTIAL", ("credential", None), change).await)
 }
 
@@ -237,19 +236,10 @@ async fn step(
     transition: Transition,
 ) -> ApiResult<CredentialPayload> {
     let context = request(ctx);
-    let actor = context.viewer.account()?;
     let id = ids::decode_as("input.id", NodeType::Credential, id)?;
     let db = db(ctx);
     let action = transition.action();
-    let change = lifecycle::apply(
-        db,
-        actor,
-        &context.request_id,
-        context.today,
-        id,
-        expected_version,
-        transition,
-    );
+    let change = lifecycle::apply(db, context, id, expected_version, transition);
     payload(recording_refusals(ctx, action, ("credential", Some(id)), change).await)
 }
 

@@ -104,10 +104,8 @@ impl EnterpriseMutation {
         #[graphql(desc = "The new enterprise.")] input: CreateEnterpriseInput,
     ) -> ApiResult<EnterprisePayload> {
         let context = request(ctx);
-        let actor = context.viewer.account()?;
         let db = db(ctx);
-        let change =
-            services::enterprise::create(db, actor, &context.request_id, &input.uscc, input.fields.into());
+        let change = services::enterprise::create(db, context, &input.uscc, input.fields.into());
         payload(recording_refusals(ctx, "CREATE_ENTERPRISE", ("enterprise", None), change).await)
     }
 
@@ -120,12 +118,10 @@ impl EnterpriseMutation {
         input: UpdateEnterpriseInput,
     ) -> ApiResult<EnterprisePayload> {
         let context = request(ctx);
-        let actor = context.viewer.account()?;
         let id = ids::decode_as("input.id", NodeType::Enterprise, &input.id)?;
         let db = db(ctx);
         let fields = input.fields.into();
-        let change =
-            services::enterprise::update(db, actor, &context.request_id, id, input.expected_version, fields);
+        let change = services::enterprise::update(db, context, id, input.expected_version, fields);
         payload(recording_refusals(ctx, "UPDATE_ENTERPRISE", ("enterprise", Some(id)), change).await)
     }
 }

@@ -53,7 +53,7 @@ async fn recording_refusals<T>(
     change: impl Future<Output = ApiResult<T>>,
 ) -> ApiResult<T> {
     let result = change.await;
-    if let (Err(ApiError::Forbidden), Ok(actor)) = (&result, request(ctx).viewer.account()) {
+    if let (Err(ApiError::Forbidden(_)), Ok(actor)) = (&result, request(ctx).viewer.account()) {
         let db = db(ctx);
         crate::services::audit::record_refusal(db, actor, &request(ctx).request_id, action, entity).await?;
     }

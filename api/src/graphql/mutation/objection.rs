@@ -65,17 +65,8 @@ impl ObjectionMutation {
         #[graphql(desc = "The credential and the grounds.")] input: RaiseObjectionInput,
     ) -> ApiResult<ObjectionPayload> {
         let context = request(ctx);
-        let actor = context.viewer.account()?;
         let credential_id = ids::decode_as("input.credentialId", NodeType::Credential, &input.credential_id)?;
-        let change = service::raise(
-            db(ctx),
-            actor,
-            &context.request_id,
-            context.today,
-            credential_id,
-            &input.grounds,
-        )
-        .await?;
+        let change = service::raise(db(ctx), context, credential_id, &input.grounds).await?;
         Ok(match change {
             Ok(objection) => ObjectionPayload {
                 objection: Some(Objection(objection)),
@@ -98,21 +89,12 @@ impl ObjectionMutation {
         #[graphql(desc = "The objection, the decision and why.")] input: DecideObjectionInput,
     ) -> ApiResult<ObjectionPayload> {
         let context = request(ctx);
-        let actor = context.viewer.account()?;
         let id = ids::decode_as("input.objectionId", NodeType::Objection, &input.objection_id)?;
         let decision = match input.decision {
             ObjectionDecision::Uphold => Decision::Uphold,
             ObjectionDecision::Dismiss => Decision::Dismiss,
         };
-        let change = service::decide(
-            db(ctx),
-            actor,
-            &context.request_id,
-            context.today,
-            id,
-            decision,
-            &input.reasons,
-        );
+        let change = service::decide(db(ctx), context, id, decision, &input.reasons);
         let entity = ("objection", Some(id));
         Ok(
             match recording_refusals(ctx, "DECIDE_OBJECTION", entity, change).await? {

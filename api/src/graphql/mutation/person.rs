@@ -97,9 +97,8 @@ impl PersonMutation {
         #[graphql(desc = "The new person.")] input: CreatePersonInput,
     ) -> ApiResult<PersonPayload> {
         let context = request(ctx);
-        let actor = context.viewer.account()?;
         let db = db(ctx);
-        let change = services::person::create(db, actor, &context.request_id, input.fields.parse()?);
+        let change = services::person::create(db, context, input.fields.parse()?);
         payload(recording_refusals(ctx, "CREATE_PERSON", ("person", None), change).await)
     }
 
@@ -110,12 +109,10 @@ impl PersonMutation {
         #[graphql(desc = "The person, the version edited, and the new fields.")] input: UpdatePersonInput,
     ) -> ApiResult<PersonPayload> {
         let context = request(ctx);
-        let actor = context.viewer.account()?;
         let id = ids::decode_as("input.id", NodeType::Person, &input.id)?;
         let db = db(ctx);
         let fields = input.fields.parse()?;
-        let change =
-            services::person::update(db, actor, &context.request_id, id, input.expected_version, fields);
+        let change = services::person::update(db, context, id, input.expected_version, fields);
         payload(recording_refusals(ctx, "UPDATE_PERSON", ("person", Some(id)), change).await)
     }
 }

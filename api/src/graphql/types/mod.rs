@@ -18,7 +18,8 @@ use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::DatabaseConnection;
 
-use super::loaders::{Loaders, RequestContext};
+use super::loaders::Loaders;
+use crate::actor::Actor;
 use crate::error::{ApiError, ApiResult};
 
 /// The database, for resolvers that query or change more than a loader serves.
@@ -32,8 +33,8 @@ pub fn loaders<'a>(ctx: &Context<'a>) -> &'a Loaders {
 }
 
 /// The request's viewer and date.
-pub fn request<'a>(ctx: &Context<'a>) -> &'a RequestContext {
-    ctx.data_unchecked::<RequestContext>()
+pub fn request<'a>(ctx: &Context<'a>) -> &'a Actor {
+    ctx.data_unchecked::<Actor>()
 }
 
 /// Loads a row a foreign key points at; a dangling key is a server-side fault, never the client's.

@@ -17,7 +17,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::graphql::loaders::CredentialOwner;
 use crate::graphql::scalars::Date;
 use crate::services;
-use crate::services::recognition::{Outcome, Recognition, Verdict};
+use crate::services::recognition::{Outcome, Recognition, Verdict, judge, needing_listings};
 
 /// How a credential stands in a region on a date.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Enum)]
@@ -84,6 +84,17 @@ impl RecognitionVerdict {
     }
 }
 
+impl RecognitionVerdict {
+    /// The schema's view of `verdict`, reached under `recognition`.
+    pub fn new(verdict: Verdict, recognition: &Recognition) -> Self {
+        Self {
+            verdict,
+            region: recognition.region.clone(),
+            as_of: recognition.as_of,
+        }
+    }
+}
+
 /// A credential that counts, with its verdict.
 #[derive(Clone)]
 pub struct CountingCredential {
@@ -145,37 +156,22 @@ pub async fn verdicts(
     credentials: Vec<credential::Model>,
 ) -> ApiResult<Vec<(credential::Model, RecognitionVerdict)>> {
     let loaders = loaders(ctx);
-    let bureaus = loaders
+    let granting_regions: HashMap<Uuid, String> = loaders
         .bureaus
         .load_many(credentials.iter().map(|c| c.granting_bureau_id))
-        .await?;
-    let granting_region = |model: &credential::Model| {
-        bureaus
-            .get(&model.granting_bureau_id)
-            .map_or(String::new(), |bureau| bureau.region_code.clone())
-    };
-    // List entries matter only where a LISTED agreement could reach a credential that is not local.
-    let listed_candidates: Vec<Uuid> = credentials
-        .iter()
-        .filter(|model| recognition.needs_listings(model, &granting_region(model)))
-        .map(|model| model.id)
+        .await?
+        .into_iter()
+        .map(|(id, bureau)| (id, bureau.region_code))
         .collect();
-    let listings: HashMap<Uuid, Vec<entity::recognition_listing::Model>> = if listed_candidates.is_empty() {
+    let candidates = needing_listings(recognition, &credentials, &granting_regions);
+    let listings = if candidates.is_empty() {
         HashMap::new()
     } else {
-        loaders.listings_of.load_many(listed_candidates).await?
+        loaders.listings_of.load_many(candidates).await?
     };
-    Ok(credentials
+    Ok(judge(recognition, credentials, &granting_regions, &listings)
         .into_iter()
-        .map(|model| {
-            let listed = listings.get(&model.id).map_or(&[][..], Vec::as_slice);
-            let verdict = RecognitionVerdict {
-                verdict: recognition.verdict(&model, &granting_region(&model), listed),
-                region: recognition.region.clone(),
-                as_of: recognition.as_of,
-            };
-            (model, verdict)
-        })
+        .map(|(model, verdict)| (model, RecognitionVerdict::new(verdict, recognition)))
         .collect())
 }
 

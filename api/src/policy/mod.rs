@@ -9,13 +9,22 @@
 //! enterprise's. Personal data: whole values for registrars, reviewers and bureau administrators inside
 //! their jurisdiction (each read is audited), masked for other staff, nothing for anyone else.
 
-use entity::enums::{CredentialKind, CredentialStatus, Level, Role};
+pub mod operations;
+pub mod refusal;
+mod rules;
+
+pub use rules::ManagedAccounts;
+
+use entity::enums::{CredentialStatus, Role};
 use entity::{bureau, credential};
-use sea_orm::{ColumnTrait, Condition};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use crate::domain::{RegionCode, rank};
+use crate::domain::RegionCode;
+use crate::error::{ApiError, ApiResult};
 use crate::services::region::{RegionScope, within};
+use operations::{OPERATIONS, Operation, Who};
+use refusal::{Reason, Refusal};
 
 /// Who is asking.
 #[derive(Clone, Debug, Default)]
@@ -120,8 +129,35 @@ impl Account {
         })
     }
 
+    /// The audit events the user may read: a system administrator all of them, other staff those of
+    /// actors whose bureau lies in their jurisdiction and those about credentials held inside it (so a
+    /// credential's history includes what outsiders did to it, such as an objection).
+    pub fn audit_condition(&self) -> Condition {
+        use sea_orm::{QuerySelect, QueryTrait};
+        let Some(scope) = self.jurisdiction().filter(|_| !self.has(Role::SystemAdmin)) else {
+            return Condition::all();
+        };
+        let bureaus = bureau::Entity::find()
+            .select_only()
+            .column(bureau::Column::Id)
+            .filter(within(bureau::Column::RegionCode, &scope))
+            .into_query();
+        let credentials = credential::Entity::find()
+            .select_only()
+            .column(credential::Column::Id)
+            .filter(within(credential::Column::RegionCode, &scope))
+            .into_query();
+        Condition::any()
+            .add(entity::audit_event::Column::ActorBureauId.in_subquery(bureaus))
+            .add(
+                Condition::all()
+                    .add(entity::audit_event::Column::EntityType.eq("credential"))
+                    .add(entity::audit_event::Column::EntityId.in_subquery(credentials)),
+            )
+    }
+
     /// Whether `region_code` lies inside the user's jurisdiction.
-    fn covers(&self, region_code: &str) -> bool {
+    pub fn covers(&self, region_code: &str) -> bool {
         self.jurisdiction()
             .is_some_and(|scope| scope.code.contains(region_code))
     }
@@ -137,180 +173,64 @@ pub enum Placement<'a> {
     Unattached,
 }
 
-/// Roles a bureau administrator may grant: its own and those below it.
-const BUREAU_ADMIN_GRANTS: [Role; 5] = [
-    Role::AgencyViewer,
-    Role::Registrar,
-    Role::Reviewer,
-    Role::BureauAdmin,
-    Role::Enterprise,
-];
-
-impl Account {
-    /// Whether the user may create, disable and re-role accounts placed at `placement`: a system
-    /// administrator anywhere; a bureau administrator for staff of its bureau or a bureau below it,
-    /// and for users of enterprises inside its jurisdiction.
-    pub fn may_manage_user(&self, placement: &Placement<'_>) -> bool {
-        if self.has(Role::SystemAdmin) {
-            return true;
-        }
-        if !self.has(Role::BureauAdmin) {
-            return false;
-        }
-        match placement {
-            Placement::Bureau(lineage) => self.bureau.as_ref().is_some_and(|own| lineage.contains(&own.id)),
-            Placement::Enterprise(region_code) => self.covers(region_code),
-            Placement::Unattached => false,
-        }
-    }
-
-    /// Whether the user administers accounts at all (bureau or system administrators).
-    pub fn may_manage_users(&self) -> bool {
-        self.has(Role::SystemAdmin) || self.has(Role::BureauAdmin)
-    }
-
-    /// Whether the user may grant (or take away) `role`: never a role above its own.
-    pub fn may_grant(&self, role: Role) -> bool {
-        self.has(Role::SystemAdmin) || (self.has(Role::BureauAdmin) && BUREAU_ADMIN_GRANTS.contains(&role))
-    }
-
-    /// Whether the user may create or edit an enterprise or person registered in `region_code`:
-    /// registrars inside their jurisdiction.
-    pub fn may_register(&self, region_code: &str) -> bool {
-        self.has(Role::Registrar) && self.covers(region_code)
-    }
-
-    /// Whether the user may propose a credential of `kind` at `level` for a holder in `region_code`:
-    /// a registrar whose bureau's kind may grant `kind` (`competence`: the credential kinds of the
-    /// bureau's kind), inside its jurisdiction, at its bureau's level or a higher one (nominating).
-    pub fn may_propose(
-        &self,
-        kind: CredentialKind,
-        level: Level,
-        region_code: &str,
-        competence: &[CredentialKind],
-    ) -> bool {
-        self.has(Role::Registrar)
-            && competence.contains(&kind)
-            && self.covers(region_code)
-            && self
-                .bureau
-                .as_ref()
-                .is_some_and(|bureau| rank(level) <= rank(bureau.level))
-    }
-
-    /// Whether the user may decide (approve, reject, grant, renew, revoke) a credential of `kind` at
-    /// `level` for a holder in `region_code`: a reviewer whose bureau's kind may grant `kind`, inside
-    /// its jurisdiction, at exactly its bureau's level.
-    pub fn may_decide(
-        &self,
-        kind: CredentialKind,
-        level: Level,
-        region_code: &str,
-        competence: &[CredentialKind],
-    ) -> bool {
-        self.has(Role::Reviewer)
-            && competence.contains(&kind)
-            && self.covers(region_code)
-            && self.bureau.as_ref().is_some_and(|bureau| bureau.level == level)
-    }
-
-    /// Maker-checker: whoever proposed a credential may not approve it.
-    pub fn may_check(&self, proposed_by: Option<Uuid>) -> bool {
-        proposed_by != Some(self.user_id)
-    }
-
-    /// Whether the user may act for a party to an agreement between `party_bureaus`: propose, confirm,
-    /// suspend or terminate it. Only the administrator of a party bureau; no one acts for another
-    /// bureau, not even a system administrator.
-    pub fn may_act_for_party(&self, party_bureaus: &[Uuid]) -> bool {
-        self.has(Role::BureauAdmin)
-            && self
-                .bureau
-                .as_ref()
-                .is_some_and(|own| party_bureaus.contains(&own.id))
-    }
-
-    /// Whether the user, acting for a party (see [`Self::may_act_for_party`]), may put a credential
-    /// granted to a holder in `region_code` on the agreement's list or take it off: only credentials
-    /// granted inside its own jurisdiction.
-    pub fn may_list(&self, region_code: &str) -> bool {
-        self.has(Role::BureauAdmin) && self.covers(region_code)
-    }
-
-    /// Whether the user may create bureaus and change which credential kinds a kind of bureau grants.
-    pub fn may_manage_bureaus(&self) -> bool {
-        self.has(Role::SystemAdmin)
-    }
-}
-
 impl Viewer {
     /// The signed-in account, or `UNAUTHENTICATED` for the public.
-    pub fn account(&self) -> Result<&Account, crate::error::ApiError> {
+    pub fn account(&self) -> ApiResult<&Account> {
         match self {
             Self::User(account) => Ok(account),
-            Self::Public => Err(crate::error::ApiError::Unauthenticated(
-                "sign in first".to_owned(),
-            )),
+            Self::Public => Err(ApiError::Unauthenticated("sign in first".to_owned())),
         }
     }
 
-    /// The operations this viewer may call at all (whether on a given object is decided per call), so
-    /// a frontend can show or hide its buttons. Reads are open to everyone.
-    pub fn operations(&self) -> Vec<&'static str> {
-        let mut operations = vec!["login"];
-        if let Self::User(account) = self {
-            operations.push("raiseObjection");
-            if account.has(Role::Registrar) {
-                operations.extend([
-                    "createEnterprise",
-                    "updateEnterprise",
-                    "createPerson",
-                    "updatePerson",
-                    "createBrand",
-                    "createGeographicIndication",
-                    "proposeLittleGiant",
-                    "proposeGreenDesignation",
-                    "proposeBrandRecognition",
-                    "proposeGiAuthorization",
-                    "proposeQualityAward",
-                    "proposeChiefQualityOfficer",
-                    "submitCredential",
-                    "importCredentials",
-                ]);
-            }
-            if account.has(Role::Reviewer) {
-                operations.extend([
-                    "approveCredential",
-                    "rejectCredential",
-                    "grantCredential",
-                    "renewCredential",
-                    "revokeCredential",
-                    "decideObjection",
-                ]);
-            }
-            if account.has(Role::Registrar) || account.has(Role::Reviewer) {
-                operations.push("withdrawCredential");
-            }
-            if account.may_manage_users() {
-                operations.extend(["users", "createUser", "setUserStatus", "setUserRoles"]);
-            }
-            if account.may_manage_bureaus() {
-                operations.extend(["createBureau", "setBureauCompetence"]);
-            }
-            if account.has(Role::BureauAdmin) {
-                operations.extend([
-                    "createAgreement",
-                    "confirmAgreement",
-                    "suspendAgreement",
-                    "resumeAgreement",
-                    "terminateAgreement",
-                    "listCredential",
-                    "unlistCredential",
-                ]);
-            }
+    /// Whether this viewer may call `operation` at all.
+    fn permits(&self, operation: &Operation) -> bool {
+        match (operation.who, self) {
+            (Who::Anyone, _) => true,
+            (_, Self::Public) => false,
+            (Who::SignedIn, Self::User(_)) => true,
+            (Who::Staff, Self::User(account)) => account.jurisdiction().is_some(),
+            (Who::Roles(roles), Self::User(account)) => roles.iter().any(|role| account.has(*role)),
         }
-        operations
+    }
+
+    /// The role rule: the signed-in account, when the table of operations lets it call `name` at all;
+    /// `UNAUTHENTICATED` for the public, `FORBIDDEN` (reason `ROLE`) for the wrong roles. An operation
+    /// missing from the table is refused to everyone (and fails the access-matrix test).
+    pub fn require(&self, name: &str) -> ApiResult<&Account> {
+        let Some(operation) = operations::find(name) else {
+            return Err(ApiError::Internal(format!(
+                "operation {name} has no rule in the policy table"
+            )));
+        };
+        let account = self.account()?;
+        if self.permits(operation) {
+            return Ok(account);
+        }
+        let wanted = match operation.who {
+            Who::Roles(roles) => roles
+                .iter()
+                .map(sea_orm::ActiveEnum::to_value)
+                .collect::<Vec<_>>()
+                .join(" or "),
+            _ => "staff of a bureau".to_owned(),
+        };
+        Err(ApiError::Forbidden(Refusal::new(
+            Reason::Role,
+            format!(
+                "{name} is for {wanted}; {} does not hold that role",
+                account.username
+            ),
+        )))
+    }
+
+    /// The operations this viewer may call at all (whether on a given object is decided per call), in
+    /// the table's order, so a frontend can show or hide its buttons.
+    pub fn operations(&self) -> Vec<&'static str> {
+        OPERATIONS
+            .iter()
+            .filter(|operation| self.permits(operation))
+            .map(|operation| operation.name)
+            .collect()
     }
 
     /// Whether this viewer is staff of a bureau (or a system administrator).
@@ -377,6 +297,7 @@ impl Viewer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use entity::enums::{CredentialKind, Level};
 
     fn credential(status: CredentialStatus, region: &str) -> credential::Model {
         crate::test_support::credential(CredentialKind::LittleGiant, region, status)
@@ -473,49 +394,63 @@ mod tests {
         }
     }
 
+    /// The rule that refused, or `None` when allowed.
+    fn refused_by(decision: refusal::Decision) -> Option<Reason> {
+        decision.err().map(|refusal| refusal.reason)
+    }
+
     #[test]
     fn registrars_propose_within_competence_jurisdiction_and_at_or_above_their_level() {
         let industry = [CredentialKind::LittleGiant, CredentialKind::Green];
         let registrar = staff_at(Role::Registrar, "500000", Level::Provincial);
-        assert!(registrar.may_propose(
-            CredentialKind::LittleGiant,
-            Level::Provincial,
-            "500103",
-            &industry
-        ));
-        assert!(
-            registrar.may_propose(CredentialKind::LittleGiant, Level::National, "500103", &industry),
+        let propose = |kind, level, region| refused_by(registrar.may_propose(kind, level, region, &industry));
+        assert_eq!(
+            propose(CredentialKind::LittleGiant, Level::Provincial, "500103"),
+            None
+        );
+        assert_eq!(
+            propose(CredentialKind::LittleGiant, Level::National, "500103"),
+            None,
             "nominates"
         );
-        assert!(!registrar.may_propose(CredentialKind::LittleGiant, Level::County, "500103", &industry));
-        assert!(!registrar.may_propose(
-            CredentialKind::QualityAward,
-            Level::Provincial,
-            "500103",
-            &industry
-        ));
-        assert!(!registrar.may_propose(CredentialKind::Green, Level::Provincial, "510104", &industry));
-        let reviewer = staff_at(Role::Reviewer, "500000", Level::Provincial);
-        assert!(!reviewer.may_propose(CredentialKind::Green, Level::Provincial, "500103", &industry));
+        assert_eq!(
+            propose(CredentialKind::LittleGiant, Level::County, "500103"),
+            Some(Reason::Level)
+        );
+        assert_eq!(
+            propose(CredentialKind::QualityAward, Level::Provincial, "500103"),
+            Some(Reason::Competence)
+        );
+        assert_eq!(
+            propose(CredentialKind::Green, Level::Provincial, "510104"),
+            Some(Reason::Jurisdiction)
+        );
     }
 
     #[test]
     fn reviewers_decide_only_at_their_own_level_and_never_on_their_own_proposals() {
         let industry = [CredentialKind::LittleGiant];
         let reviewer = staff_at(Role::Reviewer, "000000", Level::National);
-        assert!(reviewer.may_decide(CredentialKind::LittleGiant, Level::National, "500103", &industry));
-        assert!(!reviewer.may_decide(
-            CredentialKind::LittleGiant,
-            Level::Provincial,
-            "500103",
-            &industry
-        ));
-        assert!(!reviewer.may_decide(CredentialKind::Green, Level::National, "500103", &industry));
-        let registrar = staff_at(Role::Registrar, "000000", Level::National);
-        assert!(!registrar.may_decide(CredentialKind::LittleGiant, Level::National, "500103", &industry));
-        assert!(reviewer.may_check(None));
-        assert!(reviewer.may_check(Some(Uuid::now_v7())));
-        assert!(!reviewer.may_check(Some(reviewer.user_id)));
+        let decide = |kind, level| refused_by(reviewer.may_decide(kind, level, "500103", &industry));
+        assert_eq!(decide(CredentialKind::LittleGiant, Level::National), None);
+        assert_eq!(
+            decide(CredentialKind::LittleGiant, Level::Provincial),
+            Some(Reason::Level)
+        );
+        assert_eq!(
+            decide(CredentialKind::Green, Level::National),
+            Some(Reason::Competence)
+        );
+        assert_eq!(refused_by(reviewer.may_check(None)), None);
+        assert_eq!(refused_by(reviewer.may_check(Some(Uuid::now_v7()))), None);
+        assert_eq!(
+            refused_by(reviewer.may_check(Some(reviewer.user_id))),
+            Some(Reason::MakerChecker)
+        );
+        assert_eq!(
+            refused_by(reviewer.may_judge(reviewer.user_id)),
+            Some(Reason::MakerChecker)
+        );
     }
 
     #[test]
@@ -523,18 +458,51 @@ mod tests {
         let admin = staff_at(Role::BureauAdmin, "500000", Level::Provincial);
         let own = admin.bureau.as_ref().map(|b| b.id).unwrap();
         let other = Uuid::now_v7();
-        assert!(admin.may_act_for_party(&[own, other]));
-        assert!(!admin.may_act_for_party(&[other]));
-        assert!(admin.may_list("500103"));
-        assert!(!admin.may_list("510104"));
+        assert_eq!(refused_by(admin.may_act_for_party(&[own, other])), None);
+        assert_eq!(
+            refused_by(admin.may_act_for_party(&[other])),
+            Some(Reason::NotAParty)
+        );
+        assert_eq!(refused_by(admin.may_act_in("500103", "list credentials")), None);
+        assert_eq!(
+            refused_by(admin.may_act_in("510104", "list credentials")),
+            Some(Reason::Jurisdiction)
+        );
         let reviewer = staff_at(Role::Reviewer, "500000", Level::Provincial);
-        assert!(!reviewer.may_act_for_party(&[reviewer.bureau.as_ref().map(|b| b.id).unwrap()]));
+        let reviewers_own = reviewer.bureau.as_ref().map(|b| b.id).unwrap();
+        assert!(reviewer.may_act_for_party(&[reviewers_own]).is_err());
         let mut root = staff_at(Role::SystemAdmin, "000000", Level::National);
         root.bureau = None;
         assert!(
-            !root.may_act_for_party(&[own, other]),
+            root.may_act_for_party(&[own, other]).is_err(),
             "nobody acts for another bureau"
         );
+    }
+
+    #[test]
+    fn every_operation_has_exactly_one_rule_and_the_viewers_list_follows_it() {
+        let mut names: Vec<&str> = OPERATIONS.iter().map(|operation| operation.name).collect();
+        names.sort_unstable();
+        let count = names.len();
+        names.dedup();
+        assert_eq!(names.len(), count, "an operation listed twice");
+        let registrar = staff(Role::Registrar, "500000");
+        assert!(registrar.operations().contains(&"proposeLittleGiant"));
+        assert!(!registrar.operations().contains(&"approveCredential"));
+        assert!(registrar.require("proposeLittleGiant").is_ok());
+        let refused = registrar.require("approveCredential").err();
+        assert!(
+            matches!(&refused, Some(ApiError::Forbidden(refusal)) if refusal.reason == Reason::Role),
+            "{refused:?}"
+        );
+        assert!(matches!(
+            Viewer::Public.require("raiseObjection"),
+            Err(ApiError::Unauthenticated(_))
+        ));
+        assert!(matches!(
+            registrar.require("noSuchOperation"),
+            Err(ApiError::Internal(_))
+        ));
     }
 
     #[test]

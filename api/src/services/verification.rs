@@ -1,0 +1,117 @@
+//! Batch verification for agencies (`verifyCredentials`): for each unified social credit code, whether
+//! it is a valid code, whether the enterprise is known, and which of its credentials of the asked
+//! kinds count in a region on a date. The statements are the same for 10 codes as for 1,000: one for
+//! the enterprises, one for their visible credentials, one for the granting bureaus, and one for the
+//! list entries where a `LISTED` agreement could reach a credential.
+
+use std::collections::HashMap;
+
+use entity::{bureau, credential, enterprise, enums::CredentialKind, recognition_listing as listing};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use uuid::Uuid;
+
+use super::recognition::{Recognition, Verdict, judge, needing_listings};
+use crate::actor::Actor;
+use crate::domain::Uscc;
+use crate::error::ApiResult;
+
+/// Most codes one request may ask about.
+pub const MAX_CODES: usize = 1_000;
+
+/// One code's answer.
+pub struct Verification {
+    /// The code as sent.
+    pub input: String,
+    /// Why the code is not a valid USCC, when it is not.
+    pub problem: Option<String>,
+    /// The enterprise registered under it, when known.
+    pub enterprise: Option<enterprise::Model>,
+    /// Its credentials of the asked kinds that count, newest first, each with its verdict.
+    pub credentials: Vec<(credential::Model, Verdict)>,
+}
+
+/// Answers each of `usccs`, in order, under `recognition` (the region and date asked about), for the
+/// credentials the actor may see, of `kinds` when given.
+pub async fn verify(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    usccs: Vec<String>,
+    kinds: Option<Vec<CredentialKind>>,
+    recognition: &Recognition,
+) -> ApiResult<Vec<Verification>> {
+    let parsed: Vec<Result<Uscc, String>> = usccs
+        .iter()
+        .map(|input| Uscc::parse(input).map_err(|problem| problem.to_string()))
+        .collect();
+    let codes: Vec<Uscc> = parsed.iter().filter_map(|p| p.as_ref().ok().cloned()).collect();
+    let enterprises = super::enterprise::by_usccs(db, &codes).await?;
+
+    let mut held = credential::Entity::find()
+        .filter(actor.viewer.credential_condition())
+        .filter(credential::Column::HolderEnterpriseId.is_in(enterprises.values().map(|e| e.id)));
+    if let Some(kinds) = &kinds {
+        held = held.filter(credential::Column::Kind.is_in(kinds.iter().copied()));
+    }
+    let held = if enterprises.is_empty() {
+        Vec::new()
+    } else {
+        held.order_by_desc(credential::Column::ValidFrom)
+            .order_by_asc(credential::Column::Id)
+            .all(db)
+            .await?
+    };
+    let granting_regions: HashMap<Uuid, String> = if held.is_empty() {
+        HashMap::new()
+    } else {
+        bureau::Entity::find()
+            .select_only()
+            .column(bureau::Column::Id)
+            .column(bureau::Column::RegionCode)
+            .filter(bureau::Column::Id.is_in(held.iter().map(|c| c.granting_bureau_id)))
+            .into_tuple()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let candidates = needing_listings(recognition, &held, &granting_regions);
+    let mut listings: HashMap<Uuid, Vec<listing::Model>> = HashMap::new();
+    if !candidates.is_empty() {
+        for row in listing::Entity::find()
+            .filter(listing::Column::CredentialId.is_in(candidates))
+            .all(db)
+            .await?
+        {
+            listings.entry(row.credential_id).or_default().push(row);
+        }
+    }
+    let mut by_holder: HashMap<Uuid, Vec<(credential::Model, Verdict)>> = HashMap::new();
+    for (model, verdict) in judge(recognition, held, &granting_regions, &listings) {
+        if let (true, Some(holder)) = (verdict.counts(), model.holder_enterprise_id) {
+            by_holder.entry(holder).or_default().push((model, verdict));
+        }
+    }
+
+    Ok(usccs
+        .into_iter()
+        .zip(parsed)
+        .map(|(input, parsed)| {
+            let (problem, enterprise) = match parsed {
+                Err(problem) => (Some(problem), None),
+                Ok(code) => (None, enterprises.get(code.as_str()).cloned()),
+            };
+            // A code asked twice gets its credentials twice.
+            let credentials = enterprise
+                .as_ref()
+                .and_then(|e| by_holder.get(&e.id))
+                .cloned()
+                .unwrap_or_default();
+            Verification {
+                input,
+                problem,
+                enterprise,
+                credentials,
+            }
+        })
+        .collect())
+}
