@@ -106,7 +106,7 @@ impl Account {
     }
 
     /// Level and nomination: a registrar proposes at its bureau's level or nominates for a higher one.
-    pub fn may_propose_at(&self, level: Level) -> Decision {
+    fn may_propose_at(&self, level: Level) -> Decision {
         match &self.bureau {
             Some(bureau) if rank(level) <= rank(bureau.level) => Ok(()),
             _ => Err(Refusal::new(
@@ -121,7 +121,7 @@ impl Account {
     }
 
     /// Level: a reviewer decides credentials of exactly its bureau's level.
-    pub fn may_decide_at(&self, level: Level) -> Decision {
+    fn may_decide_at(&self, level: Level) -> Decision {
         match &self.bureau {
             Some(bureau) if bureau.level == level => Ok(()),
             _ => Err(Refusal::new(
