@@ -24,9 +24,8 @@ fn groups(body: &Value, keys: &[&str]) -> Vec<(String, u64)> {
         .collect()
 }
 
-#[tokio::test]
-async fn the_demo_statistics_reproduce_the_chongqing_figures() {
-    let app = spawn_app().await;
+/// Checks that `statistics` on `app`'s demo data gives DESIGN §1's Chongqing figures.
+async fn assert_chongqing_figures(app: &registry_tests::TestApp) {
     let body = app
         .data(
             r#"{ statistics(filter: {region: {code: "500000"}, status: GRANTED, kinds: [LITTLE_GIANT, GREEN]},
@@ -51,6 +50,12 @@ async fn the_demo_statistics_reproduce_the_chongqing_figures() {
     }
     let total: u64 = found.iter().map(|(_, count)| count).sum();
     assert_eq!(body["statistics"]["total"], total);
+}
+
+#[tokio::test]
+async fn the_demo_statistics_reproduce_the_chongqing_figures() {
+    let app = spawn_app().await;
+    assert_chongqing_figures(&app).await;
 
     // The Chongqing–Sichuan agreement's lists: 75 quality-award winners and 220 chief quality officers.
     let agreement = app
@@ -177,6 +182,7 @@ async fn the_demo_is_current_on_whatever_day_it_is_loaded() {
             ..Default::default()
         })
         .await;
+        assert_chongqing_figures(&app).await;
         let figures = current_figures(&app).await;
         let day = app.clock.today();
         assert_eq!(
