@@ -165,6 +165,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
         bind: "127.0.0.1:0".parse().expect("address"),
         database_url: Some(database.url.clone()),
         db_pool_size: 4,
+        db_acquire_timeout: registry::db::DEFAULT_ACQUIRE_TIMEOUT,
         auto_migrate: false,
         workers: Some(1),
         json_logs: false,

@@ -99,9 +99,13 @@ pub async fn run() -> anyhow::Result<()> {
         _ => None,
     };
     let clock = Clock::from_setting(config.today);
-    let connection = db::connect(config.database_url(), config.db_pool_size)
-        .await
-        .context("cannot connect to the database")?;
+    let connection = db::connect_with(
+        config.database_url(),
+        config.db_pool_size,
+        config.db_acquire_timeout,
+    )
+    .await
+    .context("cannot connect to the database")?;
     match command {
         Command::Serve => serve(config, tokens.context("token settings")?, connection, clock).await,
         Command::Migrate => {

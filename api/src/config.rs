@@ -17,6 +17,9 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Connections in the pool (`REGISTRY_DB_POOL_SIZE`).
     pub db_pool_size: u32,
+    /// Longest a request waits for a free connection before it is answered `503`
+    /// (`REGISTRY_DB_ACQUIRE_TIMEOUT_MS`).
+    pub db_acquire_timeout: Duration,
     /// Apply pending migrations at start-up (`REGISTRY_AUTO_MIGRATE`).
     pub auto_migrate: bool,
     /// HTTP worker threads (`REGISTRY_WORKERS`); `None` means one per core.
@@ -215,6 +218,11 @@ impl Config {
             bind: var(lookup, "REGISTRY_BIND", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
             database_url: Some(database_url).filter(|url| !url.is_empty()),
             db_pool_size: u32::try_from(positive(lookup, "REGISTRY_DB_POOL_SIZE", 8)?).unwrap_or(u32::MAX),
+            db_acquire_timeout: Duration::from_millis(positive(
+                lookup,
+                "REGISTRY_DB_ACQUIRE_TIMEOUT_MS",
+                crate::db::DEFAULT_ACQUIRE_TIMEOUT.as_millis() as usize,
+            )? as u64),
             auto_migrate: var(lookup, "REGISTRY_AUTO_MIGRATE", true)?,
             workers: match var(lookup, "REGISTRY_WORKERS", 0usize)? {
                 0 => None,

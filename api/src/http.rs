@@ -29,6 +29,7 @@ use crate::actor::Actor;
 use crate::auth::token::{TokenError, TokenSettings};
 use crate::clock::Clock;
 use crate::config::{Config, Limits};
+use crate::error::ApiError;
 use crate::graphql::{
     RegistrySchema, build_schema,
     limits::{PARSE_FAILED, VALIDATION_FAILED, bracket_depth},
@@ -122,13 +123,23 @@ async fn healthz() -> HttpResponse {
         .body("ok")
 }
 
+/// Longest `/readyz` waits for the database before it answers that it is not ready.
+const READINESS_TIMEOUT: Duration = Duration::from_secs(1);
+
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    match state.db.ping().await {
-        Ok(()) => HttpResponse::Ok()
+    let ping = tokio::time::timeout(READINESS_TIMEOUT, state.db.ping()).await;
+    match ping {
+        Ok(Ok(())) => HttpResponse::Ok()
             .content_type("text/plain; charset=utf-8")
             .body("ready"),
-        Err(err) => {
+        Ok(Err(err)) => {
             tracing::warn!(error.detail = %err, "database not reachable");
+            HttpResponse::ServiceUnavailable()
+                .content_type("text/plain; charset=utf-8")
+                .body("database unreachable")
+        }
+        Err(_) => {
+            tracing::warn!("database did not answer within the readiness timeout");
             HttpResponse::ServiceUnavailable()
                 .content_type("text/plain; charset=utf-8")
                 .body("database unreachable")
@@ -198,10 +209,24 @@ fn request_error(status: StatusCode, media: ResponseMedia, code: &str, message: 
         .json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }))
 }
 
+/// Why a caller could not be identified.
+enum AuthFailure {
+    /// The credentials are refused (`401`), for this reason.
+    Refused(&'static str),
+    /// The account could not be read: the database is down or busy (`503`), or worse (`500`).
+    Database(ApiError),
+}
+
+impl From<&'static str> for AuthFailure {
+    fn from(reason: &'static str) -> Self {
+        Self::Refused(reason)
+    }
+}
+
 /// Who is calling. No `Authorization` header is the public; a valid bearer token is its user, re-read
 /// from the database so that a disabled account stops at once; anything else is refused (`401`), never
-/// quietly treated as the public.
-async fn authenticate(req: &HttpRequest, state: &AppState) -> Result<Viewer, &'static str> {
+/// quietly treated as the public. A database that cannot answer is not a bad token: it is `503`.
+async fn authenticate(req: &HttpRequest, state: &AppState) -> Result<Viewer, AuthFailure> {
     let Some(header) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(Viewer::Public);
     };
@@ -218,21 +243,41 @@ async fn authenticate(req: &HttpRequest, state: &AppState) -> Result<Viewer, &'s
         .ok_or("use the Bearer scheme: Authorization: Bearer <access token>")?;
     let user_id = match state.tokens.verify(token) {
         Ok(user_id) => user_id,
-        Err(TokenError::Expired) => return Err("the access token has expired; sign in again"),
+        Err(TokenError::Expired) => return Err("the access token has expired; sign in again".into()),
         Err(TokenError::Invalid(reason)) => {
             tracing::info!(auth.refused = %reason, "access token refused");
-            return Err("invalid access token");
+            return Err("invalid access token".into());
         }
     };
     match account::active_account(&state.db, user_id).await {
         Ok(Some(account)) => Ok(Viewer::User(Box::new(account))),
-        Ok(None) => Err("the account is disabled or no longer exists"),
-        Err(err) => {
-            tracing::error!(error.detail = ?err, "loading the signed-in account failed");
-            Err("could not check the access token")
-        }
+        Ok(None) => Err("the account is disabled or no longer exists".into()),
+        Err(err) => Err(AuthFailure::Database(err)),
     }
 }
+
+/// The answer to a request the database could not serve: `503` `UNAVAILABLE` with `Retry-After`
+/// when it is down or busy, `500` otherwise.
+fn database_failure(media: ResponseMedia, err: &ApiError, request_id: &RequestId) -> HttpResponse {
+    if let ApiError::Unavailable = err {
+        let mut response = request_error(StatusCode::SERVICE_UNAVAILABLE, media, err.code(), &err.message());
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from_static(RETRY_AFTER_SECONDS),
+        );
+        return response;
+    }
+    tracing::error!(error.detail = ?err, request.id = %request_id, "loading the signed-in account failed");
+    request_error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        media,
+        "INTERNAL_SERVER_ERROR",
+        &format!("internal server error (request {request_id})"),
+    )
+}
+
+/// What `Retry-After` says when the database is busy or down.
+const RETRY_AFTER_SECONDS: &str = "1";
 
 /// `401` with the reason, and the challenge RFC 6750 asks for.
 fn unauthenticated(media: ResponseMedia, reason: &str) -> HttpResponse {
@@ -587,7 +632,8 @@ async fn execute_request(
 ) -> HttpResponse {
     let viewer = match authenticate(req, state).await {
         Ok(viewer) => viewer,
-        Err(reason) => return unauthenticated(media, reason),
+        Err(AuthFailure::Refused(reason)) => return unauthenticated(media, reason),
+        Err(AuthFailure::Database(err)) => return database_failure(media, &err, &request_id),
     };
     let actor = Actor::new(viewer.clone(), state.clock.today(), request_id.to_string());
     let personal_data_reads = actor.personal_data_reads.clone();
@@ -653,14 +699,31 @@ async fn execute_request(
         }
         tag_internal_errors(object, &request_id);
     }
-    let status = if before_execution && media == ResponseMedia::GraphqlResponseJson {
+    // A database that could not answer makes the whole answer retryable: 503 and Retry-After.
+    let unavailable = has_error_code(&body, "UNAVAILABLE");
+    let status = if unavailable {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else if before_execution && media == ResponseMedia::GraphqlResponseJson {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    HttpResponse::build(status)
-        .content_type(media.content_type())
-        .json(body)
+    let mut response = HttpResponse::build(status);
+    if unavailable {
+        response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
+    }
+    response.content_type(media.content_type()).json(body)
+}
+
+/// Whether any error of the response body carries `extensions.code` `code`.
+fn has_error_code(body: &Value, code: &str) -> bool {
+    body.get("errors")
+        .and_then(Value::as_array)
+        .is_some_and(|errors| {
+            errors
+                .iter()
+                .any(|error| error["extensions"]["code"].as_str() == Some(code))
+        })
 }
 
 /// Adds the request id to masked internal errors, so a user's report can be matched to the log.

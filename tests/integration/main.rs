@@ -20,6 +20,7 @@ mod lifecycle;
 mod matrix;
 mod migrations;
 mod node;
+mod outage;
 mod pagination;
 mod plans;
 mod queries_per_request;
