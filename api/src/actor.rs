@@ -20,6 +20,9 @@ pub struct Actor {
     pub personal_data_reads: PersonalDataReads,
     /// The request's id, as in the logs; audit events carry it.
     pub request_id: String,
+    /// The address the request came from (the socket's peer), when known: sign-in attempts are
+    /// counted per address too.
+    pub client_address: Option<std::net::IpAddr>,
 }
 
 impl Actor {
@@ -30,7 +33,14 @@ impl Actor {
             today,
             personal_data_reads: PersonalDataReads::default(),
             request_id: request_id.into(),
+            client_address: None,
         }
+    }
+
+    /// The same actor, known to call from `address`.
+    pub fn from_address(mut self, address: Option<std::net::IpAddr>) -> Self {
+        self.client_address = address;
+        self
     }
 
     /// The role rule for `operation` (the policy's table of operations): the signed-in account that

@@ -635,7 +635,8 @@ async fn execute_request(
         Err(AuthFailure::Refused(reason)) => return unauthenticated(media, reason),
         Err(AuthFailure::Database(err)) => return database_failure(media, &err, &request_id),
     };
-    let actor = Actor::new(viewer.clone(), state.clock.today(), request_id.to_string());
+    let actor = Actor::new(viewer.clone(), state.clock.today(), request_id.to_string())
+        .from_address(req.peer_addr().map(|peer| peer.ip()));
     let personal_data_reads = actor.personal_data_reads.clone();
     let request = request
         .data(Loaders::new(&state.db, &viewer, state.batch_window))

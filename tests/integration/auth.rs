@@ -48,7 +48,7 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
 #[tokio::test]
 async fn repeated_failures_for_one_account_are_slowed_down() {
     let app = spawn_app().await;
-    for _ in 0..6 {
+    for _ in 0..5 {
         let body = app
             .query_with(LOGIN, json!({ "u": "sc-amr-registrar", "p": "guess" }))
             .await;
@@ -143,4 +143,42 @@ async fn a_disabled_account_stops_working_with_its_next_request() {
         .query_with(LOGIN, json!({ "u": "cq-yz-registrar", "p": "registry-demo" }))
         .await;
     assert_eq!(error_code(&login), "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn forty_parallel_guesses_check_at_most_five_passwords() {
+    let app = spawn_app().await;
+    let guesses = (0..40).map(|n| {
+        let app = &app;
+        async move {
+            let password = format!("guess-{n}");
+            app.query_with(LOGIN, json!({ "u": "sc-amr-registrar", "p": password }))
+                .await
+        }
+    });
+    let answers = futures_util::future::join_all(guesses).await;
+    let checked = answers
+        .iter()
+        .filter(|body| error_code(body) == "UNAUTHENTICATED")
+        .count();
+    let throttled = answers
+        .iter()
+        .filter(|body| error_code(body) == "TOO_MANY_ATTEMPTS")
+        .count();
+    assert!(checked <= 5, "{checked} passwords checked");
+    assert_eq!(checked + throttled, 40);
+    // Now even the right password must wait.
+    let right = app
+        .query_with(LOGIN, json!({ "u": "sc-amr-registrar", "p": "registry-demo" }))
+        .await;
+    assert_eq!(error_code(&right), "TOO_MANY_ATTEMPTS", "{right}");
+}
+
+#[tokio::test]
+async fn an_absurd_username_is_refused_like_any_wrong_one() {
+    let app = spawn_app().await;
+    let absurd = "x".repeat(200_000);
+    let body = app.query_with(LOGIN, json!({ "u": absurd, "p": "guess" })).await;
+    assert_eq!(error_code(&body), "UNAUTHENTICATED", "{body}");
+    assert_eq!(body["errors"][0]["message"], "wrong username or password");
 }

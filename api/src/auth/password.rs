@@ -13,6 +13,24 @@ pub fn hash(password: &str) -> Result<String, String> {
         .map_err(|err| err.to_string())
 }
 
+/// How many password hashes are computed at once; the rest wait their turn, so a sign-in flood
+/// cannot take every core from the requests being served.
+const CONCURRENT_HASHES: usize = 2;
+
+/// Permits to compute a hash.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_HASHES);
+
+/// [`verify`] on the blocking pool, at most [`CONCURRENT_HASHES`] at a time: argon2 takes tens of
+/// milliseconds of CPU, which must not run on the request workers.
+pub async fn verify_off_the_workers(password: String, stored: String) -> bool {
+    let Ok(_permit) = HASHING.acquire().await else {
+        return false;
+    };
+    tokio::task::spawn_blocking(move || verify(&password, &stored))
+        .await
+        .unwrap_or(false)
+}
+
 /// Whether `password` matches the stored PHC string. A malformed hash never matches.
 pub fn verify(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)

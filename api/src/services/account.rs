@@ -14,8 +14,13 @@ use crate::policy::Account;
 
 /// The one answer to every failed sign-in, whatever was wrong: it must not tell which usernames exist.
 const BAD_CREDENTIALS: &str = "wrong username or password";
-/// Failed sign-ins allowed before each further attempt must wait.
+/// Sign-in attempts for one username allowed before each further attempt must wait.
 const FREE_FAILURES: u32 = 5;
+/// Sign-in attempts from one client address allowed before each further attempt must wait: room for
+/// an office of colleagues behind one address, not for guessing.
+const FREE_FAILURES_PER_ADDRESS: u32 = 30;
+/// The longest username or password looked at; longer is refused before any bookkeeping or hashing.
+const MAX_CREDENTIAL_CHARS: usize = 256;
 /// The longest wait between attempts once the free failures are used up.
 const MAX_WAIT_SECONDS: u64 = 15 * 60;
 /// Accounts tracked before old records are pruned (bounds the memory an attacker can make us use).
@@ -80,34 +85,38 @@ pub struct SignIn {
 }
 
 /// Checks a username and password and issues an access token. Every failure is the same
-/// `UNAUTHENTICATED` error; an account with too many recent failures must wait before trying again.
+/// `UNAUTHENTICATED` error. Each attempt is counted against the username and the client address
+/// before the password is checked, so parallel guesses cannot outrun the count; with too many recent
+/// attempts the caller must wait (`TOO_MANY_ATTEMPTS`).
 pub async fn sign_in(
     db: &DatabaseConnection,
     tokens: &TokenSettings,
     throttle: &LoginThrottle,
+    client: Option<std::net::IpAddr>,
     username: &str,
     password_text: &str,
 ) -> ApiResult<SignIn> {
     let username = username.trim();
+    if username.chars().count() > MAX_CREDENTIAL_CHARS || password_text.chars().count() > MAX_CREDENTIAL_CHARS
+    {
+        return Err(ApiError::Unauthenticated(BAD_CREDENTIALS.to_owned()));
+    }
     let now = Utc::now();
-    throttle.check(username, now)?;
+    let keys = throttle.attempt(username, client, now)?;
     let user = app_user::Entity::find()
         .filter(app_user::Column::Username.eq(username))
         .one(db)
         .await?;
-    let verified = match &user {
-        Some(user) => password::verify(password_text, &user.password_hash),
-        None => {
-            password::verify(password_text, DUMMY_HASH);
-            false
-        }
-    };
+    let stored = user
+        .as_ref()
+        .map_or(DUMMY_HASH, |user| user.password_hash.as_str())
+        .to_owned();
+    let verified = password::verify_off_the_workers(password_text.to_owned(), stored).await;
     let Some(user) = user.filter(|user| verified && user.status == UserStatus::Active) else {
-        throttle.record_failure(username, now);
         tracing::info!(login.outcome = "refused", "sign-in refused");
         return Err(ApiError::Unauthenticated(BAD_CREDENTIALS.to_owned()));
     };
-    throttle.record_success(username);
+    throttle.succeeded(&keys);
     let account = account(db, user).await?;
     let roles = account.roles.iter().map(|role| format!("{role:?}")).collect();
     let (token, expires_at) = tokens
@@ -121,67 +130,100 @@ pub async fn sign_in(
     })
 }
 
-/// Failed sign-ins per username, kept in memory: after [`FREE_FAILURES`] each further failure makes the
-/// next attempt wait twice as long as the last (1 s, 2 s, 4 s, …, at most [`MAX_WAIT_SECONDS`]). Keyed by
-/// the name tried, existing or not, so it tells nothing about which accounts exist.
+/// Sign-in attempts per username and per client address, kept in memory. Every attempt counts when it
+/// starts; a success forgets the username's count. After the free attempts ([`FREE_FAILURES`] per
+/// username, [`FREE_FAILURES_PER_ADDRESS`] per address) each further attempt must wait twice as long
+/// as the last (1 s, 2 s, 4 s, …, at most [`MAX_WAIT_SECONDS`]). Keyed by the name tried, existing or
+/// not, so it tells nothing about which accounts exist; at most [`MAX_TRACKED`] keys are kept.
 #[derive(Default)]
 pub struct LoginThrottle {
-    failures: Mutex<HashMap<String, Failures>>,
+    attempts: Mutex<HashMap<String, Attempts>>,
 }
 
 #[derive(Clone, Copy)]
-struct Failures {
+struct Attempts {
     count: u32,
     last: DateTime<Utc>,
 }
 
-impl Failures {
-    fn wait_seconds(self) -> u64 {
-        match self.count.saturating_sub(FREE_FAILURES) {
-            0 => 0,
-            extra => 2u64.saturating_pow(extra - 1).min(MAX_WAIT_SECONDS),
+impl Attempts {
+    /// How long after the last attempt the next may start, given `free` attempts without waiting.
+    fn wait_seconds(self, free: u32) -> u64 {
+        match self.count.checked_sub(free) {
+            None => 0,
+            Some(extra) => 2u64.saturating_pow(extra).min(MAX_WAIT_SECONDS),
         }
     }
 }
 
+/// The throttle keys of one attempt, to settle on success.
+pub struct AttemptKeys {
+    username: String,
+    address: Option<String>,
+}
+
 impl LoginThrottle {
-    fn key(username: &str) -> String {
-        username.to_lowercase()
+    fn username_key(username: &str) -> String {
+        format!("user:{}", username.to_lowercase())
     }
 
-    /// Refuses an attempt that comes too soon after repeated failures.
-    pub fn check(&self, username: &str, now: DateTime<Utc>) -> ApiResult<()> {
-        let failures = self
-            .failures
+    /// Counts an attempt for `username` from `client`, or refuses it when it comes too soon after
+    /// earlier ones. Checking and counting are one step under the lock.
+    pub fn attempt(
+        &self,
+        username: &str,
+        client: Option<std::net::IpAddr>,
+        now: DateTime<Utc>,
+    ) -> ApiResult<AttemptKeys> {
+        let mut attempts = self
+            .attempts
             .lock()
             .map_err(|_| ApiError::Internal("throttle poisoned".into()))?;
-        if let Some(record) = failures.get(&Self::key(username)) {
-            let ready_at = record.last + chrono::Duration::seconds(record.wait_seconds() as i64);
-            if now < ready_at {
-                let retry_after_seconds = (ready_at - now).num_seconds().max(1) as u64;
-                return Err(ApiError::TooManyAttempts { retry_after_seconds });
+        let mut keys = vec![(Self::username_key(username), FREE_FAILURES)];
+        if let Some(client) = client {
+            keys.push((format!("address:{client}"), FREE_FAILURES_PER_ADDRESS));
+        }
+        // Checking and counting happen under one lock, before any password is looked at.
+        for (key, free) in &keys {
+            if let Some(record) = attempts.get(key) {
+                let ready_at = record.last + chrono::Duration::seconds(record.wait_seconds(*free) as i64);
+                if now < ready_at {
+                    let retry_after_seconds = (ready_at - now).num_seconds().max(1) as u64;
+                    return Err(ApiError::TooManyAttempts { retry_after_seconds });
+                }
             }
         }
-        Ok(())
-    }
-
-    fn record_failure(&self, username: &str, now: DateTime<Utc>) {
-        if let Ok(mut failures) = self.failures.lock() {
-            if failures.len() >= MAX_TRACKED {
-                let an_hour_ago = now - chrono::Duration::hours(1);
-                failures.retain(|_, record| record.last > an_hour_ago);
+        if attempts.len() + keys.len() > MAX_TRACKED {
+            let an_hour_ago = now - chrono::Duration::hours(1);
+            attempts.retain(|_, record| record.last > an_hour_ago);
+            if attempts.len() + keys.len() > MAX_TRACKED {
+                // Still full of recent attempts: an attack on many names; nobody new gets in for now.
+                return Err(ApiError::TooManyAttempts {
+                    retry_after_seconds: 60,
+                });
             }
-            let record = failures
-                .entry(Self::key(username))
-                .or_insert(Failures { count: 0, last: now });
+        }
+        for (key, _) in &keys {
+            let record = attempts
+                .entry(key.clone())
+                .or_insert(Attempts { count: 0, last: now });
             record.count = record.count.saturating_add(1);
             record.last = now;
         }
+        Ok(AttemptKeys {
+            username: Self::username_key(username),
+            address: client.map(|client| format!("address:{client}")),
+        })
     }
 
-    fn record_success(&self, username: &str) {
-        if let Ok(mut failures) = self.failures.lock() {
-            failures.remove(&Self::key(username));
+    /// Settles a successful sign-in: the username's attempts are forgotten, and the address is given
+    /// back this attempt, so colleagues signing in behind one address are never slowed down.
+    pub fn succeeded(&self, keys: &AttemptKeys) {
+        if let Ok(mut attempts) = self.attempts.lock() {
+            attempts.remove(&keys.username);
+            if let Some(record) = keys.address.as_ref().and_then(|key| attempts.get_mut(key)) {
+                record.count = record.count.saturating_sub(1);
+            }
         }
     }
 }
@@ -191,36 +233,56 @@ mod tests {
     use super::*;
 
     #[test]
-    fn repeated_failures_make_later_attempts_wait_longer() {
+    fn every_attempt_counts_when_it_starts_and_later_ones_wait_longer() {
         let throttle = LoginThrottle::default();
         let start = Utc::now();
         let after = |seconds| start + chrono::Duration::seconds(seconds);
         for _ in 0..FREE_FAILURES {
-            assert!(throttle.check("Registrar", start).is_ok());
-            throttle.record_failure("registrar", start);
+            assert!(throttle.attempt("Registrar", None, start).is_ok());
         }
-        assert!(
-            throttle.check("REGISTRAR", start).is_ok(),
-            "five failures are free"
-        );
-        throttle.record_failure("registrar", start);
         assert_eq!(
-            throttle.check("registrar", start).unwrap_err().code(),
-            "TOO_MANY_ATTEMPTS"
+            throttle.attempt("REGISTRAR", None, start).err().map(|e| e.code()),
+            Some("TOO_MANY_ATTEMPTS"),
+            "five attempts are free, whatever their outcome"
         );
         assert!(
-            throttle.check("registrar", after(1)).is_ok(),
-            "the sixth failure costs a second"
+            throttle.attempt("registrar", None, after(1)).is_ok(),
+            "the sixth waits a second"
         );
-        throttle.record_failure("registrar", start);
         assert!(
-            throttle.check("registrar", after(1)).is_err(),
-            "the seventh costs two"
+            throttle.attempt("registrar", None, after(2)).is_err(),
+            "the seventh two"
         );
-        assert!(throttle.check("registrar", after(2)).is_ok());
-        assert!(throttle.check("someone-else", start).is_ok());
-        throttle.record_success("registrar");
-        assert!(throttle.check("registrar", start).is_ok());
+        assert!(throttle.attempt("registrar", None, after(3)).is_ok());
+        assert!(throttle.attempt("someone-else", None, start).is_ok());
+        let keys = throttle.attempt("registrar", None, after(60)).unwrap();
+        throttle.succeeded(&keys);
+        assert!(throttle.attempt("registrar", None, after(60)).is_ok());
+    }
+
+    #[test]
+    fn one_address_trying_many_names_is_slowed_down_too() {
+        let throttle = LoginThrottle::default();
+        let now = Utc::now();
+        let address: std::net::IpAddr = [192, 0, 2, 7].into();
+        for n in 0..FREE_FAILURES_PER_ADDRESS {
+            assert!(throttle.attempt(&format!("user{n}"), Some(address), now).is_ok());
+        }
+        assert!(throttle.attempt("yet-another", Some(address), now).is_err());
+        assert!(
+            throttle
+                .attempt("yet-another", Some([192, 0, 2, 8].into()), now)
+                .is_ok()
+        );
+
+        // Successes from one address never add up.
+        let office: std::net::IpAddr = [198, 51, 100, 1].into();
+        for n in 0..2 * FREE_FAILURES_PER_ADDRESS {
+            let keys = throttle
+                .attempt(&format!("colleague{n}"), Some(office), now)
+                .unwrap();
+            throttle.succeeded(&keys);
+        }
     }
 
     #[test]

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 
 use crate::auth::token::TokenSettings;
 use crate::error::ApiResult;
-use crate::graphql::types::db;
 use crate::graphql::types::viewer::ViewerInfo;
+use crate::graphql::types::{db, request};
 use crate::policy::Viewer;
 use crate::services::account::{self, LoginThrottle};
 
@@ -48,6 +48,7 @@ impl AccountMutation {
             db(ctx),
             ctx.data_unchecked::<TokenSettings>(),
             ctx.data_unchecked::<LoginThrottle>(),
+            request(ctx).client_address,
             &input.username,
             &input.password,
         )
