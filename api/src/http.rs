@@ -82,7 +82,7 @@ impl Application {
         let max_body = config.limits.max_body_bytes;
         let mut server = HttpServer::new(move || {
             App::new()
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<crate::telemetry::AccessLog>::new())
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(max_body))
                 .route(
@@ -630,6 +630,7 @@ async fn execute_request(
     request_id: RequestId,
     timeout: Duration,
 ) -> HttpResponse {
+    crate::telemetry::record_graphql(request.operation_name.as_deref(), &request.query);
     let viewer = match authenticate(req, state).await {
         Ok(viewer) => viewer,
         Err(AuthFailure::Refused(reason)) => return unauthenticated(media, reason),

@@ -3,6 +3,14 @@
 
 use std::io::IsTerminal;
 
+use actix_web::{
+    HttpMessage,
+    body::MessageBody,
+    dev::{ServiceRequest, ServiceResponse},
+};
+use sha2::{Digest, Sha256};
+use tracing::{Span, field::Empty};
+use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder};
 use tracing_subscriber::{EnvFilter, fmt, fmt::format::FmtSpan, prelude::*};
 
 /// Installs the global subscriber: `RUST_LOG` filters (default `info`), JSON lines when asked.
@@ -23,4 +31,49 @@ pub fn init(json: bool) {
             .with_span_events(FmtSpan::CLOSE);
         registry.with(layer).try_init()
     };
+}
+
+/// The access log's span for each request: method, route (the pattern, never the query string, which
+/// can carry GraphQL variables and so personal data), request id and status. GraphQL requests add
+/// their operation name and a hash of their document ([`record_graphql`]).
+pub struct AccessLog;
+
+impl RootSpanBuilder for AccessLog {
+    fn on_request_start(request: &ServiceRequest) -> Span {
+        let request_id = request
+            .extensions()
+            .get::<RequestId>()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let route = request.match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+        tracing::info_span!(
+            "HTTP request",
+            http.method = %request.method(),
+            http.route = %route,
+            request.id = %request_id,
+            http.status_code = Empty,
+            graphql.operation = Empty,
+            graphql.document = Empty,
+            otel.status_code = Empty,
+            exception.message = Empty,
+            exception.details = Empty,
+        )
+    }
+
+    fn on_request_end<B: MessageBody>(span: Span, outcome: &Result<ServiceResponse<B>, actix_web::Error>) {
+        DefaultRootSpanBuilder::on_request_end(span, outcome);
+    }
+}
+
+/// Notes a GraphQL request's operation name and the SHA-256 of its document (first 16 hex digits) on
+/// the request's span: enough to find which query a log line was, without its text or variables.
+pub fn record_graphql(operation: Option<&str>, document: &str) {
+    let span = Span::current();
+    span.record(
+        "graphql.operation",
+        tracing::field::display(operation.unwrap_or("-")),
+    );
+    let digest = Sha256::digest(document.as_bytes());
+    let hash: String = digest.iter().take(8).map(|byte| format!("{byte:02x}")).collect();
+    span.record("graphql.document", tracing::field::display(hash));
 }
