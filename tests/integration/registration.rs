@@ -193,3 +193,49 @@ async fn a_competent_registrar_registers_a_geographic_indication_with_its_protec
         "TAKEN"
     );
 }
+
+#[tokio::test]
+async fn free_text_over_its_limit_is_refused_naming_the_field() {
+    let app = spawn_app().await;
+    let registrar = app.login("cq-amr-registrar").await;
+    let uscc = registry::domain::Uscc::with_check_character("91500103MA7LM0001").unwrap();
+    let long_name = "长".repeat(201);
+    let (_, body) = app
+        .query_as(
+            &registrar,
+            "mutation($input: CreateEnterpriseInput!) { createEnterprise(input: $input) { enterprise { id } } }",
+            json!({ "input": { "uscc": uscc.to_string(), "fields": { "name": long_name, "regionCode": "500103" } } }),
+        )
+        .await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "input.fields.name");
+    assert_eq!(
+        body["errors"][0]["message"],
+        "input.fields.name: at most 200 characters, got 201"
+    );
+    let (_, body) = app
+        .query_as(
+            &registrar,
+            "mutation($input: CreateEnterpriseInput!) { createEnterprise(input: $input) { enterprise { id } } }",
+            json!({ "input": { "uscc": uscc.to_string(), "fields": { "name": "地址过长企业", "regionCode": "500103",
+                "address": "路".repeat(2_001) } } }),
+        )
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["field"], "input.fields.address",
+        "{body}"
+    );
+    // At the limit, it is accepted.
+    let (_, body) = app
+        .query_as(
+            &registrar,
+            "mutation($input: CreateEnterpriseInput!) { createEnterprise(input: $input) { enterprise { name } } }",
+            json!({ "input": { "uscc": uscc.to_string(), "fields": { "name": "长".repeat(200), "regionCode": "500103" } } }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["createEnterprise"]["enterprise"]["name"],
+        "长".repeat(200),
+        "{body}"
+    );
+}

@@ -111,6 +111,7 @@ fn snapshot(model: &agreement::Model, parties: &[agreement_party::Model]) -> Val
 /// active once every other party's administrator has confirmed too.
 pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewAgreement) -> Change<agreement::Model> {
     let account = actor.require("createAgreement")?;
+    super::limit("title", Some(&new.title), super::MAX_NAME_CHARS)?;
     let mut parties = new.party_bureau_ids.clone();
     parties.sort();
     parties.dedup();

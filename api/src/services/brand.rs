@@ -63,6 +63,17 @@ pub async fn create(
 ) -> super::Change<brand::Model> {
     use super::UserError;
     let account = actor.require("createBrand")?;
+    super::limit("name", Some(&fields.name), super::MAX_NAME_CHARS)?;
+    super::limit(
+        "holderOrganisation",
+        fields.holder_organisation.as_deref(),
+        super::MAX_NAME_CHARS,
+    )?;
+    super::limit(
+        "trademarkNumber",
+        fields.trademark_number.as_deref(),
+        super::MAX_NAME_CHARS,
+    )?;
     let mut errors = Vec::new();
     let name = fields.name.trim().to_owned();
     if name.is_empty() {

@@ -64,6 +64,7 @@ pub async fn create(
 ) -> super::Change<bureau::Model> {
     use sea_orm::{ActiveModelTrait, IntoActiveModel, TransactionTrait};
     let account = actor.require("createBureau")?;
+    super::limit("name", Some(&new.name), super::MAX_NAME_CHARS)?;
     let code = new.code.trim().to_owned();
     let mut errors = Vec::new();
     if !(2..=32).contains(&code.len())

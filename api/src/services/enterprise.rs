@@ -94,6 +94,30 @@ pub async fn by_usccs(
     Ok(rows.into_iter().map(|row| (row.uscc.clone(), row)).collect())
 }
 
+impl EnterpriseFields {
+    /// Refuses free text over its length limit.
+    fn within_limits(&self) -> ApiResult<()> {
+        use super::{MAX_NAME_CHARS, MAX_TEXT_CHARS, limit};
+        limit("fields.name", Some(&self.name), MAX_NAME_CHARS)?;
+        limit(
+            "fields.legalRepresentative",
+            self.legal_representative.as_deref(),
+            MAX_NAME_CHARS,
+        )?;
+        limit("fields.address", self.address.as_deref(), MAX_TEXT_CHARS)?;
+        limit(
+            "fields.industryCode",
+            self.industry_code.as_deref(),
+            MAX_NAME_CHARS,
+        )?;
+        limit(
+            "fields.registeredCapitalCny",
+            self.registered_capital_cny.as_deref(),
+            MAX_NAME_CHARS,
+        )
+    }
+}
+
 /// What a registrar fills in for an enterprise (the USCC only when creating: it never changes).
 pub struct EnterpriseFields {
     pub name: String,
@@ -160,6 +184,7 @@ pub async fn create(
     fields: EnterpriseFields,
 ) -> Change<enterprise::Model> {
     let account = actor.require("createEnterprise")?;
+    fields.within_limits()?;
     let parsed = Uscc::parse(uscc);
     let checked = check(db, &fields).await?;
     let (uscc, capital) = match (parsed, checked) {
@@ -224,6 +249,7 @@ pub async fn update(
     fields: EnterpriseFields,
 ) -> Change<enterprise::Model> {
     let account = actor.require("updateEnterprise")?;
+    fields.within_limits()?;
     use sea_orm::{ActiveValue::Set, IntoActiveModel, TransactionTrait};
     // Enterprises are public, so one outside the jurisdiction is refused rather than hidden.
     let Some(current) = enterprise::Entity::find_by_id(id).one(db).await? else {

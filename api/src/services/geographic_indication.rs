@@ -73,6 +73,22 @@ pub async fn create(
     use entity::enums::CredentialKind;
     use sea_orm::{IntoActiveModel, TransactionTrait};
     let account = actor.require("createGeographicIndication")?;
+    super::limit("name", Some(&fields.name), super::MAX_NAME_CHARS)?;
+    super::limit(
+        "holderOrganisation",
+        Some(&fields.holder_organisation),
+        super::MAX_NAME_CHARS,
+    )?;
+    super::limit(
+        "registrationNumber",
+        Some(&fields.registration_number),
+        super::MAX_NAME_CHARS,
+    )?;
+    super::limit(
+        "productCategory",
+        fields.product_category.as_deref(),
+        super::MAX_NAME_CHARS,
+    )?;
     let bureau = account.own_bureau()?;
     let mut errors = Vec::new();
     let name = fields.name.trim().to_owned();

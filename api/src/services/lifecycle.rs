@@ -330,6 +330,12 @@ pub async fn apply(
     transition: Transition,
 ) -> Change<credential::Model> {
     let account = actor.require(transition.operation())?;
+    if let Transition::Reject { reason }
+    | Transition::Withdraw { reason }
+    | Transition::Revoke { reason, .. } = &transition
+    {
+        super::limit("reason", Some(reason), super::MAX_TEXT_CHARS)?;
+    }
     let current = credential::Entity::find_by_id(id).one(db).await?;
     let Some(current) = current.filter(|model| actor.viewer.may_see_credential(model)) else {
         return Ok(Err(vec![UserError::new("id", "NOT_FOUND", "no such credential")]));

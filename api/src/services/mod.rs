@@ -75,6 +75,23 @@ impl UserError {
 /// The outcome of a change: the changed row, or what to fix.
 pub type Change<T> = crate::error::ApiResult<Result<T, Vec<UserError>>>;
 
+/// Longest name accepted (of an enterprise, person, brand, indication, bureau, agreement), in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+/// Longest other free text accepted (addresses, reasons, grounds, codes), in characters.
+pub const MAX_TEXT_CHARS: usize = 2_000;
+
+/// Refuses input field `field` (a path under `input`) when `value` is longer than `max` characters:
+/// `BAD_USER_INPUT` naming the field, before anything is looked up or stored.
+pub fn limit(field: &str, value: Option<&str>, max: usize) -> crate::error::ApiResult<()> {
+    match value.map(|value| value.chars().count()) {
+        Some(length) if length > max => Err(crate::error::ApiError::bad_input(
+            format!("input.{field}"),
+            format!("at most {max} characters, got {length}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Trimmed text, or `None` when nothing is left.
 pub fn optional_text(text: Option<String>) -> Option<String> {
     text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())

@@ -22,9 +22,6 @@ use super::{Change, UserError};
 use crate::actor::Actor;
 use crate::error::ApiResult;
 
-/// Longest grounds or reasons accepted, in characters.
-const MAX_TEXT: usize = 4_000;
-
 /// How a reviewer decides an objection.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Decision {
@@ -42,18 +39,11 @@ fn snapshot(model: &objection::Model) -> Value {
     })
 }
 
-/// Trimmed text of at most [`MAX_TEXT`] characters, or the user error on `field`.
+/// Trimmed text that says something, or the user error on `field`.
 fn text(field: &str, value: &str) -> Result<String, Vec<UserError>> {
     let value = value.trim();
     if value.is_empty() {
         return Err(vec![UserError::new(field, "INVALID", "say why")]);
-    }
-    if value.chars().count() > MAX_TEXT {
-        return Err(vec![UserError::new(
-            field,
-            "INVALID",
-            format!("at most {MAX_TEXT} characters"),
-        )]);
     }
     Ok(value.to_owned())
 }
@@ -89,6 +79,7 @@ pub async fn raise(
     grounds: &str,
 ) -> Change<objection::Model> {
     let account = actor.require("raiseObjection")?;
+    super::limit("grounds", Some(grounds), super::MAX_TEXT_CHARS)?;
     let current = credential::Entity::find_by_id(credential_id).one(db).await?;
     let Some(current) = current.filter(|model| actor.viewer.may_see_credential(model)) else {
         return Ok(Err(vec![UserError::new(
@@ -161,6 +152,7 @@ pub async fn decide(
     reasons: &str,
 ) -> Change<(objection::Model, credential::Model)> {
     let account = actor.require("decideObjection")?;
+    super::limit("reasons", Some(reasons), super::MAX_TEXT_CHARS)?;
     let not_found = || {
         Ok(Err(vec![UserError::new(
             "objectionId",

@@ -25,6 +25,20 @@ struct Checked {
     identity_number: Option<String>,
 }
 
+impl PersonFields {
+    /// Refuses free text over its length limit.
+    fn within_limits(&self) -> ApiResult<()> {
+        use super::{MAX_NAME_CHARS, limit};
+        limit("fields.name", Some(&self.name), MAX_NAME_CHARS)?;
+        limit(
+            "fields.identityNumber",
+            self.identity_number.as_deref(),
+            MAX_NAME_CHARS,
+        )?;
+        limit("fields.phone", self.phone.as_deref(), MAX_NAME_CHARS)
+    }
+}
+
 async fn check(db: &DatabaseConnection, fields: &PersonFields) -> ApiResult<Result<Checked, Vec<UserError>>> {
     let mut errors = Vec::new();
     if fields.name.trim().is_empty() {
@@ -70,6 +84,7 @@ fn snapshot(person: &person::Model) -> Value {
 /// Registers a person (registrars, inside their jurisdiction), with its audit event.
 pub async fn create(db: &DatabaseConnection, actor: &Actor, fields: PersonFields) -> Change<person::Model> {
     let account = actor.require("createPerson")?;
+    fields.within_limits()?;
     let checked = match check(db, &fields).await? {
         Ok(checked) => checked,
         Err(errors) => return Ok(Err(errors)),
@@ -112,6 +127,7 @@ pub async fn update(
     fields: PersonFields,
 ) -> Change<person::Model> {
     let account = actor.require("updatePerson")?;
+    fields.within_limits()?;
     // Persons outside the jurisdiction are hidden from registrars, so they answer as missing.
     let current = person::Entity::find_by_id(id).one(db).await?;
     let Some(current) = current.filter(|person| account.covers(&person.region_code)) else {

@@ -218,6 +218,9 @@ fn validate(new: &NewUser) -> Vec<UserError> {
 /// Creates an account, its roles and the audit event in one transaction.
 pub async fn create(db: &DatabaseConnection, actor: &Actor, mut new: NewUser) -> Change<app_user::Model> {
     let account = actor.require("createUser")?;
+    super::limit("username", Some(&new.username), super::MAX_NAME_CHARS)?;
+    super::limit("displayName", Some(&new.display_name), super::MAX_NAME_CHARS)?;
+    super::limit("password", Some(&new.password), super::MAX_NAME_CHARS)?;
     new.username = new.username.trim().to_owned();
     new.roles.sort_by_key(|role| format!("{role:?}"));
     new.roles.dedup();
