@@ -267,7 +267,7 @@ fn database_failure(media: ResponseMedia, err: &ApiError, request_id: &RequestId
         );
         return response;
     }
-    tracing::error!(error.detail = ?err, request.id = %request_id, "loading the signed-in account failed");
+    tracing::error!(error.detail = ?err, request.id = %request_id, "a database call before execution failed");
     request_error(
         StatusCode::INTERNAL_SERVER_ERROR,
         media,
@@ -340,12 +340,25 @@ fn is_json_utf8(content_type: &str) -> bool {
 
 async fn graphql_post(
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
     state: web::Data<AppState>,
     request_id: RequestId,
 ) -> HttpResponse {
     let Some(media) = negotiate(&req) else {
         return not_acceptable();
+    };
+    // Read while counting, so an oversized body is cut off early and answered in the JSON error shape.
+    let body = match payload.to_bytes_limited(state.limits.max_body_bytes).await {
+        Ok(Ok(body)) => body,
+        Ok(Err(err)) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                "BAD_REQUEST",
+                &format!("the request body could not be read: {err}"),
+            );
+        }
+        Err(_) => return too_large(media, "the request body is larger than REGISTRY_MAX_BODY_BYTES"),
     };
     let content_type = req
         .headers()
@@ -394,6 +407,30 @@ async fn graphql_upload(
     let Some(media) = negotiate(&req) else {
         return not_acceptable();
     };
+    // Only a caller who may import sends a file, and that is settled before a byte of it is read.
+    match authenticate(&req, &state).await {
+        Ok(viewer) => {
+            if let Err(err) = viewer.require("importCredentials") {
+                let status = match (&err, &viewer) {
+                    (ApiError::Forbidden(_), Viewer::User(account)) => {
+                        // A refused attempt is on record, as for every other operation.
+                        let entity = ("credential", None);
+                        let id = request_id.to_string();
+                        if let Err(failure) =
+                            audit::record_refusal(&state.db, account, &id, "IMPORT_CREDENTIALS", entity).await
+                        {
+                            return database_failure(media, &failure, &request_id);
+                        }
+                        StatusCode::FORBIDDEN
+                    }
+                    _ => StatusCode::UNAUTHORIZED,
+                };
+                return refused(status, media, &err);
+            }
+        }
+        Err(AuthFailure::Refused(reason)) => return unauthenticated(media, reason),
+        Err(AuthFailure::Database(err)) => return database_failure(media, &err, &request_id),
+    }
     let limit = state.limits.max_upload_bytes;
     // actix's body stream lives on this worker's thread; the multipart parser wants a `Send` reader,
     // so the body is forwarded through a channel, counting bytes against the limit on the way.
@@ -432,12 +469,7 @@ async fn graphql_upload(
         Err(err) => {
             let text = err.to_string();
             if text.contains(TOO_LARGE) || matches!(err, async_graphql::ParseRequestError::PayloadTooLarge) {
-                request_error(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    media,
-                    "PAYLOAD_TOO_LARGE",
-                    "the upload is too large",
-                )
+                too_large(media, "the upload is larger than REGISTRY_MAX_UPLOAD_BYTES")
             } else {
                 request_error(
                     StatusCode::BAD_REQUEST,
@@ -448,6 +480,22 @@ async fn graphql_upload(
             }
         }
     }
+}
+
+/// `413` in the JSON error shape.
+fn too_large(media: ResponseMedia, message: &str) -> HttpResponse {
+    request_error(StatusCode::PAYLOAD_TOO_LARGE, media, "PAYLOAD_TOO_LARGE", message)
+}
+
+/// A refusal by the access policy before execution, in the JSON error shape with its reason.
+fn refused(status: StatusCode, media: ResponseMedia, err: &ApiError) -> HttpResponse {
+    let mut extensions = json!({ "code": err.code() });
+    if let ApiError::Forbidden(refusal) = err {
+        extensions["reason"] = json!(refusal.reason.code());
+    }
+    HttpResponse::build(status)
+        .content_type(media.content_type())
+        .json(json!({ "errors": [{ "message": err.message(), "extensions": extensions }] }))
 }
 
 /// The marker of an upload cut off at the size limit.

@@ -160,8 +160,13 @@ async fn a_body_over_the_limit_is_refused_while_reading() {
         r#"{{"query": "{{ __typename }}", "pad": "{}"}}"#,
         "x".repeat(2 * 1024 * 1024)
     );
-    let (status, _) = send(&app, huge).await;
+    let (status, body) = send(&app, huge).await;
     assert_eq!(status, 413);
+    assert_eq!(
+        error_code(&body),
+        "PAYLOAD_TOO_LARGE",
+        "the JSON error shape: {body}"
+    );
     still_alive(&app).await;
 }
 
@@ -197,5 +202,32 @@ async fn a_deeply_nested_get_request_is_refused() {
         .await
         .expect("the server answers");
     assert!(response.status().is_client_error(), "{}", response.status());
+    still_alive(&app).await;
+}
+
+#[tokio::test]
+async fn an_upload_is_refused_before_its_file_is_read_unless_the_caller_may_import() {
+    let app = registry_tests::spawn_app().await;
+    let query = "mutation($input: ImportCredentialsInput!) { importCredentials(input: $input) { report { imported } } }";
+    let input = json!({ "kind": "LITTLE_GIANT", "batch": 50 });
+    let file = vec![b'x'; 1024];
+    let anonymous = app.upload(None, query, input.clone(), file.clone()).await;
+    assert_eq!(error_code(&anonymous), "UNAUTHENTICATED", "{anonymous}");
+    let viewer = app.login("cq-amr-viewer").await;
+    let refused = app.upload(Some(&viewer), query, input, file).await;
+    assert_eq!(error_code(&refused), "FORBIDDEN", "{refused}");
+    assert_eq!(refused["errors"][0]["extensions"]["reason"], "ROLE");
+    let (_, recorded) = app
+        .query_as(
+            &app.login("sysadmin").await,
+            r#"{ auditEvents(filter: {action: "IMPORT_CREDENTIALS"}) { nodes { outcome actor } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        recorded["data"]["auditEvents"]["nodes"],
+        json!([{ "outcome": "REFUSED", "actor": "cq-amr-viewer" }]),
+        "{recorded}"
+    );
     still_alive(&app).await;
 }
