@@ -128,6 +128,8 @@ pub struct AppOptions {
     /// The registry's business date: the day the demo's dates are written for unless a test says
     /// otherwise; `None` follows the wall clock, as a server without `REGISTRY_TODAY` does.
     pub today: Option<chrono::NaiveDate>,
+    /// What the API shows about itself (the server's defaults unless a test needs otherwise).
+    pub exposure: registry::config::Exposure,
 }
 
 impl Default for AppOptions {
@@ -137,6 +139,7 @@ impl Default for AppOptions {
             limits: Limits::default(),
             batch_window: std::time::Duration::from_millis(2),
             today: Some(registry::demo::WRITTEN_FOR),
+            exposure: registry::config::Exposure::default(),
         }
     }
 }
@@ -180,6 +183,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
         },
         today: options.today,
         notice: Default::default(),
+        exposure: options.exposure,
     };
     let app = Application::build(&config, tokens, db.clone(), clock.clone()).expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());

@@ -38,6 +38,31 @@ pub struct Config {
     pub today: Option<chrono::NaiveDate>,
     /// The minimum public-notice length per credential kind (`REGISTRY_NOTICE_DAYS`).
     pub notice: crate::domain::notice::NoticeRules,
+    /// What the API shows about itself.
+    pub exposure: Exposure,
+}
+
+/// What the API shows about itself: helpful while building against it, best switched off for
+/// anonymous callers in production.
+#[derive(Clone, Debug)]
+pub struct Exposure {
+    /// Schema introspection for callers without a token (`REGISTRY_ANONYMOUS_INTROSPECTION`); signed-in
+    /// callers always have it.
+    pub anonymous_introspection: bool,
+    /// "Did you mean …?" suggestions in validation errors (`REGISTRY_FIELD_SUGGESTIONS`).
+    pub field_suggestions: bool,
+    /// The GraphiQL page at `GET /graphql` (`REGISTRY_GRAPHIQL`).
+    pub graphiql: bool,
+}
+
+impl Default for Exposure {
+    fn default() -> Self {
+        Self {
+            anonymous_introspection: true,
+            field_suggestions: true,
+            graphiql: true,
+        }
+    }
 }
 
 /// Access-token settings as configured; the secret may be absent in demo mode (see `cli`).
@@ -260,6 +285,11 @@ impl Config {
             },
             today: optional(lookup, "REGISTRY_TODAY")?,
             notice: var(lookup, "REGISTRY_NOTICE_DAYS", Default::default())?,
+            exposure: Exposure {
+                anonymous_introspection: var(lookup, "REGISTRY_ANONYMOUS_INTROSPECTION", true)?,
+                field_suggestions: var(lookup, "REGISTRY_FIELD_SUGGESTIONS", true)?,
+                graphiql: var(lookup, "REGISTRY_GRAPHIQL", true)?,
+            },
         })
     }
 
@@ -316,6 +346,8 @@ mod tests {
             ("REGISTRY_JWT_PUBLIC_KEYS", "rsa-2026=RS256"),
             ("REGISTRY_TODAY", "2029-02-30"),
             ("REGISTRY_NOTICE_DAYS", "5,GOLD_MEDAL=3"),
+            ("REGISTRY_DB_ACQUIRE_TIMEOUT_MS", "0"),
+            ("REGISTRY_GRAPHIQL", "maybe"),
         ] {
             let err = config(&[(name, value)]).unwrap_err().to_string();
             assert!(

@@ -51,6 +51,8 @@ struct AppState {
     tokens: TokenSettings,
     /// The registry's business date.
     clock: Clock,
+    /// What the API shows about itself.
+    exposure: crate::config::Exposure,
 }
 
 /// A running server and the port it listens on (tests bind port 0 and read it here).
@@ -72,12 +74,19 @@ impl Application {
         let port = listener.local_addr()?.port();
         // Built once: the schema (with its registry of types) is shared by every worker.
         let state = web::Data::new(AppState {
-            schema: build_schema(db.clone(), &config.limits, tokens.clone(), config.notice.clone()),
+            schema: build_schema(
+                db.clone(),
+                &config.limits,
+                tokens.clone(),
+                config.notice.clone(),
+                config.exposure.field_suggestions,
+            ),
             db,
             limits: config.limits.clone(),
             batch_window: config.batch_window,
             tokens,
             clock,
+            exposure: config.exposure.clone(),
         });
         let max_body = config.limits.max_body_bytes;
         let mut server = HttpServer::new(move || {
@@ -528,7 +537,7 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>, request_id: R
             .map(|(_, value)| value.clone())
     };
     let Some(query) = get("query") else {
-        if wants_html(&req) {
+        if wants_html(&req) && state.exposure.graphiql {
             let page = GraphiQLSource::build()
                 .endpoint("/graphql")
                 .title("Enterprise & Brand Registry")
@@ -683,6 +692,11 @@ async fn execute_request(
         Ok(viewer) => viewer,
         Err(AuthFailure::Refused(reason)) => return unauthenticated(media, reason),
         Err(AuthFailure::Database(err)) => return database_failure(media, &err, &request_id),
+    };
+    let request = if matches!(viewer, Viewer::Public) && !state.exposure.anonymous_introspection {
+        request.disable_introspection()
+    } else {
+        request
     };
     let actor = Actor::new(viewer.clone(), state.clock.today(), request_id.to_string())
         .from_address(req.peer_addr().map(|peer| peer.ip()));

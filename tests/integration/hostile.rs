@@ -231,3 +231,54 @@ async fn an_upload_is_refused_before_its_file_is_read_unless_the_caller_may_impo
     );
     still_alive(&app).await;
 }
+
+#[tokio::test]
+async fn introspection_suggestions_and_graphiql_can_be_switched_off_for_production() {
+    let open = small_app().await;
+    let typo = json!({ "query": "{ viewr { username } }" }).to_string();
+    let (_, helpful) = send(&open, typo.clone()).await;
+    assert!(
+        helpful["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Did you mean"),
+        "suggestions by default: {helpful}"
+    );
+
+    let closed = spawn_app_with(AppOptions {
+        exposure: registry::config::Exposure {
+            anonymous_introspection: false,
+            field_suggestions: false,
+            graphiql: false,
+        },
+        ..AppOptions::default()
+    })
+    .await;
+    let (_, terse) = send(&closed, typo).await;
+    assert!(
+        !terse["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Did you mean"),
+        "{terse}"
+    );
+    let introspection = json!({ "query": "{ __schema { queryType { name } } }" }).to_string();
+    let (_, anonymous) = send(&closed, introspection).await;
+    assert!(
+        anonymous["data"]["__schema"].is_null(),
+        "nothing of the schema: {anonymous}"
+    );
+    let token = closed.login("cq-amr-viewer").await;
+    let (_, signed_in) = closed
+        .query_as(&token, "{ __schema { queryType { name } } }", json!({}))
+        .await;
+    assert_eq!(signed_in["data"]["__schema"]["queryType"]["name"], "Query");
+    let page = closed
+        .client
+        .get(closed.graphql_url())
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(page.status().as_u16(), 200, "no GraphiQL page");
+}

@@ -42,8 +42,15 @@ pub fn build_schema(
     limits: &Limits,
     tokens: TokenSettings,
     notice: NoticeRules,
+    field_suggestions: bool,
 ) -> RegistrySchema {
-    builder(limits)
+    let builder = builder(limits);
+    let builder = if field_suggestions {
+        builder
+    } else {
+        builder.disable_suggestions()
+    };
+    builder
         .data(db)
         .data(tokens)
         .data(notice)
