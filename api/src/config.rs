@@ -129,6 +129,12 @@ pub struct Limits {
     pub max_recursion: usize,
     /// Longest a request may execute (`REGISTRY_EXECUTION_TIMEOUT_MS`).
     pub execution_timeout: Duration,
+    /// Longest a client may take to send a request's body once its headers arrived
+    /// (`REGISTRY_BODY_TIMEOUT_MS`); a slower client is answered `408` and cut off.
+    pub body_timeout: Duration,
+    /// Most connections open at once, over all workers (`REGISTRY_MAX_CONNECTIONS`): kept well below
+    /// the process's file-descriptor limit, so a flood of idle connections cannot exhaust it.
+    pub max_connections: usize,
     /// Largest multipart upload (an import file) accepted, enforced while reading
     /// (`REGISTRY_MAX_UPLOAD_BYTES`).
     pub max_upload_bytes: usize,
@@ -147,6 +153,8 @@ impl Default for Limits {
             max_directives: 5,
             max_recursion: 32,
             execution_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
+            max_connections: 1_024,
             max_upload_bytes: 64 * 1024 * 1024,
             upload_timeout: Duration::from_secs(600),
         }
@@ -263,6 +271,12 @@ impl Config {
                 max_directives: var(lookup, "REGISTRY_MAX_DIRECTIVES", defaults.max_directives)?,
                 max_recursion: positive(lookup, "REGISTRY_MAX_RECURSION", defaults.max_recursion)?,
                 execution_timeout: Duration::from_millis(timeout_ms as u64),
+                body_timeout: Duration::from_millis(positive(
+                    lookup,
+                    "REGISTRY_BODY_TIMEOUT_MS",
+                    defaults.body_timeout.as_millis() as usize,
+                )? as u64),
+                max_connections: positive(lookup, "REGISTRY_MAX_CONNECTIONS", defaults.max_connections)?,
                 max_upload_bytes: positive(lookup, "REGISTRY_MAX_UPLOAD_BYTES", defaults.max_upload_bytes)?,
                 upload_timeout: Duration::from_millis(positive(
                     lookup,

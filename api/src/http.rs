@@ -89,7 +89,10 @@ impl Application {
             exposure: config.exposure.clone(),
         });
         let max_body = config.limits.max_body_bytes;
-        let mut server = HttpServer::new(move || {
+        let workers = config
+            .workers
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+        let server = HttpServer::new(move || {
             App::new()
                 .wrap(TracingLogger::<crate::telemetry::AccessLog>::new())
                 .app_data(state.clone())
@@ -105,10 +108,14 @@ impl Application {
                 .route("/healthz", web::get().to(healthz))
                 .route("/readyz", web::get().to(readyz))
         })
+        // Headers must arrive within 5 s, idle keep-alive connections close after 5 s, and the open
+        // connections are bounded in total (split over the workers).
+        .client_request_timeout(HEADERS_TIMEOUT)
+        .client_disconnect_timeout(Duration::from_secs(1))
+        .keep_alive(KEEP_ALIVE)
+        .max_connections(config.limits.max_connections.div_ceil(workers).max(1))
+        .workers(workers)
         .listen(listener)?;
-        if let Some(workers) = config.workers {
-            server = server.workers(workers);
-        }
         Ok(Self {
             server: server.run(),
             port,
@@ -131,6 +138,11 @@ async fn healthz() -> HttpResponse {
         .content_type("text/plain; charset=utf-8")
         .body("ok")
 }
+
+/// Longest a client may take to send a request's headers.
+const HEADERS_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long an idle keep-alive connection stays open.
+const KEEP_ALIVE: Duration = Duration::from_secs(5);
 
 /// Longest `/readyz` waits for the database before it answers that it is not ready.
 const READINESS_TIMEOUT: Duration = Duration::from_secs(1);
@@ -356,8 +368,18 @@ async fn graphql_post(
     let Some(media) = negotiate(&req) else {
         return not_acceptable();
     };
-    // Read while counting, so an oversized body is cut off early and answered in the JSON error shape.
-    let body = match payload.to_bytes_limited(state.limits.max_body_bytes).await {
+    // Read while counting and against a deadline, so an oversized or trickled body is cut off early
+    // and answered in the JSON error shape.
+    let reading = payload.to_bytes_limited(state.limits.max_body_bytes);
+    let Ok(read) = tokio::time::timeout(state.limits.body_timeout, reading).await else {
+        return request_error(
+            StatusCode::REQUEST_TIMEOUT,
+            media,
+            "REQUEST_TIMEOUT",
+            "the request body did not arrive in time (REGISTRY_BODY_TIMEOUT_MS)",
+        );
+    };
+    let body = match read {
         Ok(Ok(body)) => body,
         Ok(Err(err)) => {
             return request_error(

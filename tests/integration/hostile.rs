@@ -282,3 +282,34 @@ async fn introspection_suggestions_and_graphiql_can_be_switched_off_for_producti
         .unwrap();
     assert_ne!(page.status().as_u16(), 200, "no GraphiQL page");
 }
+
+#[tokio::test]
+async fn a_body_that_trickles_in_is_cut_off_at_its_deadline() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let limits = Limits {
+        body_timeout: std::time::Duration::from_millis(300),
+        ..Limits::default()
+    };
+    let app = spawn_app_with(AppOptions {
+        demo_data: false,
+        limits,
+        ..AppOptions::default()
+    })
+    .await;
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    // Headers promise 100 bytes; only 10 come, and then nothing.
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"query\":"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 4096];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut answer))
+        .await
+        .expect("the server answers long before the client would finish")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..read]);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("REQUEST_TIMEOUT"), "{answer}");
+    still_alive(&app).await;
+}
