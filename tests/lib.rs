@@ -130,6 +130,8 @@ pub struct AppOptions {
     pub today: Option<chrono::NaiveDate>,
     /// What the API shows about itself (the server's defaults unless a test needs otherwise).
     pub exposure: registry::config::Exposure,
+    /// Proxies whose `X-Forwarded-For` the server believes (none unless a test needs one).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for AppOptions {
@@ -140,6 +142,7 @@ impl Default for AppOptions {
             batch_window: std::time::Duration::from_millis(2),
             today: Some(registry::demo::WRITTEN_FOR),
             exposure: registry::config::Exposure::default(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -169,6 +172,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
         database_url: Some(database.url.clone()),
         db_pool_size: 4,
         db_acquire_timeout: registry::db::DEFAULT_ACQUIRE_TIMEOUT,
+        statement_timeout: std::time::Duration::from_secs(10),
         auto_migrate: false,
         workers: Some(1),
         json_logs: false,
@@ -184,6 +188,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
         today: options.today,
         notice: Default::default(),
         exposure: options.exposure,
+        trusted_proxies: options.trusted_proxies,
     };
     let app = Application::build(&config, tokens, db.clone(), clock.clone()).expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());

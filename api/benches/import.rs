@@ -1,9 +1,9 @@
 //! Import throughput and memory: `cargo bench -p registry-api --bench import`. Imports lists of
 //! 10,000 and 100,000 rows with the real `registry import` binary (built with the bench profile) into
 //! a fresh SQLite database, and into PostgreSQL when `BENCH_DATABASE_URL` (or `TEST_DATABASE_URL`)
-//! names an admin database; prints rows per second and the process's peak resident memory. The same
-//! peak for both sizes is what "memory does not grow with file size" means. A report, not a test:
-//! nothing here fails on a number.
+//! names an admin database; prints rows per second, how long the import held the write transaction
+//! (on SQLite, the single write lock every other writer waits for) and the process's peak resident
+//! memory. A report, not a test: nothing here fails on a number.
 
 #![allow(
     clippy::unwrap_used,
@@ -24,14 +24,29 @@ fn peak_kib(pid: u32) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Runs one import; returns the seconds it took and the peak memory seen (KiB).
-fn run(url: &str, file: &std::path::Path) -> (f64, u64) {
+/// The milliseconds the write lock was held, from the import's "import committed" log line.
+fn write_lock_ms(line: &str) -> Option<u64> {
+    let (_, rest) = line.split_once("write_lock_ms=")?;
+    rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+}
+
+/// Runs one import; returns the seconds it took, the milliseconds it held the write lock and the peak
+/// memory seen (KiB).
+fn run(url: &str, file: &std::path::Path) -> (f64, u64, u64) {
+    use std::io::BufRead;
     let started = Instant::now();
     let mut child = support::import_command(url, file, 90)
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::null())
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let lock = std::thread::spawn(move || {
+        std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|line| write_lock_ms(&line))
+    });
     let mut peak = 0;
     // VmHWM only grows; the last reading before the process exits is its peak (within one poll).
     loop {
@@ -44,7 +59,12 @@ fn run(url: &str, file: &std::path::Path) -> (f64, u64) {
         }
         std::thread::sleep(Duration::from_millis(10));
     }
-    (started.elapsed().as_secs_f64(), peak)
+    let seconds = started.elapsed().as_secs_f64();
+    (
+        seconds,
+        lock.join().unwrap().expect("the import logs its lock time"),
+        peak,
+    )
 }
 
 #[tokio::main]
@@ -57,16 +77,17 @@ async fn main() {
     if let Some(url) = &postgres {
         backends.push(("PostgreSQL", Some(url.as_str())));
     }
-    println!("backend      rows   seconds   rows/s   peak memory");
+    println!("backend      rows   seconds   rows/s   write lock   peak memory");
     for (backend, admin_url) in backends {
         for rows in [10_000, 100_000] {
             let dir = tempfile::tempdir().unwrap();
             let url = support::fresh_database(dir.path(), admin_url).await;
             let file = support::arrange(&url, dir.path(), rows).await;
-            let (seconds, peak) = run(&url, &file);
+            let (seconds, lock_ms, peak) = run(&url, &file);
             println!(
-                "{backend:<10} {rows:>7} {seconds:>9.2} {:>8.0} {:>9.1} MiB",
+                "{backend:<10} {rows:>7} {seconds:>9.2} {:>8.0} {:>10.2} s {:>9.1} MiB",
                 rows as f64 / seconds,
+                lock_ms as f64 / 1000.0,
                 peak as f64 / 1024.0
             );
             support::drop_database(&url, admin_url).await;

@@ -6,7 +6,7 @@ use clap::{Parser, Subcommand};
 use crate::auth::{password, token::Secret, token::TokenSettings};
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::services::account;
+use crate::services::{account, import::ImportProgress};
 use crate::{db, demo, graphql, http::Application, telemetry};
 
 /// The enterprise & brand registry server.
@@ -99,13 +99,15 @@ pub async fn run() -> anyhow::Result<()> {
         _ => None,
     };
     let clock = Clock::from_setting(config.today);
-    let connection = db::connect_with(
-        config.database_url(),
-        config.db_pool_size,
-        config.db_acquire_timeout,
-    )
-    .await
-    .context("cannot connect to the database")?;
+    // Only the server bounds its statements: `migrate` and `import` may rightly run long ones.
+    let pool = db::PoolSettings {
+        size: config.db_pool_size,
+        acquire_timeout: config.db_acquire_timeout,
+        statement_timeout: matches!(command, Command::Serve).then_some(config.statement_timeout),
+    };
+    let connection = db::connect_with(config.database_url(), &pool)
+        .await
+        .context("cannot connect to the database")?;
     match command {
         Command::Serve => serve(config, tokens.context("token settings")?, connection, clock).await,
         Command::Migrate => {
@@ -167,7 +169,7 @@ pub async fn run() -> anyhow::Result<()> {
 }
 
 /// Runs an import from `file` with a progress bar (on a terminal) and a progress line in the log every
-/// 10,000 rows, then prints the summary and every bad row; fails when any row was bad.
+/// 10,000 rows checked and written, then prints the summary and every bad row; fails when any row was bad.
 async fn import(
     connection: &sea_orm::DatabaseConnection,
     actor: &crate::actor::Actor,
@@ -182,11 +184,19 @@ async fn import(
     );
     let source = bar.wrap_read(opened);
     let mut logged = 0;
-    let mut progress = |rows: u64| {
-        bar.set_message(format!("{rows} rows"));
+    let mut progress = |progress: ImportProgress| {
+        let (phase, rows) = match progress {
+            ImportProgress::Checked(rows) => ("checked", rows),
+            ImportProgress::Written(rows) => ("written", rows),
+        };
+        bar.set_message(format!("{rows} rows {phase}"));
+        if rows < logged {
+            // The writing began: count again from the start.
+            logged = 0;
+        }
         if rows >= logged + 10_000 {
             logged = rows;
-            tracing::info!(import.rows = rows, "import progress");
+            tracing::info!(import.rows = rows, import.phase = phase, "import progress");
         }
     };
     let started = std::time::Instant::now();

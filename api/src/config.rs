@@ -20,6 +20,9 @@ pub struct Config {
     /// Longest a request waits for a free connection before it is answered `503`
     /// (`REGISTRY_DB_ACQUIRE_TIMEOUT_MS`).
     pub db_acquire_timeout: Duration,
+    /// Longest one SQL statement of the server may run on PostgreSQL (`REGISTRY_STATEMENT_TIMEOUT_MS`):
+    /// the SQL of a request that timed out is cancelled by the database rather than left running.
+    pub statement_timeout: Duration,
     /// Apply pending migrations at start-up (`REGISTRY_AUTO_MIGRATE`).
     pub auto_migrate: bool,
     /// HTTP worker threads (`REGISTRY_WORKERS`); `None` means one per core.
@@ -40,6 +43,9 @@ pub struct Config {
     pub notice: crate::domain::notice::NoticeRules,
     /// What the API shows about itself.
     pub exposure: Exposure,
+    /// Proxies whose `X-Forwarded-For` is believed (`REGISTRY_TRUSTED_PROXIES`, comma-separated
+    /// addresses); from anyone else the client address is the socket's.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// What the API shows about itself: helpful while building against it, best switched off for
@@ -112,6 +118,22 @@ fn public_keys(lookup: Lookup<'_>) -> Result<PublicKeys, ConfigError> {
     Ok(keys)
 }
 
+/// Reads `REGISTRY_TRUSTED_PROXIES`: addresses separated by commas.
+fn trusted_proxies(lookup: Lookup<'_>) -> Result<Vec<std::net::IpAddr>, ConfigError> {
+    let listed = lookup("REGISTRY_TRUSTED_PROXIES")?.unwrap_or_default();
+    listed
+        .split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry.parse().map_err(|err| ConfigError {
+                name: "REGISTRY_TRUSTED_PROXIES".to_owned(),
+                reason: format!("'{entry}' is not an IP address: {err}"),
+            })
+        })
+        .collect()
+}
+
 /// Limits that keep any one request from taking the server down.
 #[derive(Clone, Debug)]
 pub struct Limits {
@@ -135,6 +157,12 @@ pub struct Limits {
     /// Most connections open at once, over all workers (`REGISTRY_MAX_CONNECTIONS`): kept well below
     /// the process's file-descriptor limit, so a flood of idle connections cannot exhaust it.
     pub max_connections: usize,
+    /// Most connections one client address may hold open (`REGISTRY_MAX_CONNECTIONS_PER_ADDRESS`);
+    /// further ones are closed at once. Trusted proxies are exempt.
+    pub max_connections_per_address: usize,
+    /// Requests and query cost per minute, per client address for the public and per account for the
+    /// signed in (`REGISTRY_RATE_LIMITS`).
+    pub rate_limits: crate::rate_limit::RateLimits,
     /// Largest multipart upload (an import file) accepted, enforced while reading
     /// (`REGISTRY_MAX_UPLOAD_BYTES`).
     pub max_upload_bytes: usize,
@@ -155,6 +183,8 @@ impl Default for Limits {
             execution_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(10),
             max_connections: 1_024,
+            max_connections_per_address: 64,
+            rate_limits: crate::rate_limit::RateLimits::default(),
             max_upload_bytes: 64 * 1024 * 1024,
             upload_timeout: Duration::from_secs(600),
         }
@@ -256,6 +286,11 @@ impl Config {
                 "REGISTRY_DB_ACQUIRE_TIMEOUT_MS",
                 crate::db::DEFAULT_ACQUIRE_TIMEOUT.as_millis() as usize,
             )? as u64),
+            statement_timeout: Duration::from_millis(positive(
+                lookup,
+                "REGISTRY_STATEMENT_TIMEOUT_MS",
+                timeout_ms,
+            )? as u64),
             auto_migrate: var(lookup, "REGISTRY_AUTO_MIGRATE", true)?,
             workers: match var(lookup, "REGISTRY_WORKERS", 0usize)? {
                 0 => None,
@@ -277,6 +312,12 @@ impl Config {
                     defaults.body_timeout.as_millis() as usize,
                 )? as u64),
                 max_connections: positive(lookup, "REGISTRY_MAX_CONNECTIONS", defaults.max_connections)?,
+                max_connections_per_address: positive(
+                    lookup,
+                    "REGISTRY_MAX_CONNECTIONS_PER_ADDRESS",
+                    defaults.max_connections_per_address,
+                )?,
+                rate_limits: var(lookup, "REGISTRY_RATE_LIMITS", defaults.rate_limits)?,
                 max_upload_bytes: positive(lookup, "REGISTRY_MAX_UPLOAD_BYTES", defaults.max_upload_bytes)?,
                 upload_timeout: Duration::from_millis(positive(
                     lookup,
@@ -299,6 +340,7 @@ impl Config {
             },
             today: optional(lookup, "REGISTRY_TODAY")?,
             notice: var(lookup, "REGISTRY_NOTICE_DAYS", Default::default())?,
+            trusted_proxies: trusted_proxies(lookup)?,
             exposure: Exposure {
                 anonymous_introspection: var(lookup, "REGISTRY_ANONYMOUS_INTROSPECTION", true)?,
                 field_suggestions: var(lookup, "REGISTRY_FIELD_SUGGESTIONS", true)?,
@@ -362,6 +404,9 @@ mod tests {
             ("REGISTRY_NOTICE_DAYS", "5,GOLD_MEDAL=3"),
             ("REGISTRY_DB_ACQUIRE_TIMEOUT_MS", "0"),
             ("REGISTRY_GRAPHIQL", "maybe"),
+            ("REGISTRY_RATE_LIMITS", "600,0,1,1"),
+            ("REGISTRY_TRUSTED_PROXIES", "10.0.0.1,proxy.internal"),
+            ("REGISTRY_MAX_CONNECTIONS_PER_ADDRESS", "0"),
         ] {
             let err = config(&[(name, value)]).unwrap_err().to_string();
             assert!(

@@ -9,31 +9,55 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 /// How long a request waits for a free connection by default before it is answered `503`
 /// `UNAVAILABLE` (`REGISTRY_DB_ACQUIRE_TIMEOUT_MS`): a database that is down or a pool that is
 /// exhausted fails fast rather than holding clients.
-pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
+pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_millis(1_500);
 
-/// Opens a pool with the default acquire timeout.
+/// How the pool behaves.
+#[derive(Clone, Debug)]
+pub struct PoolSettings {
+    /// Connections in the pool.
+    pub size: u32,
+    /// Longest a caller waits for a free connection.
+    pub acquire_timeout: Duration,
+    /// Longest one SQL statement may run on PostgreSQL before the server cancels it, so that the SQL
+    /// of a request that timed out does not run on after it; `None` leaves statements unbounded.
+    pub statement_timeout: Option<Duration>,
+}
+
+impl PoolSettings {
+    /// A pool of `size` connections with the default acquire timeout and no statement timeout.
+    pub fn sized(size: u32) -> Self {
+        Self {
+            size,
+            acquire_timeout: DEFAULT_ACQUIRE_TIMEOUT,
+            statement_timeout: None,
+        }
+    }
+}
+
+/// Opens a pool of `pool_size` connections with the default acquire timeout.
 pub async fn connect(url: &str, pool_size: u32) -> Result<DatabaseConnection, DbErr> {
-    connect_with(url, pool_size, DEFAULT_ACQUIRE_TIMEOUT).await
+    connect_with(url, &PoolSettings::sized(pool_size)).await
 }
 
 /// Opens a pool. SQLite gets WAL (readers never wait for the writer), a busy timeout (a writer waits
-/// for another instead of failing at once) and foreign keys on.
-pub async fn connect_with(
-    url: &str,
-    pool_size: u32,
-    acquire_timeout: Duration,
-) -> Result<DatabaseConnection, DbErr> {
+/// for another instead of failing at once) and foreign keys on; PostgreSQL gets the statement timeout.
+pub async fn connect_with(url: &str, settings: &PoolSettings) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url);
     options
-        .max_connections(pool_size)
+        .max_connections(settings.size)
         .min_connections(1)
-        .acquire_timeout(acquire_timeout)
+        .acquire_timeout(settings.acquire_timeout)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
                 .busy_timeout(Duration::from_secs(5))
                 .foreign_keys(true)
         });
+    if let Some(timeout) = settings.statement_timeout {
+        let milliseconds = timeout.as_millis().to_string();
+        options
+            .map_sqlx_postgres_opts(move |opts| opts.options([("statement_timeout", milliseconds.clone())]));
+    }
     Database::connect(options).await
 }
 

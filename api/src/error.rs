@@ -120,8 +120,9 @@ impl From<DbErr> for ApiError {
 }
 
 /// Whether `err` says the database is busy for now rather than that something is wrong: SQLite's
-/// busy and locked, PostgreSQL's lock timeout (55P03), serialization failure (40001) and deadlock
-/// (40P01), and a pool with no free connection in time.
+/// busy and locked, PostgreSQL's lock timeout (55P03), serialization failure (40001), deadlock
+/// (40P01) and a statement cancelled by the statement timeout (57014), and a pool with no free
+/// connection in time.
 fn is_transient(err: &DbErr) -> bool {
     let runtime = match err {
         DbErr::Conn(runtime) | DbErr::Exec(runtime) | DbErr::Query(runtime) => runtime,
@@ -134,7 +135,7 @@ fn is_transient(err: &DbErr) -> bool {
     match sqlx.as_database_error().and_then(|db| db.code()) {
         Some(code) => matches!(
             code.as_ref(),
-            "5" | "6" | "261" | "517" | "55P03" | "40001" | "40P01"
+            "5" | "6" | "261" | "517" | "55P03" | "40001" | "40P01" | "57014"
         ),
         None => matches!(**sqlx, sea_orm::sqlx::Error::PoolTimedOut),
     }

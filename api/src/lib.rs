@@ -14,6 +14,7 @@ pub mod graphql;
 pub mod http;
 pub mod ids;
 pub mod policy;
+pub mod rate_limit;
 pub mod services;
 pub mod telemetry;
 #[cfg(test)]

@@ -233,6 +233,94 @@ async fn an_upload_is_refused_before_its_file_is_read_unless_the_caller_may_impo
 }
 
 #[tokio::test]
+async fn a_multipart_request_holds_its_operations_to_the_json_body_limit_and_carries_one_file() {
+    let app = registry_tests::spawn_app().await;
+    let registrar = app.login("cq-eic-registrar").await;
+    let import = "mutation($input: ImportCredentialsInput!) { importCredentials(input: $input) { report { imported } } }";
+    let input = json!({ "kind": "LITTLE_GIANT", "batch": 51 });
+    let file = b"uscc,tier\n".to_vec();
+
+    // A comment pads the document past 256 KiB: the operations part is refused while it is read.
+    let padded = format!("{import} #{}", "x".repeat(300 * 1024));
+    let oversized = app
+        .upload(Some(&registrar), &padded, input.clone(), file.clone())
+        .await;
+    assert_eq!(error_code(&oversized), "PAYLOAD_TOO_LARGE", "{oversized}");
+    assert!(
+        oversized["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("operations"),
+        "{oversized}"
+    );
+
+    // Operations that are not a GraphQL request are named, as for a JSON body.
+    let form = reqwest::multipart::Form::new()
+        .text("operations", json!({ "query": 7 }).to_string())
+        .text("map", "{}");
+    let malformed: serde_json::Value = app
+        .client
+        .post(app.graphql_url())
+        .bearer_auth(&registrar)
+        .multipart(form)
+        .send()
+        .await
+        .expect("the server answers")
+        .json()
+        .await
+        .expect("a JSON body");
+    assert_eq!(error_code(&malformed), "BAD_REQUEST", "{malformed}");
+    assert!(
+        malformed["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("query must be a string"),
+        "{malformed}"
+    );
+
+    // A second file is refused.
+    let mut variables = json!({ "input": input });
+    variables["input"]["file"] = json!(null);
+    let part = |name: &str| {
+        reqwest::multipart::Part::bytes(file.clone())
+            .file_name(name.to_owned())
+            .mime_str("text/csv")
+            .expect("a valid media type")
+    };
+    let form = reqwest::multipart::Form::new()
+        .text(
+            "operations",
+            json!({ "query": import, "variables": variables }).to_string(),
+        )
+        .text(
+            "map",
+            json!({ "0": ["variables.input.file"], "1": ["variables.input.file"] }).to_string(),
+        )
+        .part("0", part("a.csv"))
+        .part("1", part("b.csv"));
+    let two_files: serde_json::Value = app
+        .client
+        .post(app.graphql_url())
+        .bearer_auth(&registrar)
+        .multipart(form)
+        .send()
+        .await
+        .expect("the server answers")
+        .json()
+        .await
+        .expect("a JSON body");
+    assert_eq!(error_code(&two_files), "BAD_REQUEST", "{two_files}");
+
+    // Within the limits the same request imports.
+    let fine = app.upload(Some(&registrar), import, input, file).await;
+    assert_eq!(
+        fine["data"]["importCredentials"]["report"]["imported"], 0,
+        "{fine}"
+    );
+    still_alive(&app).await;
+}
+
+#[tokio::test]
 async fn introspection_suggestions_and_graphiql_can_be_switched_off_for_production() {
     let open = small_app().await;
     let typo = json!({ "query": "{ viewr { username } }" }).to_string();

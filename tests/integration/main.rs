@@ -8,6 +8,7 @@
 
 mod access;
 mod administration;
+mod admission;
 mod audit;
 mod auth;
 mod browse;

@@ -53,3 +53,35 @@ async fn a_database_that_is_gone_answers_unavailable_for_everyone_not_a_bad_toke
         .unwrap();
     assert_eq!(ready.status().as_u16(), 503);
 }
+
+#[tokio::test]
+async fn on_postgresql_a_statement_past_the_statement_timeout_is_cancelled_by_the_database() {
+    use sea_orm::ConnectionTrait;
+    let database = registry_tests::TestDatabase::create().await;
+    if !database.url.starts_with("postgres") {
+        eprintln!("skipped: the statement timeout is PostgreSQL's; SQLite runs in-process");
+        return;
+    }
+    let settings = registry::db::PoolSettings {
+        statement_timeout: Some(std::time::Duration::from_millis(200)),
+        ..registry::db::PoolSettings::sized(1)
+    };
+    let db = registry::db::connect_with(&database.url, &settings)
+        .await
+        .unwrap();
+    let err = db
+        .execute_unprepared("SELECT pg_sleep(60)")
+        .await
+        .expect_err("cancelled long before a minute");
+    assert_eq!(registry::error::ApiError::from(err).code(), "UNAVAILABLE");
+    // The database itself stopped it: nothing of it is still running.
+    let running = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%' AND state = 'active'",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(running.try_get::<i64>("", "n").unwrap(), 0);
+}

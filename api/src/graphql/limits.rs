@@ -13,6 +13,8 @@ use async_graphql::{ErrorExtensionValues, ServerError, ServerResult, ValidationR
 pub const PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
 /// `extensions.code` of a document that fails validation (including variable coercion and limits).
 pub const VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
+/// `extensions.code` of a document refused because the caller's allowance is spent.
+pub const RATE_LIMITED: &str = "RATE_LIMITED";
 
 /// Installs the alias and nesting limits and the error codes.
 pub struct RequestLimits {
@@ -178,12 +180,29 @@ impl Extension for RequestLimitsExtension {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|errors| {
+        let validated = next.run(ctx).await.map_err(|errors| {
             errors
                 .into_iter()
                 .map(|e| with_code(e, VALIDATION_FAILED))
-                .collect()
-        })
+                .collect::<Vec<_>>()
+        })?;
+        // A valid document is charged its complexity before anything runs.
+        if let Some(meter) = ctx.data_opt::<crate::rate_limit::CostMeter>()
+            && let Err(spent) = meter.charge(validated.complexity)
+        {
+            let wait = spent.retry_after.unwrap_or_default().as_secs().max(1);
+            return Err(vec![with_code(
+                ServerError::new(
+                    format!(
+                        "this document costs {}, more than is left of the query-cost allowance; try again in {wait} seconds",
+                        validated.complexity
+                    ),
+                    None,
+                ),
+                RATE_LIMITED,
+            )]);
+        }
+        Ok(validated)
     }
 }
 

@@ -2,12 +2,14 @@
 //! rules and access policy as `proposeLittleGiant`, row by row, for the CLI (`registry import`) and the
 //! `importCredentials` upload alike.
 //!
-//! - All rows or none: one transaction; any bad row and it is rolled back. The report names every bad
-//!   row (line, column, reason), not just the first. A dry run validates the same way and rolls back.
-//! - Streaming: rows are read, checked and inserted a chunk at a time; memory holds one chunk (and the
-//!   list of bad rows), whatever the file's size. Checks are set-based per chunk (one query for the
-//!   chunk's enterprises, one for held keys, one for prerequisite tiers), so the statement count grows
-//!   with chunks, not rows.
+//! - All rows or none: the report names every bad row (line, column, reason), not just the first, and
+//!   nothing is written unless every row is good. A dry run checks the same way and writes nothing.
+//! - Checked first, written after: the whole file is read and checked (reads only) before the write
+//!   transaction begins, so on SQLite the single write lock is held only to re-check the keys held in
+//!   the meantime and insert; other writers wait for that, not for parsing. The file is read a chunk at
+//!   a time; what is kept between the phases is the checked rows, not the file. Checks are set-based per
+//!   chunk (one query for the chunk's enterprises, one for held keys, one for prerequisite tiers), so
+//!   the statement count grows with chunks, not rows.
 //! - Idempotency: a committed import is recorded under its key; the same key again returns the first
 //!   report and changes nothing.
 //! - Imported rows are proposals handed in for review (`SUBMITTED`), proposed by the importing
@@ -67,6 +69,15 @@ pub struct ImportOptions {
     pub idempotency_key: Option<String>,
     /// The file's encoding.
     pub encoding: CsvEncoding,
+}
+
+/// How far an import is, as told to its `progress` callback after each chunk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportProgress {
+    /// This many rows were read and checked; nothing is written yet.
+    Checked(u64),
+    /// This many rows were written, inside the transaction that still holds the write lock.
+    Written(u64),
 }
 
 /// One bad row: where, and why.
@@ -268,19 +279,27 @@ impl Run<'_> {
     }
 }
 
-/// Checks one chunk of parsed rows against the registry and inserts the good ones (inside the import's
-/// transaction, so later chunks see earlier ones); returns how many were inserted.
-async fn import_chunk(
-    txn: &DatabaseTransaction,
+/// A row that passed every check, ready to insert.
+struct Checked {
+    line: u64,
+    model: credential::Model,
+    tier: LittleGiantTier,
+}
+
+/// Checks one chunk of parsed rows against the registry (reads only) and returns the good ones;
+/// `keys_in_file` catches the same enterprise and tier twice anywhere in the file.
+async fn check_chunk(
+    db: &impl ConnectionTrait,
     run: &mut Run<'_>,
     rows: Vec<Row>,
+    keys_in_file: &mut HashSet<String>,
     errors: &mut Vec<RowError>,
-) -> ApiResult<u64> {
-    let backend = txn.get_database_backend();
+) -> ApiResult<Vec<Checked>> {
+    let backend = db.get_database_backend();
     let codes: Vec<String> = rows.iter().map(|row| row.uscc.to_string()).collect();
     let enterprises: HashMap<String, enterprise::Model> = enterprise::Entity::find()
         .filter(one_of(backend, enterprise::Column::Uscc, codes))
-        .all(txn)
+        .all(db)
         .await?
         .into_iter()
         .map(|e| (e.uscc.clone(), e))
@@ -290,10 +309,9 @@ async fn import_chunk(
         .filter(|row| prerequisite(row.tier).is_some())
         .filter_map(|row| enterprises.get(row.uscc.as_str()).map(|e| e.id))
         .collect();
-    let held = super::proposal::tiers_held(txn, &candidates, run.today).await?;
+    let held = super::proposal::tiers_held(db, &candidates, run.today).await?;
 
-    let mut accepted: Vec<(u64, credential::Model, Detail)> = Vec::with_capacity(rows.len());
-    let mut keys_in_chunk = HashSet::new();
+    let mut accepted: Vec<Checked> = Vec::with_capacity(rows.len());
     for row in rows {
         let error = |column: &str, reason: &str| RowError {
             line: row.line,
@@ -325,7 +343,7 @@ async fn import_chunk(
             errors.push(error("tier", &reason));
             continue;
         }
-        let Some(granting_bureau_id) = run.granting_bureau(txn, level).await? else {
+        let Some(granting_bureau_id) = run.granting_bureau(db, level).await? else {
             errors.push(error(
                 "tier",
                 "no bureau at this level above yours to nominate to",
@@ -349,7 +367,7 @@ async fn import_chunk(
         };
         let detail = Detail::LittleGiant { tier: row.tier };
         let key = exclusive_key(&model, &detail);
-        if !keys_in_chunk.insert(key.clone()) {
+        if !keys_in_file.insert(key.clone()) {
             errors.push(error(
                 "uscc",
                 "the same enterprise and tier appear twice in the file",
@@ -357,47 +375,74 @@ async fn import_chunk(
             continue;
         }
         model.exclusive_key = Some(key);
-        accepted.push((row.line, model, detail));
+        if let Detail::LittleGiant { tier } = detail {
+            accepted.push(Checked {
+                line: row.line,
+                model,
+                tier,
+            });
+        }
     }
 
-    // Keys already held: by credentials before this import, or by earlier chunks of it.
-    let keys: Vec<String> = accepted
+    without_held_keys(db, accepted, errors).await
+}
+
+/// The rows whose exclusive key no credential holds yet; the others are reported.
+async fn without_held_keys(
+    db: &impl ConnectionTrait,
+    rows: Vec<Checked>,
+    errors: &mut Vec<RowError>,
+) -> ApiResult<Vec<Checked>> {
+    let keys: Vec<String> = rows
         .iter()
-        .filter_map(|(_, m, _)| m.exclusive_key.clone())
+        .filter_map(|row| row.model.exclusive_key.clone())
         .collect();
     let taken: HashSet<String> = credential::Entity::find()
         .select_only()
         .column(credential::Column::ExclusiveKey)
-        .filter(one_of(backend, credential::Column::ExclusiveKey, keys))
+        .filter(one_of(
+            db.get_database_backend(),
+            credential::Column::ExclusiveKey,
+            keys,
+        ))
         .into_tuple::<Option<String>>()
-        .all(txn)
+        .all(db)
         .await?
         .into_iter()
         .flatten()
         .collect();
-    let mut fresh = Vec::with_capacity(accepted.len());
-    for (line, model, detail) in accepted {
-        if model
+    let (fresh, held): (Vec<Checked>, Vec<Checked>) = rows.into_iter().partition(|row| {
+        !row.model
             .exclusive_key
             .as_ref()
             .is_some_and(|key| taken.contains(key))
-        {
-            errors.push(RowError {
-                line,
-                column: "uscc".to_owned(),
-                reason: "the enterprise already has this designation in progress or granted".to_owned(),
-            });
-            continue;
-        }
-        if let Detail::LittleGiant { tier } = detail {
-            fresh.push((model, tier));
-        }
-    }
+    });
+    errors.extend(held.into_iter().map(|row| RowError {
+        line: row.line,
+        column: "uscc".to_owned(),
+        reason: "the enterprise already has this designation in progress or granted".to_owned(),
+    }));
+    Ok(fresh)
+}
+
+/// Inserts checked rows inside the write transaction, after checking again that no credential took
+/// their keys since they were checked; returns how many were inserted.
+async fn insert_chunk(
+    txn: &DatabaseTransaction,
+    run: &Run<'_>,
+    rows: Vec<Checked>,
+    errors: &mut Vec<RowError>,
+) -> ApiResult<u64> {
+    let fresh: Vec<(credential::Model, LittleGiantTier)> = without_held_keys(txn, rows, errors)
+        .await?
+        .into_iter()
+        .map(|row| (row.model, row.tier))
+        .collect();
     let inserted = fresh.len() as u64;
     if fresh.is_empty() {
         return Ok(0);
     }
-    if backend == DbBackend::Postgres {
+    if txn.get_database_backend() == DbBackend::Postgres {
         insert_unnested(txn, run, fresh).await?;
     } else {
         let details: Vec<_> = fresh
@@ -514,13 +559,13 @@ async fn earlier(db: &impl ConnectionTrait, key: &str) -> ApiResult<Option<Impor
 }
 
 /// Imports a batch of 专精特新 designations from CSV `source` for `actor` (a registrar of a bureau
-/// competent for them), calling `progress` with the rows read so far after each chunk.
+/// competent for them), telling `progress` how far it is after each chunk.
 pub async fn import_little_giants(
     db: &DatabaseConnection,
     actor: &Actor,
     options: ImportOptions,
     source: impl Read,
-    progress: &mut (dyn FnMut(u64) + Send),
+    progress: &mut (dyn FnMut(ImportProgress) + Send),
 ) -> ApiResult<ImportReport> {
     let account = actor.require("importCredentials")?;
     let bureau = account.own_bureau()?;
@@ -573,16 +618,10 @@ pub async fn import_little_giants(
         today: actor.today,
         now: Utc::now(),
     };
-    // IMMEDIATE: on SQLite the import takes the write lock up front instead of failing halfway when
-    // another writer got in between its first read and its first write.
-    let txn = db
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
-            ..TransactionOptions::default()
-        })
-        .await?;
+    // First every row is read and checked, with reads only: no write lock is taken yet.
     let mut records = reader.records();
-    let mut inserted = 0;
+    let mut checked = Vec::new();
+    let mut keys_in_file = HashSet::new();
     loop {
         let mut chunk = Vec::with_capacity(CHUNK_ROWS);
         let mut exhausted = false;
@@ -608,9 +647,10 @@ pub async fn import_little_giants(
             }
         }
         if !chunk.is_empty() {
-            inserted += import_chunk(&txn, &mut run, chunk, &mut report.errors).await?;
+            let good = check_chunk(db, &mut run, chunk, &mut keys_in_file, &mut report.errors).await?;
+            checked.extend(good);
         }
-        progress(report.rows);
+        progress(ImportProgress::Checked(report.rows));
         if exhausted {
             break;
         }
@@ -618,7 +658,32 @@ pub async fn import_little_giants(
     // Rows that fail to parse are reported as they are read, the others once their chunk is checked.
     report.errors.sort_by_key(|error| error.line);
     if options.dry_run || !report.errors.is_empty() {
+        return Ok(report);
+    }
+
+    // Then the writes. IMMEDIATE: on SQLite the import takes the write lock up front instead of
+    // failing halfway when another writer got in between its first read and its first write.
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await?;
+    let locked_at = std::time::Instant::now();
+    let mut inserted = 0;
+    let mut rows = checked.into_iter();
+    loop {
+        let chunk: Vec<Checked> = rows.by_ref().take(CHUNK_ROWS).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        inserted += insert_chunk(&txn, &run, chunk, &mut report.errors).await?;
+        progress(ImportProgress::Written(inserted));
+    }
+    if !report.errors.is_empty() {
+        // Some keys were taken between the check and the lock: nothing is written.
         txn.rollback().await?;
+        report.errors.sort_by_key(|error| error.line);
         return Ok(report);
     }
     report.imported = inserted;
@@ -663,6 +728,11 @@ pub async fn import_little_giants(
         }
     }
     txn.commit().await?;
+    tracing::info!(
+        import.rows = inserted,
+        import.write_lock_ms = locked_at.elapsed().as_millis() as u64,
+        "import committed"
+    );
     Ok(report)
 }
 

@@ -4,6 +4,8 @@
 
 #![allow(dead_code, reason = "each user takes what it needs")]
 
+pub mod server;
+
 use std::io::Write;
 
 use entity::{enterprise, enums::EnterpriseStatus};

@@ -70,7 +70,7 @@ impl ImportMutation {
             idempotency_key: input.idempotency_key,
             encoding: input.encoding,
         };
-        let mut progress = |_rows: u64| {};
+        let mut progress = |_: import::ImportProgress| {};
         let imported = import::import_little_giants(db, context, options, file.content, &mut progress);
         let report = recording_refusals(ctx, "IMPORT_CREDENTIALS", ("credential", None), imported).await?;
         Ok(ImportCredentialsPayload { report })

@@ -6,7 +6,15 @@
 //! requests, `400` and no `data` for documents that fail to parse or validate when the client accepts
 //! `application/graphql-response+json`, and `405` for mutations over GET.
 
-use std::{net::TcpListener, panic::AssertUnwindSafe, time::Duration};
+mod admission;
+mod upload;
+
+use std::{
+    net::{IpAddr, TcpListener},
+    panic::AssertUnwindSafe,
+    sync::Arc,
+    time::Duration,
+};
 
 use actix_web::{
     App, HttpRequest, HttpResponse, HttpServer,
@@ -32,10 +40,11 @@ use crate::config::{Config, Limits};
 use crate::error::ApiError;
 use crate::graphql::{
     RegistrySchema, build_schema,
-    limits::{PARSE_FAILED, VALIDATION_FAILED, bracket_depth},
+    limits::{PARSE_FAILED, RATE_LIMITED, VALIDATION_FAILED, bracket_depth},
     loaders::Loaders,
 };
 use crate::policy::Viewer;
+use crate::rate_limit::{Allowance, Client, CostMeter, InProcess, LimitStore, Meter};
 use crate::services::{account, audit};
 
 /// The official GraphQL response media type.
@@ -53,6 +62,10 @@ struct AppState {
     clock: Clock,
     /// What the API shows about itself.
     exposure: crate::config::Exposure,
+    /// Requests and query cost spent per client.
+    rate_limits: Arc<dyn LimitStore>,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    trusted_proxies: Vec<IpAddr>,
 }
 
 /// A running server and the port it listens on (tests bind port 0 and read it here).
@@ -87,7 +100,13 @@ impl Application {
             tokens,
             clock,
             exposure: config.exposure.clone(),
+            rate_limits: Arc::new(InProcess::new(&config.limits.rate_limits)),
+            trusted_proxies: config.trusted_proxies.clone(),
         });
+        let connections = admission::ConnectionBound::new(
+            config.limits.max_connections_per_address,
+            &config.trusted_proxies,
+        );
         let max_body = config.limits.max_body_bytes;
         let workers = config
             .workers
@@ -109,7 +128,8 @@ impl Application {
                 .route("/readyz", web::get().to(readyz))
         })
         // Headers must arrive within 5 s, idle keep-alive connections close after 5 s, and the open
-        // connections are bounded in total (split over the workers).
+        // connections are bounded per client address and in total (split over the workers).
+        .on_connect(move |connection, extensions| connections.on_connect(connection, extensions))
         .client_request_timeout(HEADERS_TIMEOUT)
         .client_disconnect_timeout(Duration::from_secs(1))
         .keep_alive(KEEP_ALIVE)
@@ -145,7 +165,7 @@ const HEADERS_TIMEOUT: Duration = Duration::from_secs(5);
 const KEEP_ALIVE: Duration = Duration::from_secs(5);
 
 /// Longest `/readyz` waits for the database before it answers that it is not ready.
-const READINESS_TIMEOUT: Duration = Duration::from_secs(1);
+const READINESS_TIMEOUT: Duration = Duration::from_millis(900);
 
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let ping = tokio::time::timeout(READINESS_TIMEOUT, state.db.ping()).await;
@@ -230,26 +250,12 @@ fn request_error(status: StatusCode, media: ResponseMedia, code: &str, message: 
         .json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }))
 }
 
-/// Why a caller could not be identified.
-enum AuthFailure {
-    /// The credentials are refused (`401`), for this reason.
-    Refused(&'static str),
-    /// The account could not be read: the database is down or busy (`503`), or worse (`500`).
-    Database(ApiError),
-}
-
-impl From<&'static str> for AuthFailure {
-    fn from(reason: &'static str) -> Self {
-        Self::Refused(reason)
-    }
-}
-
-/// Who is calling. No `Authorization` header is the public; a valid bearer token is its user, re-read
-/// from the database so that a disabled account stops at once; anything else is refused (`401`), never
-/// quietly treated as the public. A database that cannot answer is not a bad token: it is `503`.
-async fn authenticate(req: &HttpRequest, state: &AppState) -> Result<Viewer, AuthFailure> {
+/// The account a request's bearer token names: `None` without an `Authorization` header (the
+/// public); anything but a valid bearer token is refused (`401`), never quietly treated as the public.
+/// Only the signature and claims are checked here; the account is read in [`admit`].
+fn bearer_user(req: &HttpRequest, state: &AppState) -> Result<Option<uuid::Uuid>, &'static str> {
     let Some(header) = req.headers().get(header::AUTHORIZATION) else {
-        return Ok(Viewer::Public);
+        return Ok(None);
     };
     let token = header
         .to_str()
@@ -262,19 +268,104 @@ async fn authenticate(req: &HttpRequest, state: &AppState) -> Result<Viewer, Aut
         .map(str::trim)
         .filter(|token| !token.is_empty())
         .ok_or("use the Bearer scheme: Authorization: Bearer <access token>")?;
-    let user_id = match state.tokens.verify(token) {
-        Ok(user_id) => user_id,
-        Err(TokenError::Expired) => return Err("the access token has expired; sign in again".into()),
+    match state.tokens.verify(token) {
+        Ok(user_id) => Ok(Some(user_id)),
+        Err(TokenError::Expired) => Err("the access token has expired; sign in again"),
         Err(TokenError::Invalid(reason)) => {
             tracing::info!(auth.refused = %reason, "access token refused");
-            return Err("invalid access token".into());
+            Err("invalid access token")
         }
-    };
-    match account::active_account(&state.db, user_id).await {
-        Ok(Some(account)) => Ok(Viewer::User(Box::new(account))),
-        Ok(None) => Err("the account is disabled or no longer exists".into()),
-        Err(err) => Err(AuthFailure::Database(err)),
     }
+}
+
+/// A caller let in: who it is, what its limits are counted under, and its request allowance.
+struct Admitted {
+    viewer: Viewer,
+    client: Client,
+    address: Option<IpAddr>,
+    allowance: Allowance,
+}
+
+/// Lets a caller in, or answers for it: identifies it (`401` for a bad token), charges the request to
+/// its allowance before the database is touched (`429` when spent), then reads its account afresh, so
+/// that a disabled account stops at once (`401`); a database that cannot answer is `503`, not a bad
+/// token.
+async fn admit(
+    req: &HttpRequest,
+    state: &AppState,
+    media: ResponseMedia,
+    request_id: &RequestId,
+) -> Result<Admitted, HttpResponse> {
+    let user_id = bearer_user(req, state).map_err(|reason| unauthenticated(media, reason))?;
+    let address = admission::client_address(req, &state.trusted_proxies);
+    let client = match user_id {
+        Some(user_id) => Client::Account(user_id),
+        None => Client::Address(address.unwrap_or(IpAddr::from([0, 0, 0, 0]))),
+    };
+    let allowance = state.rate_limits.charge(client, Meter::Requests, 1);
+    if allowance.refused() {
+        return Err(too_many_requests(media, Meter::Requests, &allowance));
+    }
+    let viewer = match user_id {
+        None => Viewer::Public,
+        Some(user_id) => match account::active_account(&state.db, user_id).await {
+            Ok(Some(account)) => Viewer::User(Box::new(account)),
+            Ok(None) => {
+                return Err(unauthenticated(
+                    media,
+                    "the account is disabled or no longer exists",
+                ));
+            }
+            Err(err) => return Err(database_failure(media, &err, request_id)),
+        },
+    };
+    Ok(Admitted {
+        viewer,
+        client,
+        address,
+        allowance,
+    })
+}
+
+/// `429` for a spent allowance, with `Retry-After` and the `RateLimit-*` headers.
+fn too_many_requests(media: ResponseMedia, meter: Meter, allowance: &Allowance) -> HttpResponse {
+    let wait = allowance
+        .retry_after
+        .unwrap_or_default()
+        .as_secs_f64()
+        .ceil()
+        .max(1.0) as u64;
+    let mut response = request_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        media,
+        RATE_LIMITED,
+        &format!(
+            "too many {} from this client; try again in {wait} seconds",
+            meter.describe()
+        ),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from(wait));
+    with_rate_limit_headers(response, allowance)
+}
+
+/// Adds `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds until the allowance is
+/// whole again), as the IETF RateLimit header fields draft names them.
+fn with_rate_limit_headers(mut response: HttpResponse, allowance: &Allowance) -> HttpResponse {
+    let headers = response.headers_mut();
+    let reset = allowance.reset.as_secs_f64().ceil() as u64;
+    for (name, value) in [
+        ("ratelimit-limit", u64::from(allowance.limit)),
+        ("ratelimit-remaining", u64::from(allowance.remaining)),
+        ("ratelimit-reset", reset),
+    ] {
+        headers.insert(
+            header::HeaderName::from_static(name),
+            header::HeaderValue::from(value),
+        );
+    }
+    response
 }
 
 /// The answer to a request the database could not serve: `503` `UNAVAILABLE` with `Retry-After`
@@ -368,6 +459,10 @@ async fn graphql_post(
     let Some(media) = negotiate(&req) else {
         return not_acceptable();
     };
+    let admitted = match admit(&req, &state, media, &request_id).await {
+        Ok(admitted) => admitted,
+        Err(response) => return response,
+    };
     // Read while counting and against a deadline, so an oversized or trickled body is cut off early
     // and answered in the JSON error shape.
     let reading = payload.to_bytes_limited(state.limits.max_body_bytes);
@@ -408,7 +503,7 @@ async fn graphql_post(
         Err(err) => Err(format!("the request body is not valid JSON: {err}")),
     };
     match params {
-        Ok(params) => execute(&req, &state, params, media, request_id).await,
+        Ok(params) => execute(&state, admitted, params, media, request_id).await,
         Err(reason) => request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &reason),
     }
 }
@@ -434,81 +529,62 @@ async fn graphql_upload(
     state: web::Data<AppState>,
     request_id: RequestId,
 ) -> HttpResponse {
-    use futures_util::{StreamExt, TryStreamExt};
+    use futures_util::StreamExt;
     let Some(media) = negotiate(&req) else {
         return not_acceptable();
     };
     // Only a caller who may import sends a file, and that is settled before a byte of it is read.
-    match authenticate(&req, &state).await {
-        Ok(viewer) => {
-            if let Err(err) = viewer.require("importCredentials") {
-                let status = match (&err, &viewer) {
-                    (ApiError::Forbidden(_), Viewer::User(account)) => {
-                        // A refused attempt is on record, as for every other operation.
-                        let entity = ("credential", None);
-                        let id = request_id.to_string();
-                        if let Err(failure) =
-                            audit::record_refusal(&state.db, account, &id, "IMPORT_CREDENTIALS", entity).await
-                        {
-                            return database_failure(media, &failure, &request_id);
-                        }
-                        StatusCode::FORBIDDEN
-                    }
-                    _ => StatusCode::UNAUTHORIZED,
-                };
-                return refused(status, media, &err);
+    let admitted = match admit(&req, &state, media, &request_id).await {
+        Ok(admitted) => admitted,
+        Err(response) => return response,
+    };
+    if let Err(err) = admitted.viewer.require("importCredentials") {
+        let status = match (&err, &admitted.viewer) {
+            (ApiError::Forbidden(_), Viewer::User(account)) => {
+                // A refused attempt is on record, as for every other operation.
+                let entity = ("credential", None);
+                let id = request_id.to_string();
+                if let Err(failure) =
+                    audit::record_refusal(&state.db, account, &id, "IMPORT_CREDENTIALS", entity).await
+                {
+                    return database_failure(media, &failure, &request_id);
+                }
+                StatusCode::FORBIDDEN
             }
-        }
-        Err(AuthFailure::Refused(reason)) => return unauthenticated(media, reason),
-        Err(AuthFailure::Database(err)) => return database_failure(media, &err, &request_id),
+            _ => StatusCode::UNAUTHORIZED,
+        };
+        return refused(status, media, &err);
     }
-    let limit = state.limits.max_upload_bytes;
-    // actix's body stream lives on this worker's thread; the multipart parser wants a `Send` reader,
-    // so the body is forwarded through a channel, counting bytes against the limit on the way.
+    // actix's body stream lives on this worker's thread; the multipart reader wants a `Send` stream,
+    // so the body is forwarded through a channel.
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<std::io::Result<web::Bytes>>(16);
     actix_web::rt::spawn(async move {
         let mut payload = payload;
-        let mut received = 0usize;
         while let Some(chunk) = payload.next().await {
             let chunk = chunk.map_err(|err| std::io::Error::other(err.to_string()));
-            if let Ok(bytes) = &chunk {
-                received += bytes.len();
-                if received > limit {
-                    let _ = sender.send(Err(std::io::Error::other(TOO_LARGE))).await;
-                    return;
-                }
-            }
             if sender.send(chunk).await.is_err() {
                 return;
             }
         }
     });
-    let body = futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx)).into_async_read();
+    let body = futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx));
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let options = async_graphql::http::MultipartOptions::default()
-        .max_file_size(limit)
-        .max_num_files(1);
-    match async_graphql::http::receive_body(content_type, body, options).await {
+        .unwrap_or_default();
+    let limits = upload::UploadLimits {
+        max_json_bytes: state.limits.max_body_bytes,
+        max_file_bytes: state.limits.max_upload_bytes,
+    };
+    match upload::receive(content_type, body, &limits).await {
         Ok(request) => {
             let timeout = state.limits.upload_timeout;
-            execute_request(&req, &state, request, media, request_id, timeout).await
+            execute_request(&state, admitted, request, media, request_id, timeout).await
         }
-        Err(err) => {
-            let text = err.to_string();
-            if text.contains(TOO_LARGE) || matches!(err, async_graphql::ParseRequestError::PayloadTooLarge) {
-                too_large(media, "the upload is larger than REGISTRY_MAX_UPLOAD_BYTES")
-            } else {
-                request_error(
-                    StatusCode::BAD_REQUEST,
-                    media,
-                    "BAD_REQUEST",
-                    &format!("malformed upload: {text}"),
-                )
-            }
+        Err(upload::UploadError::TooLarge(message)) => too_large(media, &message),
+        Err(upload::UploadError::Malformed(message)) => {
+            request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &message)
         }
     }
 }
@@ -528,9 +604,6 @@ fn refused(status: StatusCode, media: ResponseMedia, err: &ApiError) -> HttpResp
         .content_type(media.content_type())
         .json(json!({ "errors": [{ "message": err.message(), "extensions": extensions }] }))
 }
-
-/// The marker of an upload cut off at the size limit.
-const TOO_LARGE: &str = "upload larger than REGISTRY_MAX_UPLOAD_BYTES";
 
 /// Whether a browser asked for a page rather than a GraphQL response.
 fn wants_html(req: &HttpRequest) -> bool {
@@ -578,6 +651,10 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>, request_id: R
     let Some(media) = negotiate(&req) else {
         return not_acceptable();
     };
+    let admitted = match admit(&req, &state, media, &request_id).await {
+        Ok(admitted) => admitted,
+        Err(response) => return response,
+    };
     let json_param = |name: &str| -> Result<Option<Map<String, Value>>, String> {
         match get(name).filter(|text| !text.is_empty()) {
             None => Ok(None),
@@ -612,7 +689,7 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>, request_id: R
             .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
         return refusal;
     }
-    execute(&req, &state, params, media, request_id).await
+    execute(&state, admitted, params, media, request_id).await
 }
 
 /// Whether the operation a GET would run is a mutation. Documents that do not parse, or are nested
@@ -690,42 +767,54 @@ fn graphql_request(params: GraphqlParams) -> async_graphql::Request {
 
 /// Runs a request with the limits, and turns the outcome into an HTTP response.
 async fn execute(
-    req: &HttpRequest,
     state: &AppState,
+    admitted: Admitted,
     params: GraphqlParams,
     media: ResponseMedia,
     request_id: RequestId,
 ) -> HttpResponse {
     let timeout = state.limits.execution_timeout;
-    execute_request(req, state, graphql_request(params), media, request_id, timeout).await
+    execute_request(
+        state,
+        admitted,
+        graphql_request(params),
+        media,
+        request_id,
+        timeout,
+    )
+    .await
 }
 
-/// Runs a parsed request as the caller, within `timeout`, and turns the outcome into an HTTP response.
+/// Runs a parsed request as the admitted caller, within `timeout`, and turns the outcome into an HTTP
+/// response carrying the caller's rate-limit headers.
 async fn execute_request(
-    req: &HttpRequest,
     state: &AppState,
+    admitted: Admitted,
     request: async_graphql::Request,
     media: ResponseMedia,
     request_id: RequestId,
     timeout: Duration,
 ) -> HttpResponse {
     crate::telemetry::record_graphql(request.operation_name.as_deref(), &request.query);
-    let viewer = match authenticate(req, state).await {
-        Ok(viewer) => viewer,
-        Err(AuthFailure::Refused(reason)) => return unauthenticated(media, reason),
-        Err(AuthFailure::Database(err)) => return database_failure(media, &err, &request_id),
-    };
+    let Admitted {
+        viewer,
+        client,
+        address,
+        allowance,
+    } = admitted;
     let request = if matches!(viewer, Viewer::Public) && !state.exposure.anonymous_introspection {
         request.disable_introspection()
     } else {
         request
     };
-    let actor = Actor::new(viewer.clone(), state.clock.today(), request_id.to_string())
-        .from_address(req.peer_addr().map(|peer| peer.ip()));
+    let actor = Actor::new(viewer.clone(), state.clock.today(), request_id.to_string()).from_address(address);
     let personal_data_reads = actor.personal_data_reads.clone();
+    let cost = CostMeter::new(state.rate_limits.clone(), client);
+    let cost_refusal = cost.refusal();
     let request = request
         .data(Loaders::new(&state.db, &viewer, state.batch_window))
-        .data(actor);
+        .data(actor)
+        .data(cost);
 
     let response = match guarded(state.schema.execute(request), timeout).await {
         Outcome::Finished(response) => response,
@@ -748,6 +837,11 @@ async fn execute_request(
             );
         }
     };
+
+    // The document cost more than the caller has left: nothing ran.
+    if let Some(spent) = cost_refusal.get().copied() {
+        return too_many_requests(media, Meter::Cost, &spent);
+    }
 
     // Whole personal data goes out only once its reading is on record.
     if let Viewer::User(account) = &viewer {
@@ -798,7 +892,7 @@ async fn execute_request(
     if unavailable {
         response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
     }
-    response.content_type(media.content_type()).json(body)
+    with_rate_limit_headers(response.content_type(media.content_type()).json(body), &allowance)
 }
 
 /// Whether any error of the response body carries `extensions.code` `code`.
