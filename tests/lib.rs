@@ -236,6 +236,18 @@ impl TestApp {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// A POST of `query` to the GraphQL endpoint as the holder of `token`, if any, ready to send.
+    pub fn request(&self, token: Option<&str>, query: &str) -> reqwest::RequestBuilder {
+        let request = self
+            .client
+            .post(self.graphql_url())
+            .json(&json!({ "query": query }));
+        match token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+    }
+
     /// Sends `query` with `variables.input` and `file` as its `input.file` upload (the GraphQL
     /// multipart request specification), as the holder of `token` if any; returns the JSON body.
     pub async fn upload(&self, token: Option<&str>, query: &str, input: Value, file: Vec<u8>) -> Value {

@@ -7,7 +7,7 @@ use std::num::NonZeroU32;
 use registry::config::Limits;
 use registry::rate_limit::RateLimits;
 use registry_tests::{AppOptions, TestApp, error_code, spawn_app_with};
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn per_minute(n: u32) -> NonZeroU32 {
@@ -47,13 +47,7 @@ struct Answer {
 }
 
 async fn ask(app: &TestApp, token: Option<&str>, forwarded_for: Option<&str>, query: &str) -> Answer {
-    let mut request = app
-        .client
-        .post(app.graphql_url())
-        .json(&json!({ "query": query }));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
+    let mut request = app.request(token, query);
     if let Some(forwarded_for) = forwarded_for {
         request = request.header("x-forwarded-for", forwarded_for);
     }

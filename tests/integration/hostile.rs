@@ -232,6 +232,20 @@ async fn an_upload_is_refused_before_its_file_is_read_unless_the_caller_may_impo
     still_alive(&app).await;
 }
 
+/// Sends a multipart `form` as the holder of `token`; returns the JSON body.
+async fn send_form(app: &TestApp, token: &str, form: reqwest::multipart::Form) -> serde_json::Value {
+    app.client
+        .post(app.graphql_url())
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .expect("the server answers")
+        .json()
+        .await
+        .expect("a JSON body")
+}
+
 #[tokio::test]
 async fn a_multipart_request_holds_its_operations_to_the_json_body_limit_and_carries_one_file() {
     let app = registry_tests::spawn_app().await;
@@ -258,17 +272,7 @@ async fn a_multipart_request_holds_its_operations_to_the_json_body_limit_and_car
     let form = reqwest::multipart::Form::new()
         .text("operations", json!({ "query": 7 }).to_string())
         .text("map", "{}");
-    let malformed: serde_json::Value = app
-        .client
-        .post(app.graphql_url())
-        .bearer_auth(&registrar)
-        .multipart(form)
-        .send()
-        .await
-        .expect("the server answers")
-        .json()
-        .await
-        .expect("a JSON body");
+    let malformed = send_form(&app, &registrar, form).await;
     assert_eq!(error_code(&malformed), "BAD_REQUEST", "{malformed}");
     assert!(
         malformed["errors"][0]["message"]
@@ -298,17 +302,7 @@ async fn a_multipart_request_holds_its_operations_to_the_json_body_limit_and_car
         )
         .part("0", part("a.csv"))
         .part("1", part("b.csv"));
-    let two_files: serde_json::Value = app
-        .client
-        .post(app.graphql_url())
-        .bearer_auth(&registrar)
-        .multipart(form)
-        .send()
-        .await
-        .expect("the server answers")
-        .json()
-        .await
-        .expect("a JSON body");
+    let two_files = send_form(&app, &registrar, form).await;
     assert_eq!(error_code(&two_files), "BAD_REQUEST", "{two_files}");
 
     // Within the limits the same request imports.

@@ -2,7 +2,7 @@
 //! never a bad token, never an internal error.
 
 use registry_tests::spawn_app;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// Status, `Retry-After` and `extensions.code` of a query sent with `token`, if any.
 async fn ask(
@@ -10,14 +10,7 @@ async fn ask(
     token: Option<&str>,
     query: &str,
 ) -> (u16, Option<String>, String) {
-    let mut request = app
-        .client
-        .post(app.graphql_url())
-        .json(&json!({ "query": query }));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await.unwrap();
+    let response = app.request(token, query).send().await.unwrap();
     let status = response.status().as_u16();
     let retry_after = response
         .headers()

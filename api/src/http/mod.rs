@@ -327,6 +327,17 @@ async fn admit(
     })
 }
 
+/// Picks the response media type (`406` when none fits) and lets the caller in ([`admit`]).
+async fn negotiate_and_admit(
+    req: &HttpRequest,
+    state: &AppState,
+    request_id: &RequestId,
+) -> Result<(ResponseMedia, Admitted), HttpResponse> {
+    let media = negotiate(req).ok_or_else(not_acceptable)?;
+    let admitted = admit(req, state, media, request_id).await?;
+    Ok((media, admitted))
+}
+
 /// `429` for a spent allowance, with `Retry-After` and the `RateLimit-*` headers.
 fn too_many_requests(media: ResponseMedia, meter: Meter, allowance: &Allowance) -> HttpResponse {
     let wait = allowance
@@ -456,10 +467,7 @@ async fn graphql_post(
     state: web::Data<AppState>,
     request_id: RequestId,
 ) -> HttpResponse {
-    let Some(media) = negotiate(&req) else {
-        return not_acceptable();
-    };
-    let admitted = match admit(&req, &state, media, &request_id).await {
+    let (media, admitted) = match negotiate_and_admit(&req, &state, &request_id).await {
         Ok(admitted) => admitted,
         Err(response) => return response,
     };
@@ -530,11 +538,8 @@ async fn graphql_upload(
     request_id: RequestId,
 ) -> HttpResponse {
     use futures_util::StreamExt;
-    let Some(media) = negotiate(&req) else {
-        return not_acceptable();
-    };
     // Only a caller who may import sends a file, and that is settled before a byte of it is read.
-    let admitted = match admit(&req, &state, media, &request_id).await {
+    let (media, admitted) = match negotiate_and_admit(&req, &state, &request_id).await {
         Ok(admitted) => admitted,
         Err(response) => return response,
     };
@@ -648,10 +653,7 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>, request_id: R
             "query is required",
         );
     };
-    let Some(media) = negotiate(&req) else {
-        return not_acceptable();
-    };
-    let admitted = match admit(&req, &state, media, &request_id).await {
+    let (media, admitted) = match negotiate_and_admit(&req, &state, &request_id).await {
         Ok(admitted) => admitted,
         Err(response) => return response,
     };
