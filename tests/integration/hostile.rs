@@ -282,6 +282,24 @@ async fn a_multipart_request_holds_its_operations_to_the_json_body_limit_and_car
         "{malformed}"
     );
 
+    // Only an import may be sent as a multipart request: its limits and long timeout are for that.
+    let other = app
+        .upload(
+            Some(&registrar),
+            "mutation { __typename }",
+            input.clone(),
+            file.clone(),
+        )
+        .await;
+    assert_eq!(error_code(&other), "BAD_REQUEST", "{other}");
+    assert!(
+        other["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("importCredentials"),
+        "{other}"
+    );
+
     // A second file is refused.
     let mut variables = json!({ "input": input });
     variables["input"]["file"] = json!(null);

@@ -78,3 +78,51 @@ async fn on_postgresql_a_statement_past_the_statement_timeout_is_cancelled_by_th
         .unwrap();
     assert_eq!(running.try_get::<i64>("", "n").unwrap(), 0);
 }
+
+#[tokio::test]
+async fn on_sqlite_a_write_that_meets_a_long_import_is_told_to_retry() {
+    use sea_orm::{TransactionOptions, TransactionTrait};
+    let app = spawn_app().await;
+    if app.db.get_database_backend() != sea_orm::DbBackend::Sqlite {
+        eprintln!("skipped: only SQLite has a single writer");
+        return;
+    }
+    let registrar = app.login("cq-amr-registrar").await;
+    let create = |n: u32| {
+        let uscc = registry::domain::Uscc::with_check_character(&format!("91500112MA7{n:06}")).unwrap();
+        serde_json::json!({ "input": { "uscc": uscc.to_string(), "fields": { "name": format!("写锁测试企业{n}"), "regionCode": "500112" } } })
+    };
+    const CREATE: &str =
+        "mutation($input: CreateEnterpriseInput!) { createEnterprise(input: $input) { enterprise { id } } }";
+
+    // The write lock, held as an import holds it while it inserts.
+    let import = app
+        .db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await
+        .unwrap();
+    let response = app
+        .client
+        .post(app.graphql_url())
+        .bearer_auth(&registrar)
+        .json(&serde_json::json!({ "query": CREATE, "variables": create(1) }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 503);
+    assert_eq!(response.headers()["retry-after"], "1");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "UNAVAILABLE", "{body}");
+
+    // Once the lock is released, the same write goes through.
+    import.rollback().await.unwrap();
+    let (status, body) = app.query_as(&registrar, CREATE, create(1)).await;
+    assert_eq!(status, 200);
+    assert!(
+        body["data"]["createEnterprise"]["enterprise"]["id"].is_string(),
+        "{body}"
+    );
+}

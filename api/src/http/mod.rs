@@ -26,7 +26,10 @@ use actix_web::{
 use async_graphql::{
     Response, Variables,
     http::GraphiQLSource,
-    parser::{parse_query, types::OperationType},
+    parser::{
+        parse_query,
+        types::{OperationDefinition, OperationType},
+    },
 };
 use futures_util::FutureExt;
 use sea_orm::DatabaseConnection;
@@ -580,12 +583,25 @@ async fn graphql_upload(
         .unwrap_or_default();
     let limits = upload::UploadLimits {
         max_json_bytes: state.limits.max_body_bytes,
+        max_nesting: state.limits.max_recursion,
         max_file_bytes: state.limits.max_upload_bytes,
     };
-    match upload::receive(content_type, body, &limits).await {
+    // Receiving and importing together stay within the upload timeout.
+    let started = std::time::Instant::now();
+    let timeout = state.limits.upload_timeout;
+    let receiving = upload::receive(content_type, body, &limits);
+    let Ok(received) = tokio::time::timeout(timeout, receiving).await else {
+        return request_error(
+            StatusCode::REQUEST_TIMEOUT,
+            media,
+            "REQUEST_TIMEOUT",
+            "the upload did not arrive in time (REGISTRY_UPLOAD_TIMEOUT_MS)",
+        );
+    };
+    match received {
         Ok(request) => {
-            let timeout = state.limits.upload_timeout;
-            execute_request(&state, admitted, request, media, request_id, timeout).await
+            let left = timeout.saturating_sub(started.elapsed());
+            execute_request(&state, admitted, request, media, request_id, left).await
         }
         Err(upload::UploadError::TooLarge(message)) => too_large(media, &message),
         Err(upload::UploadError::Malformed(message)) => {
@@ -697,20 +713,30 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>, request_id: R
 /// Whether the operation a GET would run is a mutation. Documents that do not parse, or are nested
 /// too deeply to parse safely, are left to execution, which refuses them with the reason.
 fn is_mutation(params: &GraphqlParams, max_nesting: usize) -> bool {
+    selected_operation(params, max_nesting).is_some_and(|operation| operation.ty == OperationType::Mutation)
+}
+
+/// The operation a request would run: the one `operationName` names, or the document's only one.
+/// `None` for documents that do not parse, are nested too deeply to parse safely, or do not single
+/// out one operation; execution refuses those with the reason.
+fn selected_operation(params: &GraphqlParams, max_nesting: usize) -> Option<OperationDefinition> {
     if bracket_depth(&params.query) > max_nesting {
-        return false;
+        return None;
     }
-    let Ok(document) = parse_query(&params.query) else {
-        return false;
-    };
-    document.operations.iter().any(|(name, operation)| {
-        let selected = match (&params.operation_name, name) {
+    let document = parse_query(&params.query).ok()?;
+    let mut selected = document
+        .operations
+        .iter()
+        .filter(|(name, _)| match (&params.operation_name, name) {
             (Some(wanted), Some(name)) => wanted.as_str() == name.as_str(),
             (None, _) => true,
             (Some(_), None) => false,
-        };
-        selected && operation.node.ty == OperationType::Mutation
-    })
+        })
+        .map(|(_, operation)| operation.node.clone());
+    match (selected.next(), selected.next()) {
+        (Some(operation), None) => Some(operation),
+        _ => None,
+    }
 }
 
 /// Whether the request failed before execution (parse or validation), judged by the error codes.

@@ -11,7 +11,7 @@ use std::io::{Seek, Write};
 use actix_web::web::Bytes;
 use futures_util::Stream;
 
-use super::{GraphqlParams, graphql_request, params_from_json};
+use super::{GraphqlParams, graphql_request, params_from_json, selected_operation};
 
 /// Why a multipart request could not be read.
 #[derive(Debug)]
@@ -26,6 +26,8 @@ pub(super) enum UploadError {
 pub(super) struct UploadLimits {
     /// Largest `operations` or `map` part: the JSON body limit.
     pub(super) max_json_bytes: usize,
+    /// Deepest bracket nesting of the document, checked before it is parsed.
+    pub(super) max_nesting: usize,
     /// Largest file.
     pub(super) max_file_bytes: usize,
 }
@@ -65,10 +67,16 @@ where
                 let bytes = field.bytes().await.map_err(read_error)?;
                 let json = serde_json::from_slice(&bytes)
                     .map_err(|err| UploadError::Malformed(format!("operations is not valid JSON: {err}")))?;
-                params = Some(
-                    params_from_json(json)
-                        .map_err(|reason| UploadError::Malformed(format!("operations: {reason}")))?,
-                );
+                let read = params_from_json(json)
+                    .map_err(|reason| UploadError::Malformed(format!("operations: {reason}")))?;
+                // The upload limits and the long timeout are for imports, not for any other request.
+                if !imports_only(&read, limits.max_nesting) {
+                    return Err(UploadError::Malformed(
+                        "a multipart request carries the importCredentials mutation and nothing else"
+                            .to_owned(),
+                    ));
+                }
+                params = Some(read);
             }
             "map" => {
                 let bytes = field.bytes().await.map_err(read_error)?;
@@ -127,6 +135,17 @@ where
         )));
     }
     Ok(request)
+}
+
+/// Whether the operation `params` select is a mutation of `importCredentials` alone.
+fn imports_only(params: &GraphqlParams, max_nesting: usize) -> bool {
+    use async_graphql::parser::types::{OperationType, Selection};
+    selected_operation(params, max_nesting).is_some_and(|operation| {
+        operation.ty == OperationType::Mutation
+            && operation.selection_set.node.items.iter().all(|item| {
+                matches!(&item.node, Selection::Field(field) if field.node.name.node == "importCredentials")
+            })
+    })
 }
 
 /// A `multer` error as an upload error: the size limits become `TooLarge`.
