@@ -132,6 +132,8 @@ pub struct AppOptions {
     pub exposure: registry::config::Exposure,
     /// Proxies whose `X-Forwarded-For` the server believes (none unless a test needs one).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Browser origins the server answers (none unless a test needs some).
+    pub cors_origins: registry::config::CorsOrigins,
 }
 
 impl Default for AppOptions {
@@ -143,6 +145,7 @@ impl Default for AppOptions {
             today: Some(registry::demo::WRITTEN_FOR),
             exposure: registry::config::Exposure::default(),
             trusted_proxies: Vec::new(),
+            cors_origins: registry::config::CorsOrigins::None,
         }
     }
 }
@@ -189,6 +192,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
         notice: Default::default(),
         exposure: options.exposure,
         trusted_proxies: options.trusted_proxies,
+        cors_origins: options.cors_origins,
     };
     let app = Application::build(&config, tokens, db.clone(), clock.clone()).expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());

@@ -42,10 +42,11 @@ fn run(url: &str, file: &std::path::Path) -> (f64, u64, u64) {
         .unwrap();
     let stdout = child.stdout.take().unwrap();
     let lock = std::thread::spawn(move || {
+        // Read to the end: the import's summary follows, and it must not meet a closed pipe.
         std::io::BufReader::new(stdout)
             .lines()
             .map_while(Result::ok)
-            .find_map(|line| write_lock_ms(&line))
+            .fold(None, |found, line| found.or_else(|| write_lock_ms(&line)))
     });
     let mut peak = 0;
     // VmHWM only grows; the last reading before the process exits is its peak (within one poll).

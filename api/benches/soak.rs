@@ -2,8 +2,8 @@
 //! SQLite, and on PostgreSQL when `BENCH_DATABASE_URL` (or `TEST_DATABASE_URL`) names an admin
 //! database, and sends it mixed reads and writes from 16 connections for `SOAK_SECONDS` (600 unless
 //! set) each. Reports requests, errors by class (any 5xx is a failure of the soak), the p50 and p99
-//! latency, and the server's resident memory after the first tenth of the run and at its end (growth
-//! under 10 % is the target). Traffic goes to loopback only; each connection's loop ends at the
+//! latency, and the server's resident memory at each tenth of the run (growth from the first tenth to
+//! the end under 10 % is the target). Traffic goes to loopback only; each connection's loop ends at the
 //! deadline. A report, not a test: nothing here fails on a number.
 
 #![allow(
@@ -158,9 +158,14 @@ async fn soak(backend: &str, url: &str, seconds: u64) {
     let tasks: Vec<_> = (0..CONNECTIONS)
         .map(|number| tokio::spawn(connection(server.base.clone(), token.clone(), number, deadline)))
         .collect();
-    // Memory once warm (a tenth of the way in), and at the end.
-    tokio::time::sleep(Duration::from_secs(seconds / 10)).await;
-    let warm = server.rss_kib();
+    // Memory at every tenth of the run: growth from the first tenth (warm) to the end is the figure,
+    // and the series shows whether it levels off (caches filling) or keeps climbing (a leak).
+    let mut memory = Vec::new();
+    for tenth in 1..=10 {
+        tokio::time::sleep_until((started + Duration::from_secs(seconds * tenth / 10)).into()).await;
+        memory.push(server.rss_kib());
+    }
+    let warm = memory[0];
     let mut tally = Tally::default();
     for task in tasks {
         tally.merge(task.await.unwrap());
@@ -182,6 +187,11 @@ async fn soak(backend: &str, url: &str, seconds: u64) {
         end as f64 / 1024.0,
         (end as f64 - warm as f64) / warm.max(1) as f64 * 100.0
     );
+    let series: Vec<String> = memory
+        .iter()
+        .map(|kib| format!("{:.1}", *kib as f64 / 1024.0))
+        .collect();
+    println!("           RSS (MiB) at each tenth: {}", series.join(" "));
     if let Some(problem) = tally.first_problem {
         println!("           first problem: {problem}");
     }

@@ -43,6 +43,8 @@ pub struct Config {
     pub notice: crate::domain::notice::NoticeRules,
     /// What the API shows about itself.
     pub exposure: Exposure,
+    /// Which browser origins may call the API (`REGISTRY_CORS_ORIGINS`).
+    pub cors_origins: CorsOrigins,
     /// Proxies whose `X-Forwarded-For` is believed (`REGISTRY_TRUSTED_PROXIES`, comma-separated
     /// addresses); from anyone else the client address is the socket's.
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -116,6 +118,51 @@ fn public_keys(lookup: Lookup<'_>) -> Result<PublicKeys, ConfigError> {
             .map_err(|reason| fail(name, reason))?;
     }
     Ok(keys)
+}
+
+/// Which browser origins may call the API from their pages (CORS).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum CorsOrigins {
+    /// None: the default of a configured server.
+    #[default]
+    None,
+    /// These origins (`https://portal.example.gov.cn`), or `*` for any origin. Access tokens travel in
+    /// the `Authorization` header, never in cookies, so credentials are never allowed, and a wildcard
+    /// never meets them.
+    Listed(Vec<String>),
+    /// Pages served from this machine (`http://localhost:PORT`, `http://127.0.0.1:PORT`): the default of
+    /// the embedded demo, so a frontend developer's dev server can call it.
+    Loopback,
+}
+
+/// Reads `REGISTRY_CORS_ORIGINS`: origins separated by commas, or `*`. Unset, the embedded demo
+/// allows loopback pages and a configured server none.
+fn cors_origins(lookup: Lookup<'_>, embedded: bool) -> Result<CorsOrigins, ConfigError> {
+    let listed: Vec<String> = lookup("REGISTRY_CORS_ORIGINS")?
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(str::to_owned)
+        .collect();
+    for origin in &listed {
+        let scheme_and_host = origin
+            .strip_prefix("https://")
+            .or_else(|| origin.strip_prefix("http://"));
+        let valid =
+            origin == "*" || scheme_and_host.is_some_and(|rest| !rest.is_empty() && !rest.contains('/'));
+        if !valid {
+            return Err(ConfigError {
+                name: "REGISTRY_CORS_ORIGINS".to_owned(),
+                reason: format!("'{origin}' is not an origin: use scheme://host[:port] without a path, or *"),
+            });
+        }
+    }
+    Ok(match (listed.is_empty(), embedded) {
+        (false, _) => CorsOrigins::Listed(listed),
+        (true, true) => CorsOrigins::Loopback,
+        (true, false) => CorsOrigins::None,
+    })
 }
 
 /// Reads `REGISTRY_TRUSTED_PROXIES`: addresses separated by commas.
@@ -268,6 +315,7 @@ impl Config {
             }
         };
         let database_url: String = var(lookup, "DATABASE_URL", String::new())?;
+        let embedded = database_url.is_empty();
         let timeout_ms = positive(lookup, "REGISTRY_EXECUTION_TIMEOUT_MS", 10_000)?;
         let secret = match lookup("REGISTRY_JWT_SECRET")?.filter(|secret| !secret.is_empty()) {
             Some(secret) => Some(Secret::new(secret.into_bytes()).map_err(|reason| ConfigError {
@@ -341,6 +389,7 @@ impl Config {
             today: optional(lookup, "REGISTRY_TODAY")?,
             notice: var(lookup, "REGISTRY_NOTICE_DAYS", Default::default())?,
             trusted_proxies: trusted_proxies(lookup)?,
+            cors_origins: cors_origins(lookup, embedded)?,
             exposure: Exposure {
                 anonymous_introspection: var(lookup, "REGISTRY_ANONYMOUS_INTROSPECTION", true)?,
                 field_suggestions: var(lookup, "REGISTRY_FIELD_SUGGESTIONS", true)?,
@@ -381,6 +430,11 @@ mod tests {
         assert_eq!(config.bind.port(), 8080);
         assert_eq!(config.limits.max_depth, Limits::default().max_depth);
         assert_eq!(config.today, None, "the real date");
+        assert_eq!(
+            config.cors_origins,
+            CorsOrigins::Loopback,
+            "the demo answers local pages"
+        );
     }
 
     #[test]
@@ -407,6 +461,7 @@ mod tests {
             ("REGISTRY_RATE_LIMITS", "600,0,1,1"),
             ("REGISTRY_TRUSTED_PROXIES", "10.0.0.1,proxy.internal"),
             ("REGISTRY_MAX_CONNECTIONS_PER_ADDRESS", "0"),
+            ("REGISTRY_CORS_ORIGINS", "https://portal.example/app"),
         ] {
             let err = config(&[(name, value)]).unwrap_err().to_string();
             assert!(
@@ -425,5 +480,10 @@ mod tests {
         .unwrap();
         assert!(!config.uses_embedded_database());
         assert!(config.json_logs);
+        assert_eq!(
+            config.cors_origins,
+            CorsOrigins::None,
+            "no origin unless configured"
+        );
     }
 }

@@ -14,6 +14,7 @@ mod auth;
 mod browse;
 mod concurrency;
 mod credentials;
+mod edge;
 mod hostile;
 mod http_spec;
 mod import;

@@ -1,4 +1,4 @@
-//! Who gets in: the client's address (from the socket, or from `X-Forwarded-For` when the socket is a
+//! Who gets in: browser pages of the configured origins (CORS), the client's address (from the socket, or from `X-Forwarded-For` when the socket is a
 //! trusted proxy), and a bound on the connections one address may hold open, so that one client with
 //! thousands of idle or trickling connections cannot take every slot from the others.
 
@@ -7,9 +7,12 @@ use std::collections::HashMap;
 use std::net::{IpAddr, Shutdown};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use actix_cors::Cors;
 use actix_web::HttpRequest;
 use actix_web::dev::Extensions;
-use actix_web::http::header::HeaderName;
+use actix_web::http::header::{self, HeaderName};
+
+use crate::config::CorsOrigins;
 
 /// The client's address: the socket's peer, unless that is a trusted proxy; then the nearest address
 /// in `X-Forwarded-For` that is not a trusted proxy itself (read from the right, because a client can
@@ -35,6 +38,50 @@ pub(super) fn client_address(req: &HttpRequest, trusted_proxies: &[IpAddr]) -> O
         }
     }
     Some(peer)
+}
+
+/// The CORS policy for `origins`: `GET` and `POST` with `Authorization` and `Content-Type`, the
+/// rate-limit and retry headers readable by the page, and never credentials (tokens travel in
+/// `Authorization`, not cookies), so a wildcard never meets them. A request from another origin is
+/// still answered, without CORS headers, so the browser keeps the answer from the page.
+pub(super) fn cors(origins: &CorsOrigins) -> Cors {
+    let cors = Cors::default()
+        .allowed_methods(["GET", "POST"])
+        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
+        .expose_headers([
+            "ratelimit-limit",
+            "ratelimit-remaining",
+            "ratelimit-reset",
+            "retry-after",
+        ])
+        .max_age(600)
+        .block_on_origin_mismatch(false);
+    match origins {
+        CorsOrigins::None => cors,
+        CorsOrigins::Listed(listed) if listed.iter().any(|origin| origin == "*") => {
+            cors.allow_any_origin().send_wildcard()
+        }
+        CorsOrigins::Listed(listed) => listed
+            .iter()
+            .fold(cors, |cors, origin| cors.allowed_origin(origin)),
+        CorsOrigins::Loopback => cors.allowed_origin_fn(|origin, _| is_loopback_origin(origin.as_bytes())),
+    }
+}
+
+/// Whether `origin` is a page served from this machine: `http://localhost[:port]` or
+/// `http://127.0.0.1[:port]`.
+fn is_loopback_origin(origin: &[u8]) -> bool {
+    let Ok(origin) = std::str::from_utf8(origin) else {
+        return false;
+    };
+    let Some(host_and_port) = origin.strip_prefix("http://") else {
+        return false;
+    };
+    let host = host_and_port
+        .rsplit_once(':')
+        .filter(|(_, port)| port.parse::<u16>().is_ok())
+        .map_or(host_and_port, |(host, _)| host);
+    host == "localhost" || host == "127.0.0.1"
 }
 
 /// Counts open connections per client address and closes those over the bound.
@@ -119,6 +166,25 @@ mod tests {
             request = request.insert_header(("x-forwarded-for", forwarded));
         }
         request.to_http_request()
+    }
+
+    #[test]
+    fn loopback_origins_are_local_pages_only() {
+        for local in [
+            "http://localhost:5173",
+            "http://127.0.0.1:3000",
+            "http://localhost",
+        ] {
+            assert!(is_loopback_origin(local.as_bytes()), "{local}");
+        }
+        for other in [
+            "https://localhost:5173",
+            "http://localhost.evil.example",
+            "http://127.0.0.1.evil.example:80",
+            "http://example.gov.cn",
+        ] {
+            assert!(!is_loopback_origin(other.as_bytes()), "{other}");
+        }
     }
 
     #[test]

@@ -21,7 +21,7 @@ use actix_web::{
     dev::Server,
     guard,
     http::{StatusCode, header},
-    web,
+    middleware, web,
 };
 use async_graphql::{
     Response, Variables,
@@ -111,11 +111,14 @@ impl Application {
             &config.trusted_proxies,
         );
         let max_body = config.limits.max_body_bytes;
+        let cors_origins = config.cors_origins.clone();
         let workers = config
             .workers
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(admission::cors(&cors_origins))
+                .wrap(middleware::Compress::default())
                 .wrap(TracingLogger::<crate::telemetry::AccessLog>::new())
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(max_body))
