@@ -24,6 +24,7 @@ mod migrations;
 mod node;
 mod outage;
 mod pagination;
+mod persisted;
 mod plans;
 mod queries_per_request;
 mod recognition;

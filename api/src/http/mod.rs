@@ -7,6 +7,7 @@
 //! `application/graphql-response+json`, and `405` for mutations over GET.
 
 mod admission;
+mod persisted;
 mod upload;
 
 use std::{
@@ -69,6 +70,8 @@ struct AppState {
     rate_limits: Arc<dyn LimitStore>,
     /// Proxies whose `X-Forwarded-For` is believed.
     trusted_proxies: Vec<IpAddr>,
+    /// Documents clients sent once and name by hash since (automatic persisted queries).
+    persisted: persisted::PersistedQueries,
 }
 
 /// A running server and the port it listens on (tests bind port 0 and read it here).
@@ -105,6 +108,7 @@ impl Application {
             exposure: config.exposure.clone(),
             rate_limits: Arc::new(InProcess::new(&config.limits.rate_limits)),
             trusted_proxies: config.trusted_proxies.clone(),
+            persisted: persisted::PersistedQueries::new(persisted::DEFAULT_MAX_BYTES),
         });
         let connections = admission::ConnectionBound::new(
             config.limits.max_connections_per_address,
@@ -431,9 +435,17 @@ fn params_from_json(body: Value) -> Result<GraphqlParams, String> {
     let Value::Object(mut body) = body else {
         return Err("the request body must be a JSON object".to_owned());
     };
+    let map = |name: &str, value: Option<Value>| match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(map)) => Ok(Some(map)),
+        Some(_) => Err(format!("{name} must be an object or null")),
+    };
+    let extensions = map("extensions", body.remove("extensions"))?;
     let query = match body.remove("query") {
         Some(Value::String(query)) => query,
         Some(_) => return Err("query must be a string".to_owned()),
+        // A persisted query names its document by hash; `PersistedQueries::resolve` fills it in.
+        None if names_persisted_query(extensions.as_ref()) => String::new(),
         None => return Err("query is required".to_owned()),
     };
     let operation_name = match body.remove("operationName") {
@@ -441,16 +453,38 @@ fn params_from_json(body: Value) -> Result<GraphqlParams, String> {
         Some(Value::String(name)) => Some(name),
         Some(_) => return Err("operationName must be a string or null".to_owned()),
     };
-    let map = |name: &str, value: Option<Value>| match value {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Object(map)) => Ok(Some(map)),
-        Some(_) => Err(format!("{name} must be an object or null")),
-    };
     Ok(GraphqlParams {
         query,
         operation_name,
         variables: map("variables", body.remove("variables"))?,
-        extensions: map("extensions", body.remove("extensions"))?,
+        extensions,
+    })
+}
+
+/// Whether request extensions name a persisted query.
+fn names_persisted_query(extensions: Option<&Map<String, Value>>) -> bool {
+    extensions.is_some_and(|extensions| extensions.contains_key("persistedQuery"))
+}
+
+/// Fills in a persisted query's document; when that cannot be done, returns the answer to send instead:
+/// `PersistedQueryNotFound` (as Apollo clients expect, with `200`) for an unknown hash, `400` for a
+/// malformed extension or a hash that is not the document's.
+fn resolve_persisted(
+    state: &AppState,
+    params: &mut GraphqlParams,
+    media: ResponseMedia,
+) -> Option<HttpResponse> {
+    let err = state.persisted.resolve(params).err()?;
+    Some(match err {
+        persisted::PersistedQueryError::NotFound => request_error(
+            StatusCode::OK,
+            media,
+            "PERSISTED_QUERY_NOT_FOUND",
+            "PersistedQueryNotFound",
+        ),
+        persisted::PersistedQueryError::Invalid(reason) => {
+            request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &reason)
+        }
     })
 }
 
@@ -516,10 +550,14 @@ async fn graphql_post(
         Ok(json) => params_from_json(json),
         Err(err) => Err(format!("the request body is not valid JSON: {err}")),
     };
-    match params {
-        Ok(params) => execute(&state, admitted, params, media, request_id).await,
-        Err(reason) => request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &reason),
+    let mut params = match params {
+        Ok(params) => params,
+        Err(reason) => return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &reason),
+    };
+    if let Some(response) = resolve_persisted(&state, &mut params, media) {
+        return response;
     }
+    execute(&state, admitted, params, media, request_id).await
 }
 
 /// Whether a request is a multipart form: the GraphQL multipart request specification (uploads).
@@ -655,7 +693,9 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>, request_id: R
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.clone())
     };
-    let Some(query) = get("query") else {
+    let persisted_only =
+        get("query").is_none() && get("extensions").is_some_and(|text| text.contains("persistedQuery"));
+    let Some(query) = get("query").or_else(|| persisted_only.then(String::new)) else {
         if wants_html(&req) && state.exposure.graphiql {
             let page = GraphiQLSource::build()
                 .endpoint("/graphql")
@@ -694,10 +734,13 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>, request_id: R
             extensions: json_param("extensions")?,
         })
     });
-    let params = match params {
+    let mut params = match params {
         Ok(params) => params,
         Err(reason) => return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &reason),
     };
+    if let Some(response) = resolve_persisted(&state, &mut params, media) {
+        return response;
+    }
     if is_mutation(&params, state.limits.max_recursion) {
         let mut refusal = request_error(
             StatusCode::METHOD_NOT_ALLOWED,
