@@ -8,7 +8,6 @@ use actix_web::{
     body::MessageBody,
     dev::{ServiceRequest, ServiceResponse},
 };
-use sha2::{Digest, Sha256};
 use tracing::{Span, field::Empty};
 use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder};
 use tracing_subscriber::{EnvFilter, fmt, fmt::format::FmtSpan, prelude::*};
@@ -73,7 +72,6 @@ pub fn record_graphql(operation: Option<&str>, document: &str) {
         "graphql.operation",
         tracing::field::display(operation.unwrap_or("-")),
     );
-    let digest = Sha256::digest(document.as_bytes());
-    let hash: String = digest.iter().take(8).map(|byte| format!("{byte:02x}")).collect();
-    span.record("graphql.document", tracing::field::display(hash));
+    let hash = crate::domain::text::sha256_hex(document);
+    span.record("graphql.document", tracing::field::display(&hash[..16]));
 }

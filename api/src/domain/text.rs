@@ -2,6 +2,7 @@
 //! （ → (), then lower case. Stored beside each searchable name and applied to the search term, so a
 //! `nameContains` filter is one `LIKE` on an indexed column.
 
+use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
 /// The search form of a name or a search term.
@@ -20,6 +21,14 @@ pub fn contains_pattern(term: &str) -> String {
     }
     pattern.push('%');
     pattern
+}
+
+/// The SHA-256 of `text` in lower-case hex: the form keys, log fields and persisted-query hashes use.
+pub fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 #[cfg(test)]

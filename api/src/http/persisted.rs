@@ -11,9 +11,9 @@ use std::sync::{Mutex, PoisonError};
 
 use lru::LruCache;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use super::GraphqlParams;
+use crate::domain::text::sha256_hex;
 
 /// Why a persisted query could not be used.
 #[derive(Debug, PartialEq, Eq)]
@@ -62,7 +62,7 @@ impl PersistedQueries {
                 .ok_or(PersistedQueryError::NotFound)?;
             return Ok(());
         }
-        if hex(&Sha256::digest(params.query.as_bytes())) != hash {
+        if sha256_hex(&params.query) != hash {
             return Err(PersistedQueryError::Invalid(
                 "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query".to_owned(),
             ));
@@ -110,10 +110,6 @@ fn requested_hash(params: &GraphqlParams) -> Result<Option<String>, PersistedQue
     Ok(Some(hash.to_ascii_lowercase()))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
 /// The bound of the store when nothing else is said: 16 MiB of documents.
 pub(super) const DEFAULT_MAX_BYTES: usize = 16 * 1024 * 1024;
 
@@ -133,24 +129,22 @@ mod tests {
         }
     }
 
-    fn sha(document: &str) -> String {
-        hex(&Sha256::digest(document.as_bytes()))
-    }
-
     #[test]
     fn a_document_sent_once_is_found_by_its_hash() {
         let store = PersistedQueries::new(1024);
         let document = "{ __typename }";
         assert_eq!(
-            store.resolve(&mut params("", &sha(document))),
+            store.resolve(&mut params("", &sha256_hex(document))),
             Err(PersistedQueryError::NotFound)
         );
-        store.resolve(&mut params(document, &sha(document))).unwrap();
-        let mut by_hash = params("", &sha(document));
+        store
+            .resolve(&mut params(document, &sha256_hex(document)))
+            .unwrap();
+        let mut by_hash = params("", &sha256_hex(document));
         store.resolve(&mut by_hash).unwrap();
         assert_eq!(by_hash.query, document);
         assert!(matches!(
-            store.resolve(&mut params(document, &sha("{ other }"))),
+            store.resolve(&mut params(document, &sha256_hex("{ other }"))),
             Err(PersistedQueryError::Invalid(_))
         ));
     }
@@ -160,16 +154,18 @@ mod tests {
         let documents = ["{ a }", "{ b }", "{ c }"];
         let store = PersistedQueries::new(10);
         for document in &documents[..2] {
-            store.resolve(&mut params(document, &sha(document))).unwrap();
+            store
+                .resolve(&mut params(document, &sha256_hex(document)))
+                .unwrap();
         }
         // Using "{ a }" makes "{ b }" the least recently used; "{ c }" then pushes it out.
-        store.resolve(&mut params("", &sha("{ a }"))).unwrap();
-        store.resolve(&mut params("{ c }", &sha("{ c }"))).unwrap();
+        store.resolve(&mut params("", &sha256_hex("{ a }"))).unwrap();
+        store.resolve(&mut params("{ c }", &sha256_hex("{ c }"))).unwrap();
         assert_eq!(
-            store.resolve(&mut params("", &sha("{ b }"))),
+            store.resolve(&mut params("", &sha256_hex("{ b }"))),
             Err(PersistedQueryError::NotFound)
         );
-        assert!(store.resolve(&mut params("", &sha("{ a }"))).is_ok());
-        assert!(store.resolve(&mut params("", &sha("{ c }"))).is_ok());
+        assert!(store.resolve(&mut params("", &sha256_hex("{ a }"))).is_ok());
+        assert!(store.resolve(&mut params("", &sha256_hex("{ c }"))).is_ok());
     }
 }

@@ -17,7 +17,6 @@ use sea_orm::{
     ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
     TransactionTrait,
 };
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::{Change, UserError};
@@ -203,10 +202,7 @@ pub fn exclusive_key(credential: &credential::Model, detail: &Detail) -> String 
         credential.level.to_value(),
         detail.distinguisher(credential.year)
     );
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    crate::domain::text::sha256_hex(&text)
 }
 
 /// Stored states that hold the exclusive key.
