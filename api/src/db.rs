@@ -42,16 +42,18 @@ pub async fn connect(url: &str, pool_size: u32) -> Result<DatabaseConnection, Db
 /// Opens a pool. SQLite gets WAL (readers never wait for the writer), a busy timeout (a writer waits
 /// for another instead of failing at once) and foreign keys on; PostgreSQL gets the statement timeout.
 pub async fn connect_with(url: &str, settings: &PoolSettings) -> Result<DatabaseConnection, DbErr> {
+    let cache_size = sqlite_cache_size(settings.size);
     let mut options = ConnectOptions::new(url);
     options
         .max_connections(settings.size)
         .min_connections(1)
         .acquire_timeout(settings.acquire_timeout)
         .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(|opts| {
+        .map_sqlx_sqlite_opts(move |opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
                 .busy_timeout(Duration::from_secs(5))
                 .foreign_keys(true)
+                .pragma("cache_size", cache_size.clone())
         });
     if let Some(timeout) = settings.statement_timeout {
         let milliseconds = timeout.as_millis().to_string();
@@ -61,7 +63,36 @@ pub async fn connect_with(url: &str, settings: &PoolSettings) -> Result<Database
     Database::connect(options).await
 }
 
+/// What SQLite's page caches may hold, all connections of a pool together. Each connection keeps its
+/// own cache (2 MiB by default), which fills as the database grows and would make the server's memory
+/// grow with the pool's size; the operating system's file cache serves the pages beyond it.
+const SQLITE_PAGE_CACHE_BUDGET_KIB: u32 = 4096;
+
+/// The `cache_size` pragma that gives one connection its share of the budget (negative: in KiB).
+fn sqlite_cache_size(pool_size: u32) -> String {
+    format!("-{}", (SQLITE_PAGE_CACHE_BUDGET_KIB / pool_size.max(1)).max(64))
+}
+
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn every_sqlite_connection_gets_its_share_of_the_page_cache_budget() {
+        let db = connect("sqlite::memory:", 8).await.expect("an in-memory database opens");
+        let row = db
+            .query_one_raw(Statement::from_string(DbBackend::Sqlite, "PRAGMA cache_size"))
+            .await
+            .expect("the pragma answers")
+            .expect("one row");
+        let cache_size: i64 = row.try_get_by_index(0).expect("an integer");
+        assert_eq!(cache_size, -512, "4 MiB over 8 connections is 512 KiB each");
+    }
 }
