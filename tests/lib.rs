@@ -192,6 +192,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
         notice: Default::default(),
         exposure: options.exposure,
         trusted_proxies: options.trusted_proxies,
+        metrics_from: Vec::new(),
         cors_origins: options.cors_origins,
     };
     let app = Application::build(&config, tokens, db.clone(), clock.clone()).expect("app builds");

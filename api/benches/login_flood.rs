@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use support::server::{Server, seed_demo};
+use support::server::{SAMPLES, percentile, typename_latencies, unlimited_demo_server};
 
 /// The demo's sixteen accounts: one flooding connection each, so that the throttle per username does
 /// not cut the flood short.
@@ -44,48 +44,14 @@ const ACCOUNTS: [&str; 16] = [
     "enterprise-user",
 ];
 const FLOODERS: usize = ACCOUNTS.len();
-const SAMPLES: usize = 500;
 
 const LOGIN: &str =
     "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { accessToken } }";
 
-/// Latencies in milliseconds of `SAMPLES` sequential `{ __typename }` requests.
-async fn typename_latencies(base: &str) -> Vec<f64> {
-    let client = reqwest::Client::new();
-    let mut latencies = Vec::with_capacity(SAMPLES);
-    for _ in 0..SAMPLES {
-        let asked = Instant::now();
-        let response = client
-            .post(format!("{base}/graphql"))
-            .json(&json!({ "query": "{ __typename }" }))
-            .send()
-            .await
-            .unwrap();
-        assert!(response.status().is_success());
-        response.bytes().await.unwrap();
-        latencies.push(asked.elapsed().as_secs_f64() * 1000.0);
-    }
-    latencies.sort_by(f64::total_cmp);
-    latencies
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("flood.db").display());
-    seed_demo(&url);
-    let server = Server::start(
-        &url,
-        &[(
-            "REGISTRY_RATE_LIMITS",
-            "100000000,100000000,1000000000,1000000000",
-        )],
-    )
-    .await;
+    let server = unlimited_demo_server(dir.path()).await;
 
     let idle = typename_latencies(&server.base).await;
 

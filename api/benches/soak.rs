@@ -19,14 +19,11 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use support::server::{Server, seed_demo};
+use support::server::{Server, UNLIMITED, seed_demo};
 
 const CONNECTIONS: usize = 16;
 /// One request in five is a write.
 const WRITE_EVERY: usize = 5;
-
-/// The limits are not what is soaked here: they are set out of the way.
-const UNLIMITED: &str = "100000000,100000000,1000000000,1000000000";
 
 const LOGIN: &str =
     "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { accessToken } }";
@@ -161,10 +158,15 @@ async fn soak(backend: &str, url: &str, seconds: u64) {
     // Memory at every tenth of the run: growth from the first tenth (warm) to the end is the figure,
     // and the series shows whether it levels off (caches filling) or keeps climbing (a leak).
     let mut memory = Vec::new();
+    let mut warm_parts = String::new();
     for tenth in 1..=10 {
         tokio::time::sleep_until((started + Duration::from_secs(seconds * tenth / 10)).into()).await;
         memory.push(server.rss_kib());
+        if tenth == 1 {
+            warm_parts = server.rss_parts();
+        }
     }
+    let end_parts = server.rss_parts();
     let warm = memory[0];
     let mut tally = Tally::default();
     for task in tasks {
@@ -192,6 +194,21 @@ async fn soak(backend: &str, url: &str, seconds: u64) {
         .map(|kib| format!("{:.1}", *kib as f64 / 1024.0))
         .collect();
     println!("           RSS (MiB) at each tenth: {}", series.join(" "));
+    println!("           RSS (MiB) at the first tenth: {warm_parts}; at the end: {end_parts}");
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .and_then(|rest| rest.split('?').next())
+    {
+        let size = |suffix: &str| {
+            std::fs::metadata(format!("{path}{suffix}")).map_or(0.0, |meta| meta.len() as f64 / 1_048_576.0)
+        };
+        println!(
+            "           SQLite files (MiB): database {:.1}, WAL {:.1}, WAL index {:.1}",
+            size(""),
+            size("-wal"),
+            size("-shm")
+        );
+    }
     if let Some(problem) = tally.first_problem {
         println!("           first problem: {problem}");
     }

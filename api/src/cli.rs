@@ -92,7 +92,7 @@ pub async fn run() -> anyhow::Result<()> {
         _ => {}
     }
     let config = Config::from_env()?;
-    telemetry::init(config.json_logs);
+    let _telemetry = telemetry::init(config.json_logs);
     // Fail before touching the database when the server could not issue or check tokens.
     let tokens = match command {
         Command::Serve | Command::Token { .. } => Some(token_settings(&config)?),
@@ -312,7 +312,7 @@ async fn serve(
     }
     let app = Application::build(&config, tokens, connection, clock)?;
     let address = format!("http://{}:{}", config.bind.ip(), app.port());
-    tracing::info!("GraphiQL: open {address}/graphql in a browser");
+    tracing::info!("query console: open {address}/graphql in a browser");
     tracing::info!(
         "tokens: mutation {{ login(input: {{username: \"cq-amr-reviewer\", password: \"{}\"}}) {{ accessToken }} }} \
          or `registry token --user cq-amr-reviewer`; send it as Authorization: Bearer <token> (demo users: README)",

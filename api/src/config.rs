@@ -48,6 +48,9 @@ pub struct Config {
     /// Proxies whose `X-Forwarded-For` is believed (`REGISTRY_TRUSTED_PROXIES`, comma-separated
     /// addresses); from anyone else the client address is the socket's.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Who may read `/metrics` besides loopback (`REGISTRY_METRICS_FROM`, comma-separated addresses:
+    /// the Prometheus servers).
+    pub metrics_from: Vec<std::net::IpAddr>,
 }
 
 /// What the API shows about itself: helpful while building against it, best switched off for
@@ -59,7 +62,7 @@ pub struct Exposure {
     pub anonymous_introspection: bool,
     /// "Did you mean …?" suggestions in validation errors (`REGISTRY_FIELD_SUGGESTIONS`).
     pub field_suggestions: bool,
-    /// The GraphiQL page at `GET /graphql` (`REGISTRY_GRAPHIQL`).
+    /// The query console at `GET /graphql` for browsers (`REGISTRY_GRAPHIQL`).
     pub graphiql: bool,
 }
 
@@ -165,16 +168,16 @@ fn cors_origins(lookup: Lookup<'_>, embedded: bool) -> Result<CorsOrigins, Confi
     })
 }
 
-/// Reads `REGISTRY_TRUSTED_PROXIES`: addresses separated by commas.
-fn trusted_proxies(lookup: Lookup<'_>) -> Result<Vec<std::net::IpAddr>, ConfigError> {
-    let listed = lookup("REGISTRY_TRUSTED_PROXIES")?.unwrap_or_default();
+/// Reads a list of IP addresses separated by commas from the variable `name`.
+fn addresses(lookup: Lookup<'_>, name: &str) -> Result<Vec<std::net::IpAddr>, ConfigError> {
+    let listed = lookup(name)?.unwrap_or_default();
     listed
         .split(',')
         .map(str::trim)
         .filter(|entry| !entry.is_empty())
         .map(|entry| {
             entry.parse().map_err(|err| ConfigError {
-                name: "REGISTRY_TRUSTED_PROXIES".to_owned(),
+                name: name.to_owned(),
                 reason: format!("'{entry}' is not an IP address: {err}"),
             })
         })
@@ -388,7 +391,8 @@ impl Config {
             },
             today: optional(lookup, "REGISTRY_TODAY")?,
             notice: var(lookup, "REGISTRY_NOTICE_DAYS", Default::default())?,
-            trusted_proxies: trusted_proxies(lookup)?,
+            trusted_proxies: addresses(lookup, "REGISTRY_TRUSTED_PROXIES")?,
+            metrics_from: addresses(lookup, "REGISTRY_METRICS_FROM")?,
             cors_origins: cors_origins(lookup, embedded)?,
             exposure: Exposure {
                 anonymous_introspection: var(lookup, "REGISTRY_ANONYMOUS_INTROSPECTION", true)?,

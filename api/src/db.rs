@@ -86,7 +86,9 @@ mod tests {
 
     #[tokio::test]
     async fn every_sqlite_connection_gets_its_share_of_the_page_cache_budget() {
-        let db = connect("sqlite::memory:", 8).await.expect("an in-memory database opens");
+        let db = connect("sqlite::memory:", 8)
+            .await
+            .expect("an in-memory database opens");
         let row = db
             .query_one_raw(Statement::from_string(DbBackend::Sqlite, "PRAGMA cache_size"))
             .await

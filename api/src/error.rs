@@ -80,16 +80,104 @@ impl ApiError {
 
     /// The value clients read from `extensions.code`.
     pub fn code(&self) -> &'static str {
+        self.error_code().as_str()
+    }
+
+    /// The code, typed.
+    pub fn error_code(&self) -> ErrorCode {
         match self {
-            Self::BadUserInput { .. } => "BAD_USER_INPUT",
-            Self::NotFound { .. } => "NOT_FOUND",
-            Self::Forbidden(_) => "FORBIDDEN",
-            Self::Unauthenticated(_) => "UNAUTHENTICATED",
-            Self::Conflict(_) => "CONFLICT",
-            Self::StaleVersion { .. } => "CONFLICT",
-            Self::TooManyAttempts { .. } => "TOO_MANY_ATTEMPTS",
+            Self::BadUserInput { .. } => ErrorCode::BadUserInput,
+            Self::NotFound { .. } => ErrorCode::NotFound,
+            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            Self::Conflict(_) | Self::StaleVersion { .. } => ErrorCode::Conflict,
+            Self::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
+            Self::Unavailable => ErrorCode::Unavailable,
+            Self::Internal(_) => ErrorCode::InternalServerError,
+        }
+    }
+}
+
+/// Every value of `extensions.code` a client can meet, and what to do about it. Part of the schema
+/// (`Query.errorCodes`), so that clients can generate it, and the list cannot go stale: the server
+/// writes codes only through this type.
+#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// A value does not fit: `extensions.field` names the argument or input field, the message why.
+    BadUserInput,
+    /// The object does not exist, or the caller may not see it.
+    NotFound,
+    /// The access policy refuses; `extensions.reason` names the rule.
+    Forbidden,
+    /// Sign in first, or sign in again: the token is missing, invalid or expired, or the account
+    /// is disabled (HTTP `401`).
+    Unauthenticated,
+    /// A duplicate key, or an edit of a version that is no longer current
+    /// (`extensions.currentVersion`): reload and retry.
+    Conflict,
+    /// Too many failed sign-ins for the account or the address; `extensions.retryAfterSeconds`
+    /// says when to try again.
+    TooManyAttempts,
+    /// The caller's request or query-cost allowance is spent (HTTP `429`, `Retry-After`).
+    RateLimited,
+    /// The database is busy or unreachable for now: retry after `Retry-After` (HTTP `503`).
+    Unavailable,
+    /// The request took longer than the execution time limit and was stopped (HTTP `503`).
+    Timeout,
+    /// Something failed on the server; `extensions.requestId` identifies it in the log.
+    InternalServerError,
+    /// The document is not valid GraphQL syntax, or is nested too deeply.
+    GraphqlParseFailed,
+    /// The document does not fit the schema or the request limits (depth, complexity, aliases).
+    GraphqlValidationFailed,
+    /// The HTTP request is malformed: its body, its parameters or a persisted-query extension.
+    BadRequest,
+    /// The body was not sent as JSON in UTF-8 (HTTP `415`).
+    UnsupportedMediaType,
+    /// Nothing in `Accept` is a type the API answers in (HTTP `406`).
+    NotAcceptable,
+    /// A mutation was sent with GET (HTTP `405`): use POST.
+    MethodNotAllowed,
+    /// The body or a part of it is over its size limit (HTTP `413`).
+    PayloadTooLarge,
+    /// The body or an upload did not arrive within its time limit (HTTP `408`).
+    RequestTimeout,
+    /// The persisted query's hash is not known (yet): send the document with its hash once.
+    PersistedQueryNotFound,
+}
+
+impl ErrorCode {
+    /// The code `extensions.code` names, if it is one of ours.
+    pub fn parse(code: &str) -> Option<Self> {
+        use async_graphql::resolver_utils::EnumType;
+        Self::items()
+            .iter()
+            .find(|item| item.name == code)
+            .map(|item| item.value)
+    }
+
+    /// The code as it appears in `extensions.code`: the GraphQL name of the value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BadUserInput => "BAD_USER_INPUT",
+            Self::NotFound => "NOT_FOUND",
+            Self::Forbidden => "FORBIDDEN",
+            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::Conflict => "CONFLICT",
+            Self::TooManyAttempts => "TOO_MANY_ATTEMPTS",
+            Self::RateLimited => "RATE_LIMITED",
             Self::Unavailable => "UNAVAILABLE",
-            Self::Internal(_) => "INTERNAL_SERVER_ERROR",
+            Self::Timeout => "TIMEOUT",
+            Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+            Self::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
+            Self::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
+            Self::BadRequest => "BAD_REQUEST",
+            Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+            Self::NotAcceptable => "NOT_ACCEPTABLE",
+            Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+            Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            Self::RequestTimeout => "REQUEST_TIMEOUT",
+            Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
         }
     }
 }
@@ -122,11 +210,14 @@ impl From<DbErr> for ApiError {
 /// Whether `err` says the database is busy for now rather than that something is wrong: SQLite's
 /// busy and locked, PostgreSQL's lock timeout (55P03), serialization failure (40001), deadlock
 /// (40P01) and a statement cancelled by the statement timeout (57014), and a pool with no free
-/// connection in time.
+/// connection in time (counted in the metrics).
 fn is_transient(err: &DbErr) -> bool {
     let runtime = match err {
         DbErr::Conn(runtime) | DbErr::Exec(runtime) | DbErr::Query(runtime) => runtime,
-        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::ConnectionAcquire(_) => {
+            crate::monitoring::pool_timeout();
+            return true;
+        }
         _ => return false,
     };
     let RuntimeErr::SqlxError(sqlx) = runtime else {
@@ -137,7 +228,13 @@ fn is_transient(err: &DbErr) -> bool {
             code.as_ref(),
             "5" | "6" | "261" | "517" | "55P03" | "40001" | "40P01" | "57014"
         ),
-        None => matches!(**sqlx, sea_orm::sqlx::Error::PoolTimedOut),
+        None => {
+            let timed_out = matches!(**sqlx, sea_orm::sqlx::Error::PoolTimedOut);
+            if timed_out {
+                crate::monitoring::pool_timeout();
+            }
+            timed_out
+        }
     }
 }
 
@@ -174,7 +271,15 @@ pub type ApiResult<T> = Result<T, ApiError>;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use async_graphql::resolver_utils::EnumType;
     use sea_orm::{ConnectionTrait, Database, TransactionTrait};
+
+    #[test]
+    fn every_code_is_written_as_its_schema_name() {
+        for item in ErrorCode::items() {
+            assert_eq!(item.value.as_str(), item.name);
+        }
+    }
 
     /// Two pools on one fresh SQLite file: one waits for locks as the server does, one gives up at once.
     async fn database() -> (

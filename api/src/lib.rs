@@ -13,6 +13,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod ids;
+pub mod monitoring;
 pub mod policy;
 pub mod rate_limit;
 pub mod services;

@@ -36,6 +36,14 @@ pub enum Meter {
 }
 
 impl Meter {
+    /// The meter's name in metrics.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Requests => "requests",
+            Self::Cost => "cost",
+        }
+    }
+
     /// The name clients see in the refusal.
     pub fn describe(self) -> &'static str {
         match self {

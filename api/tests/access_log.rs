@@ -1,6 +1,7 @@
 //! The access log never carries a request's GraphQL document or variables (which can hold identity
 //! numbers, names, phones): a GET query string is left out, and the line names the operation and a
-//! hash of the document instead. This runs the real binary and reads what it logs.
+//! hash of the document instead, and the request id the caller sent. This runs the real binary and
+//! reads what it logs.
 
 #![allow(
     clippy::unwrap_used,
@@ -16,6 +17,8 @@ use std::time::Duration;
 
 /// A personal identity number, as a variable would carry it.
 const SECRET: &str = "11010519491231002X";
+/// A request id a caller (or its proxy) chose.
+const TRACE: &str = "trace-7f3a-0001";
 
 /// Sends one HTTP/1.1 request and returns the whole response.
 fn send(address: &str, request: &str) -> String {
@@ -41,7 +44,7 @@ fn percent_encoded(text: &str) -> String {
 }
 
 #[test]
-fn the_access_log_names_the_operation_but_never_the_query_or_its_variables() {
+fn the_access_log_names_the_operation_and_the_request_id_but_never_the_query_or_its_variables() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("log.db").display());
     let mut server = Command::new(env!("CARGO_BIN_EXE_registry"))
@@ -105,11 +108,16 @@ fn the_access_log_names_the_operation_but_never_the_query_or_its_variables() {
     let post = send(
         &address,
         &format!(
-            "POST /graphql HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            "POST /graphql HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nX-Request-Id: {TRACE}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         ),
     );
     assert!(post.starts_with("HTTP/1.1 200"), "{post}");
+    assert!(
+        post.to_ascii_lowercase()
+            .contains(&format!("x-request-id: {TRACE}")),
+        "the caller's request id comes back:\n{post}"
+    );
 
     server.kill().unwrap();
     server.wait().unwrap();
@@ -130,5 +138,11 @@ fn the_access_log_names_the_operation_but_never_the_query_or_its_variables() {
     assert!(
         requests.iter().all(|line| line.contains("graphql.document=")),
         "{log}"
+    );
+    assert!(
+        requests
+            .iter()
+            .any(|line| line.contains(&format!("request.id={TRACE}"))),
+        "the log line carries the caller's request id:\n{log}"
     );
 }

@@ -380,7 +380,7 @@ async fn introspection_suggestions_and_graphiql_can_be_switched_off_for_producti
         .send()
         .await
         .unwrap();
-    assert_ne!(page.status().as_u16(), 200, "no GraphiQL page");
+    assert_ne!(page.status().as_u16(), 200, "no query console");
 }
 
 #[tokio::test]

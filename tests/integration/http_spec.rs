@@ -1,7 +1,7 @@
 //! GraphQL over HTTP: methods, media types and status codes.
 
-use registry_tests::{AppOptions, TestApp, error_code, spawn_app_with};
-use serde_json::json;
+use registry_tests::{AppOptions, TestApp, error_code, spawn_app, spawn_app_with};
+use serde_json::{Value, json};
 
 async fn app() -> TestApp {
     spawn_app_with(AppOptions {
@@ -40,7 +40,7 @@ async fn get_runs_queries_and_refuses_mutations() {
 }
 
 #[tokio::test]
-async fn a_browser_gets_graphiql() {
+async fn a_browser_gets_the_console_served_entirely_by_the_registry() {
     let app = app().await;
     let page = app
         .client
@@ -50,13 +50,97 @@ async fn a_browser_gets_graphiql() {
         .await
         .unwrap();
     assert_eq!(page.status(), 200);
+    let headers = page.headers().clone();
+    assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"));
+    let policy = headers["content-security-policy"].to_str().unwrap();
     assert!(
-        page.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/html")
+        policy.contains("default-src 'none'") && policy.contains("connect-src 'self'"),
+        "{policy}"
     );
-    assert!(page.text().await.unwrap().contains("graphiql"));
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("id=\"sign-in\"") && html.contains("type=\"password\""),
+        "a sign-in form"
+    );
+    assert!(
+        !html.contains("http://") && !html.contains("https://") && !html.contains("//unpkg"),
+        "nothing from another host"
+    );
+    for (path, kind) in [
+        ("/console/console.js", "text/javascript"),
+        ("/console/console.css", "text/css"),
+    ] {
+        let asset = app
+            .client
+            .get(format!("{}{path}", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(asset.status(), 200, "{path}");
+        assert!(
+            asset.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with(kind),
+            "{path}"
+        );
+        let text = asset.text().await.unwrap();
+        assert!(
+            !text.contains("https://") && !text.contains("http://"),
+            "{path} loads nothing else"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_console_examples_run_and_find_the_demo_data() {
+    let app = spawn_app().await;
+    let html = app
+        .client
+        .get(app.graphql_url())
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let data = html
+        .split("<script type=\"application/json\" id=\"examples\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</script>").next())
+        .expect("the examples are on the page");
+    let examples: Value = serde_json::from_str(data).unwrap();
+    let examples = examples.as_array().unwrap();
+    assert_eq!(examples.len(), 3);
+    let token = app.login("cq-amr-viewer").await;
+    for example in examples {
+        let (status, body) = app
+            .query_as(
+                &token,
+                example["query"].as_str().unwrap(),
+                example["variables"].clone(),
+            )
+            .await;
+        assert_eq!(status, 200, "{example}: {body}");
+        assert!(body.get("errors").is_none(), "{example}: {body}");
+        let answer = body["data"]
+            .as_object()
+            .and_then(|data| data.values().next())
+            .unwrap();
+        assert!(!answer.is_null(), "{example} finds something: {body}");
+    }
+    // The Chongqing–Sichuan example: the Sichuan award counts in Chongqing by the agreement.
+    let verdict = app
+        .query_as(
+            &token,
+            examples[1]["query"].as_str().unwrap(),
+            examples[1]["variables"].clone(),
+        )
+        .await
+        .1;
+    let outcomes = verdict["data"]["verifyCredentials"][0]["credentials"].to_string();
+    assert!(outcomes.contains("AGREEMENT"), "{verdict}");
 }
 
 #[tokio::test]

@@ -588,6 +588,7 @@ fn request(operation: &str, target: &str, role: &str, t: &Targets, call: usize) 
     let read = |query: &str| (query.to_owned(), json!({}));
     match operation {
         "viewer" => read("{ viewer { isAuthenticated operations } }"),
+        "errorCodes" => read("{ errorCodes }"),
         "regions" => read("{ regions { code } }"),
         "region" => read(r#"{ region(code: "500000") { name } }"#),
         "bureaus" => read("{ bureaus { totalCount } }"),

@@ -1,20 +1,18 @@
-//! Request limits async-graphql does not have built in (aliases), and machine codes on the errors that
-//! stop a request before execution, so clients and the HTTP layer can tell them apart.
+//! Request limits async-graphql does not have built in (aliases), and machine codes on the errors
+//! async-graphql makes itself ([`crate::graphql::errors`]), so clients and the HTTP layer can tell
+//! them apart.
 
 use std::sync::Arc;
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextValidation,
 };
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ErrorExtensionValues, ServerError, ServerResult, ValidationResult, Variables};
+use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Variables};
 
-/// `extensions.code` of a document that does not parse.
-pub const PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
-/// `extensions.code` of a document that fails validation (including variable coercion and limits).
-pub const VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
-/// `extensions.code` of a document refused because the caller's allowance is spent.
-pub const RATE_LIMITED: &str = "RATE_LIMITED";
+use crate::error::ErrorCode;
+use crate::graphql::OperationName;
+use crate::graphql::errors::{from_execution, from_validation, with_code};
 
 /// Installs the alias and nesting limits and the error codes.
 pub struct RequestLimits {
@@ -99,14 +97,6 @@ pub fn bracket_depth(document: &str) -> usize {
     deepest
 }
 
-fn with_code(mut error: ServerError, code: &str) -> ServerError {
-    let extensions = error.extensions.get_or_insert_with(ErrorExtensionValues::default);
-    if extensions.get("code").is_none() {
-        extensions.set("code", code);
-    }
-    error
-}
-
 /// Counts aliased fields in a selection set and everything nested in it. The parser's recursion limit
 /// bounds the depth of this walk.
 fn count_aliases(set: &SelectionSet) -> usize {
@@ -155,13 +145,13 @@ impl Extension for RequestLimitsExtension {
                     ),
                     None,
                 ),
-                PARSE_FAILED,
+                ErrorCode::GraphqlParseFailed,
             ));
         }
         let document = next
             .run(ctx, query, variables)
             .await
-            .map_err(|e| with_code(e, PARSE_FAILED))?;
+            .map_err(|e| with_code(e, ErrorCode::GraphqlParseFailed))?;
         let aliases = document_aliases(&document);
         if aliases > self.max_aliases {
             return Err(with_code(
@@ -169,7 +159,7 @@ impl Extension for RequestLimitsExtension {
                     format!("too many aliases: {aliases}, at most {}", self.max_aliases),
                     None,
                 ),
-                VALIDATION_FAILED,
+                ErrorCode::GraphqlValidationFailed,
             ));
         }
         Ok(document)
@@ -180,12 +170,10 @@ impl Extension for RequestLimitsExtension {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        let validated = next.run(ctx).await.map_err(|errors| {
-            errors
-                .into_iter()
-                .map(|e| with_code(e, VALIDATION_FAILED))
-                .collect::<Vec<_>>()
-        })?;
+        let validated = next
+            .run(ctx)
+            .await
+            .map_err(|errors| errors.into_iter().map(from_validation).collect::<Vec<_>>())?;
         // A valid document is charged its complexity before anything runs.
         if let Some(meter) = ctx.data_opt::<crate::rate_limit::CostMeter>()
             && let Err(spent) = meter.charge(validated.complexity)
@@ -199,10 +187,26 @@ impl Extension for RequestLimitsExtension {
                     ),
                     None,
                 ),
-                RATE_LIMITED,
+                ErrorCode::RateLimited,
             )]);
         }
         Ok(validated)
+    }
+
+    /// Notes which operation runs, and gives errors from execution that async-graphql made without a
+    /// code one.
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        if let (Some(name), Some(slot)) = (operation_name, ctx.data_opt::<OperationName>()) {
+            slot.set(name);
+        }
+        let mut response = next.run(ctx, operation_name).await;
+        response.errors = response.errors.into_iter().map(from_execution).collect();
+        response
     }
 }
 

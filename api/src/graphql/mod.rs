@@ -2,6 +2,7 @@
 
 pub mod connection;
 pub mod enums;
+pub mod errors;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;
@@ -19,6 +20,22 @@ use crate::domain::notice::NoticeRules;
 use crate::services::account::LoginThrottle;
 use mutation::MutationRoot;
 use query::QueryRoot;
+
+/// The name of the operation a request ran (from `operationName`, or the document's only operation),
+/// filled in by the request extension when execution starts, for the access log and the metrics.
+#[derive(Clone, Debug, Default)]
+pub struct OperationName(std::sync::Arc<std::sync::OnceLock<String>>);
+
+impl OperationName {
+    /// The name, once execution has started.
+    pub fn get(&self) -> Option<&str> {
+        self.0.get().map(String::as_str)
+    }
+
+    fn set(&self, name: &str) {
+        let _first_wins = self.0.set(name.to_owned());
+    }
+}
 
 /// The registry's schema.
 pub type RegistrySchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

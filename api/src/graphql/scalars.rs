@@ -1,13 +1,31 @@
-//! Custom scalars.
+//! Custom scalars, and the format each scalar of the schema expects, for messages about values that
+//! do not fit.
 
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
+
+/// What a value of the scalar `name` looks like, in words a client can act on.
+pub fn format_of(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "Date" => "a date as YYYY-MM-DD, for example 2026-03-01",
+        "DateTime" => "a time in RFC 3339 with its offset, for example 2026-03-01T08:30:00Z",
+        "Int" => "a whole number from -2147483648 to 2147483647",
+        "Float" => "a number",
+        "String" => "a string",
+        "Boolean" => "true or false",
+        "ID" => "an id, as a string",
+        "JSON" => "a JSON value",
+        "Upload" => "a file sent in a multipart request",
+        _ => return None,
+    })
+}
 
 /// A calendar date, ISO 8601 `YYYY-MM-DD` (dates in this registry are Chinese civil dates).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Date(pub NaiveDate);
 
-/// A calendar date, ISO 8601 `YYYY-MM-DD` (dates in this registry are Chinese civil dates).
+/// A calendar date, ISO 8601 `YYYY-MM-DD`, for example `2026-03-01` (dates in this registry are
+/// Chinese civil dates).
 #[Scalar(name = "Date")]
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
@@ -20,6 +38,11 @@ impl ScalarType for Date {
         }
     }
 
+    /// Checked at validation, so a bad date is refused naming its argument before anything runs.
+    fn is_valid(value: &Value) -> bool {
+        matches!(value, Value::String(text) if text.parse::<NaiveDate>().is_ok())
+    }
+
     fn to_value(&self) -> Value {
         Value::String(self.0.format("%Y-%m-%d").to_string())
     }
@@ -28,5 +51,45 @@ impl ScalarType for Date {
 impl From<NaiveDate> for Date {
     fn from(date: NaiveDate) -> Self {
         Self(date)
+    }
+}
+
+/// An instant: a string in RFC 3339 with its offset, for example `2026-03-01T08:30:00Z`; the API
+/// answers in UTC.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct DateTime(pub chrono::DateTime<Utc>);
+
+/// An instant: a string in RFC 3339 with its offset, for example `2026-03-01T08:30:00Z` or
+/// `2026-03-01T16:30:00+08:00`; the API answers in UTC.
+#[Scalar(name = "DateTime")]
+impl ScalarType for DateTime {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(text) => parse_instant(text)
+                .map(DateTime)
+                .ok_or_else(|| InputValueError::custom(format!("'{text}' is not a time in RFC 3339 form"))),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    /// Checked at validation, so a bad time is refused naming its argument before anything runs.
+    fn is_valid(value: &Value) -> bool {
+        matches!(value, Value::String(text) if parse_instant(text).is_some())
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.to_rfc3339())
+    }
+}
+
+fn parse_instant(text: &str) -> Option<chrono::DateTime<Utc>> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|instant| instant.with_timezone(&Utc))
+}
+
+impl From<chrono::DateTime<Utc>> for DateTime {
+    fn from(instant: chrono::DateTime<Utc>) -> Self {
+        Self(instant)
     }
 }

@@ -1,5 +1,5 @@
-//! The HTTP edge: GraphQL over HTTP (POST and GET, per the GraphQL-over-HTTP specification), GraphiQL
-//! for browsers, health and readiness probes.
+//! The HTTP edge: GraphQL over HTTP (POST and GET, per the GraphQL-over-HTTP specification), a query
+//! console for browsers, health and readiness probes, and metrics.
 //!
 //! Our own handler rather than the stock responder, because the specification asks for things it does
 //! not do: media types chosen by `Accept`, `415` for unsupported content types, `400` for malformed
@@ -7,7 +7,9 @@
 //! `application/graphql-response+json`, and `405` for mutations over GET.
 
 mod admission;
+mod console;
 mod persisted;
+pub(crate) mod request_id;
 mod upload;
 
 use std::{
@@ -19,14 +21,16 @@ use std::{
 
 use actix_web::{
     App, HttpRequest, HttpResponse, HttpServer,
+    body::MessageBody,
     dev::Server,
+    dev::{ServiceRequest, ServiceResponse},
     guard,
     http::{StatusCode, header},
-    middleware, web,
+    middleware::{self, Next},
+    web,
 };
 use async_graphql::{
     Response, Variables,
-    http::GraphiQLSource,
     parser::{
         parse_query,
         types::{OperationDefinition, OperationType},
@@ -35,21 +39,19 @@ use async_graphql::{
 use futures_util::FutureExt;
 use sea_orm::DatabaseConnection;
 use serde_json::{Map, Value, json};
-use tracing_actix_web::{RequestId, TracingLogger};
+use tracing_actix_web::TracingLogger;
 
 use crate::actor::Actor;
 use crate::auth::token::{TokenError, TokenSettings};
 use crate::clock::Clock;
 use crate::config::{Config, Limits};
-use crate::error::ApiError;
-use crate::graphql::{
-    RegistrySchema, build_schema,
-    limits::{PARSE_FAILED, RATE_LIMITED, VALIDATION_FAILED, bracket_depth},
-    loaders::Loaders,
-};
+use crate::error::{ApiError, ErrorCode};
+use crate::graphql::{OperationName, RegistrySchema, build_schema, limits::bracket_depth, loaders::Loaders};
+use crate::monitoring::{self, GraphqlOutcome};
 use crate::policy::Viewer;
 use crate::rate_limit::{Allowance, Client, CostMeter, InProcess, LimitStore, Meter};
 use crate::services::{account, audit};
+use request_id::RequestId;
 
 /// The official GraphQL response media type.
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -72,6 +74,8 @@ struct AppState {
     trusted_proxies: Vec<IpAddr>,
     /// Documents clients sent once and name by hash since (automatic persisted queries).
     persisted: persisted::PersistedQueries,
+    /// Who may read `/metrics` besides loopback.
+    metrics_from: Vec<IpAddr>,
 }
 
 /// A running server and the port it listens on (tests bind port 0 and read it here).
@@ -89,6 +93,8 @@ impl Application {
         db: DatabaseConnection,
         clock: Clock,
     ) -> std::io::Result<Self> {
+        // Counting starts with the server, not with the first scrape.
+        monitoring::handle();
         let listener = TcpListener::bind(config.bind)?;
         let port = listener.local_addr()?.port();
         // Built once: the schema (with its registry of types) is shared by every worker.
@@ -109,6 +115,7 @@ impl Application {
             rate_limits: Arc::new(InProcess::new(&config.limits.rate_limits)),
             trusted_proxies: config.trusted_proxies.clone(),
             persisted: persisted::PersistedQueries::new(persisted::DEFAULT_MAX_BYTES),
+            metrics_from: config.metrics_from.clone(),
         });
         let connections = admission::ConnectionBound::new(
             config.limits.max_connections_per_address,
@@ -123,7 +130,9 @@ impl Application {
             App::new()
                 .wrap(admission::cors(&cors_origins))
                 .wrap(middleware::Compress::default())
+                .wrap(middleware::from_fn(track))
                 .wrap(TracingLogger::<crate::telemetry::AccessLog>::new())
+                .wrap(middleware::from_fn(request_id::assign))
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(max_body))
                 .route(
@@ -136,6 +145,9 @@ impl Application {
                 .route("/graphql", web::get().to(graphql_get))
                 .route("/healthz", web::get().to(healthz))
                 .route("/readyz", web::get().to(readyz))
+                .route("/metrics", web::get().to(metrics))
+                .route("/console/console.js", web::get().to(console::script))
+                .route("/console/console.css", web::get().to(console::style))
         })
         // Headers must arrive within 5 s, idle keep-alive connections close after 5 s, and the open
         // connections are bounded per client address and in total (split over the workers).
@@ -161,6 +173,34 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Middleware: counts every request's latency by route, and a GraphQL request by its operation and
+/// outcome, which the handler leaves on the response.
+async fn track(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = std::time::Instant::now();
+    let route = request.match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+    let response = next.call(request).await?;
+    let outcome = response.response().extensions().get::<GraphqlOutcome>().cloned();
+    monitoring::record_request(&route, started.elapsed(), outcome.as_ref());
+    Ok(response)
+}
+
+/// The Prometheus text, for loopback and the addresses in `REGISTRY_METRICS_FROM`; anyone else gets
+/// `404`, as if there were nothing here.
+async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let allowed = req
+        .peer_addr()
+        .is_some_and(|peer| peer.ip().is_loopback() || state.metrics_from.contains(&peer.ip()));
+    if !allowed {
+        return HttpResponse::NotFound().finish();
+    }
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(monitoring::render(&state.db))
 }
 
 async fn healthz() -> HttpResponse {
@@ -205,21 +245,35 @@ enum ResponseMedia {
     Json,
 }
 
-impl ResponseMedia {
-    fn content_type(self) -> &'static str {
-        match self {
-            Self::GraphqlResponseJson => "application/graphql-response+json; charset=utf-8",
-            Self::Json => "application/json; charset=utf-8",
+/// How one request is answered: in which media type, and under which request id (which every error
+/// in the answer repeats in `extensions.requestId`).
+struct Reply {
+    media: ResponseMedia,
+    request_id: RequestId,
+}
+
+impl Reply {
+    fn new(req: &HttpRequest, media: ResponseMedia) -> Self {
+        Self {
+            media,
+            request_id: request_id::of(req),
+        }
+    }
+
+    fn content_type(&self) -> &'static str {
+        match self.media {
+            ResponseMedia::GraphqlResponseJson => "application/graphql-response+json; charset=utf-8",
+            ResponseMedia::Json => "application/json; charset=utf-8",
         }
     }
 }
 
 /// The `406` answer when nothing `Accept` allows is a type we speak.
-fn not_acceptable() -> HttpResponse {
+fn not_acceptable(req: &HttpRequest) -> HttpResponse {
     request_error(
         StatusCode::NOT_ACCEPTABLE,
-        ResponseMedia::Json,
-        "NOT_ACCEPTABLE",
+        &Reply::new(req, ResponseMedia::Json),
+        ErrorCode::NotAcceptable,
         "unsupported Accept",
     )
 }
@@ -250,14 +304,27 @@ fn negotiate(req: &HttpRequest) -> Option<ResponseMedia> {
             best = Some((quality, candidate));
         }
     }
-    best.map(|(_, media)| media)
+    best.map(|(_, reply)| reply)
 }
 
 /// A response carrying only errors, for requests that never reached GraphQL execution.
-fn request_error(status: StatusCode, media: ResponseMedia, code: &str, message: &str) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type(media.content_type())
-        .json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }))
+fn request_error(status: StatusCode, reply: &Reply, code: ErrorCode, message: &str) -> HttpResponse {
+    let response = HttpResponse::build(status)
+        .content_type(reply.content_type())
+        .json(json!({ "errors": [{
+            "message": message,
+            "extensions": { "code": code.as_str(), "requestId": reply.request_id.as_str() },
+        }] }));
+    refused_before_execution(response, code)
+}
+
+/// Marks a response as a request that ended with `code` before its document was read.
+fn refused_before_execution(mut response: HttpResponse, code: ErrorCode) -> HttpResponse {
+    response.extensions_mut().insert(GraphqlOutcome {
+        operation: None,
+        outcome: code.as_str(),
+    });
+    response
 }
 
 /// The account a request's bearer token names: `None` without an `Authorization` header (the
@@ -300,13 +367,8 @@ struct Admitted {
 /// its allowance before the database is touched (`429` when spent), then reads its account afresh, so
 /// that a disabled account stops at once (`401`); a database that cannot answer is `503`, not a bad
 /// token.
-async fn admit(
-    req: &HttpRequest,
-    state: &AppState,
-    media: ResponseMedia,
-    request_id: &RequestId,
-) -> Result<Admitted, HttpResponse> {
-    let user_id = bearer_user(req, state).map_err(|reason| unauthenticated(media, reason))?;
+async fn admit(req: &HttpRequest, state: &AppState, reply: &Reply) -> Result<Admitted, HttpResponse> {
+    let user_id = bearer_user(req, state).map_err(|reason| unauthenticated(reply, reason))?;
     let address = admission::client_address(req, &state.trusted_proxies);
     let client = match user_id {
         Some(user_id) => Client::Account(user_id),
@@ -314,7 +376,7 @@ async fn admit(
     };
     let allowance = state.rate_limits.charge(client, Meter::Requests, 1);
     if allowance.refused() {
-        return Err(too_many_requests(media, Meter::Requests, &allowance));
+        return Err(too_many_requests(reply, Meter::Requests, &allowance));
     }
     let viewer = match user_id {
         None => Viewer::Public,
@@ -322,11 +384,11 @@ async fn admit(
             Ok(Some(account)) => Viewer::User(Box::new(account)),
             Ok(None) => {
                 return Err(unauthenticated(
-                    media,
+                    reply,
                     "the account is disabled or no longer exists",
                 ));
             }
-            Err(err) => return Err(database_failure(media, &err, request_id)),
+            Err(err) => return Err(database_failure(reply, &err)),
         },
     };
     Ok(Admitted {
@@ -338,18 +400,16 @@ async fn admit(
 }
 
 /// Picks the response media type (`406` when none fits) and lets the caller in ([`admit`]).
-async fn negotiate_and_admit(
-    req: &HttpRequest,
-    state: &AppState,
-    request_id: &RequestId,
-) -> Result<(ResponseMedia, Admitted), HttpResponse> {
-    let media = negotiate(req).ok_or_else(not_acceptable)?;
-    let admitted = admit(req, state, media, request_id).await?;
-    Ok((media, admitted))
+async fn negotiate_and_admit(req: &HttpRequest, state: &AppState) -> Result<(Reply, Admitted), HttpResponse> {
+    let media = negotiate(req).ok_or_else(|| not_acceptable(req))?;
+    let reply = Reply::new(req, media);
+    let admitted = admit(req, state, &reply).await?;
+    Ok((reply, admitted))
 }
 
 /// `429` for a spent allowance, with `Retry-After` and the `RateLimit-*` headers.
-fn too_many_requests(media: ResponseMedia, meter: Meter, allowance: &Allowance) -> HttpResponse {
+fn too_many_requests(reply: &Reply, meter: Meter, allowance: &Allowance) -> HttpResponse {
+    monitoring::rate_limited(meter.label());
     let wait = allowance
         .retry_after
         .unwrap_or_default()
@@ -358,8 +418,8 @@ fn too_many_requests(media: ResponseMedia, meter: Meter, allowance: &Allowance) 
         .max(1.0) as u64;
     let mut response = request_error(
         StatusCode::TOO_MANY_REQUESTS,
-        media,
-        RATE_LIMITED,
+        reply,
+        ErrorCode::RateLimited,
         &format!(
             "too many {} from this client; try again in {wait} seconds",
             meter.describe()
@@ -391,9 +451,15 @@ fn with_rate_limit_headers(mut response: HttpResponse, allowance: &Allowance) ->
 
 /// The answer to a request the database could not serve: `503` `UNAVAILABLE` with `Retry-After`
 /// when it is down or busy, `500` otherwise.
-fn database_failure(media: ResponseMedia, err: &ApiError, request_id: &RequestId) -> HttpResponse {
+fn database_failure(reply: &Reply, err: &ApiError) -> HttpResponse {
+    let request_id = &reply.request_id;
     if let ApiError::Unavailable = err {
-        let mut response = request_error(StatusCode::SERVICE_UNAVAILABLE, media, err.code(), &err.message());
+        let mut response = request_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            reply,
+            err.error_code(),
+            &err.message(),
+        );
         response.headers_mut().insert(
             header::RETRY_AFTER,
             header::HeaderValue::from_static(RETRY_AFTER_SECONDS),
@@ -403,8 +469,8 @@ fn database_failure(media: ResponseMedia, err: &ApiError, request_id: &RequestId
     tracing::error!(error.detail = ?err, request.id = %request_id, "a database call before execution failed");
     request_error(
         StatusCode::INTERNAL_SERVER_ERROR,
-        media,
-        "INTERNAL_SERVER_ERROR",
+        reply,
+        ErrorCode::InternalServerError,
         &format!("internal server error (request {request_id})"),
     )
 }
@@ -413,8 +479,13 @@ fn database_failure(media: ResponseMedia, err: &ApiError, request_id: &RequestId
 const RETRY_AFTER_SECONDS: &str = "1";
 
 /// `401` with the reason, and the challenge RFC 6750 asks for.
-fn unauthenticated(media: ResponseMedia, reason: &str) -> HttpResponse {
-    let mut response = request_error(StatusCode::UNAUTHORIZED, media, "UNAUTHENTICATED", reason);
+fn unauthenticated(reply: &Reply, reason: &str) -> HttpResponse {
+    let mut response = request_error(
+        StatusCode::UNAUTHORIZED,
+        reply,
+        ErrorCode::Unauthenticated,
+        reason,
+    );
     response.headers_mut().insert(
         header::WWW_AUTHENTICATE,
         header::HeaderValue::from_static("Bearer error=\"invalid_token\""),
@@ -469,21 +540,17 @@ fn names_persisted_query(extensions: Option<&Map<String, Value>>) -> bool {
 /// Fills in a persisted query's document; when that cannot be done, returns the answer to send instead:
 /// `PersistedQueryNotFound` (as Apollo clients expect, with `200`) for an unknown hash, `400` for a
 /// malformed extension or a hash that is not the document's.
-fn resolve_persisted(
-    state: &AppState,
-    params: &mut GraphqlParams,
-    media: ResponseMedia,
-) -> Option<HttpResponse> {
+fn resolve_persisted(state: &AppState, params: &mut GraphqlParams, reply: &Reply) -> Option<HttpResponse> {
     let err = state.persisted.resolve(params).err()?;
     Some(match err {
         persisted::PersistedQueryError::NotFound => request_error(
             StatusCode::OK,
-            media,
-            "PERSISTED_QUERY_NOT_FOUND",
+            reply,
+            ErrorCode::PersistedQueryNotFound,
             "PersistedQueryNotFound",
         ),
         persisted::PersistedQueryError::Invalid(reason) => {
-            request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &reason)
+            request_error(StatusCode::BAD_REQUEST, reply, ErrorCode::BadRequest, &reason)
         }
     })
 }
@@ -501,24 +568,20 @@ fn is_json_utf8(content_type: &str) -> bool {
         })
 }
 
-async fn graphql_post(
-    req: HttpRequest,
-    payload: web::Payload,
-    state: web::Data<AppState>,
-    request_id: RequestId,
-) -> HttpResponse {
-    let (media, admitted) = match negotiate_and_admit(&req, &state, &request_id).await {
+async fn graphql_post(req: HttpRequest, payload: web::Payload, state: web::Data<AppState>) -> HttpResponse {
+    let (reply, admitted) = match negotiate_and_admit(&req, &state).await {
         Ok(admitted) => admitted,
         Err(response) => return response,
     };
+    let reply = &reply;
     // Read while counting and against a deadline, so an oversized or trickled body is cut off early
     // and answered in the JSON error shape.
     let reading = payload.to_bytes_limited(state.limits.max_body_bytes);
     let Ok(read) = tokio::time::timeout(state.limits.body_timeout, reading).await else {
         return request_error(
             StatusCode::REQUEST_TIMEOUT,
-            media,
-            "REQUEST_TIMEOUT",
+            reply,
+            ErrorCode::RequestTimeout,
             "the request body did not arrive in time (REGISTRY_BODY_TIMEOUT_MS)",
         );
     };
@@ -527,12 +590,12 @@ async fn graphql_post(
         Ok(Err(err)) => {
             return request_error(
                 StatusCode::BAD_REQUEST,
-                media,
-                "BAD_REQUEST",
+                reply,
+                ErrorCode::BadRequest,
                 &format!("the request body could not be read: {err}"),
             );
         }
-        Err(_) => return too_large(media, "the request body is larger than REGISTRY_MAX_BODY_BYTES"),
+        Err(_) => return too_large(reply, "the request body is larger than REGISTRY_MAX_BODY_BYTES"),
     };
     let content_type = req
         .headers()
@@ -541,8 +604,8 @@ async fn graphql_post(
     if !content_type.is_some_and(is_json_utf8) {
         return request_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            media,
-            "UNSUPPORTED_MEDIA_TYPE",
+            reply,
+            ErrorCode::UnsupportedMediaType,
             "send the request as application/json in UTF-8",
         );
     }
@@ -552,12 +615,12 @@ async fn graphql_post(
     };
     let mut params = match params {
         Ok(params) => params,
-        Err(reason) => return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &reason),
+        Err(reason) => return request_error(StatusCode::BAD_REQUEST, reply, ErrorCode::BadRequest, &reason),
     };
-    if let Some(response) = resolve_persisted(&state, &mut params, media) {
+    if let Some(response) = resolve_persisted(&state, &mut params, reply) {
         return response;
     }
-    execute(&state, admitted, params, media, request_id).await
+    execute(&state, admitted, params, reply).await
 }
 
 /// Whether a request is a multipart form: the GraphQL multipart request specification (uploads).
@@ -575,34 +638,30 @@ fn is_multipart(ctx: &guard::GuardContext<'_>) -> bool {
 
 /// A GraphQL request with file uploads (the GraphQL multipart request specification). The body is
 /// streamed: files go to temporary files as they arrive, and reading stops at the upload limit (`413`).
-async fn graphql_upload(
-    req: HttpRequest,
-    payload: web::Payload,
-    state: web::Data<AppState>,
-    request_id: RequestId,
-) -> HttpResponse {
+async fn graphql_upload(req: HttpRequest, payload: web::Payload, state: web::Data<AppState>) -> HttpResponse {
     use futures_util::StreamExt;
     // Only a caller who may import sends a file, and that is settled before a byte of it is read.
-    let (media, admitted) = match negotiate_and_admit(&req, &state, &request_id).await {
+    let (reply, admitted) = match negotiate_and_admit(&req, &state).await {
         Ok(admitted) => admitted,
         Err(response) => return response,
     };
+    let reply = &reply;
     if let Err(err) = admitted.viewer.require("importCredentials") {
         let status = match (&err, &admitted.viewer) {
             (ApiError::Forbidden(_), Viewer::User(account)) => {
                 // A refused attempt is on record, as for every other operation.
                 let entity = ("credential", None);
-                let id = request_id.to_string();
+                let id = reply.request_id.to_string();
                 if let Err(failure) =
                     audit::record_refusal(&state.db, account, &id, "IMPORT_CREDENTIALS", entity).await
                 {
-                    return database_failure(media, &failure, &request_id);
+                    return database_failure(reply, &failure);
                 }
                 StatusCode::FORBIDDEN
             }
             _ => StatusCode::UNAUTHORIZED,
         };
-        return refused(status, media, &err);
+        return refused(status, reply, &err);
     }
     // actix's body stream lives on this worker's thread; the multipart reader wants a `Send` stream,
     // so the body is forwarded through a channel.
@@ -634,37 +693,43 @@ async fn graphql_upload(
     let Ok(received) = tokio::time::timeout(timeout, receiving).await else {
         return request_error(
             StatusCode::REQUEST_TIMEOUT,
-            media,
-            "REQUEST_TIMEOUT",
+            reply,
+            ErrorCode::RequestTimeout,
             "the upload did not arrive in time (REGISTRY_UPLOAD_TIMEOUT_MS)",
         );
     };
     match received {
         Ok(request) => {
             let left = timeout.saturating_sub(started.elapsed());
-            execute_request(&state, admitted, request, media, request_id, left).await
+            execute_request(&state, admitted, request, reply, left).await
         }
-        Err(upload::UploadError::TooLarge(message)) => too_large(media, &message),
+        Err(upload::UploadError::TooLarge(message)) => too_large(reply, &message),
         Err(upload::UploadError::Malformed(message)) => {
-            request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &message)
+            request_error(StatusCode::BAD_REQUEST, reply, ErrorCode::BadRequest, &message)
         }
     }
 }
 
 /// `413` in the JSON error shape.
-fn too_large(media: ResponseMedia, message: &str) -> HttpResponse {
-    request_error(StatusCode::PAYLOAD_TOO_LARGE, media, "PAYLOAD_TOO_LARGE", message)
+fn too_large(reply: &Reply, message: &str) -> HttpResponse {
+    request_error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        reply,
+        ErrorCode::PayloadTooLarge,
+        message,
+    )
 }
 
 /// A refusal by the access policy before execution, in the JSON error shape with its reason.
-fn refused(status: StatusCode, media: ResponseMedia, err: &ApiError) -> HttpResponse {
-    let mut extensions = json!({ "code": err.code() });
+fn refused(status: StatusCode, reply: &Reply, err: &ApiError) -> HttpResponse {
+    let mut extensions = json!({ "code": err.code(), "requestId": reply.request_id.as_str() });
     if let ApiError::Forbidden(refusal) = err {
         extensions["reason"] = json!(refusal.reason.code());
     }
-    HttpResponse::build(status)
-        .content_type(media.content_type())
-        .json(json!({ "errors": [{ "message": err.message(), "extensions": extensions }] }))
+    let response = HttpResponse::build(status)
+        .content_type(reply.content_type())
+        .json(json!({ "errors": [{ "message": err.message(), "extensions": extensions }] }));
+    refused_before_execution(response, err.error_code())
 }
 
 /// Whether a browser asked for a page rather than a GraphQL response.
@@ -675,14 +740,14 @@ fn wants_html(req: &HttpRequest) -> bool {
         .is_some_and(|accept| accept.contains("text/html"))
 }
 
-async fn graphql_get(req: HttpRequest, state: web::Data<AppState>, request_id: RequestId) -> HttpResponse {
+async fn graphql_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let pairs: Vec<(String, String)> = match serde_urlencoded::from_str(req.query_string()) {
         Ok(pairs) => pairs,
         Err(_) => {
             return request_error(
                 StatusCode::BAD_REQUEST,
-                ResponseMedia::Json,
-                "BAD_REQUEST",
+                &Reply::new(&req, ResponseMedia::Json),
+                ErrorCode::BadRequest,
                 "malformed query string",
             );
         }
@@ -697,25 +762,20 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>, request_id: R
         get("query").is_none() && get("extensions").is_some_and(|text| text.contains("persistedQuery"));
     let Some(query) = get("query").or_else(|| persisted_only.then(String::new)) else {
         if wants_html(&req) && state.exposure.graphiql {
-            let page = GraphiQLSource::build()
-                .endpoint("/graphql")
-                .title("Enterprise & Brand Registry")
-                .finish();
-            return HttpResponse::Ok()
-                .content_type("text/html; charset=utf-8")
-                .body(page);
+            return console::page();
         }
         return request_error(
             StatusCode::BAD_REQUEST,
-            ResponseMedia::Json,
-            "BAD_REQUEST",
+            &Reply::new(&req, ResponseMedia::Json),
+            ErrorCode::BadRequest,
             "query is required",
         );
     };
-    let (media, admitted) = match negotiate_and_admit(&req, &state, &request_id).await {
+    let (reply, admitted) = match negotiate_and_admit(&req, &state).await {
         Ok(admitted) => admitted,
         Err(response) => return response,
     };
+    let reply = &reply;
     let json_param = |name: &str| -> Result<Option<Map<String, Value>>, String> {
         match get(name).filter(|text| !text.is_empty()) {
             None => Ok(None),
@@ -736,16 +796,16 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>, request_id: R
     });
     let mut params = match params {
         Ok(params) => params,
-        Err(reason) => return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &reason),
+        Err(reason) => return request_error(StatusCode::BAD_REQUEST, reply, ErrorCode::BadRequest, &reason),
     };
-    if let Some(response) = resolve_persisted(&state, &mut params, media) {
+    if let Some(response) = resolve_persisted(&state, &mut params, reply) {
         return response;
     }
     if is_mutation(&params, state.limits.max_recursion) {
         let mut refusal = request_error(
             StatusCode::METHOD_NOT_ALLOWED,
-            media,
-            "METHOD_NOT_ALLOWED",
+            reply,
+            ErrorCode::MethodNotAllowed,
             "mutations must be sent with POST",
         );
         refusal
@@ -753,7 +813,7 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>, request_id: R
             .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
         return refusal;
     }
-    execute(&state, admitted, params, media, request_id).await
+    execute(&state, admitted, params, reply).await
 }
 
 /// Whether the operation a GET would run is a mutation. Documents that do not parse, or are nested
@@ -785,19 +845,24 @@ fn selected_operation(params: &GraphqlParams, max_nesting: usize) -> Option<Oper
     }
 }
 
-/// Whether the request failed before execution (parse or validation), judged by the error codes.
+/// Whether the request failed before execution: no data, and only errors of parsing or validation
+/// (which, unlike errors of resolvers, have no field path).
 fn failed_before_execution(response: &Response) -> bool {
+    let before_execution = [
+        ErrorCode::GraphqlParseFailed,
+        ErrorCode::GraphqlValidationFailed,
+        ErrorCode::BadUserInput,
+    ]
+    .map(|code| async_graphql::Value::from(code.as_str()));
     response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|error| {
-            error
-                .extensions
-                .as_ref()
-                .and_then(|ext| ext.get("code"))
-                .is_some_and(|code| {
-                    *code == async_graphql::Value::from(PARSE_FAILED)
-                        || *code == async_graphql::Value::from(VALIDATION_FAILED)
-                })
+            error.path.is_empty()
+                && error
+                    .extensions
+                    .as_ref()
+                    .and_then(|ext| ext.get("code"))
+                    .is_some_and(|code| before_execution.contains(code))
         })
 }
 
@@ -840,23 +905,9 @@ fn graphql_request(params: GraphqlParams) -> async_graphql::Request {
 }
 
 /// Runs a request with the limits, and turns the outcome into an HTTP response.
-async fn execute(
-    state: &AppState,
-    admitted: Admitted,
-    params: GraphqlParams,
-    media: ResponseMedia,
-    request_id: RequestId,
-) -> HttpResponse {
+async fn execute(state: &AppState, admitted: Admitted, params: GraphqlParams, reply: &Reply) -> HttpResponse {
     let timeout = state.limits.execution_timeout;
-    execute_request(
-        state,
-        admitted,
-        graphql_request(params),
-        media,
-        request_id,
-        timeout,
-    )
-    .await
+    execute_request(state, admitted, graphql_request(params), reply, timeout).await
 }
 
 /// Runs a parsed request as the admitted caller, within `timeout`, and turns the outcome into an HTTP
@@ -865,11 +916,13 @@ async fn execute_request(
     state: &AppState,
     admitted: Admitted,
     request: async_graphql::Request,
-    media: ResponseMedia,
-    request_id: RequestId,
+    reply: &Reply,
     timeout: Duration,
 ) -> HttpResponse {
-    crate::telemetry::record_graphql(request.operation_name.as_deref(), &request.query);
+    let request_id = &reply.request_id;
+    crate::telemetry::record_graphql(&request.query);
+    let asked_operation = request.operation_name.clone();
+    let operation_name = OperationName::default();
     let Admitted {
         viewer,
         client,
@@ -888,16 +941,26 @@ async fn execute_request(
     let request = request
         .data(Loaders::new(&state.db, &viewer, state.batch_window))
         .data(actor)
-        .data(cost);
+        .data(cost)
+        .data(operation_name.clone());
 
-    let response = match guarded(state.schema.execute(request), timeout).await {
+    let executed = guarded(state.schema.execute(request), timeout).await;
+    // Named by the document when `operationName` did not: what the log line and the metrics say.
+    let operation = operation_name
+        .get()
+        .or(asked_operation.as_deref())
+        .unwrap_or_default()
+        .to_owned();
+    crate::telemetry::record_operation(&operation);
+    let operation = Some(operation);
+    let response = match executed {
         Outcome::Finished(response) => response,
         Outcome::Panicked => {
             tracing::error!(request.id = %request_id, "a resolver panicked");
             return request_error(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                media,
-                "INTERNAL_SERVER_ERROR",
+                reply,
+                ErrorCode::InternalServerError,
                 &format!("internal server error (request {request_id})"),
             );
         }
@@ -905,8 +968,8 @@ async fn execute_request(
             tracing::warn!(request.id = %request_id, "execution timed out");
             return request_error(
                 StatusCode::SERVICE_UNAVAILABLE,
-                media,
-                "TIMEOUT",
+                reply,
+                ErrorCode::Timeout,
                 "the request took too long and was stopped",
             );
         }
@@ -914,7 +977,7 @@ async fn execute_request(
 
     // The document cost more than the caller has left: nothing ran.
     if let Some(spent) = cost_refusal.get().copied() {
-        return too_many_requests(media, Meter::Cost, &spent);
+        return too_many_requests(reply, Meter::Cost, &spent);
     }
 
     // Whole personal data goes out only once its reading is on record.
@@ -926,8 +989,8 @@ async fn execute_request(
             tracing::error!(error.detail = ?err, request.id = %request_id, "recording personal-data reads failed");
             return request_error(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                media,
-                "INTERNAL_SERVER_ERROR",
+                reply,
+                ErrorCode::InternalServerError,
                 &format!("internal server error (request {request_id})"),
             );
         }
@@ -940,8 +1003,8 @@ async fn execute_request(
             tracing::error!(error.detail = %err, "response serialisation failed");
             return request_error(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                media,
-                "INTERNAL_SERVER_ERROR",
+                reply,
+                ErrorCode::InternalServerError,
                 "internal server error",
             );
         }
@@ -951,13 +1014,13 @@ async fn execute_request(
             // The specification: a request that never executed has no `data` entry at all.
             object.remove("data");
         }
-        tag_internal_errors(object, &request_id);
+        tag_errors(object, request_id);
     }
     // A database that could not answer makes the whole answer retryable: 503 and Retry-After.
-    let unavailable = has_error_code(&body, "UNAVAILABLE");
+    let unavailable = has_error_code(&body, ErrorCode::Unavailable);
     let status = if unavailable {
         StatusCode::SERVICE_UNAVAILABLE
-    } else if before_execution && media == ResponseMedia::GraphqlResponseJson {
+    } else if before_execution && reply.media == ResponseMedia::GraphqlResponseJson {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
@@ -966,30 +1029,53 @@ async fn execute_request(
     if unavailable {
         response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
     }
-    with_rate_limit_headers(response.content_type(media.content_type()).json(body), &allowance)
+    response.extensions_mut().insert(GraphqlOutcome {
+        operation,
+        outcome: first_error_code(&body),
+    });
+    with_rate_limit_headers(response.content_type(reply.content_type()).json(body), &allowance)
+}
+
+/// `OK` for an answer without errors, otherwise the code of its first error.
+fn first_error_code(body: &Value) -> &'static str {
+    let Some(first) = body
+        .get("errors")
+        .and_then(Value::as_array)
+        .and_then(|e| e.first())
+    else {
+        return "OK";
+    };
+    let code = first["extensions"]["code"].as_str().unwrap_or_default();
+    ErrorCode::parse(code).map_or("OTHER", ErrorCode::as_str)
 }
 
 /// Whether any error of the response body carries `extensions.code` `code`.
-fn has_error_code(body: &Value, code: &str) -> bool {
+fn has_error_code(body: &Value, code: ErrorCode) -> bool {
     body.get("errors")
         .and_then(Value::as_array)
         .is_some_and(|errors| {
             errors
                 .iter()
-                .any(|error| error["extensions"]["code"].as_str() == Some(code))
+                .any(|error| error["extensions"]["code"].as_str() == Some(code.as_str()))
         })
 }
 
-/// Adds the request id to masked internal errors, so a user's report can be matched to the log.
-fn tag_internal_errors(body: &mut Map<String, Value>, request_id: &RequestId) {
+/// Adds the request id to every error, so a user's report can be matched to the log line. An error
+/// still without a code is one async-graphql raised before execution (an unknown or unnamed
+/// operation): `GRAPHQL_VALIDATION_FAILED`.
+fn tag_errors(body: &mut Map<String, Value>, request_id: &RequestId) {
     let Some(Value::Array(errors)) = body.get_mut("errors") else {
         return;
     };
-    for error in errors {
-        if let Some(extensions) = error.get_mut("extensions").and_then(Value::as_object_mut)
-            && extensions.get("code").and_then(Value::as_str) == Some("INTERNAL_SERVER_ERROR")
-        {
-            extensions.insert("requestId".to_owned(), Value::String(request_id.to_string()));
+    for error in errors.iter_mut().filter_map(Value::as_object_mut) {
+        let extensions = error
+            .entry("extensions")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Some(extensions) = extensions.as_object_mut() {
+            extensions
+                .entry("code")
+                .or_insert_with(|| Value::from(ErrorCode::GraphqlValidationFailed.as_str()));
+            extensions.insert("requestId".to_owned(), Value::from(request_id.as_str()));
         }
     }
 }

@@ -42,6 +42,7 @@ const fn op(name: &'static str, who: Who) -> Operation {
 pub const OPERATIONS: &[Operation] = &[
     // Reading: open to everyone; each list shows what the caller may see.
     op("viewer", Who::Anyone),
+    op("errorCodes", Who::Anyone),
     op("node", Who::Anyone),
     op("nodes", Who::Anyone),
     op("regions", Who::Anyone),

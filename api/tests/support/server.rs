@@ -84,6 +84,25 @@ impl Server {
             .unwrap_or_default()
     }
 
+    /// The server's resident memory by kind, in MiB: anonymous (heaps), file-backed (the binary,
+    /// mapped files) and shared (SQLite's WAL index).
+    pub fn rss_parts(&self) -> String {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        ["RssAnon:", "RssFile:", "RssShmem:"]
+            .iter()
+            .map(|field| {
+                let kib: f64 = status
+                    .lines()
+                    .find(|line| line.starts_with(field))
+                    .and_then(|line| line.split_whitespace().nth(1))
+                    .and_then(|kib| kib.parse().ok())
+                    .unwrap_or_default();
+                format!("{} {:.1}", field.trim_end_matches(':'), kib / 1024.0)
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// Whether the process is still running.
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
@@ -214,4 +233,42 @@ impl Drop for Cluster {
     fn drop(&mut self) {
         let _ = self.stop();
     }
+}
+
+/// Rate limits set out of the way, for benchmarks that measure something else.
+pub const UNLIMITED: &str = "100000000,100000000,1000000000,1000000000";
+
+/// A server on a fresh SQLite file in `dir` with the demo data and the rate limits out of the way.
+pub async fn unlimited_demo_server(dir: &std::path::Path) -> Server {
+    let url = format!("sqlite://{}?mode=rwc", dir.join("registry.db").display());
+    seed_demo(&url);
+    Server::start(&url, &[("REGISTRY_RATE_LIMITS", UNLIMITED)]).await
+}
+
+/// How many requests [`typename_latencies`] sends.
+pub const SAMPLES: usize = 500;
+
+/// Latencies in milliseconds, sorted, of `SAMPLES` sequential `{ __typename }` requests to `base`.
+pub async fn typename_latencies(base: &str) -> Vec<f64> {
+    let client = reqwest::Client::new();
+    let mut latencies = Vec::with_capacity(SAMPLES);
+    for _ in 0..SAMPLES {
+        let asked = Instant::now();
+        let response = client
+            .post(format!("{base}/graphql"))
+            .json(&serde_json::json!({ "query": "{ __typename }" }))
+            .send()
+            .await
+            .expect("the request is answered");
+        assert!(response.status().is_success());
+        response.bytes().await.expect("the body arrives");
+        latencies.push(asked.elapsed().as_secs_f64() * 1000.0);
+    }
+    latencies.sort_by(f64::total_cmp);
+    latencies
+}
+
+/// The `p` quantile (0 to 1) of sorted values.
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }

@@ -1,12 +1,13 @@
 //! Signing in.
 
 use async_graphql::{Context, InputObject, Object, SimpleObject};
-use chrono::{DateTime, Utc};
 
 use crate::auth::token::TokenSettings;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::scalars::DateTime;
 use crate::graphql::types::viewer::ViewerInfo;
 use crate::graphql::types::{db, request};
+use crate::monitoring;
 use crate::policy::Viewer;
 use crate::services::account::{self, LoginThrottle};
 
@@ -26,7 +27,7 @@ pub struct LoginPayload {
     /// Access token, sent back as `Authorization: Bearer <token>`.
     pub access_token: String,
     /// When the token stops working; sign in again after that.
-    pub expires_at: DateTime<Utc>,
+    pub expires_at: DateTime,
     /// The signed-in user.
     pub viewer: ViewerInfo,
 }
@@ -52,10 +53,15 @@ impl AccountMutation {
             &input.username,
             &input.password,
         )
-        .await?;
+        .await
+        .inspect_err(|err| match err {
+            ApiError::Unauthenticated(_) => monitoring::login_failed(),
+            ApiError::TooManyAttempts { .. } => monitoring::login_throttled(),
+            _ => {}
+        })?;
         Ok(LoginPayload {
             access_token: signed_in.token,
-            expires_at: signed_in.expires_at,
+            expires_at: signed_in.expires_at.into(),
             viewer: ViewerInfo(Viewer::User(Box::new(signed_in.account))),
         })
     }

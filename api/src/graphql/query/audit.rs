@@ -1,7 +1,7 @@
 //! The audit trail, for staff.
 
+use crate::graphql::scalars::DateTime;
 use async_graphql::{Context, ID, InputObject, Object};
-use chrono::{DateTime, Utc};
 
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::connection::{Page, PageArgs, page_complexity, paginate};
@@ -21,9 +21,9 @@ pub struct AuditEventFilterInput {
     /// Events of this action (`CREATE_USER`, `READ_PERSONAL_DATA`, …).
     pub action: Option<String>,
     /// Events at or after this instant.
-    pub from: Option<DateTime<Utc>>,
+    pub from: Option<DateTime>,
     /// Events before this instant.
-    pub until: Option<DateTime<Utc>>,
+    pub until: Option<DateTime>,
 }
 
 /// The audit trail.
@@ -58,8 +58,8 @@ impl AuditQuery {
                 .map(|id| ids::decode_as("filter.actorId", NodeType::User, &id))
                 .transpose()?,
             action: input.action,
-            from: input.from,
-            until: input.until,
+            from: input.from.map(|from| from.0),
+            until: input.until.map(|until| until.0),
         };
         if let (Some(from), Some(until)) = (filter.from, filter.until)
             && from >= until

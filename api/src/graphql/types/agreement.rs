@@ -1,7 +1,7 @@
 //! Mutual-recognition agreements.
 
+use crate::graphql::scalars::DateTime;
 use async_graphql::{Context, ID, Object};
-use chrono::{DateTime, Utc};
 use entity::{agreement_party, recognition_agreement as agreement, recognition_listing as listing};
 
 use super::credential::Credential;
@@ -172,8 +172,8 @@ impl AgreementParty {
     }
 
     /// When its administrator confirmed the agreement; null while unconfirmed.
-    async fn confirmed_at(&self) -> Option<DateTime<Utc>> {
-        self.0.confirmed_at
+    async fn confirmed_at(&self) -> Option<DateTime> {
+        self.0.confirmed_at.map(DateTime)
     }
 }
 

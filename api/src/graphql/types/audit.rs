@@ -1,7 +1,7 @@
 //! Audit events, for staff.
 
+use crate::graphql::scalars::DateTime;
 use async_graphql::{Context, Json, Object};
-use chrono::{DateTime, Utc};
 use entity::audit_event;
 
 use super::loaders;
@@ -17,8 +17,8 @@ pub struct AuditEvent(pub audit_event::Model);
 #[Object]
 impl AuditEvent {
     /// When it happened.
-    async fn at(&self) -> DateTime<Utc> {
-        self.0.at
+    async fn at(&self) -> DateTime {
+        self.0.at.into()
     }
 
     /// Username of the actor.

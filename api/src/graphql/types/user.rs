@@ -1,7 +1,7 @@
 //! Local accounts, as administrators see them.
 
+use crate::graphql::scalars::DateTime;
 use async_graphql::{Context, ID, Object, SimpleObject};
-use chrono::{DateTime, Utc};
 use entity::app_user;
 
 use super::enterprise::Enterprise;
@@ -63,8 +63,8 @@ impl User {
     }
 
     /// When the account was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        self.0.created_at.into()
     }
 
     /// Incremented by every change.
