@@ -3,8 +3,9 @@
 //! database, and sends it mixed reads and writes from 16 connections for `SOAK_SECONDS` (600 unless
 //! set) each. Reports requests, errors by class (any 5xx is a failure of the soak), the p50 and p99
 //! latency, and the server's resident memory at each tenth of the run (growth from the first tenth to
-//! the end under 10 % is the target). Traffic goes to loopback only; each connection's loop ends at the
-//! deadline. A report, not a test: nothing here fails on a number.
+//! the end under 10 % is the target), by kind (heap, file-backed, shared), and the SQLite files'
+//! sizes. Traffic goes to loopback only; each connection's loop ends at the deadline. A report, not a
+//! test: nothing here fails on a number.
 
 #![allow(
     clippy::unwrap_used,
