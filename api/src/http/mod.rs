@@ -304,7 +304,7 @@ fn negotiate(req: &HttpRequest) -> Option<ResponseMedia> {
             best = Some((quality, candidate));
         }
     }
-    best.map(|(_, reply)| reply)
+    best.map(|(_, media)| media)
 }
 
 /// A response carrying only errors, for requests that never reached GraphQL execution.
