@@ -192,15 +192,18 @@ async fn track(
 /// The Prometheus text, for loopback and the addresses in `REGISTRY_METRICS_FROM`; anyone else gets
 /// `404`, as if there were nothing here.
 async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let allowed = req
-        .peer_addr()
-        .is_some_and(|peer| peer.ip().is_loopback() || state.metrics_from.contains(&peer.ip()));
-    if !allowed {
+    let peer = req.peer_addr().map(|peer| peer.ip());
+    if !may_read_metrics(peer, &state.metrics_from) {
         return HttpResponse::NotFound().finish();
     }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(monitoring::render(&state.db))
+}
+
+/// Whether a peer may read `/metrics`: loopback, or an address `REGISTRY_METRICS_FROM` lists.
+fn may_read_metrics(peer: Option<IpAddr>, metrics_from: &[IpAddr]) -> bool {
+    peer.is_some_and(|peer| peer.is_loopback() || metrics_from.contains(&peer))
 }
 
 async fn healthz() -> HttpResponse {
@@ -1130,6 +1133,17 @@ mod tests {
         );
         assert_eq!(accept("text/html"), None);
         assert_eq!(accept("application/json;q=0"), None);
+    }
+
+    #[test]
+    fn metrics_are_for_loopback_and_the_listed_addresses_only() {
+        let prometheus: IpAddr = "10.0.0.9".parse().unwrap();
+        let stranger: IpAddr = "203.0.113.7".parse().unwrap();
+        assert!(may_read_metrics(Some("127.0.0.1".parse().unwrap()), &[]));
+        assert!(may_read_metrics(Some("::1".parse().unwrap()), &[]));
+        assert!(may_read_metrics(Some(prometheus), &[prometheus]));
+        assert!(!may_read_metrics(Some(stranger), &[prometheus]));
+        assert!(!may_read_metrics(None, &[prometheus]));
     }
 
     #[test]
