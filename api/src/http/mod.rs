@@ -312,17 +312,24 @@ fn negotiate(req: &HttpRequest) -> Option<ResponseMedia> {
 
 /// A response carrying only errors, for requests that never reached GraphQL execution.
 fn request_error(status: StatusCode, reply: &Reply, code: ErrorCode, message: &str) -> HttpResponse {
-    let response = HttpResponse::build(status)
-        .content_type(reply.content_type())
-        .json(json!({ "errors": [{
-            "message": message,
-            "extensions": { "code": code.as_str(), "requestId": reply.request_id.as_str() },
-        }] }));
-    refused_before_execution(response, code)
+    error_response(status, reply, code, message, Map::new())
 }
 
-/// Marks a response as a request that ended with `code` before its document was read.
-fn refused_before_execution(mut response: HttpResponse, code: ErrorCode) -> HttpResponse {
+/// The one shape of an error answered before execution: the message, and `extensions` with the code,
+/// the request id and whatever else `extensions` holds. The response also notes `code` as the
+/// request's outcome, for the metrics.
+fn error_response(
+    status: StatusCode,
+    reply: &Reply,
+    code: ErrorCode,
+    message: &str,
+    mut extensions: Map<String, Value>,
+) -> HttpResponse {
+    extensions.insert("code".to_owned(), Value::from(code.as_str()));
+    extensions.insert("requestId".to_owned(), Value::from(reply.request_id.as_str()));
+    let mut response = HttpResponse::build(status)
+        .content_type(reply.content_type())
+        .json(json!({ "errors": [{ "message": message, "extensions": extensions }] }));
     response.extensions_mut().insert(GraphqlOutcome {
         operation: None,
         outcome: code.as_str(),
@@ -725,14 +732,11 @@ fn too_large(reply: &Reply, message: &str) -> HttpResponse {
 
 /// A refusal by the access policy before execution, in the JSON error shape with its reason.
 fn refused(status: StatusCode, reply: &Reply, err: &ApiError) -> HttpResponse {
-    let mut extensions = json!({ "code": err.code(), "requestId": reply.request_id.as_str() });
+    let mut extensions = Map::new();
     if let ApiError::Forbidden(refusal) = err {
-        extensions["reason"] = json!(refusal.reason.code());
+        extensions.insert("reason".to_owned(), Value::from(refusal.reason.code()));
     }
-    let response = HttpResponse::build(status)
-        .content_type(reply.content_type())
-        .json(json!({ "errors": [{ "message": err.message(), "extensions": extensions }] }));
-    refused_before_execution(response, err.error_code())
+    error_response(status, reply, err.error_code(), &err.message(), extensions)
 }
 
 /// Whether a browser asked for a page rather than a GraphQL response.
