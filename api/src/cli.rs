@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use crate::auth::{password, token::Secret, token::TokenSettings};
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::i18n::Language;
 use crate::services::{account, import::ImportProgress};
 use crate::{db, demo, graphql, http::Application, telemetry};
 
@@ -130,7 +131,7 @@ pub async fn run() -> anyhow::Result<()> {
             let tokens = tokens.context("token settings")?;
             let account = account::find_active_by_username(&connection, &user)
                 .await
-                .map_err(|err| anyhow::anyhow!(err.message()))?
+                .map_err(|err| anyhow::anyhow!(err.message().render(Language::of_locale())))?
                 .with_context(|| format!("no active account named {user}"))?;
             let roles = account.roles.iter().map(|role| format!("{role:?}")).collect();
             let (token, _expires) = tokens
@@ -149,7 +150,7 @@ pub async fn run() -> anyhow::Result<()> {
         } => {
             let account = account::find_active_by_username(&connection, &user)
                 .await
-                .map_err(|err| anyhow::anyhow!(err.message()))?
+                .map_err(|err| anyhow::anyhow!(err.message().render(Language::of_locale())))?
                 .with_context(|| format!("no active account named {user}"))?;
             let options = crate::services::import::ImportOptions {
                 batch,
@@ -203,7 +204,7 @@ async fn import(
     let report =
         crate::services::import::import_little_giants(connection, actor, options, source, &mut progress)
             .await
-            .map_err(|err| anyhow::anyhow!(err.message()))?;
+            .map_err(|err| anyhow::anyhow!(err.message().render(Language::of_locale())))?;
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     let mut out = format!(
@@ -225,7 +226,9 @@ async fn import(
     for error in &report.errors {
         out.push_str(&format!(
             "line {}\t{}\t{}\n",
-            error.line, error.column, error.reason
+            error.line,
+            error.column,
+            error.reason.render(Language::of_locale())
         ));
     }
     print(&out)?;

@@ -20,6 +20,7 @@
 use async_graphql::ErrorExtensions;
 use sea_orm::{DbErr, RuntimeErr, SqlErr};
 
+use crate::i18n::{Language, Message};
 use crate::policy::refusal::Refusal;
 
 /// An error a resolver or service returns.
@@ -29,15 +30,15 @@ use crate::policy::refusal::Refusal;
 #[derive(Clone, Debug)]
 pub enum ApiError {
     /// Input that fails parsing or validation.
-    BadUserInput { field: String, reason: String },
-    /// The object does not exist or is not visible to the caller.
-    NotFound { what: &'static str },
+    BadUserInput { field: String, reason: Message },
+    /// The object does not exist or is not visible to the caller (the message names what).
+    NotFound(Message),
     /// The caller is authenticated but the access policy refuses, for the reason given.
     Forbidden(Refusal),
     /// The caller must authenticate first, or its credentials were refused (the message says which).
-    Unauthenticated(String),
+    Unauthenticated(Message),
     /// A conflicting concurrent change or a duplicate natural key.
-    Conflict(String),
+    Conflict(Message),
     /// The caller edited a version that is no longer current; nothing changed.
     StaleVersion { current: i32 },
     /// Too many failed sign-ins for one account; try again after this many seconds.
@@ -50,31 +51,29 @@ pub enum ApiError {
 
 impl ApiError {
     /// A `BAD_USER_INPUT` naming the input field and why it was refused.
-    pub fn bad_input(field: impl Into<String>, reason: impl Into<String>) -> Self {
+    pub fn bad_input(field: impl Into<String>, reason: Message) -> Self {
         Self::BadUserInput {
             field: field.into(),
-            reason: reason.into(),
+            reason,
         }
     }
 
-    /// The message a client may read.
-    pub fn message(&self) -> String {
+    /// The message a client may read, to be said in its language.
+    pub fn message(&self) -> Message {
         match self {
-            Self::BadUserInput { field, reason } => format!("{field}: {reason}"),
-            Self::NotFound { what } => format!("{what} not found"),
-            Self::Forbidden(refusal) => refusal.message.clone(),
-            Self::Unauthenticated(message) => message.clone(),
-            Self::Conflict(message) => message.clone(),
-            Self::StaleVersion { current } => {
-                format!(
-                    "someone changed this in the meantime: the current version is {current}; reload and retry"
-                )
-            }
+            Self::BadUserInput { field, reason } => Message::new("field-reason")
+                .with("field", field)
+                .with("reason", reason.clone()),
+            Self::NotFound(message)
+            | Self::Unauthenticated(message)
+            | Self::Conflict(message)
+            | Self::Forbidden(Refusal { message, .. }) => message.clone(),
+            Self::StaleVersion { current } => Message::new("stale-version").with("current", *current),
             Self::TooManyAttempts { retry_after_seconds } => {
-                format!("too many failed sign-ins; try again in {retry_after_seconds} seconds")
+                Message::new("too-many-sign-ins").with("seconds", *retry_after_seconds)
             }
-            Self::Unavailable => "the registry is busy; try again in a moment".to_owned(),
-            Self::Internal(_) => "internal server error".to_owned(),
+            Self::Unavailable => Message::new("unavailable"),
+            Self::Internal(_) => Message::new("internal-error"),
         }
     }
 
@@ -192,10 +191,10 @@ impl From<DbErr> for ApiError {
     fn from(err: DbErr) -> Self {
         match err.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => {
-                return Self::Conflict("a record with the same key exists already".to_owned());
+                return Self::Conflict(Message::new("duplicate-key"));
             }
             Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
-                return Self::bad_input("input", "refers to a record that does not exist");
+                return Self::bad_input("input", Message::new("input-refers-to-missing"));
             }
             _ => {}
         }
@@ -244,7 +243,14 @@ impl ErrorExtensions for ApiError {
             // The request span carries the request id, so the log line can be matched to the response.
             tracing::error!(error.detail = %detail, "internal error");
         }
-        async_graphql::Error::new(self.message()).extend_with(|_, ext| {
+        // Said in English here; the request's language is known only when the answer is written,
+        // which says it again from `source` (`graphql::errors::localise`).
+        let error = async_graphql::Error {
+            message: self.message().render(Language::English),
+            source: Some(std::sync::Arc::new(self.clone())),
+            extensions: None,
+        };
+        error.extend_with(|_, ext| {
             ext.set("code", self.code());
             match self {
                 Self::BadUserInput { field, .. } => ext.set("field", field.as_str()),
@@ -335,6 +341,10 @@ mod tests {
             .unwrap_err();
         let internal = ApiError::from(broken);
         assert_eq!(internal.code(), "INTERNAL_SERVER_ERROR");
-        assert_eq!(internal.message(), "internal server error", "no database text");
+        assert_eq!(
+            internal.message().render(Language::English),
+            "internal server error",
+            "no database text"
+        );
     }
 }

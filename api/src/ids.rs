@@ -5,6 +5,7 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use uuid::Uuid;
 
 use crate::error::ApiError;
+use crate::i18n::Message;
 
 /// Every type reachable through `node(id:)`.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
@@ -64,7 +65,7 @@ pub fn encode(node_type: NodeType, id: Uuid) -> String {
 
 /// Decodes a global id; `field` names the argument in the error.
 pub fn decode(field: &str, global_id: &str) -> Result<(NodeType, Uuid), ApiError> {
-    let invalid = || ApiError::bad_input(field, "not a valid ID");
+    let invalid = || ApiError::bad_input(field, Message::new("id-invalid"));
     let bytes = URL_SAFE_NO_PAD.decode(global_id.trim()).map_err(|_| invalid())?;
     let text = String::from_utf8(bytes).map_err(|_| invalid())?;
     let (tag, uuid) = text.split_once(':').ok_or_else(invalid)?;
@@ -82,7 +83,7 @@ pub fn decode_as(field: &str, expected: NodeType, global_id: &str) -> Result<Uui
         (node_type, uuid) if node_type == expected => Ok(uuid),
         _ => Err(ApiError::bad_input(
             field,
-            format!("not the ID of a {}", expected.tag()),
+            Message::new("id-wrong-type").with("type", expected.tag()),
         )),
     }
 }

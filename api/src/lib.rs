@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod i18n;
 pub mod ids;
 pub mod monitoring;
 pub mod policy;

@@ -17,6 +17,8 @@ use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 use uuid::Uuid;
 
+use crate::i18n::Message;
+
 /// Who a limit is counted for.
 #[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
 pub enum Client {
@@ -44,12 +46,12 @@ impl Meter {
         }
     }
 
-    /// The name clients see in the refusal.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Self::Requests => "requests",
-            Self::Cost => "query cost",
-        }
+    /// What the refusal says was spent.
+    pub fn describe(self) -> Message {
+        Message::new(match self {
+            Self::Requests => "meter-requests",
+            Self::Cost => "meter-query-cost",
+        })
     }
 }
 

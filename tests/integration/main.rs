@@ -19,6 +19,7 @@ mod error_codes;
 mod hostile;
 mod http_spec;
 mod import;
+mod language;
 mod lifecycle;
 mod matrix;
 mod metrics;

@@ -389,7 +389,7 @@ impl Demo {
         let name = format!("{prefix}{place}{stem}{trade}{form}");
         let sequence = self.next();
         let uscc = Uscc::with_check_character(&format!("91{region}MA{}", base31(sequence, 7)))
-            .map_err(|e| DbErr::Custom(format!("generated USCC invalid: {e}")))?;
+            .map_err(|e| DbErr::Custom(format!("generated USCC invalid: {e:?}")))?;
         let established = date(
             1995 + (sequence % 28) as i32,
             1 + (sequence % 12) as u32,

@@ -1,6 +1,8 @@
 //! Resident identity numbers (公民身份号码, GB 11643): 17 digits (region, birth date, sequence) and an
 //! ISO 7064 MOD 11-2 check character.
 
+use crate::i18n::Message;
+
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK: &[u8; 11] = b"10X98765432";
 
@@ -18,17 +20,17 @@ pub fn check_character(body: &str) -> Option<char> {
 }
 
 /// Parses an identity number (surrounding spaces and a lower-case `x` accepted), or says what is wrong.
-pub fn parse(input: &str) -> Result<String, String> {
+pub fn parse(input: &str) -> Result<String, Message> {
     let value = input.trim().to_uppercase();
     if value.chars().count() != 18 {
-        return Err(format!("must be 18 characters, not {}", value.chars().count()));
+        return Err(Message::new("identity-number-length").with("length", value.chars().count()));
     }
     let (body, last) = value.split_at(17);
     let Some(expected) = check_character(body) else {
-        return Err("the first 17 characters must be digits".to_owned());
+        return Err(Message::new("identity-number-digits"));
     };
     if !last.starts_with(expected) {
-        return Err(format!("check character should be {expected}"));
+        return Err(Message::new("check-character").with("expected", expected.to_string()));
     }
     Ok(value)
 }
@@ -43,15 +45,15 @@ mod tests {
         assert_eq!(parse(" 11010519491231002x"), Ok("11010519491231002X".to_owned()));
         assert_eq!(
             parse("110105194912310021"),
-            Err("check character should be X".to_owned())
+            Err(Message::new("check-character").with("expected", "X"))
         );
         assert_eq!(
             parse("1101051949123100"),
-            Err("must be 18 characters, not 16".to_owned())
+            Err(Message::new("identity-number-length").with("length", 16))
         );
         assert_eq!(
             parse("11010519491231A02X"),
-            Err("the first 17 characters must be digits".to_owned())
+            Err(Message::new("identity-number-digits"))
         );
     }
 }

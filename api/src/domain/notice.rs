@@ -8,6 +8,8 @@ use chrono::{Days, NaiveDate};
 use entity::enums::CredentialKind;
 use sea_orm::ActiveEnum;
 
+use crate::i18n::Message;
+
 /// The minimum notice when nothing else is configured.
 pub const DEFAULT_MINIMUM_DAYS: u32 = 5;
 
@@ -32,7 +34,8 @@ impl Default for NoticeRules {
 pub struct NoticeProblem {
     /// `noticeStartsOn` or `noticeEndsOn`.
     pub field: &'static str,
-    pub message: String,
+    /// What is wrong.
+    pub message: Message,
 }
 
 impl NoticeRules {
@@ -57,9 +60,7 @@ impl NoticeRules {
         if starts < today {
             return Err(NoticeProblem {
                 field: "noticeStartsOn",
-                message: format!(
-                    "a public notice cannot start in the past: start it today ({today}) or later"
-                ),
+                message: Message::new("notice-start-past").with("today", today),
             });
         }
         let days = self.minimum_days(kind);
@@ -68,10 +69,11 @@ impl NoticeRules {
         if ends < earliest_end {
             return Err(NoticeProblem {
                 field: "noticeEndsOn",
-                message: format!(
-                    "a public notice of a {} runs at least {days} days: from {starts} until {earliest_end} or later",
-                    kind.to_value()
-                ),
+                message: Message::new("notice-too-short")
+                    .with("kind", kind.to_value())
+                    .with("days", days)
+                    .with("starts", starts)
+                    .with("earliest", earliest_end),
             });
         }
         Ok((starts, ends))
@@ -108,6 +110,7 @@ impl FromStr for NoticeRules {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Language;
     use crate::test_support::date;
 
     #[test]
@@ -135,7 +138,8 @@ mod tests {
             .period(CredentialKind::Green, today, None, Some(date("2026-03-05")))
             .unwrap_err();
         assert_eq!(short.field, "noticeEndsOn");
-        assert!(short.message.contains("at least 5 days"), "{}", short.message);
+        let message = short.message.render(Language::English);
+        assert!(message.contains("at least 5 days"), "{message}");
     }
 
     #[test]

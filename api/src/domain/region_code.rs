@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use crate::i18n::Message;
+
 /// A syntactically valid region code. Whether the region exists is the region service's question.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RegionCode(String);
@@ -15,12 +17,12 @@ pub const NATION: &str = "000000";
 
 impl RegionCode {
     /// Parses six ASCII digits, surrounding white space ignored.
-    pub fn parse(input: &str) -> Result<Self, String> {
+    pub fn parse(input: &str) -> Result<Self, Message> {
         let code = input.trim();
         if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
             Ok(Self(code.to_owned()))
         } else {
-            Err(format!("'{code}' is not a 6-digit GB/T 2260 region code"))
+            Err(Message::new("region-code-format").with("code", code))
         }
     }
 

@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use crate::i18n::Message;
+
 /// The code alphabet; a character's value is its index.
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 const LENGTH: usize = 18;
@@ -27,16 +29,18 @@ pub enum UsccError {
     CheckCharacter { expected: char },
 }
 
-impl fmt::Display for UsccError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl UsccError {
+    /// Why, in words.
+    pub fn message(&self) -> Message {
         match self {
-            Self::WrongLength(len) => write!(f, "wrong length: a USCC has 18 characters, got {len}"),
-            Self::IllegalCharacter { position, character } => write!(
-                f,
-                "illegal character '{character}' at position {position} (allowed: 0-9 and A-Z except I, O, S, V, Z)"
-            ),
-            Self::RegionNotNumeric => write!(f, "characters 3-8 must be a 6-digit region code"),
-            Self::CheckCharacter { expected } => write!(f, "check character should be {expected}"),
+            Self::WrongLength(length) => Message::new("uscc-length").with("length", *length),
+            Self::IllegalCharacter { position, character } => Message::new("uscc-character")
+                .with("character", character.to_string())
+                .with("position", *position),
+            Self::RegionNotNumeric => Message::new("uscc-region"),
+            Self::CheckCharacter { expected } => {
+                Message::new("check-character").with("expected", expected.to_string())
+            }
         }
     }
 }
@@ -111,6 +115,7 @@ impl fmt::Display for Uscc {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Language;
 
     #[test]
     fn real_published_codes_are_valid() {
@@ -194,16 +199,16 @@ mod tests {
 
     #[test]
     fn error_messages_name_the_reason() {
+        let english = |error: UsccError| error.message().render(Language::English);
         assert_eq!(
-            UsccError::CheckCharacter { expected: '6' }.to_string(),
+            english(UsccError::CheckCharacter { expected: '6' }),
             "check character should be 6"
         );
         assert!(
-            UsccError::IllegalCharacter {
+            english(UsccError::IllegalCharacter {
                 position: 3,
                 character: 'I'
-            }
-            .to_string()
+            })
             .contains("position 3")
         );
     }

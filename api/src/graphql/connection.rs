@@ -14,6 +14,7 @@ use sea_orm::{EntityTrait, FromQueryResult, PaginatorTrait, QuerySelect, Select}
 
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::types::db;
+use crate::i18n::Message;
 
 /// Page size when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
@@ -110,7 +111,9 @@ fn page_size(field: &str, value: Option<i32>) -> ApiResult<Option<u64>> {
         Some(n) if (0..=MAX_PAGE_SIZE as i32).contains(&n) => Ok(Some(n as u64)),
         Some(n) => Err(ApiError::bad_input(
             field,
-            format!("must be between 0 and {MAX_PAGE_SIZE}, got {n}"),
+            Message::new("page-size-range")
+                .with("max", MAX_PAGE_SIZE)
+                .with("got", n),
         )),
     }
 }
@@ -120,7 +123,7 @@ fn cursor(field: &str, value: Option<&String>) -> ApiResult<Option<u64>> {
         .map(|c| {
             OffsetCursor::decode_cursor(c)
                 .map(|c| c.0)
-                .map_err(|reason| ApiError::bad_input(field, reason))
+                .map_err(|_| ApiError::bad_input(field, Message::new("cursor-invalid")))
         })
         .transpose()
 }
@@ -141,7 +144,7 @@ where
     let first = page_size("first", args.first)?;
     let last = page_size("last", args.last)?;
     if first.is_some() && last.is_some() {
-        return Err(ApiError::bad_input("last", "give either first or last, not both"));
+        return Err(ApiError::bad_input("last", Message::new("page-first-or-last")));
     }
     let lower = cursor("after", args.after.as_ref())?.map_or(0, |after| after + 1);
     let before = cursor("before", args.before.as_ref())?;

@@ -1,11 +1,14 @@
 //! Errors that async-graphql reports itself, made into ours: each carries `extensions.code`, a value
 //! that does not fit its argument is `BAD_USER_INPUT` naming the argument (and the input field in it)
-//! and the format expected, and no message names an internal input type.
+//! and the format expected, no message names an internal input type, and every message of ours is
+//! said in the request's language. (The texts async-graphql writes about documents that are not
+//! valid GraphQL stay in English: they are for the developer writing the query.)
 
 use async_graphql::{ErrorExtensionValues, ServerError};
 
-use crate::error::ErrorCode;
+use crate::error::{ApiError, ErrorCode};
 use crate::graphql::scalars;
+use crate::i18n::{Language, Message};
 
 /// Sets `extensions.code` unless the error has one already.
 pub fn with_code(mut error: ServerError, code: ErrorCode) -> ServerError {
@@ -18,12 +21,15 @@ pub fn with_code(mut error: ServerError, code: ErrorCode) -> ServerError {
 
 /// A validation error: an argument value that does not fit its type becomes `BAD_USER_INPUT` with
 /// the argument's path in `extensions.field`; every other is `GRAPHQL_VALIDATION_FAILED`.
-pub fn from_validation(error: ServerError) -> ServerError {
+pub fn from_validation(error: ServerError, language: Language) -> ServerError {
     let Some(invalid) = InvalidArgument::read(&error.message) else {
         return with_code(error, ErrorCode::GraphqlValidationFailed);
     };
     let mut error = ServerError {
-        message: format!("{}: {}", invalid.path, invalid.reason),
+        message: Message::new("field-reason")
+            .with("field", &invalid.path)
+            .with("reason", invalid.reason)
+            .render(language),
         ..error
     };
     error
@@ -33,9 +39,16 @@ pub fn from_validation(error: ServerError) -> ServerError {
     with_code(error, ErrorCode::BadUserInput)
 }
 
-/// An error from execution that has no code yet: a value that failed to parse is `BAD_USER_INPUT`
-/// (without the internal type it was part of); anything else is ours to look into.
-pub fn from_execution(error: ServerError) -> ServerError {
+/// An error from execution, said in `language`: ours (from an [`ApiError`]) in its own words; one
+/// without a code is a value that failed to parse, `BAD_USER_INPUT` saying the format expected
+/// (without the internal type it was part of), or else ours to look into.
+pub fn from_execution(error: ServerError, language: Language) -> ServerError {
+    if let Some(ours) = error.source::<ApiError>() {
+        return ServerError {
+            message: ours.message().render(language),
+            ..error
+        };
+    }
     if error
         .extensions
         .as_ref()
@@ -44,18 +57,18 @@ pub fn from_execution(error: ServerError) -> ServerError {
         return error;
     }
     if let Some(rest) = error.message.strip_prefix("Failed to parse \"") {
-        let reason = rest.split_once("\": ").map_or(rest, |(_, reason)| reason);
-        let reason = reason
-            .split_once(" (occurred while parsing")
-            .map_or(reason, |(reason, _)| reason)
-            .to_owned();
-        return with_code(
-            ServerError {
-                message: reason,
-                ..error
-            },
-            ErrorCode::BadUserInput,
-        );
+        let scalar = rest.split_once('"').map_or(rest, |(scalar, _)| scalar);
+        if let Some(format) = scalars::format_of(scalar) {
+            return with_code(
+                ServerError {
+                    message: Message::new("expected-format")
+                        .with("format", format)
+                        .render(language),
+                    ..error
+                },
+                ErrorCode::BadUserInput,
+            );
+        }
     }
     with_code(error, ErrorCode::InternalServerError)
 }
@@ -66,7 +79,7 @@ struct InvalidArgument {
     /// The argument and the input fields inside it, dotted: `filter.validOn`.
     path: String,
     /// Why the value does not fit, in our words.
-    reason: String,
+    reason: Message,
 }
 
 impl InvalidArgument {
@@ -83,25 +96,25 @@ impl InvalidArgument {
 
 /// async-graphql's reasons reworded: the format a scalar expects instead of its name, and no names of
 /// input object types.
-fn reword(reason: &str) -> String {
+fn reword(reason: &str) -> Message {
     if let Some(expected) = quoted_after(reason, "expected type \"") {
         let expected = expected.trim_end_matches('!');
         return match scalars::format_of(expected) {
-            Some(format) => format!("expected {format}"),
-            None if expected.ends_with("Input") => "expected an object".to_owned(),
-            None if expected.starts_with('[') => "expected a list".to_owned(),
-            None => format!("expected one of the values of {expected}"),
+            Some(format) => Message::new("expected-format").with("format", format),
+            None if expected.ends_with("Input") => Message::new("expected-object"),
+            None if expected.starts_with('[') => Message::new("expected-list"),
+            None => Message::new("expected-enum").with("type", expected),
         };
     }
     if let Some(field) = quoted_after(reason, "unknown field \"") {
-        return format!("unknown field \"{field}\"");
+        return Message::new("unknown-input-field").with("field", field);
     }
     if let Some(field) = quoted_after(reason, "field \"")
         && reason.ends_with("is required but not provided")
     {
-        return format!("field \"{field}\" is required");
+        return Message::new("input-field-required").with("field", field);
     }
-    reason.to_owned()
+    Message::new("verbatim").with("text", reason)
 }
 
 /// The text between `prefix` (which ends with a quote) and the next quote.
@@ -115,7 +128,7 @@ mod tests {
     use super::*;
 
     fn reason(message: &str) -> Option<(String, String)> {
-        InvalidArgument::read(message).map(|invalid| (invalid.path, invalid.reason))
+        InvalidArgument::read(message).map(|invalid| (invalid.path, invalid.reason.render(Language::English)))
     }
 
     #[test]
@@ -124,7 +137,7 @@ mod tests {
             reason(r#"Invalid value for argument "filter.validOn", expected type "Date""#),
             Some((
                 "filter.validOn".to_owned(),
-                format!("expected {}", scalars::format_of("Date").unwrap_or_default())
+                "expected a date as YYYY-MM-DD, for example 2026-03-01".to_owned()
             ))
         );
         assert_eq!(
@@ -147,13 +160,21 @@ mod tests {
     }
 
     #[test]
-    fn parse_failures_in_execution_lose_the_internal_type() {
-        let error = from_execution(ServerError::new(
-            r#"Failed to parse "Date": 'x' is not a date (occurred while parsing "CredentialFilterInput")"#,
-            None,
-        ));
-        assert_eq!(error.message, "'x' is not a date");
+    fn parse_failures_in_execution_say_the_format_without_the_internal_type() {
+        let failed = || {
+            ServerError::new(
+                r#"Failed to parse "Date": 'x' is not a date (occurred while parsing "CredentialFilterInput")"#,
+                None,
+            )
+        };
+        let error = from_execution(failed(), Language::English);
+        assert_eq!(
+            error.message,
+            "expected a date as YYYY-MM-DD, for example 2026-03-01"
+        );
         let code = error.extensions.as_ref().and_then(|e| e.get("code")).cloned();
         assert_eq!(code, Some(async_graphql::Value::from("BAD_USER_INPUT")));
+        let chinese = from_execution(failed(), Language::SimplifiedChinese);
+        assert_eq!(chinese.message, "应为日期，格式为 YYYY-MM-DD，例如 2026-03-01");
     }
 }

@@ -13,6 +13,7 @@ use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Varia
 use crate::error::ErrorCode;
 use crate::graphql::OperationName;
 use crate::graphql::errors::{from_execution, from_validation, with_code};
+use crate::i18n::{Language, Message};
 
 /// Installs the alias and nesting limits and the error codes.
 pub struct RequestLimits {
@@ -139,10 +140,10 @@ impl Extension for RequestLimitsExtension {
         if nesting > self.max_nesting {
             return Err(with_code(
                 ServerError::new(
-                    format!(
-                        "nested too deeply: {nesting} levels, at most {}",
-                        self.max_nesting
-                    ),
+                    Message::new("nested-too-deeply")
+                        .with("nesting", nesting)
+                        .with("max", self.max_nesting)
+                        .render(language(ctx)),
                     None,
                 ),
                 ErrorCode::GraphqlParseFailed,
@@ -156,7 +157,10 @@ impl Extension for RequestLimitsExtension {
         if aliases > self.max_aliases {
             return Err(with_code(
                 ServerError::new(
-                    format!("too many aliases: {aliases}, at most {}", self.max_aliases),
+                    Message::new("too-many-aliases")
+                        .with("aliases", aliases)
+                        .with("max", self.max_aliases)
+                        .render(language(ctx)),
                     None,
                 ),
                 ErrorCode::GraphqlValidationFailed,
@@ -170,10 +174,12 @@ impl Extension for RequestLimitsExtension {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        let validated = next
-            .run(ctx)
-            .await
-            .map_err(|errors| errors.into_iter().map(from_validation).collect::<Vec<_>>())?;
+        let validated = next.run(ctx).await.map_err(|errors| {
+            errors
+                .into_iter()
+                .map(|error| from_validation(error, language(ctx)))
+                .collect::<Vec<_>>()
+        })?;
         // A valid document is charged its complexity before anything runs.
         if let Some(meter) = ctx.data_opt::<crate::rate_limit::CostMeter>()
             && let Err(spent) = meter.charge(validated.complexity)
@@ -181,10 +187,10 @@ impl Extension for RequestLimitsExtension {
             let wait = spent.retry_after.unwrap_or_default().as_secs().max(1);
             return Err(vec![with_code(
                 ServerError::new(
-                    format!(
-                        "this document costs {}, more than is left of the query-cost allowance; try again in {wait} seconds",
-                        validated.complexity
-                    ),
+                    Message::new("cost-allowance-spent")
+                        .with("cost", validated.complexity)
+                        .with("seconds", wait)
+                        .render(language(ctx)),
                     None,
                 ),
                 ErrorCode::RateLimited,
@@ -205,9 +211,18 @@ impl Extension for RequestLimitsExtension {
             slot.set(name);
         }
         let mut response = next.run(ctx, operation_name).await;
-        response.errors = response.errors.into_iter().map(from_execution).collect();
+        response.errors = response
+            .errors
+            .into_iter()
+            .map(|error| from_execution(error, language(ctx)))
+            .collect();
         response
     }
+}
+
+/// The request's language, as the extension sees it.
+fn language(ctx: &ExtensionContext<'_>) -> Language {
+    ctx.data_opt::<Language>().copied().unwrap_or_default()
 }
 
 #[cfg(test)]

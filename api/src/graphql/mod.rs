@@ -17,6 +17,7 @@ use sea_orm::DatabaseConnection;
 use crate::auth::token::TokenSettings;
 use crate::config::Limits;
 use crate::domain::notice::NoticeRules;
+use crate::i18n::Language;
 use crate::services::account::LoginThrottle;
 use mutation::MutationRoot;
 use query::QueryRoot;
@@ -35,6 +36,12 @@ impl OperationName {
     fn set(&self, name: &str) {
         let _first_wins = self.0.set(name.to_owned());
     }
+}
+
+/// The language the request is answered in (`Accept-Language`, put into the request's data by the
+/// HTTP layer); English for a request that came another way.
+pub fn language(ctx: &async_graphql::Context<'_>) -> Language {
+    ctx.data_opt::<Language>().copied().unwrap_or_default()
 }
 
 /// The registry's schema.

@@ -4,20 +4,22 @@
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
 use chrono::{NaiveDate, Utc};
 
+use crate::i18n::Message;
+
 /// What a value of the scalar `name` looks like, in words a client can act on.
-pub fn format_of(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "Date" => "a date as YYYY-MM-DD, for example 2026-03-01",
-        "DateTime" => "a time in RFC 3339 with its offset, for example 2026-03-01T08:30:00Z",
-        "Int" => "a whole number from -2147483648 to 2147483647",
-        "Float" => "a number",
-        "String" => "a string",
-        "Boolean" => "true or false",
-        "ID" => "an id, as a string",
-        "JSON" => "a JSON value",
-        "Upload" => "a file sent in a multipart request",
+pub fn format_of(name: &str) -> Option<Message> {
+    Some(Message::new(match name {
+        "Date" => "format-date",
+        "DateTime" => "format-date-time",
+        "Int" => "format-int",
+        "Float" => "format-float",
+        "String" => "format-string",
+        "Boolean" => "format-boolean",
+        "ID" => "format-id",
+        "JSON" => "format-json",
+        "Upload" => "format-upload",
         _ => return None,
-    })
+    }))
 }
 
 /// A calendar date, ISO 8601 `YYYY-MM-DD` (dates in this registry are Chinese civil dates).

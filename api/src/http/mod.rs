@@ -47,6 +47,7 @@ use crate::clock::Clock;
 use crate::config::{Config, Limits};
 use crate::error::{ApiError, ErrorCode};
 use crate::graphql::{OperationName, RegistrySchema, build_schema, limits::bracket_depth, loaders::Loaders};
+use crate::i18n::{Language, Message};
 use crate::monitoring::{self, GraphqlOutcome};
 use crate::policy::Viewer;
 use crate::rate_limit::{Allowance, Client, CostMeter, InProcess, LimitStore, Meter};
@@ -248,19 +249,36 @@ enum ResponseMedia {
     Json,
 }
 
-/// How one request is answered: in which media type, and under which request id (which every error
-/// in the answer repeats in `extensions.requestId`).
+/// How one request is answered: in which media type, under which request id (which every error in
+/// the answer repeats in `extensions.requestId`), and in which language (from `Accept-Language`).
 struct Reply {
     media: ResponseMedia,
     request_id: RequestId,
+    language: Language,
 }
 
 impl Reply {
     fn new(req: &HttpRequest, media: ResponseMedia) -> Self {
+        let accept_language = req
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok());
         Self {
             media,
             request_id: request_id::of(req),
+            language: Language::negotiate(accept_language),
         }
+    }
+
+    /// Starts a response in this reply's media type and language. Its messages follow
+    /// `Accept-Language`, so caches must keep answers apart by it.
+    fn start(&self, status: StatusCode) -> actix_web::HttpResponseBuilder {
+        let mut response = HttpResponse::build(status);
+        response
+            .content_type(self.content_type())
+            .insert_header((header::CONTENT_LANGUAGE, self.language.tag()))
+            .insert_header((header::VARY, "Accept-Language"));
+        response
     }
 
     fn content_type(&self) -> &'static str {
@@ -277,7 +295,7 @@ fn not_acceptable(req: &HttpRequest) -> HttpResponse {
         StatusCode::NOT_ACCEPTABLE,
         &Reply::new(req, ResponseMedia::Json),
         ErrorCode::NotAcceptable,
-        "unsupported Accept",
+        &Message::new("http-not-acceptable"),
     )
 }
 
@@ -311,7 +329,7 @@ fn negotiate(req: &HttpRequest) -> Option<ResponseMedia> {
 }
 
 /// A response carrying only errors, for requests that never reached GraphQL execution.
-fn request_error(status: StatusCode, reply: &Reply, code: ErrorCode, message: &str) -> HttpResponse {
+fn request_error(status: StatusCode, reply: &Reply, code: ErrorCode, message: &Message) -> HttpResponse {
     error_response(status, reply, code, message, Map::new())
 }
 
@@ -322,13 +340,14 @@ fn error_response(
     status: StatusCode,
     reply: &Reply,
     code: ErrorCode,
-    message: &str,
+    message: &Message,
     mut extensions: Map<String, Value>,
 ) -> HttpResponse {
     extensions.insert("code".to_owned(), Value::from(code.as_str()));
     extensions.insert("requestId".to_owned(), Value::from(reply.request_id.as_str()));
-    let mut response = HttpResponse::build(status)
-        .content_type(reply.content_type())
+    let message = message.render(reply.language);
+    let mut response = reply
+        .start(status)
         .json(json!({ "errors": [{ "message": message, "extensions": extensions }] }));
     response.extensions_mut().insert(GraphqlOutcome {
         operation: None,
@@ -340,7 +359,7 @@ fn error_response(
 /// The account a request's bearer token names: `None` without an `Authorization` header (the
 /// public); anything but a valid bearer token is refused (`401`), never quietly treated as the public.
 /// Only the signature and claims are checked here; the account is read in [`admit`].
-fn bearer_user(req: &HttpRequest, state: &AppState) -> Result<Option<uuid::Uuid>, &'static str> {
+fn bearer_user(req: &HttpRequest, state: &AppState) -> Result<Option<uuid::Uuid>, Message> {
     let Some(header) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(None);
     };
@@ -354,13 +373,13 @@ fn bearer_user(req: &HttpRequest, state: &AppState) -> Result<Option<uuid::Uuid>
         })
         .map(str::trim)
         .filter(|token| !token.is_empty())
-        .ok_or("use the Bearer scheme: Authorization: Bearer <access token>")?;
+        .ok_or_else(|| Message::new("token-not-bearer"))?;
     match state.tokens.verify(token) {
         Ok(user_id) => Ok(Some(user_id)),
-        Err(TokenError::Expired) => Err("the access token has expired; sign in again"),
+        Err(TokenError::Expired) => Err(Message::new("token-expired")),
         Err(TokenError::Invalid(reason)) => {
             tracing::info!(auth.refused = %reason, "access token refused");
-            Err("invalid access token")
+            Err(Message::new("token-invalid"))
         }
     }
 }
@@ -378,7 +397,7 @@ struct Admitted {
 /// that a disabled account stops at once (`401`); a database that cannot answer is `503`, not a bad
 /// token.
 async fn admit(req: &HttpRequest, state: &AppState, reply: &Reply) -> Result<Admitted, HttpResponse> {
-    let user_id = bearer_user(req, state).map_err(|reason| unauthenticated(reply, reason))?;
+    let user_id = bearer_user(req, state).map_err(|reason| unauthenticated(reply, &reason))?;
     let address = admission::client_address(req, &state.trusted_proxies);
     let client = match user_id {
         Some(user_id) => Client::Account(user_id),
@@ -393,10 +412,7 @@ async fn admit(req: &HttpRequest, state: &AppState, reply: &Reply) -> Result<Adm
         Some(user_id) => match account::active_account(&state.db, user_id).await {
             Ok(Some(account)) => Viewer::User(Box::new(account)),
             Ok(None) => {
-                return Err(unauthenticated(
-                    reply,
-                    "the account is disabled or no longer exists",
-                ));
+                return Err(unauthenticated(reply, &Message::new("account-disabled")));
             }
             Err(err) => return Err(database_failure(reply, &err)),
         },
@@ -430,10 +446,9 @@ fn too_many_requests(reply: &Reply, meter: Meter, allowance: &Allowance) -> Http
         StatusCode::TOO_MANY_REQUESTS,
         reply,
         ErrorCode::RateLimited,
-        &format!(
-            "too many {} from this client; try again in {wait} seconds",
-            meter.describe()
-        ),
+        &Message::new("rate-limited")
+            .with("what", meter.describe())
+            .with("seconds", wait),
     );
     response
         .headers_mut()
@@ -481,7 +496,7 @@ fn database_failure(reply: &Reply, err: &ApiError) -> HttpResponse {
         StatusCode::INTERNAL_SERVER_ERROR,
         reply,
         ErrorCode::InternalServerError,
-        &format!("internal server error (request {request_id})"),
+        &Message::new("internal-error-request").with("request", request_id.as_str()),
     )
 }
 
@@ -489,7 +504,7 @@ fn database_failure(reply: &Reply, err: &ApiError) -> HttpResponse {
 const RETRY_AFTER_SECONDS: &str = "1";
 
 /// `401` with the reason, and the challenge RFC 6750 asks for.
-fn unauthenticated(reply: &Reply, reason: &str) -> HttpResponse {
+fn unauthenticated(reply: &Reply, reason: &Message) -> HttpResponse {
     let mut response = request_error(
         StatusCode::UNAUTHORIZED,
         reply,
@@ -512,27 +527,27 @@ struct GraphqlParams {
 }
 
 /// Reads the parameters from a JSON object, naming the first one that has the wrong type.
-fn params_from_json(body: Value) -> Result<GraphqlParams, String> {
+fn params_from_json(body: Value) -> Result<GraphqlParams, Message> {
     let Value::Object(mut body) = body else {
-        return Err("the request body must be a JSON object".to_owned());
+        return Err(Message::new("body-not-object"));
     };
-    let map = |name: &str, value: Option<Value>| match value {
+    let map = |name: &'static str, value: Option<Value>| match value {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Object(map)) => Ok(Some(map)),
-        Some(_) => Err(format!("{name} must be an object or null")),
+        Some(_) => Err(Message::new("parameter-not-object").with("name", name)),
     };
     let extensions = map("extensions", body.remove("extensions"))?;
     let query = match body.remove("query") {
         Some(Value::String(query)) => query,
-        Some(_) => return Err("query must be a string".to_owned()),
+        Some(_) => return Err(Message::new("query-not-string")),
         // A persisted query names its document by hash; `PersistedQueries::resolve` fills it in.
         None if names_persisted_query(extensions.as_ref()) => String::new(),
-        None => return Err("query is required".to_owned()),
+        None => return Err(Message::new("query-required")),
     };
     let operation_name = match body.remove("operationName") {
         None | Some(Value::Null) => None,
         Some(Value::String(name)) => Some(name),
-        Some(_) => return Err("operationName must be a string or null".to_owned()),
+        Some(_) => return Err(Message::new("operation-name-not-string")),
     };
     Ok(GraphqlParams {
         query,
@@ -557,7 +572,7 @@ fn resolve_persisted(state: &AppState, params: &mut GraphqlParams, reply: &Reply
             StatusCode::OK,
             reply,
             ErrorCode::PersistedQueryNotFound,
-            "PersistedQueryNotFound",
+            &Message::new("persisted-query-not-found"),
         ),
         persisted::PersistedQueryError::Invalid(reason) => {
             request_error(StatusCode::BAD_REQUEST, reply, ErrorCode::BadRequest, &reason)
@@ -592,7 +607,7 @@ async fn graphql_post(req: HttpRequest, payload: web::Payload, state: web::Data<
             StatusCode::REQUEST_TIMEOUT,
             reply,
             ErrorCode::RequestTimeout,
-            "the request body did not arrive in time (REGISTRY_BODY_TIMEOUT_MS)",
+            &Message::new("body-timeout"),
         );
     };
     let body = match read {
@@ -602,10 +617,10 @@ async fn graphql_post(req: HttpRequest, payload: web::Payload, state: web::Data<
                 StatusCode::BAD_REQUEST,
                 reply,
                 ErrorCode::BadRequest,
-                &format!("the request body could not be read: {err}"),
+                &Message::new("body-unreadable").with("detail", err.to_string()),
             );
         }
-        Err(_) => return too_large(reply, "the request body is larger than REGISTRY_MAX_BODY_BYTES"),
+        Err(_) => return too_large(reply, &Message::new("body-too-large")),
     };
     let content_type = req
         .headers()
@@ -616,12 +631,12 @@ async fn graphql_post(req: HttpRequest, payload: web::Payload, state: web::Data<
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             reply,
             ErrorCode::UnsupportedMediaType,
-            "send the request as application/json in UTF-8",
+            &Message::new("body-not-json-media"),
         );
     }
     let params = match serde_json::from_slice::<Value>(&body) {
         Ok(json) => params_from_json(json),
-        Err(err) => Err(format!("the request body is not valid JSON: {err}")),
+        Err(err) => Err(Message::new("body-not-json").with("detail", err.to_string())),
     };
     let mut params = match params {
         Ok(params) => params,
@@ -705,7 +720,7 @@ async fn graphql_upload(req: HttpRequest, payload: web::Payload, state: web::Dat
             StatusCode::REQUEST_TIMEOUT,
             reply,
             ErrorCode::RequestTimeout,
-            "the upload did not arrive in time (REGISTRY_UPLOAD_TIMEOUT_MS)",
+            &Message::new("upload-timeout"),
         );
     };
     match received {
@@ -721,7 +736,7 @@ async fn graphql_upload(req: HttpRequest, payload: web::Payload, state: web::Dat
 }
 
 /// `413` in the JSON error shape.
-fn too_large(reply: &Reply, message: &str) -> HttpResponse {
+fn too_large(reply: &Reply, message: &Message) -> HttpResponse {
     request_error(
         StatusCode::PAYLOAD_TOO_LARGE,
         reply,
@@ -755,7 +770,7 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
                 StatusCode::BAD_REQUEST,
                 &Reply::new(&req, ResponseMedia::Json),
                 ErrorCode::BadRequest,
-                "malformed query string",
+                &Message::new("query-string-malformed"),
             );
         }
     };
@@ -775,7 +790,7 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
             StatusCode::BAD_REQUEST,
             &Reply::new(&req, ResponseMedia::Json),
             ErrorCode::BadRequest,
-            "query is required",
+            &Message::new("query-required"),
         );
     };
     let (reply, admitted) = match negotiate_and_admit(&req, &state).await {
@@ -783,13 +798,13 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
         Err(response) => return response,
     };
     let reply = &reply;
-    let json_param = |name: &str| -> Result<Option<Map<String, Value>>, String> {
+    let json_param = |name: &'static str| -> Result<Option<Map<String, Value>>, Message> {
         match get(name).filter(|text| !text.is_empty()) {
             None => Ok(None),
             Some(text) => match serde_json::from_str::<Value>(&text) {
                 Ok(Value::Object(map)) => Ok(Some(map)),
                 Ok(Value::Null) => Ok(None),
-                _ => Err(format!("{name} must be a JSON object")),
+                _ => Err(Message::new("parameter-not-json-object").with("name", name)),
             },
         }
     };
@@ -813,7 +828,7 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
             StatusCode::METHOD_NOT_ALLOWED,
             reply,
             ErrorCode::MethodNotAllowed,
-            "mutations must be sent with POST",
+            &Message::new("mutation-needs-post"),
         );
         refusal
             .headers_mut()
@@ -949,7 +964,8 @@ async fn execute_request(
         .data(Loaders::new(&state.db, &viewer, state.batch_window))
         .data(actor)
         .data(cost)
-        .data(operation_name.clone());
+        .data(operation_name.clone())
+        .data(reply.language);
 
     let executed = guarded(state.schema.execute(request), timeout).await;
     // Named by the document when `operationName` did not: what the log line and the metrics say.
@@ -968,7 +984,7 @@ async fn execute_request(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 reply,
                 ErrorCode::InternalServerError,
-                &format!("internal server error (request {request_id})"),
+                &Message::new("internal-error-request").with("request", request_id.as_str()),
             );
         }
         Outcome::TimedOut => {
@@ -977,7 +993,7 @@ async fn execute_request(
                 StatusCode::SERVICE_UNAVAILABLE,
                 reply,
                 ErrorCode::Timeout,
-                "the request took too long and was stopped",
+                &Message::new("execution-timeout"),
             );
         }
     };
@@ -998,7 +1014,7 @@ async fn execute_request(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 reply,
                 ErrorCode::InternalServerError,
-                &format!("internal server error (request {request_id})"),
+                &Message::new("internal-error-request").with("request", request_id.as_str()),
             );
         }
     }
@@ -1012,7 +1028,7 @@ async fn execute_request(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 reply,
                 ErrorCode::InternalServerError,
-                "internal server error",
+                &Message::new("internal-error"),
             );
         }
     };
@@ -1032,7 +1048,7 @@ async fn execute_request(
     } else {
         StatusCode::OK
     };
-    let mut response = HttpResponse::build(status);
+    let mut response = reply.start(status);
     if unavailable {
         response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
     }
@@ -1040,7 +1056,7 @@ async fn execute_request(
         operation,
         outcome: first_error_code(&body),
     });
-    with_rate_limit_headers(response.content_type(reply.content_type()).json(body), &allowance)
+    with_rate_limit_headers(response.json(body), &allowance)
 }
 
 /// `OK` for an answer without errors, otherwise the code of its first error.
@@ -1162,23 +1178,26 @@ mod tests {
 
     #[test]
     fn malformed_parameters_are_named() {
-        assert_eq!(
-            params_from_json(json!([1])).err().unwrap(),
-            "the request body must be a JSON object"
-        );
-        assert_eq!(
-            params_from_json(json!({"query": 1})).err().unwrap(),
-            "query must be a string"
-        );
-        assert_eq!(
-            params_from_json(json!({"qeury": "{a}"})).err().unwrap(),
-            "query is required"
-        );
-        assert_eq!(
-            params_from_json(json!({"query": "{a}", "variables": "x"}))
+        let reason = |body| {
+            params_from_json(body)
                 .err()
-                .unwrap(),
-            "variables must be an object or null"
+                .map(|reason| reason.render(Language::English))
+        };
+        assert_eq!(
+            reason(json!([1])).as_deref(),
+            Some("the request body must be a JSON object")
+        );
+        assert_eq!(
+            reason(json!({"query": 1})).as_deref(),
+            Some("query must be a string")
+        );
+        assert_eq!(
+            reason(json!({"qeury": "{a}"})).as_deref(),
+            Some("query is required")
+        );
+        assert_eq!(
+            reason(json!({"query": "{a}", "variables": "x"})).as_deref(),
+            Some("variables must be an object or null")
         );
         assert!(params_from_json(json!({"query": "{a}", "variables": null, "extensions": {}})).is_ok());
     }

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use super::GraphqlParams;
 use crate::domain::text::sha256_hex;
+use crate::i18n::Message;
 
 /// Why a persisted query could not be used.
 #[derive(Debug, PartialEq, Eq)]
@@ -21,7 +22,7 @@ pub(super) enum PersistedQueryError {
     /// The hash is not known (yet): the client should send the document with it.
     NotFound,
     /// The extension is malformed, of another version, or its hash is not the document's.
-    Invalid(String),
+    Invalid(Message),
 }
 
 /// The documents clients have registered, by SHA-256 in lower-case hex.
@@ -63,9 +64,9 @@ impl PersistedQueries {
             return Ok(());
         }
         if sha256_hex(&params.query) != hash {
-            return Err(PersistedQueryError::Invalid(
-                "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query".to_owned(),
-            ));
+            return Err(PersistedQueryError::Invalid(Message::new(
+                "persisted-hash-mismatch",
+            )));
         }
         store.keep(hash, params.query.clone());
         Ok(())
@@ -98,15 +99,21 @@ fn requested_hash(params: &GraphqlParams) -> Result<Option<String>, PersistedQue
     else {
         return Ok(None);
     };
-    let invalid = |reason: &str| PersistedQueryError::Invalid(format!("extensions.persistedQuery: {reason}"));
+    let invalid = |reason: &'static str| {
+        PersistedQueryError::Invalid(
+            Message::new("field-reason")
+                .with("field", "extensions.persistedQuery")
+                .with("reason", Message::new(reason)),
+        )
+    };
     if extension.get("version") != Some(&Value::from(1)) {
-        return Err(invalid("only version 1 is supported"));
+        return Err(invalid("persisted-version"));
     }
     let hash = extension
         .get("sha256Hash")
         .and_then(Value::as_str)
         .filter(|hash| hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
-        .ok_or_else(|| invalid("sha256Hash must be 64 hexadecimal digits"))?;
+        .ok_or_else(|| invalid("persisted-hash-format"))?;
     Ok(Some(hash.to_ascii_lowercase()))
 }
 

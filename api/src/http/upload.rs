@@ -12,14 +12,15 @@ use actix_web::web::Bytes;
 use futures_util::Stream;
 
 use super::{GraphqlParams, graphql_request, params_from_json, selected_operation};
+use crate::i18n::Message;
 
 /// Why a multipart request could not be read.
 #[derive(Debug)]
 pub(super) enum UploadError {
     /// A part is over its limit; the message names the part and the setting.
-    TooLarge(String),
+    TooLarge(Message),
     /// The request does not follow the specification; the message says how.
-    Malformed(String),
+    Malformed(Message),
 }
 
 /// What a multipart request may carry.
@@ -45,8 +46,9 @@ pub(super) async fn receive<S>(
 where
     S: Stream<Item = std::io::Result<Bytes>> + Send + 'static,
 {
-    let boundary = multer::parse_boundary(content_type)
-        .map_err(|err| UploadError::Malformed(format!("the content type has no usable boundary: {err}")))?;
+    let boundary = multer::parse_boundary(content_type).map_err(|err| {
+        UploadError::Malformed(Message::new("upload-no-boundary").with("detail", err.to_string()))
+    })?;
     let json = limits.max_json_bytes as u64;
     let file = limits.max_file_bytes as u64;
     let size = multer::SizeLimit::new()
@@ -65,49 +67,45 @@ where
         match name.as_str() {
             "operations" => {
                 let bytes = field.bytes().await.map_err(read_error)?;
-                let json = serde_json::from_slice(&bytes)
-                    .map_err(|err| UploadError::Malformed(format!("operations is not valid JSON: {err}")))?;
-                let read = params_from_json(json)
-                    .map_err(|reason| UploadError::Malformed(format!("operations: {reason}")))?;
+                let json = serde_json::from_slice(&bytes).map_err(|err| {
+                    UploadError::Malformed(Message::new("body-not-json").with("detail", err.to_string()))
+                })?;
+                let read = params_from_json(json).map_err(|reason| {
+                    UploadError::Malformed(
+                        Message::new("field-reason")
+                            .with("field", "operations")
+                            .with("reason", reason),
+                    )
+                })?;
                 // The upload limits and the long timeout are for imports, not for any other request.
                 if !imports_only(&read, limits.max_nesting) {
-                    return Err(UploadError::Malformed(
-                        "a multipart request carries the importCredentials mutation and nothing else"
-                            .to_owned(),
-                    ));
+                    return Err(UploadError::Malformed(Message::new("upload-imports-only")));
                 }
                 params = Some(read);
             }
             "map" => {
                 let bytes = field.bytes().await.map_err(read_error)?;
                 map = Some(serde_json::from_slice(&bytes).map_err(|err| {
-                    UploadError::Malformed(format!(
-                        "map must be a JSON object of file names to variable paths: {err}"
-                    ))
+                    UploadError::Malformed(Message::new("upload-map-invalid").with("detail", err.to_string()))
                 })?);
             }
             _ => {
                 let Some(filename) = field.file_name().map(str::to_owned) else {
-                    return Err(UploadError::Malformed(format!(
-                        "the part '{name}' is neither operations, map nor a file"
-                    )));
+                    return Err(UploadError::Malformed(
+                        Message::new("upload-part-unknown").with("name", name),
+                    ));
                 };
                 if files.len() == MAX_FILES {
-                    return Err(UploadError::Malformed(format!(
-                        "at most {MAX_FILES} file per request"
-                    )));
+                    return Err(UploadError::Malformed(
+                        Message::new("upload-too-many-files").with("max", MAX_FILES),
+                    ));
                 }
                 let content_type = field.content_type().map(ToString::to_string);
-                let mut content = tempfile::tempfile()
-                    .map_err(|err| UploadError::Malformed(format!("cannot store the file: {err}")))?;
+                let mut content = tempfile::tempfile().map_err(|err| cannot_store(&err))?;
                 while let Some(chunk) = field.chunk().await.map_err(read_error)? {
-                    content
-                        .write_all(&chunk)
-                        .map_err(|err| UploadError::Malformed(format!("cannot store the file: {err}")))?;
+                    content.write_all(&chunk).map_err(|err| cannot_store(&err))?;
                 }
-                content
-                    .rewind()
-                    .map_err(|err| UploadError::Malformed(format!("cannot store the file: {err}")))?;
+                content.rewind().map_err(|err| cannot_store(&err))?;
                 let upload = async_graphql::UploadValue {
                     filename,
                     content_type,
@@ -118,23 +116,27 @@ where
         }
     }
 
-    let params = params.ok_or_else(|| UploadError::Malformed("the operations part is missing".to_owned()))?;
-    let mut map = map.ok_or_else(|| UploadError::Malformed("the map part is missing".to_owned()))?;
+    let missing = |part: &str| UploadError::Malformed(Message::new("upload-part-missing").with("part", part));
+    let params = params.ok_or_else(|| missing("operations"))?;
+    let mut map = map.ok_or_else(|| missing("map"))?;
     let mut request = graphql_request(params);
     for (name, upload) in files {
         for path in map.remove(&name).unwrap_or_default() {
-            let copy = upload
-                .try_clone()
-                .map_err(|err| UploadError::Malformed(format!("cannot store the file: {err}")))?;
+            let copy = upload.try_clone().map_err(|err| cannot_store(&err))?;
             request.set_upload(&path, copy);
         }
     }
     if let Some(missing) = map.keys().next() {
-        return Err(UploadError::Malformed(format!(
-            "map names the file '{missing}', which the request does not carry"
-        )));
+        return Err(UploadError::Malformed(
+            Message::new("upload-file-missing").with("name", missing),
+        ));
     }
     Ok(request)
+}
+
+/// A file that could not be written to temporary storage.
+fn cannot_store(err: &std::io::Error) -> UploadError {
+    UploadError::Malformed(Message::new("upload-cannot-store").with("detail", err.to_string()))
 }
 
 /// Whether the operation `params` select is a mutation of `importCredentials` alone.
@@ -153,13 +155,11 @@ fn read_error(err: multer::Error) -> UploadError {
     match err {
         multer::Error::FieldSizeExceeded { field_name, .. } => match field_name.as_deref() {
             Some(part @ ("operations" | "map")) => {
-                UploadError::TooLarge(format!("the {part} part is larger than REGISTRY_MAX_BODY_BYTES"))
+                UploadError::TooLarge(Message::new("upload-part-too-large").with("part", part))
             }
-            _ => UploadError::TooLarge("the upload is larger than REGISTRY_MAX_UPLOAD_BYTES".to_owned()),
+            _ => UploadError::TooLarge(Message::new("upload-too-large")),
         },
-        multer::Error::StreamSizeExceeded { .. } => {
-            UploadError::TooLarge("the upload is larger than REGISTRY_MAX_UPLOAD_BYTES".to_owned())
-        }
-        other => UploadError::Malformed(format!("malformed upload: {other}")),
+        multer::Error::StreamSizeExceeded { .. } => UploadError::TooLarge(Message::new("upload-too-large")),
+        other => UploadError::Malformed(Message::new("upload-malformed").with("detail", other.to_string())),
     }
 }

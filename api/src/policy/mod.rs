@@ -22,6 +22,7 @@ use uuid::Uuid;
 
 use crate::domain::RegionCode;
 use crate::error::{ApiError, ApiResult};
+use crate::i18n::{Message, any_of};
 use crate::services::region::{RegionScope, within};
 use operations::{OPERATIONS, Operation, Who};
 use refusal::{Reason, Refusal};
@@ -178,7 +179,7 @@ impl Viewer {
     pub fn account(&self) -> ApiResult<&Account> {
         match self {
             Self::User(account) => Ok(account),
-            Self::Public => Err(ApiError::Unauthenticated("sign in first".to_owned())),
+            Self::Public => Err(ApiError::Unauthenticated(Message::new("sign-in-first"))),
         }
     }
 
@@ -207,19 +208,15 @@ impl Viewer {
             return Ok(account);
         }
         let wanted = match operation.who {
-            Who::Roles(roles) => roles
-                .iter()
-                .map(sea_orm::ActiveEnum::to_value)
-                .collect::<Vec<_>>()
-                .join(" or "),
-            _ => "staff of a bureau".to_owned(),
+            Who::Roles(roles) => any_of(roles.iter().map(sea_orm::ActiveEnum::to_value)),
+            _ => Message::new("staff-of-a-bureau").into(),
         };
         Err(ApiError::Forbidden(Refusal::new(
             Reason::Role,
-            format!(
-                "{name} is for {wanted}; {} does not hold that role",
-                account.username
-            ),
+            Message::new("refusal-operation-role")
+                .with("operation", name)
+                .with("roles", wanted)
+                .with("username", &account.username),
         )))
     }
 
@@ -463,9 +460,12 @@ mod tests {
             refused_by(admin.may_act_for_party(&[other])),
             Some(Reason::NotAParty)
         );
-        assert_eq!(refused_by(admin.may_act_in("500103", "list credentials")), None);
         assert_eq!(
-            refused_by(admin.may_act_in("510104", "list credentials")),
+            refused_by(admin.may_act_in("500103", Message::new("act-list-credentials"))),
+            None
+        );
+        assert_eq!(
+            refused_by(admin.may_act_in("510104", Message::new("act-list-credentials"))),
             Some(Reason::Jurisdiction)
         );
         let reviewer = staff_at(Role::Reviewer, "500000", Level::Provincial);

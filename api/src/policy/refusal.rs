@@ -1,5 +1,7 @@
 //! Why the access policy refused: the rule, and a message a registrar understands.
 
+use crate::i18n::Message;
+
 /// The rule that refused. Clients read it from `extensions.reason`.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Reason {
@@ -40,16 +42,13 @@ pub struct Refusal {
     /// The rule that refused.
     pub reason: Reason,
     /// What was refused and why, naming the bureau and the region or kind at stake.
-    pub message: String,
+    pub message: Message,
 }
 
 impl Refusal {
     /// A refusal by `reason`, explained by `message`.
-    pub fn new(reason: Reason, message: impl Into<String>) -> Self {
-        Self {
-            reason,
-            message: message.into(),
-        }
+    pub fn new(reason: Reason, message: Message) -> Self {
+        Self { reason, message }
     }
 }
 

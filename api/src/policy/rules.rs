@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::refusal::{Decision, Reason, Refusal};
 use super::{Account, Placement};
 use crate::domain::rank;
+use crate::i18n::Message;
 
 /// The accounts an administrator manages.
 pub enum ManagedAccounts {
@@ -42,10 +43,11 @@ impl Account {
     }
 
     /// Its bureau's region as messages name it.
-    fn home(&self) -> String {
-        self.bureau
-            .as_ref()
-            .map_or_else(|| "no region".to_owned(), |bureau| bureau.region_code.clone())
+    fn home(&self) -> Message {
+        match &self.bureau {
+            Some(bureau) => Message::new("region-code").with("code", &bureau.region_code),
+            None => Message::new("no-region"),
+        }
     }
 
     /// The caller's bureau: staff act through it, and without one they act nowhere.
@@ -53,35 +55,37 @@ impl Account {
         self.bureau.as_ref().ok_or_else(|| {
             Refusal::new(
                 Reason::Jurisdiction,
-                format!("{} belongs to no bureau, so it acts in no region", self.username),
+                Message::new("refusal-no-bureau").with("username", &self.username),
             )
         })
     }
 
     /// Role: the caller holds `role`, needed for `what` in the target's current state (a registrar
     /// withdraws a draft, a reviewer a credential on notice).
-    pub fn may_act_as(&self, role: Role, what: &str) -> Decision {
+    pub fn may_act_as(&self, role: Role, what: Message) -> Decision {
         if self.has(role) {
             return Ok(());
         }
         Err(Refusal::new(
             Reason::Role,
-            format!("{what} is for a {}", role.to_value()),
+            Message::new("refusal-role-for")
+                .with("what", what)
+                .with("role", role.to_value()),
         ))
     }
 
     /// Jurisdiction: `region_code` lies inside the caller's bureau's region; `what` names the act.
-    pub fn may_act_in(&self, region_code: &str, what: &str) -> Decision {
+    pub fn may_act_in(&self, region_code: &str, what: Message) -> Decision {
         if self.covers(region_code) {
             return Ok(());
         }
         Err(Refusal::new(
             Reason::Jurisdiction,
-            format!(
-                "{} may {what} only inside region {} and below; {region_code} lies outside its jurisdiction",
-                self.who(),
-                self.home()
-            ),
+            Message::new("refusal-jurisdiction")
+                .with("who", self.who())
+                .with("what", what)
+                .with("home", self.home())
+                .with("region", region_code),
         ))
     }
 
@@ -91,17 +95,15 @@ impl Account {
         if competence.contains(&kind) {
             return Ok(());
         }
-        let bureau_kind = self
-            .bureau
-            .as_ref()
-            .map_or_else(String::new, |bureau| format!(" ({})", bureau.kind.to_value()));
+        let message = match &self.bureau {
+            Some(bureau) => {
+                Message::new("refusal-competence-of-kind").with("bureauKind", bureau.kind.to_value())
+            }
+            None => Message::new("refusal-competence"),
+        };
         Err(Refusal::new(
             Reason::Competence,
-            format!(
-                "{}{bureau_kind} does not grant {} credentials",
-                self.who(),
-                kind.to_value()
-            ),
+            message.with("who", self.who()).with("kind", kind.to_value()),
         ))
     }
 
@@ -111,11 +113,9 @@ impl Account {
             Some(bureau) if rank(level) <= rank(bureau.level) => Ok(()),
             _ => Err(Refusal::new(
                 Reason::Level,
-                format!(
-                    "{} proposes credentials of its own level or nominates higher ones; {} is below it",
-                    self.who(),
-                    level.to_value()
-                ),
+                Message::new("refusal-propose-level")
+                    .with("who", self.who())
+                    .with("level", level.to_value()),
             )),
         }
     }
@@ -126,11 +126,9 @@ impl Account {
             Some(bureau) if bureau.level == level => Ok(()),
             _ => Err(Refusal::new(
                 Reason::Level,
-                format!(
-                    "{} decides credentials of its own level; this one is {}, decided by a reviewer at that level",
-                    self.who(),
-                    level.to_value()
-                ),
+                Message::new("refusal-decide-level")
+                    .with("who", self.who())
+                    .with("level", level.to_value()),
             )),
         }
     }
@@ -145,7 +143,7 @@ impl Account {
         competence: &[CredentialKind],
     ) -> Decision {
         self.may_handle(kind, competence)?;
-        self.may_act_in(region_code, "propose credentials")?;
+        self.may_act_in(region_code, Message::new("act-propose-credentials"))?;
         self.may_propose_at(level)
     }
 
@@ -159,7 +157,7 @@ impl Account {
         competence: &[CredentialKind],
     ) -> Decision {
         self.may_handle(kind, competence)?;
-        self.may_act_in(region_code, "decide credentials")?;
+        self.may_act_in(region_code, Message::new("act-decide-credentials"))?;
         self.may_decide_at(level)
     }
 
@@ -170,7 +168,7 @@ impl Account {
         }
         Err(Refusal::new(
             Reason::MakerChecker,
-            "you proposed this credential; another reviewer decides it",
+            Message::new("refusal-proposed-it"),
         ))
     }
 
@@ -181,7 +179,7 @@ impl Account {
         }
         Err(Refusal::new(
             Reason::MakerChecker,
-            "you raised this objection; another reviewer decides it",
+            Message::new("refusal-raised-it"),
         ))
     }
 
@@ -198,7 +196,7 @@ impl Account {
         }
         Err(Refusal::new(
             Reason::NotAParty,
-            format!("{} is not a party to this agreement", self.who()),
+            Message::new("refusal-not-a-party").with("who", self.who()),
         ))
     }
 
@@ -220,11 +218,9 @@ impl Account {
         }
         Err(Refusal::new(
             Reason::Administration,
-            format!(
-                "{} manages the accounts of its own bureau and those below it, and of enterprises inside region {}",
-                self.who(),
-                self.home()
-            ),
+            Message::new("refusal-manage-user")
+                .with("who", self.who())
+                .with("home", self.home()),
         ))
     }
 
@@ -242,7 +238,7 @@ impl Account {
             }
             _ => Err(Refusal::new(
                 Reason::Administration,
-                format!("{} manages no accounts", self.who()),
+                Message::new("refusal-manages-no-accounts").with("who", self.who()),
             )),
         }
     }
@@ -255,10 +251,7 @@ impl Account {
         }
         Err(Refusal::new(
             Reason::Administration,
-            format!(
-                "a bureau administrator does not grant or take away {}",
-                role.to_value()
-            ),
+            Message::new("refusal-grant-role").with("role", role.to_value()),
         ))
     }
 }

@@ -10,10 +10,14 @@ use uuid::Uuid;
 
 use crate::auth::{password, token::TokenSettings};
 use crate::error::{ApiError, ApiResult};
+use crate::i18n::Message;
 use crate::policy::Account;
 
 /// The one answer to every failed sign-in, whatever was wrong: it must not tell which usernames exist.
-const BAD_CREDENTIALS: &str = "wrong username or password";
+fn bad_credentials() -> Message {
+    Message::new("bad-credentials")
+}
+
 /// Sign-in attempts for one username allowed before each further attempt must wait.
 const FREE_FAILURES: u32 = 5;
 /// Sign-in attempts from one client address allowed before each further attempt must wait: room for
@@ -99,7 +103,7 @@ pub async fn sign_in(
     let username = username.trim();
     if username.chars().count() > MAX_CREDENTIAL_CHARS || password_text.chars().count() > MAX_CREDENTIAL_CHARS
     {
-        return Err(ApiError::Unauthenticated(BAD_CREDENTIALS.to_owned()));
+        return Err(ApiError::Unauthenticated(bad_credentials()));
     }
     let now = Utc::now();
     let keys = throttle.attempt(username, client, now)?;
@@ -114,7 +118,7 @@ pub async fn sign_in(
     let verified = password::verify_off_the_workers(password_text.to_owned(), stored).await;
     let Some(user) = user.filter(|user| verified && user.status == UserStatus::Active) else {
         tracing::info!(login.outcome = "refused", "sign-in refused");
-        return Err(ApiError::Unauthenticated(BAD_CREDENTIALS.to_owned()));
+        return Err(ApiError::Unauthenticated(bad_credentials()));
     };
     throttle.succeeded(&keys);
     let account = account(db, user).await?;

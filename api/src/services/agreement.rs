@@ -18,6 +18,7 @@ use super::region::RegionScope;
 use super::{Change, UserError};
 use crate::actor::Actor;
 use crate::error::{ApiError, ApiResult};
+use crate::i18n::{Message, any_of};
 
 /// Which agreements to list.
 #[derive(Debug, Default)]
@@ -119,7 +120,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewAgreement) -
     let mut errors = Vec::new();
     let title = new.title.trim().to_owned();
     if title.is_empty() {
-        errors.push(UserError::new("title", "INVALID", "must not be empty"));
+        errors.push(UserError::new("title", "INVALID", Message::new("value-empty")));
     }
     let known = bureau::Entity::find()
         .filter(bureau::Column::Id.is_in(parties.clone()))
@@ -129,14 +130,14 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewAgreement) -
         errors.push(UserError::new(
             "partyBureauIds",
             "NOT_FOUND",
-            "names a bureau that does not exist",
+            Message::new("agreement-party-missing"),
         ));
     }
     if parties.len() < 2 {
         errors.push(UserError::new(
             "partyBureauIds",
             "INVALID",
-            "an agreement needs at least two bureaus",
+            Message::new("agreement-two-parties"),
         ));
     }
     let mut scope = new.scope.clone();
@@ -146,7 +147,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewAgreement) -
         errors.push(UserError::new(
             "scope",
             "INVALID",
-            "name at least one credential kind",
+            Message::new("agreement-scope-empty"),
         ));
     }
     if new
@@ -156,7 +157,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewAgreement) -
         errors.push(UserError::new(
             "effectiveUntil",
             "INVALID",
-            "must be after effectiveFrom",
+            Message::new("agreement-until-after-from"),
         ));
     }
     if !errors.is_empty() {
@@ -300,7 +301,11 @@ fn bureau_ids(parties: &[agreement_party::Model]) -> Vec<Uuid> {
 }
 
 fn no_such_agreement() -> Vec<UserError> {
-    vec![UserError::new("agreementId", "NOT_FOUND", "no such agreement")]
+    vec![UserError::new(
+        "agreementId",
+        "NOT_FOUND",
+        Message::new("no-such-agreement"),
+    )]
 }
 
 /// Takes `step` on agreement `id` for `actor`, the administrator of one of its parties.
@@ -322,15 +327,15 @@ pub async fn apply(
         });
     }
     if !step.starting_states().contains(&current.status) {
-        let allowed: Vec<String> = step.starting_states().iter().map(ActiveEnum::to_value).collect();
         return Ok(Err(vec![UserError::new(
             "agreementId",
             "CONFLICT",
-            format!(
-                "the agreement is {}; this step needs {}",
-                current.status.to_value(),
-                allowed.join(" or ")
-            ),
+            Message::new("agreement-wrong-state")
+                .with("status", current.status.to_value())
+                .with(
+                    "needed",
+                    any_of(step.starting_states().iter().map(ActiveEnum::to_value)),
+                ),
         )]));
     }
     let own_bureau = account.own_bureau()?.id;
@@ -350,10 +355,7 @@ pub async fn apply(
         return Ok(Err(vec![UserError::new(
             "effectiveOn",
             "INVALID",
-            format!(
-                "must be today ({}) or later: recognition never changes retroactively",
-                actor.today
-            ),
+            Message::new("agreement-not-retroactive").with("today", actor.today),
         )]));
     }
     match step {
@@ -362,7 +364,7 @@ pub async fn apply(
                 return Ok(Err(vec![UserError::new(
                     "agreementId",
                     "CONFLICT",
-                    format!("your bureau confirmed it already, at {at}"),
+                    Message::new("agreement-confirmed-already").with("at", at.to_string()),
                 )]));
             }
             confirmed_party = Some(own_party.id);
@@ -383,7 +385,7 @@ pub async fn apply(
                 return Ok(Err(vec![UserError::new(
                     "effectiveOn",
                     "INVALID",
-                    format!("the suspension applies from {from}; it can be lifted from then on"),
+                    Message::new("agreement-resume-before-suspension").with("from", from),
                 )]));
             }
             change.status = Set(AgreementStatus::Active);
@@ -521,10 +523,10 @@ pub async fn set_listing(
         return Ok(Err(vec![UserError::new(
             "credentialId",
             "NOT_FOUND",
-            "no such credential",
+            Message::new("no-such-credential"),
         )]));
     };
-    account.may_act_in(&credential.region_code, "list credentials")?;
+    account.may_act_in(&credential.region_code, Message::new("act-list-credentials"))?;
     // Each listing period is its own entry; only the open one (not taken off yet) can change.
     let open_entry = listing::Entity::find()
         .filter(listing::Column::AgreementId.eq(agreement_id))
@@ -537,14 +539,14 @@ pub async fn set_listing(
         errors.push(UserError::new(
             "agreementId",
             "CONFLICT",
-            "the agreement is AUTOMATIC: every credential of its scope counts, there is no list",
+            Message::new("agreement-automatic-no-list"),
         ));
     }
     if current.status == AgreementStatus::Terminated {
         errors.push(UserError::new(
             "agreementId",
             "CONFLICT",
-            "the agreement is TERMINATED",
+            Message::new("agreement-terminated"),
         ));
     }
     match step {
@@ -558,20 +560,14 @@ pub async fn set_listing(
                 errors.push(UserError::new(
                     "credentialId",
                     "INVALID",
-                    format!(
-                        "the agreement does not cover {} credentials",
-                        credential.kind.to_value()
-                    ),
+                    Message::new("listing-kind-not-covered").with("kind", credential.kind.to_value()),
                 ));
             }
             if credential.status != CredentialStatus::Granted {
                 errors.push(UserError::new(
                     "credentialId",
                     "CONFLICT",
-                    format!(
-                        "the credential is {}; only granted ones are listed",
-                        credential.status.to_value()
-                    ),
+                    Message::new("listing-not-granted").with("status", credential.status.to_value()),
                 ));
             }
             if open_entry.is_some() {
@@ -583,7 +579,7 @@ pub async fn set_listing(
                 errors.push(UserError::new(
                     "credentialId",
                     "CONFLICT",
-                    "the credential is not on the list",
+                    Message::new("listing-not-listed"),
                 ));
             }
         }
@@ -655,7 +651,7 @@ pub async fn set_listing(
 }
 
 fn already_listed() -> UserError {
-    UserError::new("credentialId", "CONFLICT", "the credential is listed already")
+    UserError::new("credentialId", "CONFLICT", Message::new("listing-already-listed"))
 }
 
 fn listing_snapshot(row: &listing::Model) -> Value {

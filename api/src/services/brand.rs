@@ -5,6 +5,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 
 use super::region::RegionScope;
 use crate::actor::Actor;
+use crate::i18n::Message;
 
 /// Which brands to list.
 #[derive(Debug, Default)]
@@ -77,13 +78,17 @@ pub async fn create(
     let mut errors = Vec::new();
     let name = fields.name.trim().to_owned();
     if name.is_empty() {
-        errors.push(UserError::new("name", "INVALID", "must not be empty"));
+        errors.push(UserError::new("name", "INVALID", Message::new("value-empty")));
     }
     if super::region::find(db, fields.region_code.trim())
         .await?
         .is_none()
     {
-        errors.push(UserError::new("regionCode", "NOT_FOUND", "unknown region code"));
+        errors.push(UserError::new(
+            "regionCode",
+            "NOT_FOUND",
+            Message::new("region-unknown"),
+        ));
     }
     let organisation = super::optional_text(fields.holder_organisation);
     match (fields.kind, fields.holder_enterprise_id, &organisation) {
@@ -91,7 +96,7 @@ pub async fn create(
         (BrandKind::RegionalPublic, _, _) => errors.push(UserError::new(
             "holderOrganisation",
             "INVALID",
-            "a regional public brand is held by an association or government body, not an enterprise",
+            Message::new("brand-regional-public-holder"),
         )),
         (_, Some(holder), _) => {
             if entity::enterprise::Entity::find_by_id(holder)
@@ -102,14 +107,14 @@ pub async fn create(
                 errors.push(UserError::new(
                     "holderEnterpriseId",
                     "NOT_FOUND",
-                    "no such enterprise",
+                    Message::new("no-such-enterprise"),
                 ));
             }
         }
         (_, None, _) => errors.push(UserError::new(
             "holderEnterpriseId",
             "INVALID",
-            "name the enterprise that holds the brand",
+            Message::new("brand-name-holder"),
         )),
     }
     if let Some(class) = fields
@@ -120,13 +125,13 @@ pub async fn create(
         errors.push(UserError::new(
             "niceClasses",
             "INVALID",
-            format!("{class} is not a Nice class (1 to 45)"),
+            Message::new("brand-nice-class").with("class", *class),
         ));
     }
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
-    account.may_act_in(fields.region_code.trim(), "register brands")?;
+    account.may_act_in(fields.region_code.trim(), Message::new("act-register-brands"))?;
     let now = chrono::Utc::now();
     let classes: Vec<String> = fields.nice_classes.iter().map(i32::to_string).collect();
     let brand = brand::Model {

@@ -8,6 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 
 use super::region::RegionScope;
 use crate::actor::Actor;
+use crate::i18n::Message;
 
 /// Which bureaus to list.
 #[derive(Debug, Default)]
@@ -75,26 +76,38 @@ pub async fn create(
         errors.push(super::UserError::new(
             "code",
             "INVALID",
-            "2 to 32 characters: A-Z, 0-9 and '-'",
+            Message::new("bureau-code-format"),
         ));
     }
     if new.name.trim().is_empty() {
-        errors.push(super::UserError::new("name", "INVALID", "must not be empty"));
+        errors.push(super::UserError::new(
+            "name",
+            "INVALID",
+            Message::new("value-empty"),
+        ));
     }
     if super::region::find(db, new.region_code.trim()).await?.is_none() {
         errors.push(super::UserError::new(
             "regionCode",
             "NOT_FOUND",
-            "unknown region code",
+            Message::new("region-unknown"),
         ));
     }
     if let Some(parent) = new.parent_id
         && bureau::Entity::find_by_id(parent).one(db).await?.is_none()
     {
-        errors.push(super::UserError::new("parentId", "NOT_FOUND", "no such bureau"));
+        errors.push(super::UserError::new(
+            "parentId",
+            "NOT_FOUND",
+            Message::new("no-such-bureau"),
+        ));
     }
     if by_code(db, &code).await?.is_some() {
-        errors.push(super::UserError::new("code", "TAKEN", "this code is taken"));
+        errors.push(super::UserError::new(
+            "code",
+            "TAKEN",
+            Message::new("bureau-code-taken"),
+        ));
     }
     if !errors.is_empty() {
         return Ok(Err(errors));

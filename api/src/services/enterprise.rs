@@ -13,6 +13,7 @@ use super::{Change, SortDirection, UserError};
 use crate::actor::Actor;
 use crate::domain::Uscc;
 use crate::error::{ApiError, ApiResult};
+use crate::i18n::Message;
 
 /// Which enterprises to list.
 #[derive(Debug, Default)]
@@ -137,13 +138,17 @@ async fn check(
 ) -> ApiResult<Result<Option<i64>, Vec<UserError>>> {
     let mut errors = Vec::new();
     if fields.name.trim().is_empty() {
-        errors.push(UserError::new("name", "INVALID", "must not be empty"));
+        errors.push(UserError::new("name", "INVALID", Message::new("value-empty")));
     }
     if super::region::find(db, fields.region_code.trim())
         .await?
         .is_none()
     {
-        errors.push(UserError::new("regionCode", "NOT_FOUND", "unknown region code"));
+        errors.push(UserError::new(
+            "regionCode",
+            "NOT_FOUND",
+            Message::new("region-unknown"),
+        ));
     }
     let capital = match fields.registered_capital_cny.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -153,7 +158,7 @@ async fn check(
                 errors.push(UserError::new(
                     "registeredCapitalCny",
                     "INVALID",
-                    "a whole number of yuan, not negative",
+                    Message::new("capital-format"),
                 ));
                 None
             }
@@ -192,19 +197,19 @@ pub async fn create(
         (parsed, checked) => {
             let mut errors = Vec::new();
             if let Err(reason) = parsed {
-                errors.push(UserError::new("uscc", "INVALID", reason.to_string()));
+                errors.push(UserError::new("uscc", "INVALID", reason.message()));
             }
             errors.extend(checked.err().unwrap_or_default());
             return Ok(Err(errors));
         }
     };
     // The fields are sound; now whether this registrar may register there.
-    account.may_act_in(fields.region_code.trim(), "register")?;
+    account.may_act_in(fields.region_code.trim(), Message::new("act-register"))?;
     if by_uscc(db, &uscc).await?.is_some() {
         return Ok(Err(vec![UserError::new(
             "uscc",
             "TAKEN",
-            "an enterprise with this code is registered",
+            Message::new("enterprise-uscc-taken"),
         )]));
     }
     let now = chrono::Utc::now();
@@ -253,14 +258,18 @@ pub async fn update(
     use sea_orm::{ActiveValue::Set, IntoActiveModel, TransactionTrait};
     // Enterprises are public, so one outside the jurisdiction is refused rather than hidden.
     let Some(current) = enterprise::Entity::find_by_id(id).one(db).await? else {
-        return Ok(Err(vec![UserError::new("id", "NOT_FOUND", "no such enterprise")]));
+        return Ok(Err(vec![UserError::new(
+            "id",
+            "NOT_FOUND",
+            Message::new("no-such-enterprise"),
+        )]));
     };
     let capital = match check(db, &fields).await? {
         Ok(capital) => capital,
         Err(errors) => return Ok(Err(errors)),
     };
-    account.may_act_in(&current.region_code, "edit enterprises")?;
-    account.may_act_in(fields.region_code.trim(), "register")?;
+    account.may_act_in(&current.region_code, Message::new("act-edit-enterprises"))?;
+    account.may_act_in(fields.region_code.trim(), Message::new("act-register"))?;
     if current.version != expected_version {
         return Err(ApiError::StaleVersion {
             current: current.version,

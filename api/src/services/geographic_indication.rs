@@ -7,6 +7,7 @@ use sea_orm::{
 
 use super::region::RegionScope;
 use crate::actor::Actor;
+use crate::i18n::Message;
 
 /// Which geographic indications to list.
 #[derive(Debug, Default)]
@@ -93,14 +94,14 @@ pub async fn create(
     let mut errors = Vec::new();
     let name = fields.name.trim().to_owned();
     if name.is_empty() {
-        errors.push(UserError::new("name", "INVALID", "must not be empty"));
+        errors.push(UserError::new("name", "INVALID", Message::new("value-empty")));
     }
     let number = fields.registration_number.trim().to_owned();
     if number.is_empty() {
         errors.push(UserError::new(
             "registrationNumber",
             "INVALID",
-            "must not be empty",
+            Message::new("value-empty"),
         ));
     } else if gi::Entity::find()
         .filter(gi::Column::RegistrationNumber.eq(number.as_str()))
@@ -111,14 +112,14 @@ pub async fn create(
         errors.push(UserError::new(
             "registrationNumber",
             "TAKEN",
-            "an indication with this number is registered",
+            Message::new("gi-number-taken"),
         ));
     }
     if fields.holder_organisation.trim().is_empty() {
         errors.push(UserError::new(
             "holderOrganisation",
             "INVALID",
-            "must not be empty",
+            Message::new("value-empty"),
         ));
     }
     let mut areas: Vec<String> = fields
@@ -132,7 +133,7 @@ pub async fn create(
         errors.push(UserError::new(
             "protectedAreaCodes",
             "INVALID",
-            "name at least one region",
+            Message::new("gi-area-empty"),
         ));
     }
     for code in std::iter::once(fields.region_code.trim()).chain(areas.iter().map(String::as_str)) {
@@ -140,7 +141,7 @@ pub async fn create(
             errors.push(UserError::new(
                 "regionCode",
                 "NOT_FOUND",
-                format!("unknown region code {code}"),
+                Message::new("region-code-unknown").with("code", code),
             ));
         }
     }
@@ -150,7 +151,7 @@ pub async fn create(
     let competence = super::bureau::competence_of(db, bureau.kind).await?;
     account.may_handle(CredentialKind::GiAuthorization, &competence)?;
     for code in std::iter::once(fields.region_code.trim()).chain(areas.iter().map(String::as_str)) {
-        account.may_act_in(code, "register geographic indications")?;
+        account.may_act_in(code, Message::new("act-register-gis"))?;
     }
     let now = chrono::Utc::now();
     let indication = gi::Model {

@@ -40,6 +40,7 @@ use super::proposal::{Detail, exclusive_key, prerequisite, tier_level};
 use crate::actor::Actor;
 use crate::domain::Uscc;
 use crate::error::{ApiError, ApiResult};
+use crate::i18n::Message;
 use crate::policy::Account;
 
 /// Rows read, checked and inserted together.
@@ -82,14 +83,24 @@ pub enum ImportProgress {
 
 /// One bad row: where, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, async_graphql::SimpleObject)]
+#[graphql(complex)]
 #[serde(rename_all = "camelCase")]
 pub struct RowError {
     /// Line in the file (the header is line 1).
     pub line: u64,
     /// The column at fault (empty for a row that could not be read at all).
     pub column: String,
-    /// What is wrong.
-    pub reason: String,
+    /// What is wrong (stored with the report, said in the language of whoever reads it).
+    #[graphql(skip)]
+    pub reason: Message,
+}
+
+#[async_graphql::ComplexObject]
+impl RowError {
+    /// What is wrong, in the language `Accept-Language` asked for (Simplified Chinese or English).
+    async fn reason(&self, ctx: &async_graphql::Context<'_>) -> String {
+        self.reason.render(crate::graphql::language(ctx))
+    }
 }
 
 /// The outcome of an import.
@@ -159,7 +170,7 @@ impl Columns {
         let missing = |column: &str| RowError {
             line: 1,
             column: column.to_owned(),
-            reason: format!("the header has no {column} column"),
+            reason: Message::new("import-header-missing").with("column", column),
         };
         Ok(Self {
             uscc: find(&["uscc", "统一社会信用代码"]).ok_or_else(|| missing("uscc"))?,
@@ -207,23 +218,19 @@ fn parse_row(
     this_year: i32,
 ) -> Result<Row, Vec<RowError>> {
     let mut errors = Vec::new();
-    let error = |column: &str, reason: String| RowError {
+    let error = |column: &str, reason: Message| RowError {
         line,
         column: column.to_owned(),
         reason,
     };
     let cell = |index: usize| record.get(index).unwrap_or_default();
-    let uscc =
-        Uscc::parse(cell(columns.uscc)).map_err(|reason| errors.push(error("uscc", reason.to_string())));
+    let uscc = Uscc::parse(cell(columns.uscc)).map_err(|reason| errors.push(error("uscc", reason.message())));
     let tier = match parse_tier(cell(columns.tier)) {
         Some(tier) => Ok(tier),
         None => {
             errors.push(error(
                 "tier",
-                format!(
-                    "unknown tier {:?}: SPECIALIZED_SME, LITTLE_GIANT, KEY_LITTLE_GIANT or INNOVATIVE_SME",
-                    cell(columns.tier)
-                ),
+                Message::new("import-tier-unknown").with("tier", cell(columns.tier)),
             ));
             Err(())
         }
@@ -235,7 +242,10 @@ fn parse_row(
             .ok()
             .filter(|y| (1990..=2100).contains(y))
             .ok_or_else(|| {
-                errors.push(error("year", format!("{text:?} is not a year")));
+                errors.push(error(
+                    "year",
+                    Message::new("import-year-invalid").with("year", text),
+                ));
             }),
     };
     let name = columns
@@ -313,19 +323,22 @@ async fn check_chunk(
 
     let mut accepted: Vec<Checked> = Vec::with_capacity(rows.len());
     for row in rows {
-        let error = |column: &str, reason: &str| RowError {
+        let error = |column: &str, reason: Message| RowError {
             line: row.line,
             column: column.to_owned(),
-            reason: reason.to_owned(),
+            reason,
         };
         let Some(holder) = enterprises.get(row.uscc.as_str()) else {
-            errors.push(error("uscc", "no enterprise with this code is registered"));
+            errors.push(error("uscc", Message::new("import-uscc-unregistered")));
             continue;
         };
         if let Some(name) = &row.name
             && crate::domain::text::fold(name) != holder.name_normalized
         {
-            errors.push(error("name", &format!("the registered name is {}", holder.name)));
+            errors.push(error(
+                "name",
+                Message::new("import-name-differs").with("name", &holder.name),
+            ));
             continue;
         }
         let level = tier_level(row.tier);
@@ -336,18 +349,15 @@ async fn check_chunk(
             &holder.region_code,
             &run.competence,
         ) {
-            errors.push(error("uscc", &refusal.message));
+            errors.push(error("uscc", refusal.message));
             continue;
         }
         if let Some(reason) = super::proposal::missing_prerequisite(row.tier, holder.id, &held) {
-            errors.push(error("tier", &reason));
+            errors.push(error("tier", reason));
             continue;
         }
         let Some(granting_bureau_id) = run.granting_bureau(db, level).await? else {
-            errors.push(error(
-                "tier",
-                "no bureau at this level above yours to nominate to",
-            ));
+            errors.push(error("tier", Message::new("import-no-bureau-above")));
             continue;
         };
         let blank = super::credential::Blank {
@@ -368,10 +378,7 @@ async fn check_chunk(
         let detail = Detail::LittleGiant { tier: row.tier };
         let key = exclusive_key(&model, &detail);
         if !keys_in_file.insert(key.clone()) {
-            errors.push(error(
-                "uscc",
-                "the same enterprise and tier appear twice in the file",
-            ));
+            errors.push(error("uscc", Message::new("import-row-twice")));
             continue;
         }
         model.exclusive_key = Some(key);
@@ -420,7 +427,7 @@ async fn without_held_keys(
     errors.extend(held.into_iter().map(|row| RowError {
         line: row.line,
         column: "uscc".to_owned(),
-        reason: "the enterprise already has this designation in progress or granted".to_owned(),
+        reason: Message::new("import-designation-held"),
     }));
     Ok(fresh)
 }
@@ -579,7 +586,10 @@ pub async fn import_little_giants(
         .map(str::to_owned);
     if let Some(key) = &key {
         if key.chars().count() > 128 {
-            return Err(ApiError::bad_input("idempotencyKey", "at most 128 characters"));
+            return Err(ApiError::bad_input(
+                "idempotencyKey",
+                Message::new("import-key-too-long"),
+            ));
         }
         if let Some(report) = earlier(db, key).await? {
             return Ok(report);
@@ -593,8 +603,12 @@ pub async fn import_little_giants(
         imported: 0,
         errors: Vec::new(),
     };
-    let mut reader = csv_reader(source, options.encoding)
-        .map_err(|err| ApiError::bad_input("file", format!("cannot read the file: {err}")))?;
+    let mut reader = csv_reader(source, options.encoding).map_err(|err| {
+        ApiError::bad_input(
+            "file",
+            Message::new("import-file-unreadable").with("detail", err.to_string()),
+        )
+    })?;
     let columns = match reader.headers() {
         Ok(header) => match Columns::from_header(header) {
             Ok(columns) => columns,
@@ -606,7 +620,7 @@ pub async fn import_little_giants(
         Err(err) => {
             return Err(ApiError::bad_input(
                 "file",
-                format!("cannot read the header: {err}"),
+                Message::new("import-header-unreadable").with("detail", err.to_string()),
             ));
         }
     };
@@ -642,7 +656,7 @@ pub async fn import_little_giants(
                 Err(err) => report.errors.push(RowError {
                     line: err.position().map_or(report.rows + 1, |p| p.line()),
                     column: String::new(),
-                    reason: format!("unreadable row: {err}"),
+                    reason: Message::new("import-row-unreadable").with("detail", err.to_string()),
                 }),
             }
         }

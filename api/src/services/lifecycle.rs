@@ -27,6 +27,7 @@ use super::{Change, UserError};
 use crate::actor::Actor;
 use crate::domain::notice::NoticeRules;
 use crate::error::{ApiError, ApiResult};
+use crate::i18n::{Message, any_of};
 use crate::policy::Account;
 use crate::policy::refusal::Decision;
 
@@ -159,10 +160,10 @@ fn may_take(
 ) -> Decision {
     let (kind, level, region) = (model.kind, model.level, model.region_code.as_str());
     if is_registrars_step(transition, model.status) {
-        account.may_act_as(Role::Registrar, "a draft or submission's step")?;
+        account.may_act_as(Role::Registrar, Message::new("act-draft-step"))?;
         return account.may_propose(kind, level, region, competence);
     }
-    account.may_act_as(Role::Reviewer, "deciding a credential")?;
+    account.may_act_as(Role::Reviewer, Message::new("act-decide-credential"))?;
     account.may_decide(kind, level, region, competence)?;
     match transition {
         Transition::Approve { .. } | Transition::Reject { .. } | Transition::Grant { .. } => {
@@ -183,26 +184,22 @@ pub async fn may_decide(
 }
 
 /// A user error on `field` (under `input`).
-fn invalid(field: &str, message: impl Into<String>) -> Vec<UserError> {
+fn invalid(field: &str, message: Message) -> Vec<UserError> {
     vec![UserError::new(field, "INVALID", message)]
 }
 
 /// The user error of a transition the current state does not allow.
 fn wrong_state(transition: &Transition, status: CredentialStatus) -> Vec<UserError> {
-    let allowed: Vec<String> = transition
-        .starting_states()
-        .iter()
-        .map(ActiveEnum::to_value)
-        .collect();
     vec![UserError::new(
         "id",
         "CONFLICT",
-        format!(
-            "the credential is {}; {} needs {}",
-            status.to_value(),
-            transition.operation(),
-            allowed.join(" or ")
-        ),
+        Message::new("credential-wrong-state")
+            .with("status", status.to_value())
+            .with("operation", transition.operation())
+            .with(
+                "needed",
+                any_of(transition.starting_states().iter().map(ActiveEnum::to_value)),
+            ),
     )]
 }
 
@@ -232,7 +229,7 @@ fn changes(
         }
         Transition::Reject { reason } | Transition::Withdraw { reason } => {
             if reason.trim().is_empty() {
-                return Err(invalid("reason", "say why"));
+                return Err(invalid("reason", Message::new("reason-empty")));
             }
             change.status = Set(if matches!(transition, Transition::Reject { .. }) {
                 CredentialStatus::Rejected
@@ -254,10 +251,10 @@ fn changes(
                 return Err(vec![UserError::new(
                     "id",
                     "NOTICE_NOT_ENDED",
-                    format!(
-                        "the public notice runs until {notice_ends}; grant from {} on (today is {today})",
-                        notice_ends + chrono::Days::new(1)
-                    ),
+                    Message::new("notice-not-ended")
+                        .with("ends", notice_ends)
+                        .with("from", notice_ends + chrono::Days::new(1))
+                        .with("today", today),
                 )]);
             }
             let (from, until) = period(model.kind, valid_from.unwrap_or(today), *valid_until)?;
@@ -269,7 +266,7 @@ fn changes(
         }
         Transition::Renew { valid_until } => {
             let Some(current_end) = model.valid_until else {
-                return Err(invalid("id", "it runs until revoked; there is nothing to renew"));
+                return Err(invalid("id", Message::new("renew-open-ended")));
             };
             let (_, until) = period(model.kind, current_end, *valid_until)?;
             // The row keeps its first day: validity runs on without a gap, so dates in earlier periods
@@ -280,20 +277,14 @@ fn changes(
         }
         Transition::Revoke { reason, effective_on } => {
             if reason.trim().is_empty() {
-                return Err(invalid("reason", "say why"));
+                return Err(invalid("reason", Message::new("reason-empty")));
             }
             let effective = effective_on.unwrap_or(today);
             if model.valid_from.is_some_and(|from| effective < from) {
-                return Err(invalid(
-                    "effectiveOn",
-                    "cannot take effect before the credential was valid",
-                ));
+                return Err(invalid("effectiveOn", Message::new("revoke-before-valid")));
             }
             if model.valid_until.is_some_and(|until| effective >= until) {
-                return Err(invalid(
-                    "effectiveOn",
-                    "the credential has ended by then; nothing to revoke",
-                ));
+                return Err(invalid("effectiveOn", Message::new("revoke-after-end")));
             }
             change.status = Set(CredentialStatus::Revoked);
             change.revoked_on = Set(Some(effective));
@@ -315,7 +306,7 @@ fn period(
 ) -> Result<(NaiveDate, Option<NaiveDate>), Vec<UserError>> {
     let until = until.or_else(|| usual_term_years(kind).and_then(|years| years_after(from, years)));
     if until.is_some_and(|until| until <= from) {
-        return Err(invalid("validUntil", "must be after validFrom"));
+        return Err(invalid("validUntil", Message::new("valid-until-after-from")));
     }
     Ok((from, until))
 }
@@ -338,7 +329,11 @@ pub async fn apply(
     }
     let current = credential::Entity::find_by_id(id).one(db).await?;
     let Some(current) = current.filter(|model| actor.viewer.may_see_credential(model)) else {
-        return Ok(Err(vec![UserError::new("id", "NOT_FOUND", "no such credential")]));
+        return Ok(Err(vec![UserError::new(
+            "id",
+            "NOT_FOUND",
+            Message::new("no-such-credential"),
+        )]));
     };
     let competence = super::bureau::competence_of(db, account.own_bureau()?.kind).await?;
     may_take(account, &transition, &current, &competence)?;
@@ -413,9 +408,7 @@ pub(super) async fn write(
             return Ok(Err(vec![UserError::new(
                 "id",
                 "OPEN_OBJECTION",
-                format!(
-                    "{open} objection(s) raised during the public notice are still open: uphold or dismiss them first"
-                ),
+                Message::new("objections-open").with("count", open),
             )]));
         }
         if updated.kind == CredentialKind::QualityAward
@@ -462,6 +455,7 @@ pub(super) async fn write(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Language;
 
     fn date(s: &str) -> NaiveDate {
         s.parse().unwrap()
@@ -497,7 +491,7 @@ mod tests {
         assert_eq!(approve.starting_states(), &[CredentialStatus::Submitted]);
         let errors = wrong_state(&approve, CredentialStatus::Granted);
         assert_eq!(
-            errors[0].message,
+            errors[0].message.render(Language::English),
             "the credential is GRANTED; approveCredential needs SUBMITTED"
         );
         assert_eq!(errors[0].code, "CONFLICT");

@@ -23,6 +23,8 @@ pub mod verification;
 
 use sea_orm::{Order, sea_query::SimpleExpr};
 
+use crate::i18n::Message;
+
 /// Sort direction of a list.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, async_graphql::Enum)]
 pub enum SortDirection {
@@ -54,8 +56,8 @@ pub fn name_contains(column: impl sea_orm::ColumnTrait, term: &str) -> SimpleExp
 pub struct UserError {
     /// Path to the input field, e.g. `["input", "username"]`.
     pub field: Vec<String>,
-    /// What is wrong, in words.
-    pub message: String,
+    /// What is wrong, said in the caller's language when the answer is written.
+    pub message: Message,
     /// Machine code: `INVALID`, `TAKEN`, `NOT_FOUND`, `NOT_ALLOWED_ON_SELF`, `STALE`, `CONFLICT`,
     /// `NOTICE_NOT_ENDED`, `CAP_REACHED`.
     pub code: &'static str,
@@ -63,10 +65,10 @@ pub struct UserError {
 
 impl UserError {
     /// An error on `input.<field>`.
-    pub fn new(field: &str, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(field: &str, code: &'static str, message: Message) -> Self {
         Self {
             field: vec!["input".to_owned(), field.to_owned()],
-            message: message.into(),
+            message,
             code,
         }
     }
@@ -86,7 +88,9 @@ pub fn limit(field: &str, value: Option<&str>, max: usize) -> crate::error::ApiR
     match value.map(|value| value.chars().count()) {
         Some(length) if length > max => Err(crate::error::ApiError::bad_input(
             format!("input.{field}"),
-            format!("at most {max} characters, got {length}"),
+            Message::new("value-too-long")
+                .with("max", max)
+                .with("length", length),
         )),
         _ => Ok(()),
     }

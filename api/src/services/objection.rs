@@ -21,6 +21,7 @@ use super::lifecycle::{self, Transition};
 use super::{Change, UserError};
 use crate::actor::Actor;
 use crate::error::ApiResult;
+use crate::i18n::Message;
 
 /// How a reviewer decides an objection.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -43,22 +44,29 @@ fn snapshot(model: &objection::Model) -> Value {
 fn text(field: &str, value: &str) -> Result<String, Vec<UserError>> {
     let value = value.trim();
     if value.is_empty() {
-        return Err(vec![UserError::new(field, "INVALID", "say why")]);
+        return Err(vec![UserError::new(
+            field,
+            "INVALID",
+            Message::new("reason-empty"),
+        )]);
     }
     Ok(value.to_owned())
 }
 
 /// Whether `credential` is on public notice on `today`, or why not.
 fn on_notice(model: &credential::Model, today: NaiveDate) -> Result<(), Vec<UserError>> {
-    let not_now = |message: String| Err(vec![UserError::new("credentialId", "CONFLICT", message)]);
+    let not_now = |message: Message| Err(vec![UserError::new("credentialId", "CONFLICT", message)]);
     match (model.status, model.notice_starts_on, model.notice_ends_on) {
         (CredentialStatus::PublicNotice, Some(starts), Some(ends)) if starts <= today && today <= ends => {
             Ok(())
         }
-        (CredentialStatus::PublicNotice, Some(starts), Some(ends)) => not_now(format!(
-            "objections are raised during the public notice, from {starts} to {ends}; today is {today}"
-        )),
-        _ => not_now("objections are raised only while a credential is on public notice".to_owned()),
+        (CredentialStatus::PublicNotice, Some(starts), Some(ends)) => not_now(
+            Message::new("objection-outside-notice")
+                .with("starts", starts)
+                .with("ends", ends)
+                .with("today", today),
+        ),
+        _ => not_now(Message::new("objection-not-on-notice")),
     }
 }
 
@@ -85,7 +93,7 @@ pub async fn raise(
         return Ok(Err(vec![UserError::new(
             "credentialId",
             "NOT_FOUND",
-            "no such credential",
+            Message::new("no-such-credential"),
         )]));
     };
     let grounds = match text("grounds", grounds).and_then(|g| on_notice(&current, actor.today).map(|()| g)) {
@@ -107,7 +115,7 @@ pub async fn raise(
         return Ok(Err(vec![UserError::new(
             "credentialId",
             "CONFLICT",
-            "the credential left its public notice meanwhile",
+            Message::new("objection-notice-left"),
         )]));
     }
     let now = Utc::now();
@@ -157,7 +165,7 @@ pub async fn decide(
         Ok(Err(vec![UserError::new(
             "objectionId",
             "NOT_FOUND",
-            "no such objection",
+            Message::new("no-such-objection"),
         )]))
     };
     let Some(current) = objection::Entity::find_by_id(id).one(db).await? else {
@@ -175,7 +183,7 @@ pub async fn decide(
         return Ok(Err(vec![UserError::new(
             "objectionId",
             "CONFLICT",
-            format!("the objection was decided already ({:?})", current.status),
+            Message::new("objection-decided").with("status", format!("{:?}", current.status)),
         )]));
     }
     let reasons = match text("reasons", reasons) {

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::{Change, UserError, optional_text};
 use crate::actor::Actor;
 use crate::error::{ApiError, ApiResult};
+use crate::i18n::Message;
 
 /// What a registrar fills in for a person.
 pub struct PersonFields {
@@ -42,13 +43,17 @@ impl PersonFields {
 async fn check(db: &DatabaseConnection, fields: &PersonFields) -> ApiResult<Result<Checked, Vec<UserError>>> {
     let mut errors = Vec::new();
     if fields.name.trim().is_empty() {
-        errors.push(UserError::new("name", "INVALID", "must not be empty"));
+        errors.push(UserError::new("name", "INVALID", Message::new("value-empty")));
     }
     if super::region::find(db, fields.region_code.trim())
         .await?
         .is_none()
     {
-        errors.push(UserError::new("regionCode", "NOT_FOUND", "unknown region code"));
+        errors.push(UserError::new(
+            "regionCode",
+            "NOT_FOUND",
+            Message::new("region-unknown"),
+        ));
     }
     let identity_number = match optional_text(fields.identity_number.clone()) {
         None => None,
@@ -63,7 +68,11 @@ async fn check(db: &DatabaseConnection, fields: &PersonFields) -> ApiResult<Resu
     if let Some(employer) = fields.employer_id
         && enterprise::Entity::find_by_id(employer).one(db).await?.is_none()
     {
-        errors.push(UserError::new("employerId", "NOT_FOUND", "no such enterprise"));
+        errors.push(UserError::new(
+            "employerId",
+            "NOT_FOUND",
+            Message::new("no-such-enterprise"),
+        ));
     }
     Ok(if errors.is_empty() {
         Ok(Checked { identity_number })
@@ -89,7 +98,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, fields: PersonFields
         Ok(checked) => checked,
         Err(errors) => return Ok(Err(errors)),
     };
-    account.may_act_in(fields.region_code.trim(), "register")?;
+    account.may_act_in(fields.region_code.trim(), Message::new("act-register"))?;
     let now = Utc::now();
     let name = fields.name.trim().to_owned();
     let person = person::Model {
@@ -131,13 +140,17 @@ pub async fn update(
     // Persons outside the jurisdiction are hidden from registrars, so they answer as missing.
     let current = person::Entity::find_by_id(id).one(db).await?;
     let Some(current) = current.filter(|person| account.covers(&person.region_code)) else {
-        return Ok(Err(vec![UserError::new("id", "NOT_FOUND", "no such person")]));
+        return Ok(Err(vec![UserError::new(
+            "id",
+            "NOT_FOUND",
+            Message::new("no-such-person"),
+        )]));
     };
     let checked = match check(db, &fields).await? {
         Ok(checked) => checked,
         Err(errors) => return Ok(Err(errors)),
     };
-    account.may_act_in(fields.region_code.trim(), "register")?;
+    account.may_act_in(fields.region_code.trim(), Message::new("act-register"))?;
     if current.version != expected_version {
         return Err(ApiError::StaleVersion {
             current: current.version,

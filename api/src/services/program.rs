@@ -13,6 +13,7 @@ use sea_orm::{
 use super::UserError;
 use super::region::RegionScope;
 use crate::error::ApiResult;
+use crate::i18n::Message;
 
 /// Which programmes to list.
 #[derive(Debug, Default)]
@@ -72,10 +73,12 @@ pub async fn edition_over_cap(
         UserError::new(
             "id",
             "CAP_REACHED",
-            format!(
-                "the programme's {} edition already has its {cap} winners",
-                award.year.map_or_else(String::new, |year| year.to_string())
-            ),
+            Message::new("programme-cap-reached")
+                .with(
+                    "year",
+                    award.year.map_or_else(String::new, |year| year.to_string()),
+                )
+                .with("cap", cap),
         )
     }))
 }

@@ -22,6 +22,7 @@ use uuid::Uuid;
 use super::{Change, UserError};
 use crate::actor::Actor;
 use crate::error::ApiResult;
+use crate::i18n::Message;
 
 /// The fields of a credential that only its kind has.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -286,7 +287,11 @@ async fn resolve(
                 resolved.region_code = found.region_code;
                 resolved.holder_enterprise_id = Some(found.id);
             }
-            None => errors.push(UserError::new("holderId", "NOT_FOUND", "no such enterprise")),
+            None => errors.push(UserError::new(
+                "holderId",
+                "NOT_FOUND",
+                Message::new("no-such-enterprise"),
+            )),
         },
         HolderInput::Person(id) => match person::Entity::find_by_id(*id).one(db).await? {
             Some(found) => {
@@ -294,33 +299,41 @@ async fn resolve(
                 resolved.holder_person_id = Some(found.id);
                 holder_employer = found.employer_id;
             }
-            None => errors.push(UserError::new("holderId", "NOT_FOUND", "no such person")),
+            None => errors.push(UserError::new(
+                "holderId",
+                "NOT_FOUND",
+                Message::new("no-such-person"),
+            )),
         },
         HolderInput::Site(region) => {
             if super::region::find(db, region.trim()).await?.is_none() {
-                errors.push(UserError::new("regionCode", "NOT_FOUND", "unknown region code"));
+                errors.push(UserError::new(
+                    "regionCode",
+                    "NOT_FOUND",
+                    Message::new("region-unknown"),
+                ));
             }
             resolved.region_code = region.trim().to_owned();
         }
     }
-    let enterprise_only = |errors: &mut Vec<UserError>, what: &str| {
+    let enterprise_only = |errors: &mut Vec<UserError>, what: &'static str| {
         if !matches!(proposal.holder, HolderInput::Enterprise(_)) {
             errors.push(UserError::new(
                 "holderId",
                 "INVALID",
-                format!("{what} is held by an enterprise"),
+                Message::new("held-by-enterprise").with("what", Message::new(what)),
             ));
         }
     };
     match &proposal.detail {
         Detail::LittleGiant { tier } => {
-            enterprise_only(&mut errors, "a 专精特新 designation");
+            enterprise_only(&mut errors, "what-little-giant");
             resolved.level = tier_level(*tier);
             if proposal.batch.is_none() {
                 errors.push(UserError::new(
                     "batch",
                     "INVALID",
-                    "designations are announced in a numbered batch",
+                    Message::new("proposal-batch-needed"),
                 ));
             }
             if let Some(holder) = resolved.holder_enterprise_id {
@@ -339,26 +352,35 @@ async fn resolve(
                 .is_some_and(|name| !name.trim().is_empty());
             match green_kind {
                 GreenKind::IndustrialPark if !named => {
-                    errors.push(UserError::new("subjectName", "INVALID", "name the park"));
+                    errors.push(UserError::new(
+                        "subjectName",
+                        "INVALID",
+                        Message::new("proposal-name-park"),
+                    ));
                 }
                 GreenKind::DesignProduct if !named => {
-                    errors.push(UserError::new("subjectName", "INVALID", "name the product"));
+                    errors.push(UserError::new(
+                        "subjectName",
+                        "INVALID",
+                        Message::new("proposal-name-product"),
+                    ));
                 }
                 GreenKind::IndustrialPark => {}
-                _ => enterprise_only(
-                    &mut errors,
-                    "a green factory, design product or supply chain listing",
-                ),
+                _ => enterprise_only(&mut errors, "what-green-listing"),
             }
         }
         Detail::BrandRecognition { brand_id, .. } => {
-            enterprise_only(&mut errors, "a brand recognition");
+            enterprise_only(&mut errors, "what-brand-recognition");
             if brand::Entity::find_by_id(*brand_id).one(db).await?.is_none() {
-                errors.push(UserError::new("brandId", "NOT_FOUND", "no such brand"));
+                errors.push(UserError::new(
+                    "brandId",
+                    "NOT_FOUND",
+                    Message::new("no-such-brand"),
+                ));
             }
         }
         Detail::GiAuthorization { gi_id } => {
-            enterprise_only(&mut errors, "an authorisation to use a GI mark");
+            enterprise_only(&mut errors, "what-gi-authorisation");
             if geographic_indication::Entity::find_by_id(*gi_id)
                 .one(db)
                 .await?
@@ -367,7 +389,7 @@ async fn resolve(
                 errors.push(UserError::new(
                     "geographicIndicationId",
                     "NOT_FOUND",
-                    "no such indication",
+                    Message::new("no-such-indication"),
                 ));
             } else if !resolved.region_code.is_empty()
                 && !in_protected_area(db, *gi_id, &resolved.region_code).await?
@@ -375,23 +397,31 @@ async fn resolve(
                 errors.push(UserError::new(
                     "holderId",
                     "INVALID",
-                    "the enterprise is registered outside the indication's protected area",
+                    Message::new("proposal-outside-gi-area"),
                 ));
             }
         }
         Detail::QualityAward { program_id, .. } => {
             match award_program::Entity::find_by_id(*program_id).one(db).await? {
                 Some(program) => resolved.level = program.level,
-                None => errors.push(UserError::new("programId", "NOT_FOUND", "no such programme")),
+                None => errors.push(UserError::new(
+                    "programId",
+                    "NOT_FOUND",
+                    Message::new("no-such-programme"),
+                )),
             }
             if proposal.year.is_none() {
-                errors.push(UserError::new("year", "INVALID", "an award belongs to a year"));
+                errors.push(UserError::new(
+                    "year",
+                    "INVALID",
+                    Message::new("proposal-award-year"),
+                ));
             }
             if matches!(proposal.holder, HolderInput::Site(_)) {
                 errors.push(UserError::new(
                     "holderId",
                     "INVALID",
-                    "an award goes to an enterprise or a person",
+                    Message::new("proposal-award-holder"),
                 ));
             }
         }
@@ -403,14 +433,14 @@ async fn resolve(
                 errors.push(UserError::new(
                     "holderId",
                     "INVALID",
-                    "a chief quality officer is a person",
+                    Message::new("proposal-cqo-person"),
                 ));
             }
             if certificate_number.trim().is_empty() {
                 errors.push(UserError::new(
                     "certificateNumber",
                     "INVALID",
-                    "must not be empty",
+                    Message::new("value-empty"),
                 ));
             } else if chief_quality_officer::Entity::find()
                 .filter(chief_quality_officer::Column::CertificateNumber.eq(certificate_number.trim()))
@@ -421,7 +451,7 @@ async fn resolve(
                 errors.push(UserError::new(
                     "certificateNumber",
                     "TAKEN",
-                    "a certificate with this number exists",
+                    Message::new("proposal-certificate-taken"),
                 ));
             }
             let employer_known = enterprise::Entity::find_by_id(*employer_id)
@@ -429,12 +459,16 @@ async fn resolve(
                 .await?
                 .is_some();
             if !employer_known {
-                errors.push(UserError::new("employerId", "NOT_FOUND", "no such enterprise"));
+                errors.push(UserError::new(
+                    "employerId",
+                    "NOT_FOUND",
+                    Message::new("no-such-enterprise"),
+                ));
             } else if holder_employer.is_some_and(|employer| employer != *employer_id) {
                 errors.push(UserError::new(
                     "employerId",
                     "INVALID",
-                    "the person is employed elsewhere",
+                    Message::new("proposal-employed-elsewhere"),
                 ));
             }
         }
@@ -443,7 +477,11 @@ async fn resolve(
         && proposal.detail.kind() != CredentialKind::QualityAward
         && proposal.level.is_none()
     {
-        errors.push(UserError::new("level", "INVALID", "choose the level to grant at"));
+        errors.push(UserError::new(
+            "level",
+            "INVALID",
+            Message::new("proposal-level-needed"),
+        ));
     }
     Ok(if errors.is_empty() {
         Ok(resolved)
@@ -493,14 +531,12 @@ pub(super) fn missing_prerequisite(
     tier: LittleGiantTier,
     holder: Uuid,
     held: &HashSet<(Uuid, LittleGiantTier)>,
-) -> Option<String> {
+) -> Option<Message> {
     let required = prerequisite(tier)?;
     (!held.contains(&(holder, required))).then(|| {
-        format!(
-            "a candidate for {} must hold a valid {} designation",
-            tier.to_value(),
-            required.to_value()
-        )
+        Message::new("tier-prerequisite")
+            .with("tier", tier.to_value())
+            .with("required", required.to_value())
     })
 }
 
@@ -520,11 +556,7 @@ async fn in_protected_area(db: &DatabaseConnection, gi_id: Uuid, region_code: &s
 
 /// The user error for a holder that already has an active credential with the same key.
 fn duplicate() -> UserError {
-    UserError::new(
-        "holderId",
-        "CONFLICT",
-        "the holder already has an active credential of this kind (in progress or granted); renew or revoke it first",
-    )
+    UserError::new("holderId", "CONFLICT", Message::new("proposal-active-exists"))
 }
 
 /// Records a proposal as a `DRAFT` (registrars, within competence and jurisdiction, at their level or
@@ -547,10 +579,7 @@ pub async fn propose(
         return Ok(Err(vec![UserError::new(
             "level",
             "INVALID",
-            format!(
-                "no bureau at level {} above yours to nominate to",
-                resolved.level.to_value()
-            ),
+            Message::new("no-bureau-above-level").with("level", resolved.level.to_value()),
         )]));
     };
     let blank = super::credential::Blank {

@@ -32,6 +32,7 @@ use super::credential::valid_on_condition;
 use super::region::{RegionScope, within};
 use crate::domain::RegionCode;
 use crate::error::ApiResult;
+use crate::i18n::Message;
 
 /// Whether `model` applies on `date`: every party confirmed by then, inside its term, not terminated
 /// yet, and outside every one of its `suspensions`.
@@ -142,7 +143,7 @@ pub struct Verdict {
     /// Local, by agreement, or not recognised.
     pub outcome: Outcome,
     /// Why.
-    pub reason: String,
+    pub reason: Message,
 }
 
 impl Verdict {
@@ -151,7 +152,7 @@ impl Verdict {
         self.outcome != Outcome::NotRecognised
     }
 
-    fn not_recognised(reason: String) -> Self {
+    fn not_recognised(reason: Message) -> Self {
         Self {
             outcome: Outcome::NotRecognised,
             reason,
@@ -288,7 +289,7 @@ impl Recognition {
     }
 
     /// Why `model` is local to the region, or `None` when it is not.
-    fn local_reason(&self, model: &credential::Model, granting_region: &str) -> Option<String> {
+    fn local_reason(&self, model: &credential::Model, granting_region: &str) -> Option<Message> {
         let region = self.region.as_str();
         if self
             .region
@@ -296,13 +297,17 @@ impl Recognition {
             .iter()
             .any(|code| code == granting_region)
         {
-            return Some(format!(
-                "granted by a bureau of region {granting_region}, whose jurisdiction includes {region}"
-            ));
+            return Some(
+                Message::new("verdict-local-bureau")
+                    .with("granting", granting_region)
+                    .with("region", region),
+            );
         }
-        self.region
-            .contains(&model.region_code)
-            .then(|| format!("the holder's region {} lies within {region}", model.region_code))
+        self.region.contains(&model.region_code).then(|| {
+            Message::new("verdict-local-holder")
+                .with("holder", &model.region_code)
+                .with("region", region)
+        })
     }
 
     /// Whether the verdict on `model` depends on its list entries: it is not local, and a `LISTED`
@@ -325,7 +330,11 @@ impl Recognition {
     ) -> Verdict {
         let (region, date) = (self.region.as_str(), self.as_of);
         if let Some(why) = not_in_force(model, date) {
-            return Verdict::not_recognised(format!("not in force on {date}: {why}"));
+            return Verdict::not_recognised(
+                Message::new("verdict-not-in-force")
+                    .with("date", date)
+                    .with("why", why),
+            );
         }
         if let Some(reason) = self.local_reason(model, granting_region) {
             return Verdict {
@@ -344,43 +353,51 @@ impl Recognition {
                 continue;
             }
             if !route.is_listed() || listed.contains(&route.agreement.id) {
-                let how = if route.is_listed() {
-                    "which lists it"
+                let key = if route.is_listed() {
+                    "verdict-agreement-lists"
                 } else {
-                    "which covers every credential of its scope"
+                    "verdict-agreement-covers"
                 };
                 return Verdict {
                     outcome: Outcome::Agreement(route.agreement.id),
-                    reason: format!(
-                        "granted in {} and recognised in {region} on {date} under 《{}》, {how}",
-                        model.region_code, route.agreement.title
-                    ),
+                    reason: Message::new(key)
+                        .with("holder", &model.region_code)
+                        .with("region", region)
+                        .with("date", date)
+                        .with("agreement", &route.agreement.title),
                 };
             }
             unlisted.get_or_insert(route);
         }
-        let outside = format!("granted in {}, outside {region}", model.region_code);
+        let outside = Message::new("verdict-outside")
+            .with("holder", &model.region_code)
+            .with("region", region);
         if let Some(route) = unlisted {
-            return Verdict::not_recognised(format!(
-                "{outside}; 《{}》 recognises only the credentials on its list, and this one is not \
-                 listed on {date}",
-                route.agreement.title
-            ));
+            return Verdict::not_recognised(
+                Message::new("verdict-not-listed")
+                    .with("outside", outside)
+                    .with("agreement", &route.agreement.title)
+                    .with("date", date),
+            );
         }
         if let Some(route) = self
             .routes
             .iter()
             .find(|route| route.home_covers(&model.region_code))
         {
-            return Verdict::not_recognised(format!(
-                "{outside}; 《{}》 does not cover {} credentials",
-                route.agreement.title,
-                model.kind.to_value()
-            ));
+            return Verdict::not_recognised(
+                Message::new("verdict-kind-not-covered")
+                    .with("outside", outside)
+                    .with("agreement", &route.agreement.title)
+                    .with("kind", model.kind.to_value()),
+            );
         }
-        Verdict::not_recognised(format!(
-            "{outside}, and no agreement active on {date} recognises credentials from there in {region}"
-        ))
+        Verdict::not_recognised(
+            Message::new("verdict-no-agreement")
+                .with("outside", outside)
+                .with("date", date)
+                .with("region", region),
+        )
     }
 }
 
@@ -426,22 +443,24 @@ pub fn needing_listings(
 }
 
 /// Why `model` was not in force on `date`, or `None` when it was.
-fn not_in_force(model: &credential::Model, date: NaiveDate) -> Option<String> {
+fn not_in_force(model: &credential::Model, date: NaiveDate) -> Option<Message> {
     if super::credential::is_valid_on(model, date) {
         return None;
     }
+    let status = model.status.to_value();
     Some(match (model.valid_from, model.valid_until, model.revoked_on) {
-        (None, _, _) => format!("it was never granted (it is {})", model.status.to_value()),
-        (Some(from), _, _) if date < from => format!("its validity begins on {from}"),
-        (_, _, Some(revoked)) if revoked <= date => format!("it was revoked on {revoked}"),
-        (_, Some(until), _) if until <= date => format!("its validity ended on {until}"),
-        _ => format!("it is {}", model.status.to_value()),
+        (None, _, _) => Message::new("never-granted").with("status", status),
+        (Some(from), _, _) if date < from => Message::new("validity-begins").with("date", from),
+        (_, _, Some(revoked)) if revoked <= date => Message::new("revoked-on").with("date", revoked),
+        (_, Some(until), _) if until <= date => Message::new("validity-ended").with("date", until),
+        _ => Message::new("credential-is").with("status", status),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Language;
     use crate::test_support::date;
     use chrono::Utc;
     use entity::enums::{AgreementStatus, CredentialStatus};
@@ -521,7 +540,8 @@ mod tests {
         let model = award("510104");
         let verdict = recognition.verdict(&model, "510000", &[]);
         assert_eq!(verdict.outcome, Outcome::NotRecognised);
-        assert!(verdict.reason.contains("not listed"), "{}", verdict.reason);
+        let reason = verdict.reason.render(Language::English);
+        assert!(reason.contains("not listed"), "{reason}");
         let now = Utc::now();
         let mut entry = listing::Model {
             id: Uuid::now_v7(),
@@ -567,8 +587,11 @@ mod tests {
         officer.kind = CredentialKind::ChiefQualityOfficer;
         let verdict = recognition.verdict(&officer, "510000", &[]);
         assert!(
-            verdict.reason.contains("does not cover CHIEF_QUALITY_OFFICER"),
-            "{}",
+            verdict
+                .reason
+                .render(Language::English)
+                .contains("does not cover CHIEF_QUALITY_OFFICER"),
+            "{:?}",
             verdict.reason
         );
         assert!(
@@ -585,8 +608,11 @@ mod tests {
         revoked.revoked_on = Some(date("2024-06-01"));
         let verdict = recognition.verdict(&revoked, "500000", &[]);
         assert!(
-            verdict.reason.contains("revoked on 2024-06-01"),
-            "{}",
+            verdict
+                .reason
+                .render(Language::English)
+                .contains("revoked on 2024-06-01"),
+            "{:?}",
             verdict.reason
         );
         let mut proposal = award("500103");

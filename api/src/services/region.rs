@@ -5,6 +5,7 @@ use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilt
 
 use crate::domain::RegionCode;
 use crate::error::{ApiError, ApiResult};
+use crate::i18n::Message;
 
 /// Looks a region up by code.
 pub async fn find(db: &DatabaseConnection, code: &str) -> ApiResult<Option<region::Model>> {
@@ -19,7 +20,10 @@ pub async fn require(db: &DatabaseConnection, field: &str, input: &str) -> ApiRe
     let code = RegionCode::parse(input).map_err(|reason| ApiError::bad_input(field, reason))?;
     match find(db, code.as_str()).await? {
         Some(_) => Ok(code),
-        None => Err(ApiError::bad_input(field, format!("unknown region code {code}"))),
+        None => Err(ApiError::bad_input(
+            field,
+            Message::new("region-code-unknown").with("code", code.as_str()),
+        )),
     }
 }
 

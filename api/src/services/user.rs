@@ -20,6 +20,7 @@ use super::{Change, UserError};
 use crate::actor::Actor;
 use crate::auth::password;
 use crate::error::{ApiError, ApiResult};
+use crate::i18n::Message;
 use crate::policy::{Account, ManagedAccounts, Placement};
 
 /// Every bureau's parent: the bureau tree, small enough to walk in memory.
@@ -178,38 +179,48 @@ fn validate(new: &NewUser) -> Vec<UserError> {
         errors.push(UserError::new(
             "username",
             "INVALID",
-            "3 to 64 characters: a-z, 0-9, '-', '_' and '.'",
+            Message::new("username-format"),
         ));
     }
     if new.display_name.trim().is_empty() {
-        errors.push(UserError::new("displayName", "INVALID", "must not be empty"));
+        errors.push(UserError::new(
+            "displayName",
+            "INVALID",
+            Message::new("value-empty"),
+        ));
     }
     if new.password.chars().count() < 12 {
-        errors.push(UserError::new("password", "INVALID", "at least 12 characters"));
+        errors.push(UserError::new(
+            "password",
+            "INVALID",
+            Message::new("password-too-short"),
+        ));
     }
     if new.roles.is_empty() {
-        errors.push(UserError::new("roles", "INVALID", "give at least one role"));
+        errors.push(UserError::new("roles", "INVALID", Message::new("roles-empty")));
     }
     let enterprise_role = new.roles.contains(&Role::Enterprise);
     match (new.bureau_id, new.enterprise_id) {
         (Some(_), Some(_)) => errors.push(UserError::new(
             "enterpriseId",
             "INVALID",
-            "a user belongs to a bureau or an enterprise, not both",
+            Message::new("user-bureau-or-enterprise"),
         )),
         (None, Some(_)) if new.roles != [Role::Enterprise] => errors.push(UserError::new(
             "roles",
             "INVALID",
-            "an enterprise user holds only the ENTERPRISE role",
+            Message::new("user-enterprise-role-only"),
         )),
         (Some(_), None) if enterprise_role => errors.push(UserError::new(
             "roles",
             "INVALID",
-            "ENTERPRISE is for users of an enterprise",
+            Message::new("user-enterprise-role-for-enterprises"),
         )),
-        (None, None) if new.roles != [Role::SystemAdmin] => {
-            errors.push(UserError::new("bureauId", "INVALID", "staff belong to a bureau"))
-        }
+        (None, None) if new.roles != [Role::SystemAdmin] => errors.push(UserError::new(
+            "bureauId",
+            "INVALID",
+            Message::new("user-staff-need-bureau"),
+        )),
         _ => {}
     }
     errors
@@ -237,7 +248,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, mut new: NewUser) ->
         return Ok(Err(vec![UserError::new(
             field,
             "NOT_FOUND",
-            "no such bureau or enterprise",
+            Message::new("no-such-bureau-or-enterprise"),
         )]));
     };
     account.may_manage_user(&place.placement())?;
@@ -252,7 +263,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, mut new: NewUser) ->
         return Ok(Err(vec![UserError::new(
             "username",
             "TAKEN",
-            "this username is taken",
+            Message::new("username-taken"),
         )]));
     }
     let password_hash = password::hash(&new.password).map_err(ApiError::Internal)?;
@@ -341,13 +352,17 @@ pub async fn set_status(
 ) -> Change<app_user::Model> {
     let account = actor.require("setUserStatus")?;
     let Some((user, roles)) = managed(db, account, user_id).await? else {
-        return Ok(Err(vec![UserError::new("userId", "NOT_FOUND", "no such user")]));
+        return Ok(Err(vec![UserError::new(
+            "userId",
+            "NOT_FOUND",
+            Message::new("no-such-user"),
+        )]));
     };
     if user.id == account.user_id {
         return Ok(Err(vec![UserError::new(
             "userId",
             "NOT_ALLOWED_ON_SELF",
-            "you cannot change your own status",
+            Message::new("user-own-status"),
         )]));
     }
     for role in &roles {
@@ -386,7 +401,11 @@ pub async fn set_roles(
 ) -> Change<app_user::Model> {
     let account = actor.require("setUserRoles")?;
     let Some((user, old_roles)) = managed(db, account, user_id).await? else {
-        return Ok(Err(vec![UserError::new("userId", "NOT_FOUND", "no such user")]));
+        return Ok(Err(vec![UserError::new(
+            "userId",
+            "NOT_FOUND",
+            Message::new("no-such-user"),
+        )]));
     };
     roles.sort_by_key(|role| format!("{role:?}"));
     roles.dedup();
@@ -394,14 +413,14 @@ pub async fn set_roles(
         return Ok(Err(vec![UserError::new(
             "roles",
             "INVALID",
-            "give at least one role; disable the user instead",
+            Message::new("roles-empty-disable-instead"),
         )]));
     }
     if user.id == account.user_id {
         return Ok(Err(vec![UserError::new(
             "userId",
             "NOT_ALLOWED_ON_SELF",
-            "you cannot change your own roles",
+            Message::new("user-own-roles"),
         )]));
     }
     let enterprise_user = user.enterprise_id.is_some();
@@ -411,7 +430,7 @@ pub async fn set_roles(
         return Ok(Err(vec![UserError::new(
             "roles",
             "INVALID",
-            "enterprise users hold only ENTERPRISE; staff never do",
+            Message::new("user-roles-enterprise-mismatch"),
         )]));
     }
     let old: HashSet<Role> = old_roles.iter().copied().collect();

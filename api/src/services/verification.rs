@@ -14,6 +14,7 @@ use super::recognition::{Recognition, Verdict, judge, needing_listings};
 use crate::actor::Actor;
 use crate::domain::Uscc;
 use crate::error::ApiResult;
+use crate::i18n::Message;
 
 /// Most codes one request may ask about.
 pub const MAX_CODES: usize = 1_000;
@@ -23,7 +24,7 @@ pub struct Verification {
     /// The code as sent.
     pub input: String,
     /// Why the code is not a valid USCC, when it is not.
-    pub problem: Option<String>,
+    pub problem: Option<Message>,
     /// The enterprise registered under it, when known.
     pub enterprise: Option<enterprise::Model>,
     /// Its credentials of the asked kinds that count, newest first, each with its verdict.
@@ -39,9 +40,9 @@ pub async fn verify(
     kinds: Option<Vec<CredentialKind>>,
     recognition: &Recognition,
 ) -> ApiResult<Vec<Verification>> {
-    let parsed: Vec<Result<Uscc, String>> = usccs
+    let parsed: Vec<Result<Uscc, Message>> = usccs
         .iter()
-        .map(|input| Uscc::parse(input).map_err(|problem| problem.to_string()))
+        .map(|input| Uscc::parse(input).map_err(|problem| problem.message()))
         .collect();
     let codes: Vec<Uscc> = parsed.iter().filter_map(|p| p.as_ref().ok().cloned()).collect();
     let enterprises = super::enterprise::by_usccs(db, &codes).await?;

@@ -17,6 +17,7 @@ use crate::graphql::types::credential::Credential;
 use crate::graphql::types::db;
 use crate::graphql::types::request;
 use crate::graphql::types::user::UserError;
+use crate::i18n::Message;
 use crate::ids::{self, NodeType};
 use crate::services::Change;
 use crate::services::lifecycle::{self, Transition};
@@ -51,7 +52,7 @@ fn holder(id: &ID) -> ApiResult<HolderInput> {
         (NodeType::Person, uuid) => Ok(HolderInput::Person(uuid)),
         _ => Err(crate::error::ApiError::bad_input(
             "input.holderId",
-            "not the ID of an Enterprise or a Person",
+            Message::new("id-not-enterprise-or-person"),
         )),
     }
 }
@@ -284,7 +285,7 @@ impl CredentialMutation {
             (None, None) => {
                 return Err(crate::error::ApiError::bad_input(
                     "input.holderId",
-                    "name the enterprise, or for an industrial park its regionCode",
+                    Message::new("holder-name-enterprise-or-region"),
                 ));
             }
         };

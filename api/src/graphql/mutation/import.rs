@@ -7,6 +7,7 @@ use super::recording_refusals;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::types::db;
 use crate::graphql::types::request;
+use crate::i18n::Message;
 use crate::services::import::{self, CsvEncoding, ImportOptions, ImportReport};
 
 /// The kinds of announcement list that can be imported.
@@ -61,7 +62,7 @@ impl ImportMutation {
         let file = input
             .file
             .value(ctx)
-            .map_err(|_| ApiError::bad_input("input.file", "send the file as a multipart upload"))?;
+            .map_err(|_| ApiError::bad_input("input.file", Message::new("import-send-multipart")))?;
         let db = db(ctx);
         let ImportListKind::LittleGiant = input.kind;
         let options = ImportOptions {

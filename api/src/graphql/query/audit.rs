@@ -1,6 +1,7 @@
 //! The audit trail, for staff.
 
 use crate::graphql::scalars::DateTime;
+use crate::i18n::Message;
 use async_graphql::{Context, ID, InputObject, Object};
 
 use crate::error::{ApiError, ApiResult};
@@ -64,7 +65,10 @@ impl AuditQuery {
         if let (Some(from), Some(until)) = (filter.from, filter.until)
             && from >= until
         {
-            return Err(ApiError::bad_input("filter.until", "must be after filter.from"));
+            return Err(ApiError::bad_input(
+                "filter.until",
+                Message::new("audit-until-after-from"),
+            ));
         }
         let select = audit::search(request(ctx), &filter)?;
         paginate(

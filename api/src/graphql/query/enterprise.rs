@@ -48,7 +48,7 @@ impl EnterpriseQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Unified social credit code, 18 characters.")] uscc: String,
     ) -> ApiResult<Option<Enterprise>> {
-        let uscc = Uscc::parse(&uscc).map_err(|err| ApiError::bad_input("uscc", err.to_string()))?;
+        let uscc = Uscc::parse(&uscc).map_err(|err| ApiError::bad_input("uscc", err.message()))?;
         Ok(services::enterprise::by_uscc(db(ctx), &uscc)
             .await?
             .map(Enterprise))

@@ -17,6 +17,7 @@ use async_graphql::{Context, InputObject, MergedObject};
 
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::types::db;
+use crate::i18n::Message;
 use crate::services::{self, region::RegionScope};
 use agreement::AgreementQuery;
 use audit::AuditQuery;
@@ -56,7 +57,7 @@ async fn region_scope(
 
 fn non_empty(field: &str, value: Option<String>) -> ApiResult<Option<String>> {
     match value {
-        Some(text) if text.trim().is_empty() => Err(ApiError::bad_input(field, "must not be empty")),
+        Some(text) if text.trim().is_empty() => Err(ApiError::bad_input(field, Message::new("value-empty"))),
         other => Ok(other),
     }
 }

@@ -13,6 +13,7 @@ use crate::graphql::types::program::AwardProgram;
 use crate::graphql::types::region::{Bureau, Region};
 use crate::graphql::types::user::User;
 use crate::graphql::types::{db, loaders, request};
+use crate::i18n::Message;
 use crate::ids::{self, NodeType};
 use crate::policy::Viewer;
 
@@ -118,7 +119,9 @@ impl NodeQuery {
         if ids.len() > MAX_NODES {
             return Err(ApiError::bad_input(
                 "ids",
-                format!("at most {MAX_NODES} ids, got {}", ids.len()),
+                Message::new("too-many-ids")
+                    .with("max", MAX_NODES)
+                    .with("got", ids.len()),
             ));
         }
         // Loads run concurrently, so the DataLoaders batch them: one query per type, not per id.

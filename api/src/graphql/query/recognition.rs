@@ -11,6 +11,7 @@ use crate::graphql::scalars::Date;
 use crate::graphql::types::enterprise::Enterprise;
 use crate::graphql::types::recognition::{CountingCredential, RecognitionVerdict, recognition_in, verdicts};
 use crate::graphql::types::{loaders, request};
+use crate::i18n::Message;
 use crate::ids::{self, NodeType};
 use crate::services::recognition::Recognition;
 use crate::services::verification::{self, MAX_CODES, Verification};
@@ -40,9 +41,13 @@ impl VerificationItem {
         self.answer.problem.is_none()
     }
 
-    /// Why the code is not valid; null when it is.
-    async fn code_problem(&self) -> Option<&str> {
-        self.answer.problem.as_deref()
+    /// Why the code is not valid, in the language `Accept-Language` asked for; null when it is.
+    async fn code_problem(&self, ctx: &Context<'_>) -> Option<String> {
+        let language = crate::graphql::language(ctx);
+        self.answer
+            .problem
+            .as_ref()
+            .map(|problem| problem.render(language))
     }
 
     /// Whether an enterprise with this code is in the registry.
@@ -92,7 +97,7 @@ impl RecognitionQuery {
             .load_one(id)
             .await?
             .filter(|model| request(ctx).viewer.may_see_credential(model))
-            .ok_or(ApiError::NotFound { what: "credential" })?;
+            .ok_or(ApiError::NotFound(Message::new("credential-not-found")))?;
         let mut found = verdicts(ctx, &recognition, vec![credential]).await?;
         found
             .pop()
@@ -122,7 +127,9 @@ impl RecognitionQuery {
         if usccs.len() > MAX_CODES {
             return Err(ApiError::bad_input(
                 "usccs",
-                format!("at most {MAX_CODES} codes per request, got {}", usccs.len()),
+                Message::new("too-many-codes")
+                    .with("max", MAX_CODES)
+                    .with("got", usccs.len()),
             ));
         }
         let valid_in = valid_in.as_deref().unwrap_or(NATION);

@@ -11,6 +11,7 @@ use crate::graphql::types::{
     loaders,
     region::{Bureau, Region},
 };
+use crate::i18n::Message;
 use crate::ids::{self, NodeType};
 use crate::services;
 use crate::services::region::RegionFilter;
@@ -112,7 +113,7 @@ impl RegionQuery {
                 Ok(loaders(ctx).bureaus.load_one(id).await?.map(Bureau))
             }
             (None, Some(code)) => Ok(services::bureau::by_code(db(ctx), &code).await?.map(Bureau)),
-            _ => Err(ApiError::bad_input("id", "give exactly one of id and code")),
+            _ => Err(ApiError::bad_input("id", Message::new("region-id-or-code"))),
         }
     }
 }

@@ -68,9 +68,10 @@ impl RecognitionVerdict {
             .map(RecognitionAgreement))
     }
 
-    /// Why, e.g. "granted in 510104 and recognised in 500000 on 2024-06-30 under 《…》, which lists it".
-    async fn reason(&self) -> &str {
-        &self.verdict.reason
+    /// Why, in the language `Accept-Language` asked for, e.g. "granted in 510104 and recognised in
+    /// 500000 on 2024-06-30 under 《…》, which lists it".
+    async fn reason(&self, ctx: &Context<'_>) -> String {
+        self.verdict.reason.render(crate::graphql::language(ctx))
     }
 
     /// The region asked about.

@@ -1,7 +1,7 @@
 //! Local accounts, as administrators see them.
 
 use crate::graphql::scalars::DateTime;
-use async_graphql::{Context, ID, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
 use entity::app_user;
 
 use super::enterprise::Enterprise;
@@ -9,6 +9,7 @@ use super::loaders;
 use super::region::Bureau;
 use crate::error::ApiResult;
 use crate::graphql::enums::{Role, UserStatus};
+use crate::i18n::Message;
 use crate::ids::{self, NodeType};
 
 /// A local account: staff of a bureau or a user of an enterprise. Visible only to the administrators
@@ -75,13 +76,22 @@ impl User {
 
 /// Something in a mutation's input to fix; nothing was changed.
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct UserError {
     /// Path to the input field, e.g. `["input", "username"]`.
     pub field: Vec<String>,
-    /// What is wrong.
-    pub message: String,
+    #[graphql(skip)]
+    pub message: Message,
     /// Machine code: `INVALID`, `TAKEN`, `NOT_FOUND`, `NOT_ALLOWED_ON_SELF`.
     pub code: String,
+}
+
+#[ComplexObject]
+impl UserError {
+    /// What is wrong, in the language `Accept-Language` asked for (Simplified Chinese or English).
+    async fn message(&self, ctx: &Context<'_>) -> String {
+        self.message.render(crate::graphql::language(ctx))
+    }
 }
 
 impl From<crate::services::UserError> for UserError {
