@@ -28,4 +28,5 @@ pub mod quality_award;
 pub mod recognition_agreement;
 pub mod recognition_listing;
 pub mod region;
+pub mod region_successor;
 pub mod user_role;

@@ -1,4 +1,4 @@
-//! A GB/T 2260 administrative division; abolished codes stay with their successor.
+//! A GB/T 2260 administrative division; abolished codes stay, with their successors (`region_successor`).
 
 use crate::enums::Level;
 use sea_orm::entity::prelude::*;
@@ -17,6 +17,7 @@ pub struct Model {
     pub level: Level,
     pub parent_code: Option<String>,
     pub abolished_on: Option<Date>,
+    /// The first of the successors, as recorded before `region_successor` lists them all.
     pub successor_code: Option<String>,
 }
 

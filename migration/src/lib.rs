@@ -13,6 +13,7 @@ mod m20261124_000006_varchar_codes;
 mod m20261124_000007_recognition_timeline;
 mod m20261124_000008_listing_periods;
 mod m20261203_000009_objections_and_suspensions;
+mod m20261203_000010_full_region_tree;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000007_recognition_timeline::Migration),
             Box::new(m20261124_000008_listing_periods::Migration),
             Box::new(m20261203_000009_objections_and_suspensions::Migration),
+            Box::new(m20261203_000010_full_region_tree::Migration),
         ]
     }
 }

@@ -32,6 +32,7 @@ mod plans;
 mod queries_per_request;
 mod recognition;
 mod refusals;
+mod regions;
 mod registration;
 mod schema;
 mod statistics;

@@ -52,18 +52,12 @@ async fn an_enterprise_is_found_by_its_uscc_and_credentials_by_region_through_an
     let shown = plan(&app.db, by_uscc).await;
     assert!(uses_an_index(&shown, "enterprise"), "{shown}");
 
-    let county = RegionScope {
-        code: RegionCode::parse("500106").unwrap(),
-        include_sub_regions: false,
-    };
+    let county = RegionScope::new(RegionCode::parse("500106").unwrap(), false);
     let in_county = credential::Entity::find().filter(within(credential::Column::RegionCode, &county));
     let shown = plan(&app.db, in_county).await;
     assert!(uses_an_index(&shown, "credential"), "{shown}");
 
-    let prefecture = RegionScope {
-        code: RegionCode::parse("510100").unwrap(),
-        include_sub_regions: true,
-    };
+    let prefecture = RegionScope::new(RegionCode::parse("510100").unwrap(), true);
     let in_prefecture =
         credential::Entity::find().filter(within(credential::Column::RegionCode, &prefecture));
     let shown = plan(&app.db, in_prefecture).await;

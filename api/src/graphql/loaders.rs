@@ -34,6 +34,8 @@ pub struct Loaders {
     pub quality_awards: DataLoader<ById<entity::quality_award::Entity>>,
     pub chief_quality_officers: DataLoader<ById<entity::chief_quality_officer::Entity>>,
     pub regions: DataLoader<RegionsByCode>,
+    pub region_successors: DataLoader<RegionLinks>,
+    pub region_predecessors: DataLoader<RegionLinks>,
     pub agreements: DataLoader<ById<entity::recognition_agreement::Entity>>,
     pub region_rows: DataLoader<ById<region::Entity>>,
     pub protected_areas: DataLoader<ByParent<gi_protected_area::Entity>>,
@@ -71,6 +73,14 @@ impl Loaders {
             quality_awards: make.by_id(),
             chief_quality_officers: make.by_id(),
             regions: make.loader(RegionsByCode { db: db.clone() }),
+            region_successors: make.loader(RegionLinks {
+                db: db.clone(),
+                direction: Succession::Successors,
+            }),
+            region_predecessors: make.loader(RegionLinks {
+                db: db.clone(),
+                direction: Succession::Predecessors,
+            }),
             agreements: make.by_id(),
             region_rows: make.by_id(),
             protected_areas: make.by_parent(gi_protected_area::Column::GiId),
@@ -205,6 +215,47 @@ impl Loader<String> for RegionsByCode {
             .all(&self.db)
             .await?;
         Ok(rows.into_iter().map(|row| (row.code.clone(), row)).collect())
+    }
+}
+
+/// Which way [`RegionLinks`] follows succession.
+pub enum Succession {
+    /// From an abolished code to the codes that took it over.
+    Successors,
+    /// From a code to the abolished codes it took over.
+    Predecessors,
+}
+
+/// The codes each region passed its area to, or took it over from, ordered by code.
+pub struct RegionLinks {
+    db: DatabaseConnection,
+    direction: Succession,
+}
+
+impl Loader<String> for RegionLinks {
+    type Value = Vec<String>;
+    type Error = ApiError;
+
+    async fn load(&self, codes: &[String]) -> Result<HashMap<String, Vec<String>>, ApiError> {
+        use entity::region_successor::{Column, Entity};
+        let (from, to) = match self.direction {
+            Succession::Successors => (Column::RegionCode, Column::SuccessorCode),
+            Succession::Predecessors => (Column::SuccessorCode, Column::RegionCode),
+        };
+        let links = Entity::find()
+            .filter(from.is_in(codes.iter().cloned()))
+            .order_by_asc(to)
+            .all(&self.db)
+            .await?;
+        let mut linked: HashMap<String, Vec<String>> = HashMap::new();
+        for link in links {
+            let (key, value) = match self.direction {
+                Succession::Successors => (link.region_code, link.successor_code),
+                Succession::Predecessors => (link.successor_code, link.region_code),
+            };
+            linked.entry(key).or_default().push(value);
+        }
+        Ok(linked)
     }
 }
 

@@ -108,10 +108,7 @@ impl Account {
     /// everywhere; a system administrator: everywhere). `None` for users without a staff role.
     pub fn jurisdiction(&self) -> Option<RegionScope> {
         if self.has(Role::SystemAdmin) {
-            return Some(RegionScope {
-                code: RegionCode::nation(),
-                include_sub_regions: true,
-            });
+            return Some(RegionScope::new(RegionCode::nation(), true));
         }
         let staff = [
             Role::AgencyViewer,
@@ -124,10 +121,7 @@ impl Account {
         }
         let bureau = self.bureau.as_ref()?;
         let code = RegionCode::parse(&bureau.region_code).ok()?;
-        Some(RegionScope {
-            code,
-            include_sub_regions: true,
-        })
+        Some(RegionScope::new(code, true))
     }
 
     /// The audit events the user may read: a system administrator all of them, other staff those of

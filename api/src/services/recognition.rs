@@ -259,23 +259,14 @@ impl Recognition {
             .column(bureau::Column::Id)
             .filter(bureau::Column::RegionCode.is_in(self.region.with_ancestors()))
             .into_query();
-        let region = RegionScope {
-            code: self.region.clone(),
-            include_sub_regions: true,
-        };
+        let region = RegionScope::new(self.region.clone(), true);
         let mut counts = Condition::any()
             .add(C::GrantingBureauId.in_subquery(granted_above))
             .add(within(C::RegionCode, &region));
         for route in &self.routes {
             let mut homes = Condition::any();
             for home in &route.homes {
-                homes = homes.add(within(
-                    C::RegionCode,
-                    &RegionScope {
-                        code: home.clone(),
-                        include_sub_regions: true,
-                    },
-                ));
+                homes = homes.add(within(C::RegionCode, &RegionScope::new(home.clone(), true)));
             }
             let mut reached = Condition::all()
                 .add(C::Kind.is_in(route.kinds.iter().copied()))

@@ -1,6 +1,6 @@
 //! The region tree (GB/T 2260).
 
-use entity::{enums::Level, region};
+use entity::{enums::Level, region, region_successor};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::domain::RegionCode;
@@ -27,24 +27,80 @@ pub async fn require(db: &DatabaseConnection, field: &str, input: &str) -> ApiRe
     }
 }
 
-/// A region filter: the region itself, and by default every region below it.
+/// A region filter: the region itself, and by default every region below it. For an abolished code,
+/// its successors too: what was recorded under the old code and what is recorded now under the codes
+/// that took its area over.
 #[derive(Clone, Debug)]
 pub struct RegionScope {
     /// The region.
     pub code: RegionCode,
     /// Whether regions below it match too.
     pub include_sub_regions: bool,
+    /// The regions that took an abolished `code` over, and theirs in turn; empty for a code in force.
+    pub successors: Vec<RegionCode>,
 }
 
-/// Rows whose `column` lies in `scope`: one equality or one index range scan.
-pub fn within(column: impl ColumnTrait, scope: &RegionScope) -> Condition {
-    if !scope.include_sub_regions {
-        return Condition::all().add(column.eq(scope.code.as_str()));
+impl RegionScope {
+    /// `code`, and every region below it when `include_sub_regions`.
+    pub fn new(code: RegionCode, include_sub_regions: bool) -> Self {
+        Self {
+            code,
+            include_sub_regions,
+            successors: Vec::new(),
+        }
     }
-    match scope.code.subtree_range() {
+}
+
+/// Rows whose `column` lies in `scope`: one equality or one index range scan per code (the code and
+/// each successor).
+pub fn within(column: impl ColumnTrait, scope: &RegionScope) -> Condition {
+    let own = code_within(column, &scope.code, scope.include_sub_regions);
+    if scope.successors.is_empty() {
+        return own;
+    }
+    // Successors are never the nation, so no branch of the `OR` is the empty (always true) condition.
+    scope
+        .successors
+        .iter()
+        .fold(Condition::any().add(own), |any, code| {
+            any.add(code_within(column, code, scope.include_sub_regions))
+        })
+}
+
+/// Rows whose `column` is `code`, or lies below it when `include_sub_regions`.
+fn code_within(column: impl ColumnTrait, code: &RegionCode, include_sub_regions: bool) -> Condition {
+    if !include_sub_regions {
+        return Condition::all().add(column.eq(code.as_str()));
+    }
+    match code.subtree_range() {
         None => Condition::all(),
         Some((from, to)) => Condition::all().add(column.gte(from)).add(column.lt(to)),
     }
+}
+
+/// The regions that took the abolished `code` over, and theirs in turn when they were abolished too
+/// (綦江县 500222 → 綦江区 500110); empty for a code in force.
+pub async fn successors(db: &DatabaseConnection, code: &RegionCode) -> ApiResult<Vec<RegionCode>> {
+    let mut found: Vec<RegionCode> = Vec::new();
+    let mut asked = vec![code.as_str().to_owned()];
+    // Each round follows one more step of succession; a chain is a few steps long at most.
+    while !asked.is_empty() {
+        let links = region_successor::Entity::find()
+            .filter(region_successor::Column::RegionCode.is_in(asked))
+            .all(db)
+            .await?;
+        asked = Vec::new();
+        for link in links {
+            let Ok(successor) = RegionCode::parse(&link.successor_code) else {
+                continue;
+            };
+            if successor != *code && !found.contains(&successor) {
+                asked.push(link.successor_code);
+                found.push(successor);
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// Which regions to list.

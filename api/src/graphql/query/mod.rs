@@ -46,13 +46,14 @@ async fn region_scope(
     field: &str,
     input: Option<RegionInput>,
 ) -> ApiResult<Option<RegionScope>> {
-    match input {
-        None => Ok(None),
-        Some(input) => Ok(Some(RegionScope {
-            code: services::region::require(db(ctx), field, &input.code).await?,
-            include_sub_regions: input.include_sub_regions,
-        })),
-    }
+    let Some(input) = input else {
+        return Ok(None);
+    };
+    let code = services::region::require(db(ctx), field, &input.code).await?;
+    Ok(Some(RegionScope {
+        successors: services::region::successors(db(ctx), &code).await?,
+        ..RegionScope::new(code, input.include_sub_regions)
+    }))
 }
 
 fn non_empty(field: &str, value: Option<String>) -> ApiResult<Option<String>> {

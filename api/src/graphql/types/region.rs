@@ -20,6 +20,19 @@ impl Region {
         ))
     }
 
+    /// The regions stored codes point at, in the same order.
+    pub async fn load_all(ctx: &Context<'_>, codes: Vec<String>) -> ApiResult<Vec<Self>> {
+        let mut found = loaders(ctx).regions.load_many(codes.iter().cloned()).await?;
+        codes
+            .iter()
+            .map(|code| {
+                found.remove(code).map(Self).ok_or_else(|| {
+                    crate::error::ApiError::Internal(format!("region {code} referenced but missing"))
+                })
+            })
+            .collect()
+    }
+
     /// Like [`Region::load`], for optional references.
     pub async fn load_optional(ctx: &Context<'_>, code: Option<&str>) -> ApiResult<Option<Self>> {
         match code {
@@ -44,13 +57,15 @@ impl Bureau {
     }
 }
 
-/// An administrative division (行政区划), GB/T 2260. Abolished codes remain, pointing at their successor:
-/// the region inside an old USCC may no longer exist.
+/// An administrative division (行政区划), GB/T 2260: every province, prefecture and county-level
+/// division in force, and the codes abolished since 2000, pointing at their successors (the region inside
+/// an old USCC may no longer exist).
 #[derive(Clone)]
 pub struct Region(pub region::Model);
 
-/// An administrative division (行政区划), GB/T 2260. Abolished codes remain, pointing at their successor:
-/// the region inside an old USCC may no longer exist.
+/// An administrative division (行政区划), GB/T 2260: every province, prefecture and county-level
+/// division in force, and the codes abolished since 2000, pointing at their successors (the region inside
+/// an old USCC may no longer exist).
 #[Object]
 impl Region {
     /// Opaque global ID.
@@ -83,9 +98,29 @@ impl Region {
         self.0.abolished_on.map(Date)
     }
 
-    /// The region that replaced an abolished one.
+    /// The first region that took an abolished one over.
+    #[graphql(deprecation = "An abolished region can have several successors: use `successors`.")]
     async fn successor(&self, ctx: &Context<'_>) -> ApiResult<Option<Region>> {
         Region::load_optional(ctx, self.0.successor_code.as_deref()).await
+    }
+
+    /// The regions that took an abolished one over (merged into them, renamed, or split among them),
+    /// by code; empty while the region is in force. A filter by an abolished code matches them too.
+    async fn successors(&self, ctx: &Context<'_>) -> ApiResult<Vec<Region>> {
+        let codes = loaders(ctx)
+            .region_successors
+            .load_one(self.0.code.clone())
+            .await?;
+        Region::load_all(ctx, codes.unwrap_or_default()).await
+    }
+
+    /// The abolished regions this one took over, by code; empty when it took none over.
+    async fn predecessors(&self, ctx: &Context<'_>) -> ApiResult<Vec<Region>> {
+        let codes = loaders(ctx)
+            .region_predecessors
+            .load_one(self.0.code.clone())
+            .await?;
+        Region::load_all(ctx, codes.unwrap_or_default()).await
     }
 }
 
