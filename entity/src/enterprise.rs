@@ -14,7 +14,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub uscc: String,
     pub name: String,
-    /// The name folded for search (NFKC, lower case): see the API's `text` module.
+    /// The name folded for search (NFKC, simplified script, lower case): see the API's `text` module.
     pub name_normalized: String,
     pub region_code: String,
     pub industry_code: Option<String>,

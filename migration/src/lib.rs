@@ -14,6 +14,7 @@ mod m20261124_000007_recognition_timeline;
 mod m20261124_000008_listing_periods;
 mod m20261203_000009_objections_and_suspensions;
 mod m20261203_000010_full_region_tree;
+mod m20261203_000011_simplified_search_form;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000008_listing_periods::Migration),
             Box::new(m20261203_000009_objections_and_suspensions::Migration),
             Box::new(m20261203_000010_full_region_tree::Migration),
+            Box::new(m20261203_000011_simplified_search_form::Migration),
         ]
     }
 }

@@ -24,6 +24,7 @@ mod lifecycle;
 mod matrix;
 mod metrics;
 mod migrations;
+mod names;
 mod node;
 mod outage;
 mod pagination;

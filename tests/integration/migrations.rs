@@ -22,3 +22,48 @@ async fn migrations_run_up_down_and_up_again() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn names_stored_before_simplified_search_forms_are_folded_again() {
+    use entity::{enterprise, enums::EnterpriseStatus};
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+
+    let database = TestDatabase::create().await;
+    let db = registry::db::connect(&database.url, 1).await.unwrap();
+    let before = Migrator::migrations().len() - 1;
+    Migrator::up(&db, Some(u32::try_from(before).unwrap()))
+        .await
+        .unwrap();
+    let now = chrono::Utc::now();
+    let stored = enterprise::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        uscc: Set("914403001922038216".to_owned()),
+        name: Set("重慶渝中示範電子有限公司".to_owned()),
+        // The search form of the fold before: width and case only.
+        name_normalized: Set("重慶渝中示範電子有限公司".to_owned()),
+        region_code: Set("500103".to_owned()),
+        status: Set(EnterpriseStatus::Active),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await
+    .unwrap();
+
+    Migrator::up(&db, None).await.unwrap();
+    let folded = enterprise::Entity::find_by_id(stored.id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(folded.name_normalized, "重庆渝中示范电子有限公司");
+    Migrator::down(&db, Some(1)).await.unwrap();
+    let unfolded = enterprise::Entity::find_by_id(stored.id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(unfolded.name_normalized, "重慶渝中示範電子有限公司");
+}

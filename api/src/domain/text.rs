@@ -1,13 +1,32 @@
 //! Folding of names for search: NFKC turns full-width forms into half-width ones (ＡＢＣ１２３ → ABC123,
-//! （ → (), then lower case. Stored beside each searchable name and applied to the search term, so a
-//! `nameContains` filter is one `LIKE` on an indexed column.
+//! （ → (), OpenCC's `t2s` turns traditional characters into simplified ones (重慶 → 重庆), then lower
+//! case. Stored beside each searchable name and applied to the search term, so a `nameContains` filter
+//! is one `LIKE` on an indexed column, whichever script the name was written or asked in.
 
+use std::sync::LazyLock;
+
+use ferrous_opencc::OpenCC;
+use ferrous_opencc::config::BuiltinConfig;
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
+/// OpenCC's traditional-to-simplified conversion, with its dictionaries built into the binary.
+static T2S: LazyLock<Option<OpenCC>> = LazyLock::new(|| match OpenCC::from_config(BuiltinConfig::T2s) {
+    Ok(converter) => Some(converter),
+    Err(err) => {
+        // Built in, so this does not happen; if it did, search would still work within one script.
+        tracing::error!(error.detail = %err, "OpenCC t2s is not available");
+        None
+    }
+});
+
 /// The search form of a name or a search term.
 pub fn fold(text: &str) -> String {
-    text.trim().nfkc().collect::<String>().to_lowercase()
+    let half_width: String = text.trim().nfkc().collect();
+    match T2S.as_ref() {
+        Some(t2s) => t2s.convert(&half_width).to_lowercase(),
+        None => half_width.to_lowercase(),
+    }
 }
 
 /// A `LIKE` pattern matching any value containing `term` (folded), with `%`, `_` and `\` escaped.
@@ -39,6 +58,13 @@ mod tests {
     fn full_width_and_case_fold_together() {
         assert_eq!(fold("重庆ＡＢＣ科技（集团）"), "重庆abc科技(集团)");
         assert_eq!(fold("  Ｈｕａｗｅｉ "), "huawei");
+    }
+
+    #[test]
+    fn traditional_and_simplified_script_fold_together() {
+        assert_eq!(fold("重慶萬州三峽新材料"), "重庆万州三峡新材料");
+        assert_eq!(fold("四川長虹電器股份有限公司"), fold("四川长虹电器股份有限公司"));
+        assert_eq!(fold("臺灣ＡＢＣ"), "台湾abc");
     }
 
     #[test]

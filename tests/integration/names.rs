@@ -1,0 +1,58 @@
+//! Names are found whichever script they are written or asked in: simplified and traditional characters,
+//! full width and half width, upper and lower case all fold to one search form.
+
+use registry_tests::spawn_app;
+use serde_json::json;
+
+const CREATE_ENTERPRISE: &str = "mutation($input: CreateEnterpriseInput!) {
+    createEnterprise(input: $input) { enterprise { name } userErrors { field message } } }";
+
+#[tokio::test]
+async fn traditional_characters_find_simplified_names_and_the_other_way_round() {
+    let app = spawn_app().await;
+    let data = app
+        .data(
+            r#"{
+            simplified: enterprises(filter: {nameContains: "重庆"}) { totalCount }
+            traditional: enterprises(filter: {nameContains: "重慶"}) { totalCount }
+        }"#,
+        )
+        .await;
+    let simplified = data["simplified"]["totalCount"].as_u64().unwrap();
+    assert!(simplified > 1_000, "{data}");
+    assert_eq!(data["traditional"]["totalCount"].as_u64(), Some(simplified));
+}
+
+#[tokio::test]
+async fn a_name_registered_in_traditional_script_is_found_by_a_simplified_query() {
+    let app = spawn_app().await;
+    let registrar = app.login("cq-amr-registrar").await;
+    let input = json!({ "input": { "uscc": "914403001922038216",
+        "fields": { "name": "重慶渝中示範電子科技有限公司", "regionCode": "500103" } } });
+    let (_, body) = app.query_as(&registrar, CREATE_ENTERPRISE, input).await;
+    assert_eq!(
+        body["data"]["createEnterprise"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+    assert_eq!(
+        body["data"]["createEnterprise"]["enterprise"]["name"], "重慶渝中示範電子科技有限公司",
+        "the name is kept as written"
+    );
+    let data = app
+        .data(
+            r#"{
+            simplified: enterprises(filter: {nameContains: "示范电子"}) { nodes { name } }
+            traditional: enterprises(filter: {nameContains: "示範電子"}) { nodes { name } }
+            mixed: enterprises(filter: {nameContains: "渝中示範电子"}) { nodes { name } }
+        }"#,
+        )
+        .await;
+    for query in ["simplified", "traditional", "mixed"] {
+        assert_eq!(
+            data[query]["nodes"],
+            json!([{ "name": "重慶渝中示範電子科技有限公司" }]),
+            "{query}: {data}"
+        );
+    }
+}
