@@ -15,6 +15,7 @@ pub mod chief_quality_officer;
 pub mod credential;
 pub mod credential_period;
 pub mod enterprise;
+pub mod enterprise_former_name;
 pub mod enums;
 pub mod geographic_indication;
 pub mod gi_authorization;

@@ -252,3 +252,53 @@ async fn the_template_shipped_with_the_server_imports() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn a_list_published_before_a_rename_names_the_enterprise_as_it_was() {
+    let app = spawn_app().await;
+    let codes = registered(&app, "500112", 1).await;
+    let registrar = app.login("cq-amr-registrar").await;
+    let found = app
+        .query(&format!(r#"{{ enterprise(uscc: "{}") {{ id }} }}"#, codes[0]))
+        .await;
+    let rename = json!({ "input": { "id": found["data"]["enterprise"]["id"], "expectedVersion": 1,
+        "fields": { "name": "导入测试更名企业", "regionCode": "500112" } } });
+    let (_, renamed) = app
+        .query_as(
+            &registrar,
+            "mutation($input: UpdateEnterpriseInput!) { updateEnterprise(input: $input) { userErrors { message } } }",
+            rename,
+        )
+        .await;
+    assert_eq!(
+        renamed["data"]["updateEnterprise"]["userErrors"],
+        json!([]),
+        "{renamed}"
+    );
+
+    let industry = app.login("cq-eic-registrar").await;
+    let list = |name: &str| {
+        format!(
+            "统一社会信用代码,企业名称,梯度\n{},{name},专精特新中小企业\n",
+            codes[0]
+        )
+    };
+    let dry_run = json!({ "kind": "LITTLE_GIANT", "batch": 43, "dryRun": true });
+    let former = upload(
+        &app,
+        &industry,
+        dry_run.clone(),
+        list("导入测试企业0").into_bytes(),
+    )
+    .await;
+    assert_eq!(
+        former["data"]["importCredentials"]["report"]["errors"],
+        json!([]),
+        "the former name is the enterprise's: {former}"
+    );
+    let stranger = upload(&app, &industry, dry_run, list("另一家企业").into_bytes()).await;
+    assert_eq!(
+        stranger["data"]["importCredentials"]["report"]["errors"][0]["column"], "name",
+        "a name it never had is still refused: {stranger}"
+    );
+}

@@ -30,8 +30,13 @@ async fn names_stored_before_simplified_search_forms_are_folded_again() {
 
     let database = TestDatabase::create().await;
     let db = registry::db::connect(&database.url, 1).await.unwrap();
-    let before = Migrator::migrations().len() - 1;
-    Migrator::up(&db, Some(u32::try_from(before).unwrap()))
+    let migrations = Migrator::migrations();
+    let fold = migrations
+        .iter()
+        .position(|migration| migration.name() == "m20261203_000011_simplified_search_form")
+        .unwrap();
+    // Everything before the simplified-script fold.
+    Migrator::up(&db, Some(u32::try_from(fold).unwrap()))
         .await
         .unwrap();
     let now = chrono::Utc::now();
@@ -59,7 +64,8 @@ async fn names_stored_before_simplified_search_forms_are_folded_again() {
         .unwrap()
         .unwrap();
     assert_eq!(folded.name_normalized, "重庆渝中示范电子有限公司");
-    Migrator::down(&db, Some(1)).await.unwrap();
+    let since_fold = u32::try_from(migrations.len() - fold).unwrap();
+    Migrator::down(&db, Some(since_fold)).await.unwrap();
     let unfolded = enterprise::Entity::find_by_id(stored.id)
         .one(&db)
         .await

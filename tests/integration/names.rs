@@ -1,5 +1,6 @@
 //! Names are found whichever script they are written or asked in: simplified and traditional characters,
-//! full width and half width, upper and lower case all fold to one search form.
+//! full width and half width, upper and lower case all fold to one search form; and by the names an
+//! enterprise had before.
 
 use registry_tests::spawn_app;
 use serde_json::json;
@@ -55,4 +56,53 @@ async fn a_name_registered_in_traditional_script_is_found_by_a_simplified_query(
             "{query}: {data}"
         );
     }
+}
+
+const UPDATE_ENTERPRISE: &str = "mutation($input: UpdateEnterpriseInput!) {
+    updateEnterprise(input: $input) { enterprise { name version } userErrors { field message } } }";
+
+#[tokio::test]
+async fn a_renamed_enterprise_is_found_by_its_former_name_which_it_lists() {
+    let app = spawn_app().await;
+    let registrar = app.login("cq-amr-registrar").await;
+    let input = json!({ "input": { "uscc": "914403001922038216",
+        "fields": { "name": "重庆旧名示例科技有限公司", "regionCode": "500103", "establishedOn": "2015-04-01" } } });
+    let (_, body) = app.query_as(&registrar, CREATE_ENTERPRISE, input).await;
+    assert_eq!(
+        body["data"]["createEnterprise"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+    let id = app
+        .data(r#"{ enterprise(uscc: "914403001922038216") { id } }"#)
+        .await["enterprise"]["id"]
+        .clone();
+    let rename = json!({ "input": { "id": id, "expectedVersion": 1,
+        "fields": { "name": "重庆新名示例智能科技有限公司", "regionCode": "500103", "establishedOn": "2015-04-01" } } });
+    let (_, body) = app.query_as(&registrar, UPDATE_ENTERPRISE, rename).await;
+    assert_eq!(
+        body["data"]["updateEnterprise"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+
+    let data = app
+        .data(
+            r#"{
+            profile: enterprise(uscc: "914403001922038216") { name formerNames { name usedFrom usedUntil } }
+            byFormerName: enterprises(filter: {nameContains: "旧名示例"}) { nodes { name } }
+            inTraditionalScript: enterprises(filter: {nameContains: "舊名示例"}) { nodes { name } }
+            byName: enterprises(filter: {nameContains: "新名示例"}) { nodes { name } }
+        }"#,
+        )
+        .await;
+    assert_eq!(data["profile"]["name"], "重庆新名示例智能科技有限公司");
+    assert_eq!(
+        data["profile"]["formerNames"],
+        json!([{ "name": "重庆旧名示例科技有限公司", "usedFrom": "2015-04-01", "usedUntil": app.day(0) }])
+    );
+    let renamed = json!([{ "name": "重庆新名示例智能科技有限公司" }]);
+    assert_eq!(data["byFormerName"]["nodes"], renamed, "{data}");
+    assert_eq!(data["inTraditionalScript"]["nodes"], renamed, "{data}");
+    assert_eq!(data["byName"]["nodes"], renamed, "{data}");
 }

@@ -3,10 +3,13 @@
 use std::collections::HashMap;
 
 use entity::{
-    enterprise,
+    enterprise, enterprise_former_name,
     enums::{EnterpriseScale, EnterpriseStatus},
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Select};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Select,
+};
 
 use super::region::RegionScope;
 use super::{Change, SortDirection, UserError};
@@ -51,7 +54,20 @@ pub fn search(
         query = query.filter(super::region::within(enterprise::Column::RegionCode, region));
     }
     if let Some(term) = &filter.name_contains {
-        query = query.filter(super::name_contains(enterprise::Column::NameNormalized, term));
+        // The name now, or any name it had before.
+        let former = enterprise_former_name::Entity::find()
+            .select_only()
+            .column(enterprise_former_name::Column::EnterpriseId)
+            .filter(super::name_contains(
+                enterprise_former_name::Column::NameNormalized,
+                term,
+            ))
+            .into_query();
+        query = query.filter(
+            Condition::any()
+                .add(super::name_contains(enterprise::Column::NameNormalized, term))
+                .add(enterprise::Column::Id.in_subquery(former)),
+        );
     }
     if let Some(status) = filter.status {
         query = query.filter(enterprise::Column::Status.eq(status));
@@ -244,6 +260,38 @@ pub async fn create(
     Ok(Ok(enterprise))
 }
 
+/// Records that enterprise `id` was called `name` until `today`: since its rename before, or since
+/// `established_on` when this was its first name.
+async fn record_former_name(
+    txn: &impl sea_orm::ConnectionTrait,
+    id: uuid::Uuid,
+    name: String,
+    established_on: Option<chrono::NaiveDate>,
+    today: chrono::NaiveDate,
+) -> ApiResult<()> {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let previous = enterprise_former_name::Entity::find()
+        .filter(enterprise_former_name::Column::EnterpriseId.eq(id))
+        .order_by_desc(enterprise_former_name::Column::UsedUntil)
+        .one(txn)
+        .await?;
+    let now = chrono::Utc::now();
+    enterprise_former_name::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        enterprise_id: Set(id),
+        name_normalized: Set(crate::domain::text::fold(&name)),
+        name: Set(name),
+        used_from: Set(previous.map_or(established_on, |previous| Some(previous.used_until))),
+        used_until: Set(today),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
 /// Edits an enterprise if `expected_version` is still current (else `CONFLICT` with the current
 /// version and nothing changes); the registrar must cover its region before and after.
 pub async fn update(
@@ -277,6 +325,7 @@ pub async fn update(
     }
     let before = Some(snapshot(&current));
     let name = fields.name.trim().to_owned();
+    let renamed = (name != current.name).then(|| (current.name.clone(), current.established_on));
     let mut change = current.into_active_model();
     change.name_normalized = Set(crate::domain::text::fold(&name));
     change.name = Set(name);
@@ -298,6 +347,9 @@ pub async fn update(
         expected_version,
     )
     .await?;
+    if let Some((former, established_on)) = renamed {
+        record_former_name(&txn, enterprise.id, former, established_on, actor.today).await?;
+    }
     let after = Some(snapshot(&enterprise));
     super::audit::record_change(
         &txn,

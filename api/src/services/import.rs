@@ -25,7 +25,7 @@ use std::io::{BufRead, BufReader, Read};
 
 use chrono::{Datelike, NaiveDate, Utc};
 use entity::{
-    bureau, credential, enterprise,
+    bureau, credential, enterprise, enterprise_former_name,
     enums::{CredentialKind, CredentialStatus, Level, LittleGiantTier},
     import_run, little_giant_designation,
 };
@@ -320,6 +320,14 @@ async fn check_chunk(
         .filter_map(|row| enterprises.get(row.uscc.as_str()).map(|e| e.id))
         .collect();
     let held = super::proposal::tiers_held(db, &candidates, run.today).await?;
+    // A list published before a rename names the enterprise as it was then.
+    let former_names: HashSet<(Uuid, String)> = enterprise_former_name::Entity::find()
+        .filter(enterprise_former_name::Column::EnterpriseId.is_in(enterprises.values().map(|e| e.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|former| (former.enterprise_id, former.name_normalized))
+        .collect();
 
     let mut accepted: Vec<Checked> = Vec::with_capacity(rows.len());
     for row in rows {
@@ -332,8 +340,9 @@ async fn check_chunk(
             errors.push(error("uscc", Message::new("import-uscc-unregistered")));
             continue;
         };
-        if let Some(name) = &row.name
-            && crate::domain::text::fold(name) != holder.name_normalized
+        if let Some(name) = row.name.as_deref().map(crate::domain::text::fold)
+            && name != holder.name_normalized
+            && !former_names.contains(&(holder.id, name))
         {
             errors.push(error(
                 "name",

@@ -22,7 +22,8 @@ pub struct BrandFilterInput {
     pub kind: Option<BrandKind>,
     /// Brands whose home region is this region (and, by default, regions below it).
     pub region: Option<RegionInput>,
-    /// Name contains this text; case-insensitive, full-width and half-width forms match.
+    /// Name contains this text; case-insensitive, and full-width and half-width forms, simplified and
+    /// traditional characters match each other.
     pub name_contains: Option<String>,
 }
 
@@ -33,7 +34,8 @@ pub struct GiFilterInput {
     pub protection_type: Option<GiProtectionType>,
     /// Indications whose home region or protected area lies in this region (and, by default, below it).
     pub region: Option<RegionInput>,
-    /// Name contains this text; case-insensitive, full-width and half-width forms match.
+    /// Name contains this text; case-insensitive, and full-width and half-width forms, simplified and
+    /// traditional characters match each other.
     pub name_contains: Option<String>,
 }
 

@@ -21,7 +21,8 @@ pub struct EnterpriseQuery;
 pub struct EnterpriseFilterInput {
     /// Enterprises registered in this region (and, by default, regions below it).
     pub region: Option<RegionInput>,
-    /// Name contains this text; case-insensitive, full-width and half-width forms match each other.
+    /// Name, or a name it had before, contains this text; case-insensitive, and full-width and half-width
+    /// forms, simplified and traditional characters match each other.
     pub name_contains: Option<String>,
     /// Registration state.
     pub status: Option<EnterpriseStatus>,

@@ -1,7 +1,7 @@
 //! Enterprises, persons, and who holds a credential.
 
 use async_graphql::{Context, ID, Object, Union};
-use entity::{enterprise, enums::CredentialKind as StoredKind, person};
+use entity::{enterprise, enterprise_former_name, enums::CredentialKind as StoredKind, person};
 
 use super::brand::Brand;
 use super::credential::Credential;
@@ -148,6 +148,18 @@ impl Enterprise {
         self.credentials_of_kind(ctx, StoredKind::QualityAward).await
     }
 
+    /// The names it was registered under before (曾用名), oldest first. A `nameContains` filter finds the
+    /// enterprise by them too.
+    async fn former_names(&self, ctx: &Context<'_>) -> ApiResult<Vec<FormerName>> {
+        let mut names = loaders(ctx)
+            .former_names_of
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        names.sort_by_key(|name| name.used_until);
+        Ok(names.into_iter().map(FormerName).collect())
+    }
+
     /// Brands it holds.
     async fn brands(&self, ctx: &Context<'_>) -> ApiResult<Vec<Brand>> {
         let mut brands = loaders(ctx)
@@ -157,6 +169,29 @@ impl Enterprise {
             .unwrap_or_default();
         brands.sort_by(|a, b| a.name_normalized.cmp(&b.name_normalized));
         Ok(brands.into_iter().map(Brand).collect())
+    }
+}
+
+/// A name an enterprise was registered under before (曾用名), and when it was in use.
+pub struct FormerName(enterprise_former_name::Model);
+
+/// A name an enterprise was registered under before (曾用名), and when it was in use.
+#[Object]
+impl FormerName {
+    /// The name as registered.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The first day it was in use, when known: the day of the rename before, or the day the enterprise
+    /// was established.
+    async fn used_from(&self) -> Option<Date> {
+        self.0.used_from.map(Date)
+    }
+
+    /// The day the rename to the next name was recorded.
+    async fn used_until(&self) -> Date {
+        Date(self.0.used_until)
     }
 }
 
