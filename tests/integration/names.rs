@@ -106,3 +106,37 @@ async fn a_renamed_enterprise_is_found_by_its_former_name_which_it_lists() {
     assert_eq!(data["inTraditionalScript"]["nodes"], renamed, "{data}");
     assert_eq!(data["byName"]["nodes"], renamed, "{data}");
 }
+
+#[tokio::test]
+async fn credential_lists_find_a_holder_by_a_name_it_had_before() {
+    let app = spawn_app().await;
+    let registrar = app.login("cq-amr-registrar").await;
+    let before = app
+        .data(r#"{ enterprise(uscc: "91500101MA000014XF") { id version name } }"#)
+        .await;
+    let enterprise = &before["enterprise"];
+    assert_eq!(enterprise["name"], "重庆万州三峡新材料科技有限公司");
+    let rename = json!({ "input": { "id": enterprise["id"], "expectedVersion": enterprise["version"],
+        "fields": { "name": "重庆峡江新材料科技有限公司", "regionCode": "500101" } } });
+    let (_, body) = app.query_as(&registrar, UPDATE_ENTERPRISE, rename).await;
+    assert_eq!(
+        body["data"]["updateEnterprise"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+
+    let data = app
+        .data(
+            r#"{
+            formerName: littleGiants(filter: {nameContains: "万州三峡新材料"}) { nodes { holder { ... on Enterprise { name } } } }
+            newName: littleGiants(filter: {nameContains: "峡江新材料"}) { totalCount }
+        }"#,
+        )
+        .await;
+    assert_eq!(
+        data["formerName"]["nodes"],
+        json!([{ "holder": { "name": "重庆峡江新材料科技有限公司" } }]),
+        "{data}"
+    );
+    assert_eq!(data["newName"]["totalCount"], 1);
+}

@@ -262,7 +262,7 @@ pub fn matching(viewer: &Viewer, today: NaiveDate, filter: &CredentialFilter) ->
         let enterprises = enterprise::Entity::find()
             .select_only()
             .column(enterprise::Column::Id)
-            .filter(super::name_contains(enterprise::Column::NameNormalized, term))
+            .filter(super::enterprise::named(term))
             .into_query();
         let persons = person::Entity::find()
             .select_only()

@@ -54,20 +54,7 @@ pub fn search(
         query = query.filter(super::region::within(enterprise::Column::RegionCode, region));
     }
     if let Some(term) = &filter.name_contains {
-        // The name now, or any name it had before.
-        let former = enterprise_former_name::Entity::find()
-            .select_only()
-            .column(enterprise_former_name::Column::EnterpriseId)
-            .filter(super::name_contains(
-                enterprise_former_name::Column::NameNormalized,
-                term,
-            ))
-            .into_query();
-        query = query.filter(
-            Condition::any()
-                .add(super::name_contains(enterprise::Column::NameNormalized, term))
-                .add(enterprise::Column::Id.in_subquery(former)),
-        );
+        query = query.filter(named(term));
     }
     if let Some(status) = filter.status {
         query = query.filter(enterprise::Column::Status.eq(status));
@@ -258,6 +245,21 @@ pub async fn create(
     )
     .await?;
     Ok(Ok(enterprise))
+}
+
+/// Enterprises whose name, or a name they had before, contains `term` (folded, as `nameContains`).
+pub fn named(term: &str) -> Condition {
+    let former = enterprise_former_name::Entity::find()
+        .select_only()
+        .column(enterprise_former_name::Column::EnterpriseId)
+        .filter(super::name_contains(
+            enterprise_former_name::Column::NameNormalized,
+            term,
+        ))
+        .into_query();
+    Condition::any()
+        .add(super::name_contains(enterprise::Column::NameNormalized, term))
+        .add(enterprise::Column::Id.in_subquery(former))
 }
 
 /// Records that enterprise `id` was called `name` until `today`: since its rename before, or since

@@ -42,8 +42,9 @@ pub struct CredentialFilterInput {
     /// Only granted credentials whose validity ends before this date, expired ones included: what is
     /// due for review (复核) or renewal.
     pub expiring_before: Option<Date>,
-    /// Holder's name contains this text; case-insensitive, and full-width and half-width forms,
-    /// simplified and traditional characters match each other.
+    /// Holder's name, or a name the holding enterprise had before, contains this text;
+    /// case-insensitive, and full-width and half-width forms, simplified and traditional characters
+    /// match each other.
     pub name_contains: Option<String>,
     /// Only credentials on this recognition agreement's list on `asOf` (default today).
     pub listed_under: Option<ID>,
