@@ -76,9 +76,7 @@ impl Language {
             })
             .unwrap_or_default()
     }
-}
 
-impl Language {
     /// The language of a POSIX locale such as `zh_CN.UTF-8` (for the command line); English for
     /// `C`, `POSIX` or none.
     pub fn from_locale(locale: Option<&str>) -> Self {
@@ -131,11 +129,6 @@ impl Message {
     pub fn with(mut self, name: &'static str, value: impl Into<Arg>) -> Self {
         self.args.push((Cow::Borrowed(name), value.into()));
         self
-    }
-
-    /// The catalogue key.
-    pub fn key(&self) -> &str {
-        &self.key
     }
 
     /// The message in words, in `language`.
