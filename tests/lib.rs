@@ -280,6 +280,28 @@ impl TestApp {
             .unwrap_or(Value::Null)
     }
 
+    /// Edits the enterprise registered under `uscc` to `fields`, from its current version, as the
+    /// holder of `token`; a user error fails the test.
+    pub async fn update_enterprise(&self, token: &str, uscc: &str, fields: Value) {
+        let current = self
+            .data(&format!(r#"{{ enterprise(uscc: "{uscc}") {{ id version }} }}"#))
+            .await;
+        let input = json!({ "input": { "id": current["enterprise"]["id"],
+            "expectedVersion": current["enterprise"]["version"], "fields": fields } });
+        let (_, body) = self
+            .query_as(
+                token,
+                "mutation($input: UpdateEnterpriseInput!) { updateEnterprise(input: $input) { userErrors { field message } } }",
+                input,
+            )
+            .await;
+        assert_eq!(
+            body["data"]["updateEnterprise"]["userErrors"],
+            json!([]),
+            "{body}"
+        );
+    }
+
     /// Signs a demo user in through the API and returns the access token.
     pub async fn login(&self, username: &str) -> String {
         let body = self

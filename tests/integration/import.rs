@@ -258,23 +258,12 @@ async fn a_list_published_before_a_rename_names_the_enterprise_as_it_was() {
     let app = spawn_app().await;
     let codes = registered(&app, "500112", 1).await;
     let registrar = app.login("cq-amr-registrar").await;
-    let found = app
-        .query(&format!(r#"{{ enterprise(uscc: "{}") {{ id }} }}"#, codes[0]))
-        .await;
-    let rename = json!({ "input": { "id": found["data"]["enterprise"]["id"], "expectedVersion": 1,
-        "fields": { "name": "导入测试更名企业", "regionCode": "500112" } } });
-    let (_, renamed) = app
-        .query_as(
-            &registrar,
-            "mutation($input: UpdateEnterpriseInput!) { updateEnterprise(input: $input) { userErrors { message } } }",
-            rename,
-        )
-        .await;
-    assert_eq!(
-        renamed["data"]["updateEnterprise"]["userErrors"],
-        json!([]),
-        "{renamed}"
-    );
+    app.update_enterprise(
+        &registrar,
+        &codes[0],
+        json!({ "name": "导入测试更名企业", "regionCode": "500112" }),
+    )
+    .await;
 
     let industry = app.login("cq-eic-registrar").await;
     let list = |name: &str| {

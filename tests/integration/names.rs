@@ -58,9 +58,6 @@ async fn a_name_registered_in_traditional_script_is_found_by_a_simplified_query(
     }
 }
 
-const UPDATE_ENTERPRISE: &str = "mutation($input: UpdateEnterpriseInput!) {
-    updateEnterprise(input: $input) { enterprise { name version } userErrors { field message } } }";
-
 #[tokio::test]
 async fn a_renamed_enterprise_is_found_by_its_former_name_which_it_lists() {
     let app = spawn_app().await;
@@ -73,18 +70,12 @@ async fn a_renamed_enterprise_is_found_by_its_former_name_which_it_lists() {
         json!([]),
         "{body}"
     );
-    let id = app
-        .data(r#"{ enterprise(uscc: "914403001922038216") { id } }"#)
-        .await["enterprise"]["id"]
-        .clone();
-    let rename = json!({ "input": { "id": id, "expectedVersion": 1,
-        "fields": { "name": "重庆新名示例智能科技有限公司", "regionCode": "500103", "establishedOn": "2015-04-01" } } });
-    let (_, body) = app.query_as(&registrar, UPDATE_ENTERPRISE, rename).await;
-    assert_eq!(
-        body["data"]["updateEnterprise"]["userErrors"],
-        json!([]),
-        "{body}"
-    );
+    app.update_enterprise(
+        &registrar,
+        "914403001922038216",
+        json!({ "name": "重庆新名示例智能科技有限公司", "regionCode": "500103", "establishedOn": "2015-04-01" }),
+    )
+    .await;
 
     let data = app
         .data(
@@ -112,18 +103,15 @@ async fn credential_lists_find_a_holder_by_a_name_it_had_before() {
     let app = spawn_app().await;
     let registrar = app.login("cq-amr-registrar").await;
     let before = app
-        .data(r#"{ enterprise(uscc: "91500101MA000014XF") { id version name } }"#)
+        .data(r#"{ enterprise(uscc: "91500101MA000014XF") { name } }"#)
         .await;
-    let enterprise = &before["enterprise"];
-    assert_eq!(enterprise["name"], "重庆万州三峡新材料科技有限公司");
-    let rename = json!({ "input": { "id": enterprise["id"], "expectedVersion": enterprise["version"],
-        "fields": { "name": "重庆峡江新材料科技有限公司", "regionCode": "500101" } } });
-    let (_, body) = app.query_as(&registrar, UPDATE_ENTERPRISE, rename).await;
-    assert_eq!(
-        body["data"]["updateEnterprise"]["userErrors"],
-        json!([]),
-        "{body}"
-    );
+    assert_eq!(before["enterprise"]["name"], "重庆万州三峡新材料科技有限公司");
+    app.update_enterprise(
+        &registrar,
+        "91500101MA000014XF",
+        json!({ "name": "重庆峡江新材料科技有限公司", "regionCode": "500101" }),
+    )
+    .await;
 
     let data = app
         .data(

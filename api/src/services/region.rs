@@ -15,16 +15,41 @@ pub async fn find(db: &DatabaseConnection, code: &str) -> ApiResult<Option<regio
         .await?)
 }
 
-/// Parses `input` as a region code that exists in the region table; `field` names the input in errors.
-pub async fn require(db: &DatabaseConnection, field: &str, input: &str) -> ApiResult<RegionCode> {
+/// Parses `input` as a region code and reads its region; `field` names the input in errors.
+async fn lookup(db: &DatabaseConnection, field: &str, input: &str) -> ApiResult<(RegionCode, region::Model)> {
     let code = RegionCode::parse(input).map_err(|reason| ApiError::bad_input(field, reason))?;
     match find(db, code.as_str()).await? {
-        Some(_) => Ok(code),
+        Some(region) => Ok((code, region)),
         None => Err(ApiError::bad_input(
             field,
             Message::new("region-code-unknown").with("code", code.as_str()),
         )),
     }
+}
+
+/// Parses `input` as a region code that exists in the region table; `field` names the input in errors.
+pub async fn require(db: &DatabaseConnection, field: &str, input: &str) -> ApiResult<RegionCode> {
+    Ok(lookup(db, field, input).await?.0)
+}
+
+/// The filter for region `input` (`field` names it in errors): an abolished code reaches its
+/// successors too; a code in force costs no look-up of them.
+pub async fn scope(
+    db: &DatabaseConnection,
+    field: &str,
+    input: &str,
+    include_sub_regions: bool,
+) -> ApiResult<RegionScope> {
+    let (code, region) = lookup(db, field, input).await?;
+    let successors = match region.abolished_on {
+        Some(_) => successors(db, &code).await?,
+        None => Vec::new(),
+    };
+    Ok(RegionScope {
+        code,
+        include_sub_regions,
+        successors,
+    })
 }
 
 /// A region filter: the region itself, and by default every region below it. For an abolished code,
@@ -80,7 +105,7 @@ fn code_within(column: impl ColumnTrait, code: &RegionCode, include_sub_regions:
 
 /// The regions that took the abolished `code` over, and theirs in turn when they were abolished too
 /// (綦江县 500222 → 綦江区 500110); empty for a code in force.
-pub async fn successors(db: &DatabaseConnection, code: &RegionCode) -> ApiResult<Vec<RegionCode>> {
+async fn successors(db: &DatabaseConnection, code: &RegionCode) -> ApiResult<Vec<RegionCode>> {
     let mut found: Vec<RegionCode> = Vec::new();
     let mut asked = vec![code.as_str().to_owned()];
     // Each round follows one more step of succession; a chain is a few steps long at most.

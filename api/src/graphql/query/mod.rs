@@ -49,11 +49,9 @@ async fn region_scope(
     let Some(input) = input else {
         return Ok(None);
     };
-    let code = services::region::require(db(ctx), field, &input.code).await?;
-    Ok(Some(RegionScope {
-        successors: services::region::successors(db(ctx), &code).await?,
-        ..RegionScope::new(code, input.include_sub_regions)
-    }))
+    Ok(Some(
+        services::region::scope(db(ctx), field, &input.code, input.include_sub_regions).await?,
+    ))
 }
 
 fn non_empty(field: &str, value: Option<String>) -> ApiResult<Option<String>> {

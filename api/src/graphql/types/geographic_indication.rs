@@ -52,19 +52,12 @@ impl GeographicIndication {
 
     /// Regions of the protected area (保护范围).
     async fn protected_areas(&self, ctx: &Context<'_>) -> ApiResult<Vec<Region>> {
-        let loaders = loaders(ctx);
-        let areas = loaders
+        let areas = loaders(ctx)
             .protected_areas
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        let regions = loaders
-            .regions
-            .load_many(areas.into_iter().map(|area| area.region_code))
-            .await?;
-        let mut regions: Vec<Region> = regions.into_values().map(Region).collect();
-        regions.sort_by(|a, b| a.0.code.cmp(&b.0.code));
-        Ok(regions)
+        Region::load_all(ctx, areas.into_iter().map(|area| area.region_code)).await
     }
 
     /// Product category, e.g. 蔬菜, 水果.

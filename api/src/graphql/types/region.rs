@@ -20,17 +20,20 @@ impl Region {
         ))
     }
 
-    /// The regions stored codes point at, in the same order.
-    pub async fn load_all(ctx: &Context<'_>, codes: Vec<String>) -> ApiResult<Vec<Self>> {
-        let mut found = loaders(ctx).regions.load_many(codes.iter().cloned()).await?;
-        codes
-            .iter()
-            .map(|code| {
-                found.remove(code).map(Self).ok_or_else(|| {
-                    crate::error::ApiError::Internal(format!("region {code} referenced but missing"))
-                })
-            })
-            .collect()
+    /// The regions stored codes point at, ordered by code.
+    pub async fn load_all(
+        ctx: &Context<'_>,
+        codes: impl IntoIterator<Item = String>,
+    ) -> ApiResult<Vec<Self>> {
+        let mut regions: Vec<Self> = loaders(ctx)
+            .regions
+            .load_many(codes)
+            .await?
+            .into_values()
+            .map(Self)
+            .collect();
+        regions.sort_by(|a, b| a.0.code.cmp(&b.0.code));
+        Ok(regions)
     }
 
     /// Like [`Region::load`], for optional references.
