@@ -73,9 +73,10 @@ fn sqlite_cache_size(pool_size: u32) -> String {
     format!("-{}", (SQLITE_PAGE_CACHE_BUDGET_KIB / pool_size.max(1)).max(64))
 }
 
-/// Applies every pending migration.
+/// Applies every pending migration, then fills in the derived search forms it left empty.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    Migrator::up(db, None).await?;
+    crate::services::search::spell_names(db).await
 }
 
 #[cfg(test)]

@@ -16,6 +16,9 @@ pub struct Model {
     pub name: String,
     /// The name folded for search (NFKC, simplified script, lower case): see the API's `text` module.
     pub name_normalized: String,
+    /// Pinyin search form of the name (every spelling, in full and as initials, each enclosed in
+    /// spaces); null until the application has spelled it.
+    pub name_pinyin: Option<String>,
     pub region_code: String,
     pub industry_code: Option<String>,
     pub scale: Option<EnterpriseScale>,

@@ -13,6 +13,9 @@ pub struct Model {
     pub version: i32,
     pub name: String,
     pub name_normalized: String,
+    /// Pinyin search form of the name (every spelling, in full and as initials, each enclosed in
+    /// spaces); null until the application has spelled it.
+    pub name_pinyin: Option<String>,
     pub protection_type: GiProtectionType,
     #[sea_orm(unique)]
     pub registration_number: String,

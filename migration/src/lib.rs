@@ -16,6 +16,7 @@ mod m20261203_000009_objections_and_suspensions;
 mod m20261203_000010_full_region_tree;
 mod m20261203_000011_simplified_search_form;
 mod m20261203_000012_enterprise_former_names;
+mod m20261203_000013_search_indexes;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_full_region_tree::Migration),
             Box::new(m20261203_000011_simplified_search_form::Migration),
             Box::new(m20261203_000012_enterprise_former_names::Migration),
+            Box::new(m20261203_000013_search_indexes::Migration),
         ]
     }
 }

@@ -36,4 +36,5 @@ mod refusals;
 mod regions;
 mod registration;
 mod schema;
+mod search;
 mod statistics;

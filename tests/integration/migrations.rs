@@ -24,9 +24,9 @@ async fn migrations_run_up_down_and_up_again() {
 }
 
 #[tokio::test]
-async fn names_stored_before_simplified_search_forms_are_folded_again() {
+async fn names_stored_before_simplified_search_forms_are_folded_again_and_spelled_in_pinyin() {
     use entity::{enterprise, enums::EnterpriseStatus};
-    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    use sea_orm::{EntityTrait, QuerySelect, Set};
 
     let database = TestDatabase::create().await;
     let db = registry::db::connect(&database.url, 1).await.unwrap();
@@ -40,8 +40,9 @@ async fn names_stored_before_simplified_search_forms_are_folded_again() {
         .await
         .unwrap();
     let now = chrono::Utc::now();
+    let id = uuid::Uuid::now_v7();
     let stored = enterprise::ActiveModel {
-        id: Set(uuid::Uuid::now_v7()),
+        id: Set(id),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
@@ -52,24 +53,39 @@ async fn names_stored_before_simplified_search_forms_are_folded_again() {
         region_code: Set("500103".to_owned()),
         status: Set(EnterpriseStatus::Active),
         ..Default::default()
-    }
-    .insert(&db)
-    .await
-    .unwrap();
+    };
+    // Without RETURNING: the entity already has columns later migrations add.
+    enterprise::Entity::insert(stored)
+        .exec_without_returning(&db)
+        .await
+        .unwrap();
 
     Migrator::up(&db, None).await.unwrap();
-    let folded = enterprise::Entity::find_by_id(stored.id)
+    let folded = enterprise::Entity::find_by_id(id)
         .one(&db)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(folded.name_normalized, "重庆渝中示范电子有限公司");
-    let since_fold = u32::try_from(migrations.len() - fold).unwrap();
-    Migrator::down(&db, Some(since_fold)).await.unwrap();
-    let unfolded = enterprise::Entity::find_by_id(stored.id)
+    assert_eq!(folded.name_pinyin, None, "spelling is left to the application");
+    registry::db::migrate(&db).await.unwrap();
+    let spelled = enterprise::Entity::find_by_id(id)
         .one(&db)
         .await
         .unwrap()
+        .unwrap()
+        .name_pinyin
         .unwrap();
-    assert_eq!(unfolded.name_normalized, "重慶渝中示範電子有限公司");
+    assert!(spelled.contains(" chongqingyuzhong"), "{spelled}");
+    let since_fold = u32::try_from(migrations.len() - fold).unwrap();
+    Migrator::down(&db, Some(since_fold)).await.unwrap();
+    // Only the column this migration knew: later ones are undone too.
+    let unfolded: Option<String> = enterprise::Entity::find_by_id(id)
+        .select_only()
+        .column(enterprise::Column::NameNormalized)
+        .into_tuple()
+        .one(&db)
+        .await
+        .unwrap();
+    assert_eq!(unfolded.as_deref(), Some("重慶渝中示範電子有限公司"));
 }

@@ -124,6 +124,7 @@ region-code-format = '{ $code }' is not a 6-digit GB/T 2260 region code
 brand-nice-class = { $class } is not a Nice class (1 to 45)
 page-size-range = must be between 0 and { $max }, got { $got }
 cursor-invalid = not a valid cursor
+search-too-deep = search pages go at most { $max } hits deep; narrow the query or use a filtered list
 
 ## Codes: USCC (GB 32100) and resident identity numbers (GB 11643)
 

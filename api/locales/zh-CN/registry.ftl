@@ -124,6 +124,7 @@ region-code-format = '{ $code }' 不是 6 位 GB/T 2260 行政区划代码
 brand-nice-class = { $class } 不是尼斯分类的类别（1 至 45）
 page-size-range = 须在 0 至 { $max } 之间，实际为 { $got }
 cursor-invalid = 不是有效的游标
+search-too-deep = 搜索结果最多翻到第 { $max } 条；请缩小查询范围或使用带筛选的列表
 
 ## Codes: USCC (GB 32100) and resident identity numbers (GB 11643)
 

@@ -35,7 +35,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::domain::{Uscc, text::fold};
+use crate::domain::{Uscc, pinyin, text::fold};
 use catalogue::*;
 
 /// How many rows of each kind the seed wrote.
@@ -402,6 +402,7 @@ impl Demo {
             version: 1,
             uscc: uscc.to_string(),
             name_normalized: fold(&name),
+            name_pinyin: pinyin::name_form(&name),
             name,
             region_code: region.to_owned(),
             industry_code: Some(format!("C{}", 13 + sequence % 30)),
@@ -439,6 +440,7 @@ impl Demo {
             updated_at: self.now,
             version: 1,
             name_normalized: fold(&name),
+            name_pinyin: pinyin::name_form(&name),
             name,
             identity_number: Some(identity),
             phone: Some(format!("139{:08}", sequence * 7919 % 100_000_000)),
@@ -756,6 +758,7 @@ impl Demo {
             version: 1,
             name: name.to_owned(),
             name_normalized: fold(name),
+            name_pinyin: pinyin::name_form(name),
             protection_type,
             registration_number: format!("{prefix}{:06}", 1_000 + sequence),
             holder_organisation: format!("{name}产业协会"),
@@ -880,6 +883,7 @@ impl Demo {
             updated_at: self.now,
             version: 1,
             name_normalized: fold(&name),
+            name_pinyin: pinyin::name_form(&name),
             name,
             kind,
             holder_enterprise_id,

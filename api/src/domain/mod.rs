@@ -2,6 +2,7 @@
 
 pub mod identity_number;
 pub mod notice;
+pub mod pinyin;
 pub mod region_code;
 pub mod text;
 pub mod uscc;

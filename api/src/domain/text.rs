@@ -31,15 +31,19 @@ pub fn fold(text: &str) -> String {
 
 /// A `LIKE` pattern matching any value containing `term` (folded), with `%`, `_` and `\` escaped.
 pub fn contains_pattern(term: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in fold(term).chars() {
+    format!("%{}%", escape_like(&fold(term)))
+}
+
+/// `text` with the `LIKE` wildcards `%` and `_` and the escape character `\` escaped by `\`.
+pub fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
+            escaped.push('\\');
         }
-        pattern.push(c);
+        escaped.push(c);
     }
-    pattern.push('%');
-    pattern
+    escaped
 }
 
 /// The SHA-256 of `text` in lower-case hex: the form keys, log fields and persisted-query hashes use.

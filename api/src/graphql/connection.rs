@@ -78,6 +78,29 @@ impl<Node: OutputType> Page<Node> {
     }
 }
 
+impl<Node: OutputType> Page<Node> {
+    /// A page of `nodes` that starts `start` items into a list, for lists ranked outside SQL.
+    pub fn at_offset(nodes: Vec<Node>, start: u64, has_next_page: bool, total_count: u64) -> Self {
+        Self {
+            edges: nodes
+                .into_iter()
+                .enumerate()
+                .map(|(i, node)| Edge::new(OffsetCursor(start + i as u64), node))
+                .collect(),
+            has_previous_page: start > 0,
+            has_next_page,
+            total_count,
+        }
+    }
+}
+
+/// Where a page given `first` and `after` starts in its list, and how many items it holds.
+pub fn forward_window(first: Option<i32>, after: Option<&String>) -> ApiResult<(u64, u64)> {
+    let start = cursor("after", after)?.map_or(0, |after| after + 1);
+    let size = page_size("first", first)?.unwrap_or(DEFAULT_PAGE_SIZE);
+    Ok((start, size))
+}
+
 impl<Node: OutputType> TypeName for Page<Node> {
     fn type_name() -> Cow<'static, str> {
         format!("{}Connection", Node::type_name()).into()

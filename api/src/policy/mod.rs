@@ -16,8 +16,8 @@ mod rules;
 pub use rules::ManagedAccounts;
 
 use entity::enums::{CredentialStatus, Role};
-use entity::{bureau, credential};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+use entity::{bureau, credential, person};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 use uuid::Uuid;
 
 use crate::domain::RegionCode;
@@ -245,6 +245,26 @@ impl Viewer {
             visible = visible.add(credential::Column::HolderEnterpriseId.eq(enterprise));
         }
         visible
+    }
+
+    /// The condition a person row must meet to be found by this viewer: holding a credential the viewer
+    /// may see, or, for staff, being registered inside their jurisdiction. A person known only from a
+    /// draft stays out of public search.
+    pub fn person_condition(&self) -> Condition {
+        let holders = credential::Entity::find()
+            .select_only()
+            .column(credential::Column::HolderPersonId)
+            .filter(credential::Column::HolderPersonId.is_not_null())
+            .filter(self.credential_condition())
+            .into_query();
+        let visible = Condition::any().add(person::Column::Id.in_subquery(holders));
+        match self {
+            Self::User(account) => match account.jurisdiction() {
+                Some(scope) => visible.add(within(person::Column::RegionCode, &scope)),
+                None => visible,
+            },
+            Self::Public => visible,
+        }
     }
 
     /// Whether this viewer may see one credential: the row-level twin of [`Self::credential_condition`].

@@ -51,6 +51,7 @@ pub const OPERATIONS: &[Operation] = &[
     op("bureau", Who::Anyone),
     op("enterprise", Who::Anyone),
     op("enterprises", Who::Anyone),
+    op("search", Who::Anyone),
     op("littleGiants", Who::Anyone),
     op("greenDesignations", Who::Anyone),
     op("brandRecognitions", Who::Anyone),

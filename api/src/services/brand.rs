@@ -15,7 +15,7 @@ pub struct BrandFilter {
     /// Brands whose home region is this region or below it.
     pub region: Option<RegionScope>,
     /// Name contains this text (case-insensitive, full-width folded).
-    pub name_contains: Option<String>,
+    pub name_contains: Option<super::NameTerm>,
 }
 
 /// Brands matching the filter, by name.
@@ -140,6 +140,7 @@ pub async fn create(
         updated_at: now,
         version: 1,
         name_normalized: crate::domain::text::fold(&name),
+        name_pinyin: crate::domain::pinyin::name_form(&name),
         name,
         kind: fields.kind,
         holder_enterprise_id: fields.holder_enterprise_id,

@@ -185,7 +185,7 @@ pub struct CredentialFilter {
     /// Granted, with a validity that ends before this date.
     pub expiring_before: Option<NaiveDate>,
     /// Holder's name (enterprise or person) contains this text.
-    pub name_contains: Option<String>,
+    pub name_contains: Option<super::NameTerm>,
     /// Held by this enterprise.
     pub holder_enterprise: Option<Uuid>,
     /// Little giants of this tier.

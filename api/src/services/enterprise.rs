@@ -24,7 +24,7 @@ pub struct EnterpriseFilter {
     /// Enterprises registered at this region or below it.
     pub region: Option<RegionScope>,
     /// Name contains this text (case-insensitive, full-width folded).
-    pub name_contains: Option<String>,
+    pub name_contains: Option<super::NameTerm>,
     /// Enterprises in this registration state.
     pub status: Option<EnterpriseStatus>,
     /// Enterprises of this size class.
@@ -224,6 +224,7 @@ pub async fn create(
         version: 1,
         uscc: uscc.to_string(),
         name_normalized: crate::domain::text::fold(&name),
+        name_pinyin: crate::domain::pinyin::name_form(&name),
         name,
         region_code: fields.region_code.trim().to_owned(),
         industry_code: super::optional_text(fields.industry_code),
@@ -248,7 +249,7 @@ pub async fn create(
 }
 
 /// Enterprises whose name, or a name they had before, contains `term` (folded, as `nameContains`).
-pub fn named(term: &str) -> Condition {
+pub fn named(term: &super::NameTerm) -> Condition {
     let former = enterprise_former_name::Entity::find()
         .select_only()
         .column(enterprise_former_name::Column::EnterpriseId)
@@ -330,6 +331,7 @@ pub async fn update(
     let renamed = (name != current.name).then(|| (current.name.clone(), current.established_on));
     let mut change = current.into_active_model();
     change.name_normalized = Set(crate::domain::text::fold(&name));
+    change.name_pinyin = Set(crate::domain::pinyin::name_form(&name));
     change.name = Set(name);
     change.region_code = Set(fields.region_code.trim().to_owned());
     change.industry_code = Set(super::optional_text(fields.industry_code));

@@ -17,7 +17,7 @@ pub struct GiFilter {
     /// Indications whose home region or any protected area lies at this region or below it.
     pub region: Option<RegionScope>,
     /// Name contains this text (case-insensitive, full-width folded).
-    pub name_contains: Option<String>,
+    pub name_contains: Option<super::NameTerm>,
 }
 
 /// Indications matching the filter, by name.
@@ -160,6 +160,7 @@ pub async fn create(
         updated_at: now,
         version: 1,
         name_normalized: crate::domain::text::fold(&name),
+        name_pinyin: crate::domain::pinyin::name_form(&name),
         name,
         protection_type: fields.protection_type,
         registration_number: number,

@@ -17,11 +17,12 @@ pub mod program;
 pub mod proposal;
 pub mod recognition;
 pub mod region;
+pub mod search;
 pub mod statistics;
 pub mod user;
 pub mod verification;
 
-use sea_orm::{Order, sea_query::SimpleExpr};
+use sea_orm::{ColumnTrait, DbBackend, Order, sea_query::SimpleExpr};
 
 use crate::i18n::Message;
 
@@ -45,10 +46,53 @@ impl SortDirection {
     }
 }
 
-/// A `LIKE` condition on a folded column that matches a `nameContains` term.
-pub fn name_contains(column: impl sea_orm::ColumnTrait, term: &str) -> SimpleExpr {
-    use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
-    Expr::col(column).like(LikeExpr::new(crate::domain::text::contains_pattern(term)).escape('\\'))
+/// A `nameContains` term, folded once, with the backend whose index is to answer it.
+#[derive(Clone, Debug)]
+pub struct NameTerm {
+    folded: String,
+    backend: DbBackend,
+}
+
+impl NameTerm {
+    /// `text` as a term searched on `backend`.
+    pub fn new(backend: DbBackend, text: &str) -> Self {
+        Self {
+            folded: crate::domain::text::fold(text),
+            backend,
+        }
+    }
+}
+
+/// Rows whose folded `column` contains the term.
+pub fn name_contains(column: impl ColumnTrait, term: &NameTerm) -> SimpleExpr {
+    let pattern = format!("%{}%", crate::domain::text::escape_like(&term.folded));
+    indexed_like(term.backend, column, pattern, &term.folded)
+}
+
+/// `column LIKE pattern` (escaped by `\`), answered from the column's trigram index. PostgreSQL's
+/// planner uses its `pg_trgm` index by itself. On SQLite the table's FTS5 trigram index
+/// (`<table>_search`) finds the rows when `needle`, the text between the wildcards, has three
+/// characters or more and nothing to escape: FTS5 cannot look up shorter text and ignores `ESCAPE`, so
+/// other patterns run on the table itself.
+pub fn indexed_like(
+    backend: DbBackend,
+    column: impl ColumnTrait,
+    pattern: String,
+    needle: &str,
+) -> SimpleExpr {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, LikeExpr, Query};
+    let fts_can_answer =
+        backend == DbBackend::Sqlite && needle.chars().count() >= 3 && !needle.contains(['%', '_', '\\']);
+    if !fts_can_answer {
+        return Expr::col(column).like(LikeExpr::new(pattern).escape('\\'));
+    }
+    let table = column.entity_name().to_string();
+    let matching = Query::select()
+        .column(Alias::new("rowid"))
+        .from(Alias::new(format!("{table}_search")))
+        .and_where(Expr::col(Alias::new(column.as_str())).like(pattern))
+        .to_owned();
+    Expr::col((Alias::new(table), Alias::new("rowid"))).in_subquery(matching)
 }
 
 /// A problem with the input the caller can fix; returned in the payload's `userErrors`.

@@ -107,6 +107,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, fields: PersonFields
         updated_at: now,
         version: 1,
         name_normalized: crate::domain::text::fold(&name),
+        name_pinyin: crate::domain::pinyin::name_form(&name),
         name,
         identity_number: checked.identity_number,
         phone: optional_text(fields.phone),
@@ -160,6 +161,7 @@ pub async fn update(
     let name = fields.name.trim().to_owned();
     let mut change = current.into_active_model();
     change.name_normalized = Set(crate::domain::text::fold(&name));
+    change.name_pinyin = Set(crate::domain::pinyin::name_form(&name));
     change.name = Set(name);
     change.region_code = Set(fields.region_code.trim().to_owned());
     change.identity_number = Set(checked.identity_number);

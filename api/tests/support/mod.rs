@@ -67,6 +67,7 @@ pub async fn arrange(url: &str, dir: &std::path::Path, rows: usize) -> std::path
                 uscc: uscc.to_string(),
                 name: format!("批量企业{n}"),
                 name_normalized: format!("批量企业{n}"),
+                name_pinyin: None,
                 region_code: "500106".into(),
                 industry_code: None,
                 scale: None,

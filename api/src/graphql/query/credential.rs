@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, InputObject, Object};
 use async_graphql::OutputType;
 use entity::{credential, enums::CredentialKind as StoredKind};
 
-use super::{RegionInput, non_empty, region_scope};
+use super::{RegionInput, name_term, region_scope};
 use crate::error::ApiResult;
 use crate::graphql::connection::{Page, PageArgs, page_complexity, paginate};
 use crate::graphql::enums::{BrandRecognitionKind, GiProtectionType, GreenKind, Level, LittleGiantTier};
@@ -225,7 +225,7 @@ pub async fn shared_filter(ctx: &Context<'_>, common: CredentialFilterInput) -> 
         as_of: common.as_of.map(|d| d.0),
         valid_in: recognition(ctx, "filter.validIn", common.valid_in, common.as_of).await?,
         expiring_before: common.expiring_before.map(|d| d.0),
-        name_contains: non_empty("filter.nameContains", common.name_contains)?,
+        name_contains: name_term(ctx, "filter.nameContains", common.name_contains)?,
         listed_under: optional_id(
             "filter.listedUnder",
             NodeType::RecognitionAgreement,

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, InputObject, Object};
 
-use super::{RegionInput, db, non_empty, region_scope};
+use super::{RegionInput, db, name_term, region_scope};
 use crate::domain::Uscc;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::connection::{Page, PageArgs, page_complexity, paginate};
@@ -71,7 +71,7 @@ impl EnterpriseQuery {
         let filter = filter.unwrap_or_default();
         let service_filter = services::enterprise::EnterpriseFilter {
             region: region_scope(ctx, "filter.region.code", filter.region).await?,
-            name_contains: non_empty("filter.nameContains", filter.name_contains)?,
+            name_contains: name_term(ctx, "filter.nameContains", filter.name_contains)?,
             status: filter.status.map(Into::into),
             scale: filter.scale.map(Into::into),
         };

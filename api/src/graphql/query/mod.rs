@@ -9,6 +9,7 @@ mod enterprise;
 mod node;
 mod recognition;
 mod region;
+mod search;
 mod statistics;
 mod user;
 mod viewer;
@@ -27,6 +28,7 @@ use enterprise::EnterpriseQuery;
 use node::NodeQuery;
 use recognition::RecognitionQuery;
 use region::RegionQuery;
+use search::SearchQuery;
 use statistics::StatisticsQuery;
 use user::UserQuery;
 use viewer::ViewerQuery;
@@ -61,6 +63,12 @@ fn non_empty(field: &str, value: Option<String>) -> ApiResult<Option<String>> {
     }
 }
 
+/// A `nameContains` argument as a term for the database behind this request.
+fn name_term(ctx: &Context<'_>, field: &str, value: Option<String>) -> ApiResult<Option<services::NameTerm>> {
+    let backend = db(ctx).get_database_backend();
+    Ok(non_empty(field, value)?.map(|text| services::NameTerm::new(backend, &text)))
+}
+
 /// The root of every query: the registries, regions and bureaus, and Relay object identification.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
@@ -68,6 +76,7 @@ pub struct QueryRoot(
     ViewerQuery,
     RegionQuery,
     EnterpriseQuery,
+    SearchQuery,
     CredentialQuery,
     CatalogueQuery,
     AgreementQuery,

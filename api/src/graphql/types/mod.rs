@@ -11,6 +11,7 @@ pub mod objection;
 pub mod program;
 pub mod recognition;
 pub mod region;
+pub mod search;
 pub mod user;
 pub mod viewer;
 

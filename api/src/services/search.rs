@@ -1,0 +1,594 @@
+//! `search`: one box across enterprises, brands, geographic indications and persons, as agencies and
+//! frontends' autocomplete use it. A hit is a name (or former name, pinyin spelling or USCC) that equals
+//! the query, starts with it or contains it, in that order of rank; within a rank, shorter names come
+//! first (the query is more of them), then names in order. Each class is its own indexed query, so the
+//! best hits are found without ranking every match.
+//!
+//! Pages are offsets into the ranked list, at most [`MAX_DEPTH`] hits deep: search is for finding, and
+//! a longer list is better served by a filtered list (`enterprises(filter: …)`).
+
+use std::collections::{HashMap, HashSet};
+
+use entity::{brand, enterprise, enterprise_former_name, geographic_indication as gi, person};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
+    IdenStatic, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
+};
+use uuid::Uuid;
+
+use super::indexed_like;
+use crate::domain::{pinyin, text};
+use crate::error::{ApiError, ApiResult};
+use crate::i18n::Message;
+use crate::policy::Viewer;
+
+/// How deep into the ranked hits a page may start.
+pub const MAX_DEPTH: u64 = 1_000;
+
+/// What a search looks through.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, async_graphql::Enum)]
+#[graphql(name = "SearchKind")]
+pub enum Kind {
+    /// Enterprises (企业), by name, former name, pinyin or USCC.
+    Enterprise,
+    /// Brands (品牌), by name or pinyin.
+    Brand,
+    /// Geographic indications (地理标志), by name or pinyin.
+    GeographicIndication,
+    /// Persons (award recipients, chief quality officers) the caller may see, by name or pinyin.
+    Person,
+}
+
+/// How much of the matched text the query covers; hits rank in this order.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, async_graphql::Enum)]
+#[graphql(name = "SearchMatchClass")]
+pub enum MatchClass {
+    /// The whole text is the query.
+    Exact,
+    /// The text starts with the query.
+    Prefix,
+    /// The text contains the query.
+    Infix,
+}
+
+/// Which field of the hit the query matched.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, async_graphql::Enum)]
+#[graphql(name = "SearchMatchedField")]
+pub enum MatchedField {
+    /// The current name (曾用名 excluded), in either script.
+    Name,
+    /// A name the enterprise had before (曾用名).
+    FormerName,
+    /// A pinyin spelling of the name, in full or as initials.
+    Pinyin,
+    /// The unified social credit code (by its start).
+    Uscc,
+}
+
+/// A row a search found.
+#[derive(Clone, Debug)]
+pub enum Found {
+    Enterprise(enterprise::Model),
+    Brand(brand::Model),
+    GeographicIndication(gi::Model),
+    Person(person::Model),
+}
+
+/// One ranked hit: the row, and what of it matched how.
+#[derive(Clone, Debug)]
+pub struct Hit {
+    pub found: Found,
+    pub class: MatchClass,
+    pub field: MatchedField,
+    /// The text that matched, as stored: the name, the former name, the pinyin spelling or the USCC.
+    pub matched: String,
+}
+
+/// A search query in the forms each field is searched in.
+#[derive(Clone, Debug)]
+pub struct Terms {
+    /// Folded like stored names.
+    folded: String,
+    /// The pinyin it spells, if it spells one.
+    pinyin: Option<String>,
+    /// The start of a USCC it could be: letters and digits, upper case, at least four.
+    uscc: Option<String>,
+    backend: DbBackend,
+}
+
+impl Terms {
+    /// Reads `query` (argument `field`): not blank, not longer than a name.
+    pub fn parse(backend: DbBackend, field: &str, query: &str) -> ApiResult<Self> {
+        if query.trim().is_empty() {
+            return Err(ApiError::bad_input(field, Message::new("value-empty")));
+        }
+        super::limit(field, Some(query), super::MAX_NAME_CHARS)?;
+        let folded = text::fold(query);
+        let code = folded.to_ascii_uppercase();
+        let uscc = (code.len() >= 4 && code.len() <= 18 && code.chars().all(|c| c.is_ascii_alphanumeric()))
+            .then_some(code);
+        Ok(Self {
+            pinyin: pinyin::query(&folded),
+            folded,
+            uscc,
+            backend,
+        })
+    }
+
+    /// The condition of a folded-name column for `class`.
+    fn name(&self, column: impl ColumnTrait, class: MatchClass) -> Condition {
+        let escaped = text::escape_like(&self.folded);
+        Condition::all().add(match class {
+            MatchClass::Exact => column.eq(self.folded.as_str()),
+            MatchClass::Prefix => indexed_like(self.backend, column, format!("{escaped}%"), &self.folded),
+            MatchClass::Infix => indexed_like(self.backend, column, format!("%{escaped}%"), &self.folded),
+        })
+    }
+
+    /// The condition of a pinyin form column for `class`; none when the query spells nothing.
+    fn pinyin(&self, column: impl ColumnTrait, class: MatchClass) -> Option<Condition> {
+        let spelled = self.pinyin.as_ref()?;
+        // Spellings are enclosed in spaces: ` a ` is a whole one, ` a` the start of one.
+        let (pattern, needle) = match class {
+            MatchClass::Exact => (format!("% {spelled} %"), format!(" {spelled} ")),
+            MatchClass::Prefix => (format!("% {spelled}%"), format!(" {spelled}")),
+            MatchClass::Infix => (format!("%{spelled}%"), spelled.clone()),
+        };
+        Some(Condition::all().add(indexed_like(self.backend, column, pattern, &needle)))
+    }
+
+    /// How `text` (folded) matches the query, if it does.
+    fn class_of(&self, text: &str) -> Option<MatchClass> {
+        classify(text, &self.folded)
+    }
+}
+
+fn classify(text: &str, query: &str) -> Option<MatchClass> {
+    if text == query {
+        Some(MatchClass::Exact)
+    } else if text.starts_with(query) {
+        Some(MatchClass::Prefix)
+    } else if text.contains(query) {
+        Some(MatchClass::Infix)
+    } else {
+        None
+    }
+}
+
+/// The best pinyin spelling in `form` for the query: the one with the best class.
+fn spelling_match(form: Option<&str>, spelled: Option<&str>) -> Option<(MatchClass, String)> {
+    let (form, spelled) = (form?, spelled?);
+    form.split_whitespace()
+        .filter_map(|spelling| classify(spelling, spelled).map(|class| (class, spelling.to_owned())))
+        .min_by_key(|(class, _)| *class)
+}
+
+const CLASSES: [MatchClass; 3] = [MatchClass::Exact, MatchClass::Prefix, MatchClass::Infix];
+
+/// The rows of `select` matching `condition(class)`, best class first, at most `need` of them; within a
+/// class, shorter names first, then by name and id.
+async fn ranked<E>(
+    db: &DatabaseConnection,
+    select: Select<E>,
+    name: E::Column,
+    id: E::Column,
+    id_of: fn(&E::Model) -> Uuid,
+    condition: impl Fn(MatchClass) -> Condition,
+    need: u64,
+) -> ApiResult<Vec<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Send + Sync,
+{
+    let table = name.entity_name().to_string();
+    let length = Expr::cust(format!("length(\"{table}\".\"{}\")", name.as_str()));
+    let mut rows = Vec::new();
+    let mut seen = HashSet::new();
+    for class in CLASSES {
+        let wanted = need.saturating_sub(rows.len() as u64);
+        if wanted == 0 {
+            break;
+        }
+        // A row of a better class matches this class too: ask for as many more as already taken.
+        let found = select
+            .clone()
+            .filter(condition(class))
+            .order_by_asc(length.clone())
+            .order_by_asc(name)
+            .order_by_asc(id)
+            .limit(wanted + rows.len() as u64)
+            .all(db)
+            .await?;
+        for row in found {
+            if seen.insert(id_of(&row)) {
+                rows.push(row);
+            }
+        }
+    }
+    rows.truncate(need as usize);
+    Ok(rows)
+}
+
+/// How many rows of `select` match any class.
+async fn matching<E>(
+    db: &DatabaseConnection,
+    select: Select<E>,
+    condition: impl Fn(MatchClass) -> Condition,
+) -> ApiResult<u64>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Send + Sync,
+{
+    let any = CLASSES
+        .into_iter()
+        .fold(Condition::any(), |any, class| any.add(condition(class)));
+    Ok(select.filter(any).count(db).await?)
+}
+
+/// The enterprise conditions for `class`: name, pinyin, former names, USCC.
+fn enterprise_condition(terms: &Terms, class: MatchClass) -> Condition {
+    let former = enterprise_former_name::Entity::find()
+        .select_only()
+        .column(enterprise_former_name::Column::EnterpriseId)
+        .filter(terms.name(enterprise_former_name::Column::NameNormalized, class))
+        .into_query();
+    let mut any = Condition::any()
+        .add(terms.name(enterprise::Column::NameNormalized, class))
+        .add_option(terms.pinyin(enterprise::Column::NamePinyin, class))
+        .add(enterprise::Column::Id.in_subquery(former));
+    match (&terms.uscc, class) {
+        (Some(code), MatchClass::Exact) => any = any.add(enterprise::Column::Uscc.eq(code.as_str())),
+        // A range, so the USCC index serves it whatever the collation's view of `LIKE`.
+        (Some(code), MatchClass::Prefix) => {
+            any = any.add(
+                enterprise::Column::Uscc
+                    .gte(code.as_str())
+                    .and(enterprise::Column::Uscc.lt(format!("{code}~"))),
+            )
+        }
+        _ => {}
+    }
+    any
+}
+
+/// One page of hits for `terms` over `kinds`, skipping the best `skip`, and whether more follow.
+pub async fn hits(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    terms: &Terms,
+    kinds: &[Kind],
+    skip: u64,
+    take: u64,
+) -> ApiResult<(Vec<Hit>, bool)> {
+    if skip > MAX_DEPTH {
+        return Err(ApiError::bad_input(
+            "after",
+            Message::new("search-too-deep").with("max", MAX_DEPTH),
+        ));
+    }
+    let need = skip + take + 1;
+    let mut hits = Vec::new();
+    if kinds.contains(&Kind::Enterprise) {
+        let rows = ranked(
+            db,
+            enterprise::Entity::find(),
+            enterprise::Column::NameNormalized,
+            enterprise::Column::Id,
+            |row| row.id,
+            |class| enterprise_condition(terms, class),
+            need,
+        )
+        .await?;
+        let former = former_names(db, &rows).await?;
+        hits.extend(rows.into_iter().filter_map(|row| {
+            let names = former.get(&row.id).map(Vec::as_slice).unwrap_or_default();
+            enterprise_hit(terms, row, names)
+        }));
+    }
+    if kinds.contains(&Kind::Brand) {
+        let rows = ranked(
+            db,
+            brand::Entity::find(),
+            brand::Column::NameNormalized,
+            brand::Column::Id,
+            |row| row.id,
+            |class| {
+                named(
+                    terms,
+                    brand::Column::NameNormalized,
+                    brand::Column::NamePinyin,
+                    class,
+                )
+            },
+            need,
+        )
+        .await?;
+        hits.extend(rows.into_iter().filter_map(|row| {
+            let (name, form) = (row.name_normalized.clone(), row.name_pinyin.clone());
+            named_hit(
+                terms,
+                &name,
+                &row.name.clone(),
+                form.as_deref(),
+                Found::Brand(row),
+            )
+        }));
+    }
+    if kinds.contains(&Kind::GeographicIndication) {
+        let rows = ranked(
+            db,
+            gi::Entity::find(),
+            gi::Column::NameNormalized,
+            gi::Column::Id,
+            |row| row.id,
+            |class| named(terms, gi::Column::NameNormalized, gi::Column::NamePinyin, class),
+            need,
+        )
+        .await?;
+        hits.extend(rows.into_iter().filter_map(|row| {
+            let (name, form) = (row.name_normalized.clone(), row.name_pinyin.clone());
+            named_hit(
+                terms,
+                &name,
+                &row.name.clone(),
+                form.as_deref(),
+                Found::GeographicIndication(row),
+            )
+        }));
+    }
+    if kinds.contains(&Kind::Person) {
+        let rows = ranked(
+            db,
+            person::Entity::find().filter(viewer.person_condition()),
+            person::Column::NameNormalized,
+            person::Column::Id,
+            |row| row.id,
+            |class| {
+                named(
+                    terms,
+                    person::Column::NameNormalized,
+                    person::Column::NamePinyin,
+                    class,
+                )
+            },
+            need,
+        )
+        .await?;
+        hits.extend(rows.into_iter().filter_map(|row| {
+            let (name, form) = (row.name_normalized.clone(), row.name_pinyin.clone());
+            named_hit(
+                terms,
+                &name,
+                &row.name.clone(),
+                form.as_deref(),
+                Found::Person(row),
+            )
+        }));
+    }
+    hits.sort_by_cached_key(rank);
+    let more = hits.len() as u64 > skip + take;
+    Ok((
+        hits.into_iter().skip(skip as usize).take(take as usize).collect(),
+        more,
+    ))
+}
+
+/// How many rows match `terms` over `kinds`, in all.
+pub async fn count(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    terms: &Terms,
+    kinds: &[Kind],
+) -> ApiResult<u64> {
+    let mut total = 0;
+    for kind in kinds {
+        total += match kind {
+            Kind::Enterprise => {
+                matching(db, enterprise::Entity::find(), |class| {
+                    enterprise_condition(terms, class)
+                })
+                .await?
+            }
+            Kind::Brand => {
+                matching(db, brand::Entity::find(), |class| {
+                    named(
+                        terms,
+                        brand::Column::NameNormalized,
+                        brand::Column::NamePinyin,
+                        class,
+                    )
+                })
+                .await?
+            }
+            Kind::GeographicIndication => {
+                matching(db, gi::Entity::find(), |class| {
+                    named(terms, gi::Column::NameNormalized, gi::Column::NamePinyin, class)
+                })
+                .await?
+            }
+            Kind::Person => {
+                matching(
+                    db,
+                    person::Entity::find().filter(viewer.person_condition()),
+                    |class| {
+                        named(
+                            terms,
+                            person::Column::NameNormalized,
+                            person::Column::NamePinyin,
+                            class,
+                        )
+                    },
+                )
+                .await?
+            }
+        };
+    }
+    Ok(total)
+}
+
+/// The condition on a name and its pinyin form for `class`.
+fn named(terms: &Terms, name: impl ColumnTrait, form: impl ColumnTrait, class: MatchClass) -> Condition {
+    Condition::any()
+        .add(terms.name(name, class))
+        .add_option(terms.pinyin(form, class))
+}
+
+/// The hit on a row with a name and a pinyin form: the name if it matches, else its best spelling.
+fn named_hit(terms: &Terms, folded: &str, name: &str, form: Option<&str>, found: Found) -> Option<Hit> {
+    let by_name = terms
+        .class_of(folded)
+        .map(|class| (class, MatchedField::Name, name.to_owned()));
+    let by_pinyin = spelling_match(form, terms.pinyin.as_deref())
+        .map(|(class, spelling)| (class, MatchedField::Pinyin, spelling));
+    best([by_name, by_pinyin]).map(|(class, field, matched)| Hit {
+        found,
+        class,
+        field,
+        matched,
+    })
+}
+
+/// The hit on an enterprise: by name, USCC, former name or pinyin, whichever matches best.
+fn enterprise_hit(
+    terms: &Terms,
+    row: enterprise::Model,
+    former: &[enterprise_former_name::Model],
+) -> Option<Hit> {
+    let by_name = terms
+        .class_of(&row.name_normalized)
+        .map(|class| (class, MatchedField::Name, row.name.clone()));
+    let by_uscc = terms.uscc.as_deref().and_then(|code| {
+        let class = match classify(&row.uscc, code)? {
+            MatchClass::Infix => return None,
+            class => class,
+        };
+        Some((class, MatchedField::Uscc, row.uscc.clone()))
+    });
+    let by_former = former
+        .iter()
+        .filter_map(|f| {
+            terms
+                .class_of(&f.name_normalized)
+                .map(|class| (class, MatchedField::FormerName, f.name.clone()))
+        })
+        .min_by_key(|(class, ..)| *class);
+    let by_pinyin = spelling_match(row.name_pinyin.as_deref(), terms.pinyin.as_deref())
+        .map(|(class, spelling)| (class, MatchedField::Pinyin, spelling));
+    best([by_name, by_uscc, by_former, by_pinyin]).map(|(class, field, matched)| Hit {
+        found: Found::Enterprise(row),
+        class,
+        field,
+        matched,
+    })
+}
+
+/// The best of the matches found, preferring earlier fields within a class.
+fn best<const N: usize>(
+    matches: [Option<(MatchClass, MatchedField, String)>; N],
+) -> Option<(MatchClass, MatchedField, String)> {
+    matches.into_iter().flatten().min_by_key(|(class, ..)| *class)
+}
+
+/// The former names of `rows`' enterprises, by enterprise, in one statement.
+async fn former_names(
+    db: &impl ConnectionTrait,
+    rows: &[enterprise::Model],
+) -> ApiResult<HashMap<Uuid, Vec<enterprise_former_name::Model>>> {
+    let mut by_enterprise: HashMap<Uuid, Vec<_>> = HashMap::new();
+    if rows.is_empty() {
+        return Ok(by_enterprise);
+    }
+    let names = enterprise_former_name::Entity::find()
+        .filter(enterprise_former_name::Column::EnterpriseId.is_in(rows.iter().map(|row| row.id)))
+        .order_by_asc(enterprise_former_name::Column::UsedUntil)
+        .all(db)
+        .await?;
+    for name in names {
+        by_enterprise.entry(name.enterprise_id).or_default().push(name);
+    }
+    Ok(by_enterprise)
+}
+
+/// The sort key of a hit across kinds: class, then name length, name, kind and id.
+fn rank(hit: &Hit) -> (MatchClass, usize, String, Kind, Uuid) {
+    let (kind, name, id) = match &hit.found {
+        Found::Enterprise(row) => (Kind::Enterprise, &row.name_normalized, row.id),
+        Found::Brand(row) => (Kind::Brand, &row.name_normalized, row.id),
+        Found::GeographicIndication(row) => (Kind::GeographicIndication, &row.name_normalized, row.id),
+        Found::Person(row) => (Kind::Person, &row.name_normalized, row.id),
+    };
+    (hit.class, name.chars().count(), name.clone(), kind, id)
+}
+
+/// Rows spelled at a time by [`spell_names`].
+const SPELLING_CHUNK: u64 = 1_000;
+
+#[derive(FromQueryResult)]
+struct Unspelled {
+    id: Uuid,
+    name: String,
+}
+
+/// Fills in the pinyin form of every name that has none yet (rows from before the form existed, or
+/// whose form a migration cleared because the spelling rules changed). Runs after migrations; the
+/// application owns the spelling rules, so a migration never has to carry a copy of them.
+pub async fn spell_names(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::sea_query::{Alias, Query};
+    let backend = db.get_database_backend();
+    for table in ["enterprise", "brand", "geographic_indication", "person"] {
+        loop {
+            let select = Query::select()
+                .columns([Alias::new("id"), Alias::new("name")])
+                .from(Alias::new(table))
+                .and_where(Expr::col(Alias::new("name_pinyin")).is_null())
+                .limit(SPELLING_CHUNK)
+                .to_owned();
+            let rows = Unspelled::find_by_statement(backend.build(&select))
+                .all(db)
+                .await?;
+            if rows.is_empty() {
+                break;
+            }
+            for row in rows {
+                let update = Query::update()
+                    .table(Alias::new(table))
+                    .value(Alias::new("name_pinyin"), pinyin::name_form(&row.name))
+                    .and_where(Expr::col(Alias::new("id")).eq(row.id))
+                    .to_owned();
+                db.execute(&update).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_query_is_searched_as_name_pinyin_and_uscc_as_it_can_be() {
+        let terms = Terms::parse(DbBackend::Sqlite, "query", " 9150 ").unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(terms.uscc.as_deref(), Some("9150"));
+        assert_eq!(terms.pinyin, None);
+        let terms = Terms::parse(DbBackend::Sqlite, "query", "CQwz").unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(terms.pinyin.as_deref(), Some("cqwz"));
+        assert_eq!(terms.folded, "cqwz");
+        assert!(Terms::parse(DbBackend::Sqlite, "query", "  ").is_err());
+    }
+
+    #[test]
+    fn the_best_spelling_is_the_one_reported() {
+        let form = Some(" zhongqing chongqing zq cq ");
+        assert_eq!(
+            spelling_match(form, Some("chongqing")),
+            Some((MatchClass::Exact, "chongqing".to_owned()))
+        );
+        assert_eq!(
+            spelling_match(form, Some("qing")),
+            Some((MatchClass::Infix, "zhongqing".to_owned()))
+        );
+        assert_eq!(spelling_match(form, Some("xian")), None);
+    }
+}

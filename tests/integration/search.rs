@@ -1,0 +1,211 @@
+//! `search`: one box across the registries, by name in either script, former name, pinyin or USCC,
+//! ranked exact, prefix, infix, and saying what matched.
+
+use registry_tests::{error_code, spawn_app};
+use serde_json::{Value, json};
+
+const CREATE_ENTERPRISE: &str = "mutation($input: CreateEnterpriseInput!) {
+    createEnterprise(input: $input) { enterprise { name } userErrors { field message } } }";
+
+const SEARCH: &str = "query($query: String!, $kinds: [SearchKind!], $first: Int, $after: String) {
+    search(query: $query, kinds: $kinds, first: $first, after: $after) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        nodes { kind matchedField matchClass matchedText
+                item { ... on Enterprise { name uscc } ... on Brand { name } ... on GeographicIndication { name }
+                       ... on Person { name } } } } }";
+
+async fn search(app: &registry_tests::TestApp, variables: Value) -> Value {
+    let body = app.query_with(SEARCH, variables).await;
+    assert!(body["errors"].is_null(), "{body}");
+    body["data"]["search"].clone()
+}
+
+/// A valid USCC, different for each `n`.
+fn uscc(n: u32) -> String {
+    registry::domain::Uscc::with_check_character(&format!("91440300192203{n:03}"))
+        .unwrap()
+        .to_string()
+}
+
+async fn register(app: &registry_tests::TestApp, uscc: &str, name: &str) {
+    let registrar = app.login("cq-amr-registrar").await;
+    let input = json!({ "input": { "uscc": uscc, "fields": { "name": name, "regionCode": "500103" } } });
+    let (_, body) = app.query_as(&registrar, CREATE_ENTERPRISE, input).await;
+    assert_eq!(
+        body["data"]["createEnterprise"]["userErrors"],
+        json!([]),
+        "{body}"
+    );
+}
+
+fn hit_named<'a>(page: &'a Value, name: &str) -> &'a Value {
+    page["nodes"]
+        .as_array()
+        .and_then(|nodes| nodes.iter().find(|hit| hit["item"]["name"] == name))
+        .unwrap_or_else(|| panic!("no hit for {name}: {page}"))
+}
+
+#[tokio::test]
+async fn a_pinyin_query_finds_the_enterprise_in_full_or_by_initials() {
+    let app = spawn_app().await;
+    register(&app, "914403001922038216", "重庆长寿青鸟示例科技有限公司").await;
+
+    // 重 and 长 each have two readings; the spelling people type is one of them.
+    let full = search(
+        &app,
+        json!({ "query": "chongqingchangshouqingniao", "kinds": ["ENTERPRISE"] }),
+    )
+    .await;
+    let hit = hit_named(&full, "重庆长寿青鸟示例科技有限公司");
+    assert_eq!(hit["matchedField"], "PINYIN");
+    assert_eq!(hit["matchClass"], "PREFIX");
+    assert!(
+        hit["matchedText"]
+            .as_str()
+            .unwrap()
+            .starts_with("chongqingchangshouqingniao"),
+        "{hit}"
+    );
+
+    let initials = search(&app, json!({ "query": "CQ CSQN", "kinds": ["ENTERPRISE"] })).await;
+    let hit = hit_named(&initials, "重庆长寿青鸟示例科技有限公司");
+    assert_eq!(hit["matchedField"], "PINYIN");
+    assert!(
+        hit["matchedText"].as_str().unwrap().starts_with("cqcsqn"),
+        "{hit}"
+    );
+}
+
+#[tokio::test]
+async fn a_renamed_enterprise_is_found_by_its_old_name_marked_as_a_former_name() {
+    let app = spawn_app().await;
+    let registrar = app.login("cq-amr-registrar").await;
+    register(&app, "914403001922038216", "重庆旧名示例科技有限公司").await;
+    app.update_enterprise(
+        &registrar,
+        "914403001922038216",
+        json!({ "name": "重庆新名示例智能科技有限公司", "regionCode": "500103" }),
+    )
+    .await;
+
+    let page = search(&app, json!({ "query": "重慶舊名示例" })).await;
+    assert_eq!(page["totalCount"], 1, "{page}");
+    let hit = &page["nodes"][0];
+    assert_eq!(hit["item"]["name"], "重庆新名示例智能科技有限公司");
+    assert_eq!(hit["matchedField"], "FORMER_NAME");
+    assert_eq!(hit["matchedText"], "重庆旧名示例科技有限公司");
+    assert_eq!(hit["matchClass"], "PREFIX");
+}
+
+#[tokio::test]
+async fn exact_matches_rank_above_prefix_matches_above_infix_matches() {
+    let app = spawn_app().await;
+    // Longest first, so that creation order cannot explain the ranking.
+    register(&app, &uscc(1), "长名称青鸟示例科技有限公司").await;
+    register(&app, &uscc(2), "青鸟示例").await;
+    register(&app, &uscc(3), "青鸟示例科技").await;
+
+    let page = search(&app, json!({ "query": "青鸟示例", "kinds": ["ENTERPRISE"] })).await;
+    let ranked: Vec<(&str, &str)> = page["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| {
+            (
+                hit["item"]["name"].as_str().unwrap(),
+                hit["matchClass"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ranked,
+        [
+            ("青鸟示例", "EXACT"),
+            ("青鸟示例科技", "PREFIX"),
+            ("长名称青鸟示例科技有限公司", "INFIX")
+        ],
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn the_start_of_a_uscc_finds_its_enterprise_and_pages_do_not_repeat_hits() {
+    let app = spawn_app().await;
+    let page = search(
+        &app,
+        json!({ "query": "91500101ma000014", "kinds": ["ENTERPRISE"] }),
+    )
+    .await;
+    let hit = hit_named(&page, "重庆万州三峡新材料科技有限公司");
+    assert_eq!(hit["matchedField"], "USCC");
+    assert_eq!(hit["matchedText"], "91500101MA000014XF");
+
+    let first = search(&app, json!({ "query": "万州", "first": 2 })).await;
+    assert_eq!(first["nodes"].as_array().unwrap().len(), 2);
+    assert_eq!(first["pageInfo"]["hasNextPage"], true);
+    let next = search(
+        &app,
+        json!({ "query": "万州", "first": 2, "after": first["pageInfo"]["endCursor"] }),
+    )
+    .await;
+    let names = |page: &Value| -> Vec<String> {
+        page["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|hit| hit["item"].to_string())
+            .collect()
+    };
+    assert!(
+        names(&next).iter().all(|name| !names(&first).contains(name)),
+        "{first} {next}"
+    );
+    assert!(first["totalCount"].as_u64().unwrap() > 4, "{first}");
+}
+
+#[tokio::test]
+async fn a_blank_query_or_a_page_too_deep_is_refused_naming_the_argument() {
+    let app = spawn_app().await;
+    let blank = app.query_with(SEARCH, json!({ "query": "  " })).await;
+    assert_eq!(error_code(&blank), "BAD_USER_INPUT", "{blank}");
+    assert_eq!(blank["errors"][0]["extensions"]["field"], "query", "{blank}");
+
+    let deep_cursor = {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("offset:5000")
+    };
+    let deep = app
+        .query_with(SEARCH, json!({ "query": "重庆", "after": deep_cursor }))
+        .await;
+    assert_eq!(error_code(&deep), "BAD_USER_INPUT", "{deep}");
+    assert_eq!(deep["errors"][0]["extensions"]["field"], "after", "{deep}");
+}
+
+#[tokio::test]
+async fn a_person_with_no_visible_credential_is_found_only_by_staff_of_their_region() {
+    let app = spawn_app().await;
+    let registrar = app.login("cq-amr-registrar").await;
+    let (_, body) = app
+        .query_as(
+            &registrar,
+            "mutation($input: CreatePersonInput!) { createPerson(input: $input) { userErrors { field message } } }",
+            json!({ "input": { "fields": { "name": "欧阳示例", "regionCode": "500103" } } }),
+        )
+        .await;
+    assert_eq!(body["data"]["createPerson"]["userErrors"], json!([]), "{body}");
+    let variables = json!({ "query": "ouyangshili", "kinds": ["PERSON"] });
+
+    let public = search(&app, variables.clone()).await;
+    assert_eq!(
+        public["nodes"],
+        json!([]),
+        "the public sees persons only through credentials: {public}"
+    );
+    for (user, found) in [("cq-amr-viewer", 1), ("sc-amr-registrar", 0)] {
+        let token = app.login(user).await;
+        let (_, body) = app.query_as(&token, SEARCH, variables.clone()).await;
+        let nodes = body["data"]["search"]["nodes"].as_array().unwrap();
+        assert_eq!(nodes.len(), found, "{user}: {body}");
+    }
+}
