@@ -30,6 +30,16 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Add a generated registry of a chosen size, for benchmarks: enterprises over every county-level
+    /// region, provinces weighted by their share of China's market entities. Applies migrations first.
+    Generate {
+        /// How many enterprises to add.
+        #[arg(long, default_value_t = 100_000)]
+        enterprises: u64,
+        /// The same seed gives the same registry.
+        #[arg(long, default_value_t = 2260)]
+        seed: u64,
+    },
     /// Print the GraphQL schema (SDL).
     Schema,
     /// Print an access token for a local account (development and scripts).
@@ -127,6 +137,14 @@ pub async fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Seed { demo: false } => bail!("say what to seed: `registry seed --demo`"),
+        Command::Generate { enterprises, seed } => {
+            db::migrate(&connection).await.context("migration failed")?;
+            let held = demo::generate::enterprises(&connection, enterprises, seed)
+                .await
+                .context("generating failed")?;
+            tracing::info!(added = enterprises, held, "enterprises generated");
+            Ok(())
+        }
         Command::Token { user } => {
             let tokens = tokens.context("token settings")?;
             let account = account::find_active_by_username(&connection, &user)

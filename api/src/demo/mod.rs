@@ -12,6 +12,7 @@
 //! what the sources describe as current is current on any day, with its history behind it.
 
 mod catalogue;
+pub mod generate;
 
 pub use catalogue::DEMO_PASSWORD;
 
@@ -31,7 +32,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait,
-    TransactionTrait, prelude::DateTimeUtc,
+    prelude::DateTimeUtc,
 };
 use uuid::Uuid;
 
@@ -70,7 +71,7 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> Result<SeedSumma
         credentials: demo.credentials.len(),
         users: demo.users.len(),
     };
-    let txn = db.begin().await?;
+    let txn = crate::services::begin_write(db).await?;
     insert_all::<bureau::Entity>(&txn, demo.bureaus).await?;
     insert_all::<award_program::Entity>(&txn, demo.programs).await?;
     insert_all::<enterprise::Entity>(&txn, demo.enterprises).await?;

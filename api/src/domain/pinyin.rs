@@ -1,18 +1,24 @@
 //! The pinyin search form of a name, so that `chongqing` or `cqwz` finds 重庆万州….
 //!
-//! Readings come from the `pinyin` crate (the pinyin-data tables), one character at a time. A character
-//! with several readings (多音字: 重 is zhòng or chóng, 长 cháng or zhǎng) has no single right spelling
-//! without knowing the word, so the form keeps every combination of readings, spelled in full and as
-//! initials: 重庆 gives ` zhongqing chongqing zq cq `. Combinations are capped at [`MAX_SPELLINGS`];
-//! past the cap, later characters keep their most common reading only, as a name's first characters
-//! (the place, the brand) are what people type. Letters and digits in a name stay as they are; other
-//! characters are left out. Every spelling is enclosed in spaces, so a `LIKE` on the form finds an
-//! exact spelling (`% q %`), a prefix (`% q%`) or an infix (`%q%`), never one spanning two spellings.
+//! Readings come from the `pinyin` crate (the pinyin-data tables), one character at a time, most
+//! common first. A character with several readings (多音字: 重 is zhòng or chóng, 长 cháng or zhǎng)
+//! has no single right spelling without knowing the word, so the form keeps its two most common
+//! readings, combined with the other characters' into at most [`MAX_SPELLINGS`] spellings, each in
+//! full and as initials: 重庆 gives ` zhongqing chongqing zq cq `. Characters are varied from the
+//! start of the name, as its first characters (the place, the trade name) are what people type; past
+//! the cap, characters keep their most common reading. (pinyin-data lists rare readings too, 广 as
+//! yǎn and 司 as cì: varying every reading of every character would make hundreds of spellings of an
+//! ordinary name.) Letters and digits in a name stay as they are; other characters are left out. Every
+//! spelling is enclosed in spaces, so a `LIKE` on the form finds an exact spelling (`% q %`), a prefix
+//! (`% q%`) or an infix (`%q%`), never one spanning two spellings.
 
 use ::pinyin::ToPinyinMulti;
 
 /// Most spellings kept for one name.
-pub const MAX_SPELLINGS: usize = 16;
+pub const MAX_SPELLINGS: usize = 4;
+
+/// Most readings of one character spelled.
+const MAX_READINGS: usize = 2;
 
 /// The pinyin search form of `folded` (a name already folded by [`super::text::fold`]); empty when
 /// the name has nothing to spell.
@@ -30,7 +36,7 @@ pub fn search_form(folded: &str) -> String {
             continue;
         };
         let mut plain: Vec<&str> = Vec::new();
-        for reading in readings {
+        for reading in readings.into_iter().take(MAX_READINGS) {
             // Readings that differ only in tone are one spelling here.
             if !plain.contains(&reading.plain()) {
                 plain.push(reading.plain());

@@ -9,7 +9,7 @@ use entity::{
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set, SqlErr,
-    TransactionTrait, sea_query::Expr,
+    sea_query::Expr,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -207,7 +207,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewAgreement) -
         credential_kind,
     });
 
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let model = model.into_active_model().insert(&txn).await?;
     agreement_party::Entity::insert_many(party_rows.iter().cloned().map(IntoActiveModel::into_active_model))
         .exec_without_returning(&txn)
@@ -400,7 +400,7 @@ pub async fn apply(
     change.version = Set(current.version + 1);
     change.updated_at = Set(now);
 
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let updated = super::versioned_update::<agreement::Entity>(
         &txn,
         change,
@@ -589,7 +589,7 @@ pub async fn set_listing(
     }
 
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let (before, row) = match (step, open_entry) {
         (ListingStep::List, None) => {
             let row = listing::Model {

@@ -72,8 +72,8 @@ where
     E::Model: IntoActiveModel<E::ActiveModel>,
     E::ActiveModel: sea_orm::ActiveModelTrait<Entity = E> + Send,
 {
-    use sea_orm::{ActiveModelTrait, TransactionTrait};
-    let txn = db.begin().await?;
+    use sea_orm::ActiveModelTrait;
+    let txn = super::begin_write(db).await?;
     let row = row.into_active_model().insert(&txn).await?;
     let after = Some(snapshot(&row));
     record_change(

@@ -63,7 +63,7 @@ pub async fn create(
     actor: &Actor,
     new: NewBureau,
 ) -> super::Change<bureau::Model> {
-    use sea_orm::{ActiveModelTrait, IntoActiveModel, TransactionTrait};
+    use sea_orm::{ActiveModelTrait, IntoActiveModel};
     let account = actor.require("createBureau")?;
     super::limit("name", Some(&new.name), super::MAX_NAME_CHARS)?;
     let code = new.code.trim().to_owned();
@@ -125,7 +125,7 @@ pub async fn create(
         region_code: new.region_code.trim().to_owned(),
         parent_id: new.parent_id,
     };
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let bureau = bureau.into_active_model().insert(&txn).await?;
     let after = serde_json::json!({ "code": bureau.code, "name": bureau.name, "kind": bureau.kind,
         "level": bureau.level, "regionCode": bureau.region_code, "parentId": bureau.parent_id });
@@ -152,11 +152,11 @@ pub async fn set_competence(
     mut credential_kinds: Vec<entity::enums::CredentialKind>,
 ) -> crate::error::ApiResult<Vec<entity::enums::CredentialKind>> {
     use entity::bureau_competence as competence;
-    use sea_orm::{IntoActiveModel, TransactionTrait};
+    use sea_orm::IntoActiveModel;
     let account = actor.require("setBureauCompetence")?;
     credential_kinds.sort_by_key(|k| format!("{k:?}"));
     credential_kinds.dedup();
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let before: Vec<_> = competence::Entity::find()
         .filter(competence::Column::BureauKind.eq(kind))
         .all(&txn)

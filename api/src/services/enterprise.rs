@@ -306,7 +306,7 @@ pub async fn update(
 ) -> Change<enterprise::Model> {
     let account = actor.require("updateEnterprise")?;
     fields.within_limits()?;
-    use sea_orm::{ActiveValue::Set, IntoActiveModel, TransactionTrait};
+    use sea_orm::{ActiveValue::Set, IntoActiveModel};
     // Enterprises are public, so one outside the jurisdiction is refused rather than hidden.
     let Some(current) = enterprise::Entity::find_by_id(id).one(db).await? else {
         return Ok(Err(vec![UserError::new(
@@ -342,7 +342,7 @@ pub async fn update(
     change.address = Set(super::optional_text(fields.address));
     change.version = Set(expected_version + 1);
     change.updated_at = Set(chrono::Utc::now());
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let enterprise = super::versioned_update::<enterprise::Entity>(
         &txn,
         change,

@@ -72,7 +72,7 @@ pub async fn create(
 ) -> super::Change<gi::Model> {
     use super::UserError;
     use entity::enums::CredentialKind;
-    use sea_orm::{IntoActiveModel, TransactionTrait};
+    use sea_orm::IntoActiveModel;
     let account = actor.require("createGeographicIndication")?;
     super::limit("name", Some(&fields.name), super::MAX_NAME_CHARS)?;
     super::limit(
@@ -186,7 +186,7 @@ pub async fn create(
         "registrationNumber": indication.registration_number, "holderOrganisation": indication.holder_organisation,
         "regionCode": indication.region_code, "protectedAreas": areas,
     });
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     gi::Entity::insert(indication.clone().into_active_model())
         .exec_without_returning(&txn)
         .await?;

@@ -31,7 +31,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend,
-    EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, TransactionOptions, TransactionTrait,
+    EntityTrait, IntoActiveModel, QueryFilter, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -684,14 +684,8 @@ pub async fn import_little_giants(
         return Ok(report);
     }
 
-    // Then the writes. IMMEDIATE: on SQLite the import takes the write lock up front instead of
-    // failing halfway when another writer got in between its first read and its first write.
-    let txn = db
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
-            ..TransactionOptions::default()
-        })
-        .await?;
+    // Then the writes, the write lock taken up front.
+    let txn = super::begin_write(db).await?;
     let locked_at = std::time::Instant::now();
     let mut inserted = 0;
     let mut rows = checked.into_iter();

@@ -18,7 +18,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveEnum, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter, TransactionTrait,
+    IntoActiveModel, QueryFilter,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -345,7 +345,7 @@ pub async fn apply(
     if !transition.starting_states().contains(&current.status) {
         return Ok(Err(wrong_state(&transition, current.status)));
     }
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     match write(
         &txn,
         account,

@@ -12,7 +12,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, TransactionTrait, sea_query::Expr,
+    PaginatorTrait, QueryFilter, sea_query::Expr,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -100,7 +100,7 @@ pub async fn raise(
         Ok(grounds) => grounds,
         Err(errors) => return Ok(Err(errors)),
     };
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     // Touching the row first serialises with a grant: whichever commits first, the other sees it.
     let still_on_notice = credential::Entity::update_many()
         .col_expr(
@@ -190,7 +190,7 @@ pub async fn decide(
         Ok(reasons) => reasons,
         Err(errors) => return Ok(Err(errors)),
     };
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let mut change = current.clone().into_active_model();
     change.status = Set(match decision {
         Decision::Uphold => ObjectionStatus::Upheld,

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use entity::{enterprise, person};
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, IntoActiveModel, TransactionTrait};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, IntoActiveModel};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -169,7 +169,7 @@ pub async fn update(
     change.employer_id = Set(fields.employer_id);
     change.version = Set(expected_version + 1);
     change.updated_at = Set(Utc::now());
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let person = super::versioned_update::<person::Entity>(
         &txn,
         change,

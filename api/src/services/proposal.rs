@@ -15,7 +15,6 @@ use entity::{
 };
 use sea_orm::{
     ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -612,7 +611,7 @@ pub async fn propose(
         "credential": super::lifecycle::snapshot(&model),
         "detail": serde_json::to_value(&proposal.detail).unwrap_or_default(),
     });
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     // The insert comes first, so on SQLite the transaction takes the write lock before it reads.
     let inserted = credential::Entity::insert(model.clone().into_active_model())
         .exec_without_returning(&txn)

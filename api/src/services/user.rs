@@ -10,7 +10,7 @@ use entity::enums::{Role, UserStatus};
 use entity::{app_user, bureau, enterprise, user_role};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -280,7 +280,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, mut new: NewUser) ->
         enterprise_id: new.enterprise_id,
         status: UserStatus::Active,
     };
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let user = user.into_active_model().insert(&txn).await?;
     insert_roles(&txn, user.id, &new.roles).await?;
     let after = Some(snapshot(&user, &new.roles));
@@ -374,7 +374,7 @@ pub async fn set_status(
     change.status = Set(status);
     change.version = Set(version + 1);
     change.updated_at = Set(Utc::now());
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let user = change.update(&txn).await?;
     let after = Some(snapshot(&user, &roles));
     super::audit::record_change(
@@ -439,7 +439,7 @@ pub async fn set_roles(
         account.may_grant(*role)?;
     }
     let before = Some(snapshot(&user, &old_roles));
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     user_role::Entity::delete_many()
         .filter(user_role::Column::UserId.eq(user.id))
         .exec(&txn)

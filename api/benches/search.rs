@@ -1,0 +1,183 @@
+//! Search at scale: `cargo bench -p registry-api --bench search`. Makes a registry of
+//! `BENCH_ENTERPRISES` enterprises (1,000,000 unless set) with `registry generate`, in a fresh SQLite
+//! file and, when `BENCH_DATABASE_URL` (or `TEST_DATABASE_URL`) names an admin database, in a fresh
+//! PostgreSQL database; starts the real server (bench profile) on each and sends `search` and
+//! `enterprises(filter: {nameContains})` with 2- and 4-character terms taken from generated names, from
+//! 16 connections, the four cases interleaved so that they share the machine's load alike. Reports the
+//! p50 and p99 of each case. Traffic goes to loopback only; every loop is bounded in count and by a
+//! deadline. A report, not a test: nothing here fails on a number.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a benchmark's report"
+)]
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use support::server::{Server, UNLIMITED, percentile, registry_command};
+
+const CONNECTIONS: usize = 16;
+/// Requests of each case per connection.
+const ROUNDS: usize = 25;
+/// Terms of each length.
+const TERMS: usize = 100;
+/// The whole run on one backend ends here, finished or not.
+const DEADLINE: Duration = Duration::from_secs(600);
+
+const SEARCH: &str = "query($q: String!) { search(query: $q, first: 20) { nodes { kind matchedField matchedText \
+                      item { ... on Enterprise { name uscc } } } } }";
+const NAME_CONTAINS: &str =
+    "query($q: String!) { enterprises(filter: {nameContains: $q}, first: 20) { nodes { name uscc } } }";
+
+/// The cases measured: a label, the query and the term length.
+const CASES: [(&str, &str, usize); 4] = [
+    ("search, 2 characters", SEARCH, 2),
+    ("search, 4 characters", SEARCH, 4),
+    ("nameContains, 2 characters", NAME_CONTAINS, 2),
+    ("nameContains, 4 characters", NAME_CONTAINS, 4),
+];
+
+/// Runs `registry generate` into `url` and returns the seconds it took.
+fn generate(url: &str, enterprises: u64) -> f64 {
+    let started = Instant::now();
+    let output = registry_command()
+        .args(["generate", "--enterprises", &enterprises.to_string()])
+        .env("DATABASE_URL", url)
+        .output()
+        .expect("registry generate runs");
+    assert!(
+        output.status.success(),
+        "generate failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    started.elapsed().as_secs_f64()
+}
+
+/// Terms of `length` characters cut from the first names of the registry in USCC order (which is
+/// unrelated to the name), from the part before the legal form, where people's queries come from.
+async fn terms(client: &reqwest::Client, base: &str, length: usize) -> Vec<String> {
+    let page: Value = client
+        .post(format!("{base}/graphql"))
+        .json(&json!({ "query": "{ enterprises(first: 100, orderBy: {field: USCC}) { nodes { name } } }" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<Vec<char>> = page["data"]["enterprises"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|node| node["name"].as_str().unwrap().chars().collect())
+        .collect();
+    (0..TERMS)
+        .map(|i| {
+            let name = &names[i % names.len()];
+            // Leave out the legal form (the last six characters, 有限公司 and the like).
+            let room = name.len().saturating_sub(6 + length).max(1);
+            let start = (i * 7) % room;
+            name[start..(start + length).min(name.len())].iter().collect()
+        })
+        .collect()
+}
+
+/// One connection's latencies (ms) by case, and the answers with errors.
+async fn connection(
+    base: String,
+    terms: [Vec<String>; 2],
+    number: usize,
+    deadline: Instant,
+) -> (Vec<Vec<f64>>, u64) {
+    let client = reqwest::Client::new();
+    let mut latencies = vec![Vec::with_capacity(ROUNDS); CASES.len()];
+    let mut errors = 0;
+    for round in 0..ROUNDS {
+        for (case, (_, query, length)) in CASES.iter().enumerate() {
+            if Instant::now() > deadline {
+                return (latencies, errors);
+            }
+            let pool = &terms[usize::from(*length == 4)];
+            let term = &pool[(number * ROUNDS + round) % pool.len()];
+            let asked = Instant::now();
+            let response = client
+                .post(format!("{base}/graphql"))
+                .json(&json!({ "query": query, "variables": { "q": term } }))
+                .timeout(Duration::from_secs(30))
+                .send()
+                .await;
+            let answer: Option<Value> = match response {
+                Ok(response) => response.json().await.ok(),
+                Err(_) => None,
+            };
+            latencies[case].push(asked.elapsed().as_secs_f64() * 1000.0);
+            if answer.is_none_or(|body| !body["errors"].is_null()) {
+                errors += 1;
+            }
+        }
+    }
+    (latencies, errors)
+}
+
+async fn measure(backend: &str, url: &str, enterprises: u64) {
+    let generated_in = generate(url, enterprises);
+    let server = Server::start(url, &[("REGISTRY_RATE_LIMITS", UNLIMITED)]).await;
+    let client = reqwest::Client::new();
+    let pools = [
+        terms(&client, &server.base, 2).await,
+        terms(&client, &server.base, 4).await,
+    ];
+    println!(
+        "{backend}: {enterprises} enterprises generated in {generated_in:.0} s; terms such as {:?}, {:?}",
+        &pools[0][..3],
+        &pools[1][..3]
+    );
+    let deadline = Instant::now() + DEADLINE;
+    let tasks: Vec<_> = (0..CONNECTIONS)
+        .map(|number| tokio::spawn(connection(server.base.clone(), pools.clone(), number, deadline)))
+        .collect();
+    let mut by_case = vec![Vec::new(); CASES.len()];
+    let mut errors = 0;
+    for task in tasks {
+        let (latencies, failed) = task.await.unwrap();
+        for (case, mut samples) in latencies.into_iter().enumerate() {
+            by_case[case].append(&mut samples);
+        }
+        errors += failed;
+    }
+    for ((label, ..), samples) in CASES.iter().zip(by_case.iter_mut()) {
+        samples.sort_by(f64::total_cmp);
+        println!(
+            "{backend:<10} {label:<28} {:>5} requests  p50 {:>7.1} ms  p99 {:>7.1} ms",
+            samples.len(),
+            percentile(samples, 0.50),
+            percentile(samples, 0.99)
+        );
+    }
+    println!("{backend:<10} answers with errors: {errors}");
+}
+
+#[tokio::main]
+async fn main() {
+    let enterprises = std::env::var("BENCH_ENTERPRISES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000_000);
+    let dir = tempfile::tempdir().unwrap();
+    let admin = std::env::var("BENCH_DATABASE_URL")
+        .or_else(|_| std::env::var("TEST_DATABASE_URL"))
+        .ok();
+    let sqlite = support::fresh_database(dir.path(), None).await;
+    measure("SQLite", &sqlite, enterprises).await;
+    if let Some(admin) = admin.as_deref() {
+        let postgres = support::fresh_database(dir.path(), Some(admin)).await;
+        measure("PostgreSQL", &postgres, enterprises).await;
+        support::drop_database(&postgres, Some(admin)).await;
+    }
+}
