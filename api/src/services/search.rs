@@ -166,21 +166,37 @@ fn spelling_match(form: Option<&str>, spelled: Option<&str>) -> Option<(MatchCla
 
 const CLASSES: [MatchClass; 3] = [MatchClass::Exact, MatchClass::Prefix, MatchClass::Infix];
 
-/// The rows of `select` matching `condition(class)`, best class first, at most `need` of them; within a
-/// class, shorter names first, then by name and id.
-async fn ranked<E>(
+/// One kind of searched row: which rows the viewer may find, what matches a class, and the columns
+/// hits rank by.
+trait Searched: EntityTrait<Model: FromQueryResult + Send + Sync> {
+    /// The rows `viewer` may find.
+    fn visible(_viewer: &Viewer) -> Select<Self> {
+        Self::find()
+    }
+    /// The rows matching `terms` in `class`.
+    fn condition(terms: &Terms, class: MatchClass) -> Condition;
+    /// The folded name, which hits rank by within a class.
+    fn name() -> Self::Column;
+    /// The primary key, the last tie-breaker.
+    fn id() -> Self::Column;
+    fn id_of(row: &Self::Model) -> Uuid;
+}
+
+/// A kind searched by its name and the name's pinyin form only (enterprises have more: see [`hits`]).
+trait SearchedByName: Searched {
+    /// The hit a row found by `terms` makes.
+    fn hit(terms: &Terms, row: Self::Model) -> Option<Hit>;
+}
+
+/// The rows of kind `E` the viewer may find that match `terms`, best class first, at most `need` of
+/// them; within a class, shorter names first, then by name and id.
+async fn ranked<E: Searched>(
     db: &DatabaseConnection,
-    select: Select<E>,
-    name: E::Column,
-    id: E::Column,
-    id_of: fn(&E::Model) -> Uuid,
-    condition: impl Fn(MatchClass) -> Condition,
+    viewer: &Viewer,
+    terms: &Terms,
     need: u64,
-) -> ApiResult<Vec<E::Model>>
-where
-    E: EntityTrait,
-    E::Model: FromQueryResult + Send + Sync,
-{
+) -> ApiResult<Vec<E::Model>> {
+    let name = E::name();
     let table = name.entity_name().to_string();
     let length = Expr::cust(format!("length(\"{table}\".\"{}\")", name.as_str()));
     let mut rows = Vec::new();
@@ -191,17 +207,16 @@ where
             break;
         }
         // A row of a better class matches this class too: ask for as many more as already taken.
-        let found = select
-            .clone()
-            .filter(condition(class))
+        let found = E::visible(viewer)
+            .filter(E::condition(terms, class))
             .order_by_asc(length.clone())
             .order_by_asc(name)
-            .order_by_asc(id)
+            .order_by_asc(E::id())
             .limit(wanted + rows.len() as u64)
             .all(db)
             .await?;
         for row in found {
-            if seen.insert(id_of(&row)) {
+            if seen.insert(E::id_of(&row)) {
                 rows.push(row);
             }
         }
@@ -210,47 +225,98 @@ where
     Ok(rows)
 }
 
-/// How many rows of `select` match any class.
-async fn matching<E>(
+/// The best `need` hits of kind `E`.
+async fn hits_of<E: SearchedByName>(
     db: &DatabaseConnection,
-    select: Select<E>,
-    condition: impl Fn(MatchClass) -> Condition,
-) -> ApiResult<u64>
-where
-    E: EntityTrait,
-    E::Model: FromQueryResult + Send + Sync,
-{
-    let any = CLASSES
-        .into_iter()
-        .fold(Condition::any(), |any, class| any.add(condition(class)));
-    Ok(select.filter(any).count(db).await?)
+    viewer: &Viewer,
+    terms: &Terms,
+    need: u64,
+) -> ApiResult<Vec<Hit>> {
+    let rows = ranked::<E>(db, viewer, terms, need).await?;
+    Ok(rows.into_iter().filter_map(|row| E::hit(terms, row)).collect())
 }
 
-/// The enterprise conditions for `class`: name, pinyin, former names, USCC.
-fn enterprise_condition(terms: &Terms, class: MatchClass) -> Condition {
-    let former = enterprise_former_name::Entity::find()
-        .select_only()
-        .column(enterprise_former_name::Column::EnterpriseId)
-        .filter(terms.name(enterprise_former_name::Column::NameNormalized, class))
-        .into_query();
-    let mut any = Condition::any()
-        .add(terms.name(enterprise::Column::NameNormalized, class))
-        .add_option(terms.pinyin(enterprise::Column::NamePinyin, class))
-        .add(enterprise::Column::Id.in_subquery(former));
-    match (&terms.uscc, class) {
-        (Some(code), MatchClass::Exact) => any = any.add(enterprise::Column::Uscc.eq(code.as_str())),
-        // A range, so the USCC index serves it whatever the collation's view of `LIKE`.
-        (Some(code), MatchClass::Prefix) => {
-            any = any.add(
-                enterprise::Column::Uscc
-                    .gte(code.as_str())
-                    .and(enterprise::Column::Uscc.lt(format!("{code}~"))),
-            )
-        }
-        _ => {}
-    }
-    any
+/// How many rows of kind `E` the viewer may find match `terms` in any class.
+async fn matching<E: Searched>(db: &DatabaseConnection, viewer: &Viewer, terms: &Terms) -> ApiResult<u64> {
+    let any = CLASSES
+        .into_iter()
+        .fold(Condition::any(), |any, class| any.add(E::condition(terms, class)));
+    Ok(E::visible(viewer).filter(any).count(db).await?)
 }
+
+impl Searched for enterprise::Entity {
+    /// Name, pinyin, former names, and the USCC by its start.
+    fn condition(terms: &Terms, class: MatchClass) -> Condition {
+        let former = enterprise_former_name::Entity::find()
+            .select_only()
+            .column(enterprise_former_name::Column::EnterpriseId)
+            .filter(terms.name(enterprise_former_name::Column::NameNormalized, class))
+            .into_query();
+        let mut any = named(
+            terms,
+            enterprise::Column::NameNormalized,
+            enterprise::Column::NamePinyin,
+            class,
+        )
+        .add(enterprise::Column::Id.in_subquery(former));
+        match (&terms.uscc, class) {
+            (Some(code), MatchClass::Exact) => any = any.add(enterprise::Column::Uscc.eq(code.as_str())),
+            // A range, so the USCC index serves it whatever the collation's view of `LIKE`.
+            (Some(code), MatchClass::Prefix) => {
+                any = any.add(
+                    enterprise::Column::Uscc
+                        .gte(code.as_str())
+                        .and(enterprise::Column::Uscc.lt(format!("{code}~"))),
+                )
+            }
+            _ => {}
+        }
+        any
+    }
+    fn name() -> Self::Column {
+        enterprise::Column::NameNormalized
+    }
+    fn id() -> Self::Column {
+        enterprise::Column::Id
+    }
+    fn id_of(row: &Self::Model) -> Uuid {
+        row.id
+    }
+}
+
+/// [`Searched`] and [`SearchedByName`] for a kind with `name_normalized` and `name_pinyin` columns.
+macro_rules! searched_by_name {
+    ($entity:ident, $found:ident $(, $visible:expr)?) => {
+        impl Searched for $entity::Entity {
+            $(fn visible(viewer: &Viewer) -> Select<Self> {
+                Self::find().filter($visible(viewer))
+            })?
+            fn condition(terms: &Terms, class: MatchClass) -> Condition {
+                named(terms, $entity::Column::NameNormalized, $entity::Column::NamePinyin, class)
+            }
+            fn name() -> Self::Column {
+                $entity::Column::NameNormalized
+            }
+            fn id() -> Self::Column {
+                $entity::Column::Id
+            }
+            fn id_of(row: &Self::Model) -> Uuid {
+                row.id
+            }
+        }
+
+        impl SearchedByName for $entity::Entity {
+            fn hit(terms: &Terms, row: Self::Model) -> Option<Hit> {
+                let (folded, name, form) = (row.name_normalized.clone(), row.name.clone(), row.name_pinyin.clone());
+                named_hit(terms, &folded, &name, form.as_deref(), Found::$found(row))
+            }
+        }
+    };
+}
+
+searched_by_name!(brand, Brand);
+searched_by_name!(gi, GeographicIndication);
+searched_by_name!(person, Person, |viewer: &Viewer| viewer.person_condition());
 
 /// One page of hits for `terms` over `kinds`, skipping the best `skip`, and whether more follow.
 pub async fn hits(
@@ -269,102 +335,21 @@ pub async fn hits(
     }
     let need = skip + take + 1;
     let mut hits = Vec::new();
-    if kinds.contains(&Kind::Enterprise) {
-        let rows = ranked(
-            db,
-            enterprise::Entity::find(),
-            enterprise::Column::NameNormalized,
-            enterprise::Column::Id,
-            |row| row.id,
-            |class| enterprise_condition(terms, class),
-            need,
-        )
-        .await?;
-        let former = former_names(db, &rows).await?;
-        hits.extend(rows.into_iter().filter_map(|row| {
-            let names = former.get(&row.id).map(Vec::as_slice).unwrap_or_default();
-            enterprise_hit(terms, row, names)
-        }));
-    }
-    if kinds.contains(&Kind::Brand) {
-        let rows = ranked(
-            db,
-            brand::Entity::find(),
-            brand::Column::NameNormalized,
-            brand::Column::Id,
-            |row| row.id,
-            |class| {
-                named(
-                    terms,
-                    brand::Column::NameNormalized,
-                    brand::Column::NamePinyin,
-                    class,
-                )
-            },
-            need,
-        )
-        .await?;
-        hits.extend(rows.into_iter().filter_map(|row| {
-            let (name, form) = (row.name_normalized.clone(), row.name_pinyin.clone());
-            named_hit(
-                terms,
-                &name,
-                &row.name.clone(),
-                form.as_deref(),
-                Found::Brand(row),
-            )
-        }));
-    }
-    if kinds.contains(&Kind::GeographicIndication) {
-        let rows = ranked(
-            db,
-            gi::Entity::find(),
-            gi::Column::NameNormalized,
-            gi::Column::Id,
-            |row| row.id,
-            |class| named(terms, gi::Column::NameNormalized, gi::Column::NamePinyin, class),
-            need,
-        )
-        .await?;
-        hits.extend(rows.into_iter().filter_map(|row| {
-            let (name, form) = (row.name_normalized.clone(), row.name_pinyin.clone());
-            named_hit(
-                terms,
-                &name,
-                &row.name.clone(),
-                form.as_deref(),
-                Found::GeographicIndication(row),
-            )
-        }));
-    }
-    if kinds.contains(&Kind::Person) {
-        let rows = ranked(
-            db,
-            person::Entity::find().filter(viewer.person_condition()),
-            person::Column::NameNormalized,
-            person::Column::Id,
-            |row| row.id,
-            |class| {
-                named(
-                    terms,
-                    person::Column::NameNormalized,
-                    person::Column::NamePinyin,
-                    class,
-                )
-            },
-            need,
-        )
-        .await?;
-        hits.extend(rows.into_iter().filter_map(|row| {
-            let (name, form) = (row.name_normalized.clone(), row.name_pinyin.clone());
-            named_hit(
-                terms,
-                &name,
-                &row.name.clone(),
-                form.as_deref(),
-                Found::Person(row),
-            )
-        }));
+    for kind in kinds {
+        match kind {
+            Kind::Enterprise => {
+                // Enterprises also match by former name: read those of all hits at once.
+                let rows = ranked::<enterprise::Entity>(db, viewer, terms, need).await?;
+                let former = former_names(db, &rows).await?;
+                hits.extend(rows.into_iter().filter_map(|row| {
+                    let names = former.get(&row.id).map(Vec::as_slice).unwrap_or_default();
+                    enterprise_hit(terms, row, names)
+                }));
+            }
+            Kind::Brand => hits.extend(hits_of::<brand::Entity>(db, viewer, terms, need).await?),
+            Kind::GeographicIndication => hits.extend(hits_of::<gi::Entity>(db, viewer, terms, need).await?),
+            Kind::Person => hits.extend(hits_of::<person::Entity>(db, viewer, terms, need).await?),
+        }
     }
     hits.sort_by_cached_key(rank);
     let more = hits.len() as u64 > skip + take;
@@ -384,44 +369,10 @@ pub async fn count(
     let mut total = 0;
     for kind in kinds {
         total += match kind {
-            Kind::Enterprise => {
-                matching(db, enterprise::Entity::find(), |class| {
-                    enterprise_condition(terms, class)
-                })
-                .await?
-            }
-            Kind::Brand => {
-                matching(db, brand::Entity::find(), |class| {
-                    named(
-                        terms,
-                        brand::Column::NameNormalized,
-                        brand::Column::NamePinyin,
-                        class,
-                    )
-                })
-                .await?
-            }
-            Kind::GeographicIndication => {
-                matching(db, gi::Entity::find(), |class| {
-                    named(terms, gi::Column::NameNormalized, gi::Column::NamePinyin, class)
-                })
-                .await?
-            }
-            Kind::Person => {
-                matching(
-                    db,
-                    person::Entity::find().filter(viewer.person_condition()),
-                    |class| {
-                        named(
-                            terms,
-                            person::Column::NameNormalized,
-                            person::Column::NamePinyin,
-                            class,
-                        )
-                    },
-                )
-                .await?
-            }
+            Kind::Enterprise => matching::<enterprise::Entity>(db, viewer, terms).await?,
+            Kind::Brand => matching::<brand::Entity>(db, viewer, terms).await?,
+            Kind::GeographicIndication => matching::<gi::Entity>(db, viewer, terms).await?,
+            Kind::Person => matching::<person::Entity>(db, viewer, terms).await?,
         };
     }
     Ok(total)
