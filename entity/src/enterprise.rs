@@ -19,6 +19,9 @@ pub struct Model {
     /// Pinyin search form of the name (every spelling, in full and as initials, each enclosed in
     /// spaces); null until the application has spelled it.
     pub name_pinyin: Option<String>,
+    /// Search form of the names it had before: each folded former name enclosed in line breaks
+    /// (`\nold name\nolder name\n`); null when it was never renamed.
+    pub former_names_normalized: Option<String>,
     pub region_code: String,
     pub industry_code: Option<String>,
     pub scale: Option<EnterpriseScale>,

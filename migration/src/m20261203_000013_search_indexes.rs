@@ -1,6 +1,8 @@
 //! Search served by indexes. Each searchable name gets a pinyin search form (`name_pinyin`, filled in
-//! by the application, which owns the spelling rules: null until it has), and the `LIKE '%…%'` that
-//! `nameContains` and `search` run on names and on pinyin is answered from an index:
+//! by the application, which owns the spelling rules: null until it has), and each enterprise the
+//! search form of the names it had before (`former_names_normalized`: each folded former name enclosed
+//! in line breaks), so that one row's columns answer a search and their indexes can be combined. The
+//! `LIKE '%…%'` that `nameContains` and `search` run on these columns is answered from an index:
 //! - on PostgreSQL, `pg_trgm` GIN indexes (trigrams of the folded name and of the pinyin form);
 //! - on SQLite, one FTS5 table per searchable table with the `trigram` tokenizer, kept in step with its
 //!   table by triggers (external content: the FTS table stores the index, not a second copy).
@@ -19,14 +21,10 @@ struct Searchable {
     columns: &'static [&'static str],
 }
 
-const SEARCHABLE: [Searchable; 5] = [
+const SEARCHABLE: [Searchable; 4] = [
     Searchable {
         table: "enterprise",
-        columns: &["name_normalized", "name_pinyin"],
-    },
-    Searchable {
-        table: "enterprise_former_name",
-        columns: &["name_normalized"],
+        columns: &["name_normalized", "name_pinyin", "former_names_normalized"],
     },
     Searchable {
         table: "brand",
@@ -44,10 +42,25 @@ const SEARCHABLE: [Searchable; 5] = [
 
 /// The tables that get a pinyin form.
 fn spelled_tables() -> impl Iterator<Item = &'static str> {
-    SEARCHABLE
-        .iter()
-        .filter(|s| s.columns.contains(&"name_pinyin"))
-        .map(|s| s.table)
+    SEARCHABLE.iter().map(|s| s.table)
+}
+
+/// Fills in the former names of enterprises renamed before this migration.
+fn former_names_up(backend: DbBackend) -> String {
+    let joined = match backend {
+        DbBackend::Postgres => "string_agg(f.name_normalized, chr(10) ORDER BY f.used_until)",
+        _ => "group_concat(f.name_normalized, char(10))",
+    };
+    let newline = match backend {
+        DbBackend::Postgres => "chr(10)",
+        _ => "char(10)",
+    };
+    format!(
+        "UPDATE enterprise SET former_names_normalized = \
+         (SELECT {newline} || {joined} || {newline} FROM enterprise_former_name f \
+          WHERE f.enterprise_id = enterprise.id) \
+         WHERE id IN (SELECT enterprise_id FROM enterprise_former_name)"
+    )
 }
 
 async fn run(manager: &SchemaManager<'_>, statements: &[String]) -> Result<(), DbErr> {
@@ -154,7 +167,17 @@ impl MigrationTrait for Migration {
             );
             run(manager, &[index]).await?;
         }
-        match manager.get_database_backend() {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("enterprise")
+                    .add_column(ColumnDef::new("former_names_normalized").text().null())
+                    .to_owned(),
+            )
+            .await?;
+        let backend = manager.get_database_backend();
+        run(manager, &[former_names_up(backend)]).await?;
+        match backend {
             DbBackend::Postgres => run(manager, &postgres_up()).await,
             _ => run(manager, &sqlite_up()).await,
         }
@@ -165,6 +188,14 @@ impl MigrationTrait for Migration {
             DbBackend::Postgres => run(manager, &postgres_down()).await?,
             _ => run(manager, &sqlite_down()).await?,
         }
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("enterprise")
+                    .drop_column("former_names_normalized")
+                    .to_owned(),
+            )
+            .await?;
         for table in spelled_tables() {
             run(manager, &[format!("DROP INDEX idx_{table}_name_length")]).await?;
             manager

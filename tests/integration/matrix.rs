@@ -111,6 +111,7 @@ async fn fresh_enterprise(app: &TestApp, region: &str, n: u32) -> Uuid {
         name: format!("矩阵夹具企业{n}"),
         name_normalized: format!("矩阵夹具企业{n}"),
         name_pinyin: None,
+        former_names_normalized: None,
         region_code: region.to_owned(),
         industry_code: None,
         scale: None,

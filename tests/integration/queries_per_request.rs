@@ -81,6 +81,7 @@ async fn add_uniform_profiles(app: &TestApp, count: usize) {
             uscc: uscc.to_string(),
             name_normalized: registry::domain::text::fold(&name),
             name_pinyin: None,
+            former_names_normalized: None,
             name,
             region_code: "500112".into(),
             industry_code: None,

@@ -170,6 +170,7 @@ fn enterprise(places: &Places, rng: &mut StdRng, sequence: u64) -> Result<enterp
         uscc: uscc.to_string(),
         name_normalized: fold(&name),
         name_pinyin: pinyin::name_form(&name),
+        former_names_normalized: None,
         name,
         region_code: code.clone(),
         industry_code: Some(format!("C{}", rng.random_range(13..43))),

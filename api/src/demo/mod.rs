@@ -404,6 +404,7 @@ impl Demo {
             uscc: uscc.to_string(),
             name_normalized: fold(&name),
             name_pinyin: pinyin::name_form(&name),
+            former_names_normalized: None,
             name,
             region_code: region.to_owned(),
             industry_code: Some(format!("C{}", 13 + sequence % 30)),

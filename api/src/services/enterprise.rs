@@ -6,10 +6,7 @@ use entity::{
     enterprise, enterprise_former_name,
     enums::{EnterpriseScale, EnterpriseStatus},
 };
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, Select,
-};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Select};
 
 use super::region::RegionScope;
 use super::{Change, SortDirection, UserError};
@@ -225,6 +222,7 @@ pub async fn create(
         uscc: uscc.to_string(),
         name_normalized: crate::domain::text::fold(&name),
         name_pinyin: crate::domain::pinyin::name_form(&name),
+        former_names_normalized: None,
         name,
         region_code: fields.region_code.trim().to_owned(),
         industry_code: super::optional_text(fields.industry_code),
@@ -248,19 +246,25 @@ pub async fn create(
     Ok(Ok(enterprise))
 }
 
-/// Enterprises whose name, or a name they had before, contains `term` (folded, as `nameContains`).
+/// Enterprises whose name, or a name they had before, contains `term` (folded, as `nameContains`): two
+/// columns of the row, so their indexes combine.
 pub fn named(term: &super::NameTerm) -> Condition {
-    let former = enterprise_former_name::Entity::find()
-        .select_only()
-        .column(enterprise_former_name::Column::EnterpriseId)
-        .filter(super::name_contains(
-            enterprise_former_name::Column::NameNormalized,
-            term,
-        ))
-        .into_query();
     Condition::any()
         .add(super::name_contains(enterprise::Column::NameNormalized, term))
-        .add(enterprise::Column::Id.in_subquery(former))
+        .add(super::name_contains(
+            enterprise::Column::FormerNamesNormalized,
+            term,
+        ))
+}
+
+/// The search form of former names `stored` with `former` added: each folded name enclosed in line
+/// breaks, so a search can tell a whole name (`%\nname\n%`) from the start of one (`%\nname%`).
+fn with_former_name(stored: Option<&str>, former: &str) -> String {
+    format!(
+        "{}{}\n",
+        stored.unwrap_or("\n"),
+        crate::domain::text::fold(former)
+    )
 }
 
 /// Records that enterprise `id` was called `name` until `today`: since its rename before, or since
@@ -329,7 +333,15 @@ pub async fn update(
     let before = Some(snapshot(&current));
     let name = fields.name.trim().to_owned();
     let renamed = (name != current.name).then(|| (current.name.clone(), current.established_on));
+    let former_names = match &renamed {
+        Some((former, _)) => Some(with_former_name(
+            current.former_names_normalized.as_deref(),
+            former,
+        )),
+        None => current.former_names_normalized.clone(),
+    };
     let mut change = current.into_active_model();
+    change.former_names_normalized = Set(former_names);
     change.name_normalized = Set(crate::domain::text::fold(&name));
     change.name_pinyin = Set(crate::domain::pinyin::name_form(&name));
     change.name = Set(name);

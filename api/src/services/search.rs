@@ -13,7 +13,7 @@ use entity::{brand, enterprise, enterprise_former_name, geographic_indication as
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
-    IdenStatic, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
+    IdenStatic, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use uuid::Uuid;
 
@@ -129,13 +129,33 @@ impl Terms {
     /// The condition of a pinyin form column for `class`; none when the query spells nothing.
     fn pinyin(&self, column: impl ColumnTrait, class: MatchClass) -> Option<Condition> {
         let spelled = self.pinyin.as_ref()?;
-        // Spellings are enclosed in spaces: ` a ` is a whole one, ` a` the start of one.
+        Some(self.enclosed(column, spelled, ' ', class))
+    }
+
+    /// The condition of a former-names column for `class`.
+    fn former_name(&self, column: impl ColumnTrait, class: MatchClass) -> Condition {
+        self.enclosed(column, &self.folded, '\n', class)
+    }
+
+    /// The condition for `class` on a column of entries each enclosed in `separator` (pinyin
+    /// spellings in spaces, former names in line breaks): ` a ` is a whole entry, ` a` the start of one.
+    fn enclosed(
+        &self,
+        column: impl ColumnTrait,
+        text: &str,
+        separator: char,
+        class: MatchClass,
+    ) -> Condition {
+        let escaped = text::escape_like(text);
         let (pattern, needle) = match class {
-            MatchClass::Exact => (format!("% {spelled} %"), format!(" {spelled} ")),
-            MatchClass::Prefix => (format!("% {spelled}%"), format!(" {spelled}")),
-            MatchClass::Infix => (format!("%{spelled}%"), spelled.clone()),
+            MatchClass::Exact => (
+                format!("%{separator}{escaped}{separator}%"),
+                format!("{separator}{text}{separator}"),
+            ),
+            MatchClass::Prefix => (format!("%{separator}{escaped}%"), format!("{separator}{text}")),
+            MatchClass::Infix => (format!("%{escaped}%"), text.to_owned()),
         };
-        Some(Condition::all().add(indexed_like(self.backend, column, pattern, &needle)))
+        Condition::all().add(indexed_like(self.backend, column, pattern, &needle))
     }
 
     /// How `text` (folded) matches the query, if it does.
@@ -247,18 +267,13 @@ async fn matching<E: Searched>(db: &DatabaseConnection, viewer: &Viewer, terms: 
 impl Searched for enterprise::Entity {
     /// Name, pinyin, former names, and the USCC by its start.
     fn condition(terms: &Terms, class: MatchClass) -> Condition {
-        let former = enterprise_former_name::Entity::find()
-            .select_only()
-            .column(enterprise_former_name::Column::EnterpriseId)
-            .filter(terms.name(enterprise_former_name::Column::NameNormalized, class))
-            .into_query();
         let mut any = named(
             terms,
             enterprise::Column::NameNormalized,
             enterprise::Column::NamePinyin,
             class,
         )
-        .add(enterprise::Column::Id.in_subquery(former));
+        .add(terms.former_name(enterprise::Column::FormerNamesNormalized, class));
         match (&terms.uscc, class) {
             (Some(code), MatchClass::Exact) => any = any.add(enterprise::Column::Uscc.eq(code.as_str())),
             // A range, so the USCC index serves it whatever the collation's view of `LIKE`.

@@ -68,6 +68,7 @@ pub async fn arrange(url: &str, dir: &std::path::Path, rows: usize) -> std::path
                 name: format!("批量企业{n}"),
                 name_normalized: format!("批量企业{n}"),
                 name_pinyin: None,
+                former_names_normalized: None,
                 region_code: "500106".into(),
                 industry_code: None,
                 scale: None,
