@@ -3,9 +3,11 @@
 //! file and, when `BENCH_DATABASE_URL` (or `TEST_DATABASE_URL`) names an admin database, in a fresh
 //! PostgreSQL database; starts the real server (bench profile) on each and sends `search` and
 //! `enterprises(filter: {nameContains})` with 2- and 4-character terms taken from generated names, from
-//! 16 connections, the four cases interleaved so that they share the machine's load alike. Reports the
-//! p50 and p99 of each case. Traffic goes to loopback only; every loop is bounded in count and by a
-//! deadline. A report, not a test: nothing here fails on a number.
+//! 16 connections, one case after the other (so that a slow case does not queue the others' requests
+//! behind its own). Reports the p50 and p99 of each case and the answers that were errors. With
+//! `BENCH_SEARCH_DATABASE_URL` it measures that registry as it is instead (one made by `registry
+//! generate`, say). Traffic goes to loopback only; every loop is bounded in count and by a deadline.
+//! A report, not a test: nothing here fails on a number.
 
 #![allow(
     clippy::unwrap_used,
@@ -59,12 +61,13 @@ fn generate(url: &str, enterprises: u64) -> f64 {
     started.elapsed().as_secs_f64()
 }
 
-/// Terms of `length` characters cut from the first names of the registry in USCC order (which is
-/// unrelated to the name), from the part before the legal form, where people's queries come from.
+/// Terms of `length` characters cut from the first names of the registry by founding date (which is
+/// unrelated to the name and the region), from the part before the legal form, where people's queries
+/// come from.
 async fn terms(client: &reqwest::Client, base: &str, length: usize) -> Vec<String> {
     let page: Value = client
         .post(format!("{base}/graphql"))
-        .json(&json!({ "query": "{ enterprises(first: 100, orderBy: {field: USCC}) { nodes { name } } }" }))
+        .json(&json!({ "query": "{ enterprises(first: 100, orderBy: {field: ESTABLISHED_ON}) { nodes { name } } }" }))
         .send()
         .await
         .unwrap()
@@ -88,45 +91,47 @@ async fn terms(client: &reqwest::Client, base: &str, length: usize) -> Vec<Strin
         .collect()
 }
 
-/// One connection's latencies (ms) by case, and the answers with errors.
+/// One connection's latencies (ms) for `case`, and its first error.
 async fn connection(
     base: String,
-    terms: [Vec<String>; 2],
+    case: usize,
+    terms: Vec<String>,
     number: usize,
     deadline: Instant,
-) -> (Vec<Vec<f64>>, u64) {
+) -> (Vec<f64>, Vec<String>) {
     let client = reqwest::Client::new();
-    let mut latencies = vec![Vec::with_capacity(ROUNDS); CASES.len()];
-    let mut errors = 0;
+    let (_, query, _) = CASES[case];
+    let mut latencies = Vec::with_capacity(ROUNDS);
+    let mut errors = Vec::new();
     for round in 0..ROUNDS {
-        for (case, (_, query, length)) in CASES.iter().enumerate() {
-            if Instant::now() > deadline {
-                return (latencies, errors);
-            }
-            let pool = &terms[usize::from(*length == 4)];
-            let term = &pool[(number * ROUNDS + round) % pool.len()];
-            let asked = Instant::now();
-            let response = client
-                .post(format!("{base}/graphql"))
-                .json(&json!({ "query": query, "variables": { "q": term } }))
-                .timeout(Duration::from_secs(30))
-                .send()
-                .await;
-            let answer: Option<Value> = match response {
-                Ok(response) => response.json().await.ok(),
-                Err(_) => None,
-            };
-            latencies[case].push(asked.elapsed().as_secs_f64() * 1000.0);
-            if answer.is_none_or(|body| !body["errors"].is_null()) {
-                errors += 1;
-            }
+        if Instant::now() > deadline {
+            break;
+        }
+        let term = &terms[(number * ROUNDS + round) % terms.len()];
+        let asked = Instant::now();
+        let answer = client
+            .post(format!("{base}/graphql"))
+            .json(&json!({ "query": query, "variables": { "q": term } }))
+            .timeout(Duration::from_secs(30))
+            .send()
+            .await;
+        let body: Option<Value> = match answer {
+            Ok(response) => response.json().await.ok(),
+            Err(_) => None,
+        };
+        latencies.push(asked.elapsed().as_secs_f64() * 1000.0);
+        match body {
+            Some(body) if body["errors"].is_null() => {}
+            Some(body) => errors.push(body["errors"][0]["message"].to_string()),
+            None => errors.push("no answer".to_owned()),
         }
     }
     (latencies, errors)
 }
 
-async fn measure(backend: &str, url: &str, enterprises: u64) {
-    let generated_in = generate(url, enterprises);
+/// Measures the registry at `url`, first adding `enterprises` generated ones when asked to.
+async fn measure(backend: &str, url: &str, enterprises: Option<u64>) {
+    let generated_in = enterprises.map_or(0.0, |enterprises| generate(url, enterprises));
     let server = Server::start(url, &[("REGISTRY_RATE_LIMITS", UNLIMITED)]).await;
     let client = reqwest::Client::new();
     let pools = [
@@ -134,37 +139,50 @@ async fn measure(backend: &str, url: &str, enterprises: u64) {
         terms(&client, &server.base, 4).await,
     ];
     println!(
-        "{backend}: {enterprises} enterprises generated in {generated_in:.0} s; terms such as {:?}, {:?}",
+        "{backend}: {enterprises:?} enterprises generated in {generated_in:.0} s; terms such as {:?}, {:?}",
         &pools[0][..3],
         &pools[1][..3]
     );
     let deadline = Instant::now() + DEADLINE;
-    let tasks: Vec<_> = (0..CONNECTIONS)
-        .map(|number| tokio::spawn(connection(server.base.clone(), pools.clone(), number, deadline)))
-        .collect();
-    let mut by_case = vec![Vec::new(); CASES.len()];
-    let mut errors = 0;
-    for task in tasks {
-        let (latencies, failed) = task.await.unwrap();
-        for (case, mut samples) in latencies.into_iter().enumerate() {
-            by_case[case].append(&mut samples);
+    for (case, (label, _, length)) in CASES.iter().enumerate() {
+        let terms = &pools[usize::from(*length == 4)];
+        let tasks: Vec<_> = (0..CONNECTIONS)
+            .map(|number| {
+                tokio::spawn(connection(
+                    server.base.clone(),
+                    case,
+                    terms.clone(),
+                    number,
+                    deadline,
+                ))
+            })
+            .collect();
+        let mut samples = Vec::new();
+        let mut errors = Vec::new();
+        for task in tasks {
+            let (latencies, failed) = task.await.unwrap();
+            samples.extend(latencies);
+            errors.extend(failed);
         }
-        errors += failed;
-    }
-    for ((label, ..), samples) in CASES.iter().zip(by_case.iter_mut()) {
         samples.sort_by(f64::total_cmp);
         println!(
-            "{backend:<10} {label:<28} {:>5} requests  p50 {:>7.1} ms  p99 {:>7.1} ms",
+            "{backend:<10} {label:<28} {:>5} requests  p50 {:>7.1} ms  p99 {:>7.1} ms  errors {:>4} {}",
             samples.len(),
-            percentile(samples, 0.50),
-            percentile(samples, 0.99)
+            percentile(&samples, 0.50),
+            percentile(&samples, 0.99),
+            errors.len(),
+            errors.first().map(String::as_str).unwrap_or_default()
         );
     }
-    println!("{backend:<10} answers with errors: {errors}");
 }
 
 #[tokio::main]
 async fn main() {
+    // A registry generated before (`registry generate`) is measured as it is.
+    if let Ok(url) = std::env::var("BENCH_SEARCH_DATABASE_URL") {
+        measure("given", &url, None).await;
+        return;
+    }
     let enterprises = std::env::var("BENCH_ENTERPRISES")
         .ok()
         .and_then(|n| n.parse().ok())
@@ -174,10 +192,10 @@ async fn main() {
         .or_else(|_| std::env::var("TEST_DATABASE_URL"))
         .ok();
     let sqlite = support::fresh_database(dir.path(), None).await;
-    measure("SQLite", &sqlite, enterprises).await;
+    measure("SQLite", &sqlite, Some(enterprises)).await;
     if let Some(admin) = admin.as_deref() {
         let postgres = support::fresh_database(dir.path(), Some(admin)).await;
-        measure("PostgreSQL", &postgres, enterprises).await;
+        measure("PostgreSQL", &postgres, Some(enterprises)).await;
         support::drop_database(&postgres, Some(admin)).await;
     }
 }
