@@ -29,11 +29,6 @@ pub fn fold(text: &str) -> String {
     }
 }
 
-/// A `LIKE` pattern matching any value containing `term` (folded), with `%`, `_` and `\` escaped.
-pub fn contains_pattern(term: &str) -> String {
-    format!("%{}%", escape_like(&fold(term)))
-}
-
 /// `text` with the `LIKE` wildcards `%` and `_` and the escape character `\` escaped by `\`.
 pub fn escape_like(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
@@ -73,6 +68,6 @@ mod tests {
 
     #[test]
     fn like_wildcards_in_the_term_are_literal() {
-        assert_eq!(contains_pattern("50%_a\\"), "%50\\%\\_a\\\\%");
+        assert_eq!(escape_like("50%_a\\"), "50\\%\\_a\\\\");
     }
 }
