@@ -139,7 +139,7 @@ pub async fn run() -> anyhow::Result<()> {
         Command::Seed { demo: false } => bail!("say what to seed: `registry seed --demo`"),
         Command::Generate { enterprises, seed } => {
             db::migrate(&connection).await.context("migration failed")?;
-            let held = demo::generate::enterprises(&connection, enterprises, seed)
+            let held = demo::generate::enterprises(&connection, enterprises, seed, clock.today())
                 .await
                 .context("generating failed")?;
             tracing::info!(added = enterprises, held, "enterprises generated");

@@ -73,8 +73,12 @@ fn sqlite_cache_size(pool_size: u32) -> String {
     format!("-{}", (SQLITE_PAGE_CACHE_BUDGET_KIB / pool_size.max(1)).max(64))
 }
 
-/// Applies every pending migration, then fills in the derived search forms it left empty.
+/// Applies every pending migration, then fills in the derived search forms they left empty. Every
+/// write of a name spells it, so a start-up with nothing to migrate has nothing to spell.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if Migrator::get_pending_migrations(db).await?.is_empty() {
+        return Ok(());
+    }
     Migrator::up(db, None).await?;
     crate::services::search::spell_names(db).await
 }

@@ -14,10 +14,14 @@ use registry::domain::Uscc;
 use sea_orm::{Database, EntityTrait, PaginatorTrait};
 use support::server::registry_command;
 
+/// The registry's business date for the run: founding dates come before it.
+const TODAY: &str = "2012-05-01";
+
 fn generate(url: &str, enterprises: u32) {
     let output = registry_command()
         .args(["generate", "--enterprises", &enterprises.to_string()])
         .env("DATABASE_URL", url)
+        .env("REGISTRY_TODAY", TODAY)
         .output()
         .unwrap();
     assert!(
@@ -44,6 +48,11 @@ async fn generated_enterprises_are_valid_searchable_and_add_up() {
         let place = regions.iter().find(|r| r.code == row.region_code).unwrap();
         assert!(place.abolished_on.is_none(), "{} is abolished", place.code);
         assert!(row.name.ends_with("公司"), "{}", row.name);
+        let founded = row.established_on.unwrap().to_string();
+        assert!(
+            founded.as_str() <= TODAY,
+            "founded {founded}, after the registry's today"
+        );
         assert!(
             row.name_pinyin.as_deref().is_some_and(|form| form.len() > 10),
             "{row:?}"

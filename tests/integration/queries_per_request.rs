@@ -2,12 +2,11 @@
 
 use chrono::{NaiveDate, Utc};
 use entity::enums::{
-    BrandKind, BrandRecognitionKind, CredentialKind, CredentialStatus, EnterpriseStatus, GreenKind, Level,
-    LittleGiantTier,
+    BrandKind, BrandRecognitionKind, CredentialKind, CredentialStatus, GreenKind, Level, LittleGiantTier,
 };
 use entity::{
-    award_program, brand, brand_recognition, bureau, credential, enterprise, geographic_indication,
-    gi_authorization, green_designation, little_giant_designation, quality_award,
+    award_program, brand, brand_recognition, bureau, credential, geographic_indication, gi_authorization,
+    green_designation, little_giant_designation, quality_award,
 };
 use registry::domain::Uscc;
 use registry::services::credential::Blank;
@@ -73,29 +72,11 @@ async fn add_uniform_profiles(app: &TestApp, count: usize) {
     for i in 0..count {
         let name = format!("重庆画像测试{i:03}科技有限公司");
         let uscc = Uscc::with_check_character(&format!("91500112MA7{i:06}")).unwrap();
-        let holder = enterprise::Model {
-            id: Uuid::now_v7(),
-            created_at: now,
-            updated_at: now,
-            version: 1,
-            uscc: uscc.to_string(),
-            name_normalized: registry::domain::text::fold(&name),
-            name_pinyin: None,
-            former_names_normalized: None,
-            name,
-            region_code: "500112".into(),
-            industry_code: None,
-            scale: None,
-            status: EnterpriseStatus::Active,
-            established_on: None,
-            registered_capital_cny: None,
-            legal_representative: None,
-            address: None,
-        }
-        .into_active_model()
-        .insert(db)
-        .await
-        .unwrap();
+        let holder = registry::services::enterprise::new_row(&uscc, name, "500112".into(), now)
+            .into_active_model()
+            .insert(db)
+            .await
+            .unwrap();
         let brand = brand::Model {
             id: Uuid::now_v7(),
             created_at: now,

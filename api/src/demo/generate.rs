@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use entity::enums::{EnterpriseScale, EnterpriseStatus, Level};
 use entity::{enterprise, region};
 use rand::distr::Distribution;
@@ -17,11 +17,11 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
     TransactionTrait,
 };
-use uuid::Uuid;
 
 use super::base31;
 use super::catalogue::{FORMS, TRADES};
-use crate::domain::{Uscc, pinyin, text::fold};
+use crate::domain::Uscc;
+use crate::services::enterprise::new_row;
 
 /// Each province's weight (GB/T 2260 two-digit code): its market entities in hundreds of thousands,
 /// rounded from published provincial figures of recent years. For the skew only.
@@ -85,6 +85,7 @@ const ROWS_PER_STATEMENT: usize = 400;
 struct Places {
     provinces: Vec<(String, Vec<(String, String)>)>,
     weights: WeightedIndex<u32>,
+    trade_name_characters: Vec<char>,
 }
 
 /// A region's name without its administrative suffix: 万州区 → 万州, 四川省 → 四川.
@@ -138,41 +139,38 @@ impl Places {
         let weights = WeightedIndex::new(weights).map_err(|err| {
             DbErr::Custom(format!("no county-level regions to place enterprises in: {err}"))
         })?;
-        Ok(Self { provinces, weights })
+        Ok(Self {
+            provinces,
+            weights,
+            trade_name_characters: TRADE_NAME_CHARACTERS.chars().collect(),
+        })
     }
 }
 
-/// One generated enterprise, the `sequence`-th of the registry.
-fn enterprise(places: &Places, rng: &mut StdRng, sequence: u64) -> Result<enterprise::Model, DbErr> {
+/// One generated enterprise, the `sequence`-th of the registry, founded by `today` and stamped `now`.
+fn enterprise(
+    places: &Places,
+    rng: &mut StdRng,
+    sequence: u64,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<enterprise::Model, DbErr> {
     let (province, counties) = &places.provinces[places.weights.sample(rng)];
     let (code, county) = counties
         .choose(rng)
         .ok_or_else(|| DbErr::Custom("a province without counties".to_owned()))?;
-    let characters: Vec<char> = TRADE_NAME_CHARACTERS.chars().collect();
-    let trade_name: String = (0..2).filter_map(|_| characters.choose(rng)).collect();
+    let trade_name: String = (0..2)
+        .filter_map(|_| places.trade_name_characters.choose(rng))
+        .collect();
     let trade = TRADES.choose(rng).copied().unwrap_or_default();
     let form = FORMS.choose(rng).copied().unwrap_or_default();
     let name = format!("{province}{county}{trade_name}{trade}{form}");
     // `MB`: generated data, never a code the demo (`MA`) uses.
     let uscc = Uscc::with_check_character(&format!("91{code}MB{}", base31(sequence, 7)))
         .map_err(|err| DbErr::Custom(format!("generated USCC invalid: {err:?}")))?;
-    let established = NaiveDate::from_ymd_opt(
-        rng.random_range(1990..2026),
-        rng.random_range(1..=12),
-        rng.random_range(1..=28),
-    );
-    let now = Utc::now();
+    // Founded on a day of the 36 years up to the registry's today.
+    let established = today.checked_sub_days(Days::new(rng.random_range(0..36 * 365)));
     Ok(enterprise::Model {
-        id: Uuid::now_v7(),
-        created_at: now,
-        updated_at: now,
-        version: 1,
-        uscc: uscc.to_string(),
-        name_normalized: fold(&name),
-        name_pinyin: pinyin::name_form(&name),
-        former_names_normalized: None,
-        name,
-        region_code: code.clone(),
         industry_code: Some(format!("C{}", rng.random_range(13..43))),
         scale: SCALES.choose(rng).copied(),
         // One in twenty has left the register.
@@ -183,22 +181,31 @@ fn enterprise(places: &Places, rng: &mut StdRng, sequence: u64) -> Result<enterp
         },
         established_on: established,
         registered_capital_cny: Some(100_000 * rng.random_range(1..5_000)),
-        legal_representative: None,
-        address: None,
+        ..new_row(&uscc, name, code.clone(), now)
     })
 }
 
-/// Adds `count` enterprises made from `seed` to the registry in `db` and returns how many it holds
-/// now. Numbering continues after the enterprises already there, so runs add up.
-pub async fn enterprises(db: &DatabaseConnection, count: u64, seed: u64) -> Result<u64, DbErr> {
+/// Adds `count` enterprises made from `seed` to the registry in `db`, founded before `today` (the
+/// registry's business date), and returns how many it holds now. Numbering continues after the
+/// enterprises already there, so runs add up.
+pub async fn enterprises(
+    db: &DatabaseConnection,
+    count: u64,
+    seed: u64,
+    today: NaiveDate,
+) -> Result<u64, DbErr> {
     let places = Places::load(db).await?;
+    let now = Utc::now();
     let first = enterprise::Entity::find().count(db).await?;
     let mut rng = StdRng::seed_from_u64(seed ^ first);
     let mut made = 0;
     while made < count {
         let rows = (count - made).min(ROWS_PER_TRANSACTION as u64);
         let batch: Vec<enterprise::ActiveModel> = (0..rows)
-            .map(|i| enterprise(&places, &mut rng, first + made + i).map(IntoActiveModel::into_active_model))
+            .map(|i| {
+                enterprise(&places, &mut rng, first + made + i, today, now)
+                    .map(IntoActiveModel::into_active_model)
+            })
             .collect::<Result<_, _>>()?;
         let txn = db.begin().await?;
         for chunk in batch.chunks(ROWS_PER_STATEMENT) {

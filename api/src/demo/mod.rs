@@ -21,8 +21,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use entity::enums::{
     AgreementMode, AgreementStatus, BrandKind, BrandRecognitionKind, BureauKind, CredentialKind,
-    CredentialStatus, EnterpriseScale, EnterpriseStatus, GiProtectionType, GreenKind, Level, LittleGiantTier,
-    Role, UserStatus,
+    CredentialStatus, EnterpriseScale, GiProtectionType, GreenKind, Level, LittleGiantTier, Role, UserStatus,
 };
 use entity::{
     agreement_party, agreement_scope, app_user, award_program, brand, brand_recognition, bureau,
@@ -396,17 +395,8 @@ impl Demo {
             1 + (sequence % 12) as u32,
             1 + (sequence % 28) as u32,
         )?;
+        let address = format!("{place}区示例路{}号", 1 + sequence % 300);
         self.enterprises.push(enterprise::Model {
-            id: Uuid::now_v7(),
-            created_at: self.now,
-            updated_at: self.now,
-            version: 1,
-            uscc: uscc.to_string(),
-            name_normalized: fold(&name),
-            name_pinyin: pinyin::name_form(&name),
-            former_names_normalized: None,
-            name,
-            region_code: region.to_owned(),
             industry_code: Some(format!("C{}", 13 + sequence % 30)),
             scale: Some(
                 [
@@ -415,11 +405,11 @@ impl Demo {
                     EnterpriseScale::Micro,
                 ][index % 3],
             ),
-            status: EnterpriseStatus::Active,
             established_on: Some(self.moved(established)?),
             registered_capital_cny: Some(1_000_000 * (1 + (sequence % 50) as i64)),
             legal_representative: Some(person_name(sequence)),
-            address: Some(format!("{place}区示例路{}号", 1 + sequence % 300)),
+            address: Some(address),
+            ..crate::services::enterprise::new_row(&uscc, name, region.to_owned(), self.now)
         });
         Ok(self.enterprises.len() - 1)
     }

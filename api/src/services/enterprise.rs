@@ -72,6 +72,35 @@ pub fn search(
     query.order_by_asc(enterprise::Column::Id)
 }
 
+/// A new active enterprise row, its search forms derived from `name`; everything else unknown until the
+/// caller says (`enterprise::Model { scale: …, ..new_row(…) }`).
+pub fn new_row(
+    uscc: &Uscc,
+    name: String,
+    region_code: String,
+    now: chrono::DateTime<chrono::Utc>,
+) -> enterprise::Model {
+    enterprise::Model {
+        id: uuid::Uuid::now_v7(),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        uscc: uscc.to_string(),
+        name_normalized: crate::domain::text::fold(&name),
+        name_pinyin: crate::domain::pinyin::name_form(&name),
+        former_names_normalized: None,
+        name,
+        region_code,
+        industry_code: None,
+        scale: None,
+        status: EnterpriseStatus::Active,
+        established_on: None,
+        registered_capital_cny: None,
+        legal_representative: None,
+        address: None,
+    }
+}
+
 /// The enterprise with this code, if any.
 pub async fn by_uscc(db: &DatabaseConnection, uscc: &Uscc) -> ApiResult<Option<enterprise::Model>> {
     Ok(enterprise::Entity::find()
@@ -215,23 +244,13 @@ pub async fn create(
     let now = chrono::Utc::now();
     let name = fields.name.trim().to_owned();
     let enterprise = enterprise::Model {
-        id: uuid::Uuid::now_v7(),
-        created_at: now,
-        updated_at: now,
-        version: 1,
-        uscc: uscc.to_string(),
-        name_normalized: crate::domain::text::fold(&name),
-        name_pinyin: crate::domain::pinyin::name_form(&name),
-        former_names_normalized: None,
-        name,
-        region_code: fields.region_code.trim().to_owned(),
         industry_code: super::optional_text(fields.industry_code),
         scale: fields.scale,
-        status: EnterpriseStatus::Active,
         established_on: fields.established_on,
         registered_capital_cny: capital,
         legal_representative: super::optional_text(fields.legal_representative),
         address: super::optional_text(fields.address),
+        ..new_row(&uscc, name, fields.region_code.trim().to_owned(), now)
     };
     let action = ("CREATE_ENTERPRISE", "enterprise", enterprise.id);
     let enterprise = super::audit::create_recorded::<enterprise::Entity>(

@@ -8,7 +8,7 @@ pub mod server;
 
 use std::io::Write;
 
-use entity::{enterprise, enums::EnterpriseStatus};
+use entity::enterprise;
 use sea_orm::{ConnectionTrait, Database, EntityTrait, IntoActiveModel};
 
 /// A fresh database URL: a SQLite file in `dir`, or a new PostgreSQL database under `admin_url`.
@@ -59,26 +59,8 @@ pub async fn arrange(url: &str, dir: &std::path::Path, rows: usize) -> std::path
         let uscc = registry::domain::Uscc::with_check_character(&format!("91500106K{n:08}")).expect("a code");
         writeln!(file, "{uscc},SPECIALIZED_SME").expect("write");
         chunk.push(
-            enterprise::Model {
-                id: uuid::Uuid::now_v7(),
-                created_at: now,
-                updated_at: now,
-                version: 1,
-                uscc: uscc.to_string(),
-                name: format!("批量企业{n}"),
-                name_normalized: format!("批量企业{n}"),
-                name_pinyin: None,
-                former_names_normalized: None,
-                region_code: "500106".into(),
-                industry_code: None,
-                scale: None,
-                status: EnterpriseStatus::Active,
-                established_on: None,
-                registered_capital_cny: None,
-                legal_representative: None,
-                address: None,
-            }
-            .into_active_model(),
+            registry::services::enterprise::new_row(&uscc, format!("批量企业{n}"), "500106".into(), now)
+                .into_active_model(),
         );
         if chunk.len() == 1_000 || n + 1 == rows {
             enterprise::Entity::insert_many(std::mem::take(&mut chunk))
