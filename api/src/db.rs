@@ -74,13 +74,13 @@ fn sqlite_cache_size(pool_size: u32) -> String {
 }
 
 /// Applies every pending migration, then fills in the derived search forms they left empty. Every
-/// write of a name spells it, so a start-up with nothing to migrate has nothing to spell.
+/// write of a name derives them, so a start-up with nothing to migrate has nothing to fill in.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     if Migrator::get_pending_migrations(db).await?.is_empty() {
         return Ok(());
     }
     Migrator::up(db, None).await?;
-    crate::services::search::spell_names(db).await
+    crate::services::search::fill_search_forms(db).await
 }
 
 #[cfg(test)]

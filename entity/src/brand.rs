@@ -16,6 +16,9 @@ pub struct Model {
     /// Pinyin search form of the name (every spelling, in full and as initials, each enclosed in
     /// spaces); null until the application has spelled it.
     pub name_pinyin: Option<String>,
+    /// Short-term search form of the name (its letters and adjacent pairs, enclosed in spaces); null
+    /// until the application has filled it in.
+    pub name_grams: Option<String>,
     pub kind: BrandKind,
     pub holder_enterprise_id: Option<Uuid>,
     pub holder_organisation: Option<String>,

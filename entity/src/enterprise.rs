@@ -22,6 +22,9 @@ pub struct Model {
     /// Search form of the names it had before: each folded former name enclosed in line breaks
     /// (`\nold name\nolder name\n`); null when it was never renamed.
     pub former_names_normalized: Option<String>,
+    /// Short-term search form of the name and the former names (their letters and adjacent pairs,
+    /// enclosed in spaces); null until the application has filled it in.
+    pub name_grams: Option<String>,
     pub region_code: String,
     pub industry_code: Option<String>,
     pub scale: Option<EnterpriseScale>,

@@ -17,6 +17,7 @@ mod m20261203_000010_full_region_tree;
 mod m20261203_000011_simplified_search_form;
 mod m20261203_000012_enterprise_former_names;
 mod m20261203_000013_search_indexes;
+mod m20261204_000014_short_term_index;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000011_simplified_search_form::Migration),
             Box::new(m20261203_000012_enterprise_former_names::Migration),
             Box::new(m20261203_000013_search_indexes::Migration),
+            Box::new(m20261204_000014_short_term_index::Migration),
         ]
     }
 }

@@ -24,7 +24,7 @@ async fn migrations_run_up_down_and_up_again() {
 }
 
 #[tokio::test]
-async fn names_stored_before_simplified_search_forms_are_folded_again_and_spelled_in_pinyin() {
+async fn names_stored_before_simplified_search_forms_are_folded_again_spelled_in_pinyin_and_cut_into_grams() {
     use entity::{enterprise, enums::EnterpriseStatus};
     use sea_orm::{EntityTrait, QuerySelect, Set};
 
@@ -60,7 +60,7 @@ async fn names_stored_before_simplified_search_forms_are_folded_again_and_spelle
         .await
         .unwrap();
 
-    // What `registry migrate` and a start-up run: the pending migrations, then spelling.
+    // What `registry migrate` and a start-up run: the pending migrations, then the search forms.
     registry::db::migrate(&db).await.unwrap();
     let migrated = enterprise::Entity::find_by_id(id)
         .one(&db)
@@ -70,6 +70,8 @@ async fn names_stored_before_simplified_search_forms_are_folded_again_and_spelle
     assert_eq!(migrated.name_normalized, "重庆渝中示范电子有限公司");
     let spelled = migrated.name_pinyin.unwrap();
     assert!(spelled.contains(" chongqingyuzhong"), "{spelled}");
+    let grams = migrated.name_grams.unwrap();
+    assert!(grams.contains(" 渝中 ") && grams.contains(" 范 "), "{grams}");
     let since_fold = u32::try_from(migrations.len() - fold).unwrap();
     Migrator::down(&db, Some(since_fold)).await.unwrap();
     // Only the column this migration knew: later ones are undone too.

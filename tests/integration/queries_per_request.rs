@@ -85,6 +85,7 @@ async fn add_uniform_profiles(app: &TestApp, count: usize) {
             name: format!("画像{i}"),
             name_normalized: format!("画像{i}"),
             name_pinyin: None,
+            name_grams: None,
             kind: BrandKind::Product,
             holder_enterprise_id: Some(holder.id),
             holder_organisation: None,

@@ -130,6 +130,67 @@ async fn exact_matches_rank_above_prefix_matches_above_infix_matches() {
 }
 
 #[tokio::test]
+async fn terms_of_one_or_two_characters_find_names_and_former_names_in_rank_order() {
+    let app = spawn_app().await;
+    let registrar = app.login("cq-amr-registrar").await;
+    register(&app, &uscc(1), "重庆鹦鹉示例有限公司").await;
+    register(&app, &uscc(2), "鹦鹉螺示例科技有限公司").await;
+    register(&app, &uscc(3), "鹦鹉").await;
+    register(&app, &uscc(4), "重庆白鹦示例有限公司").await;
+    app.update_enterprise(
+        &registrar,
+        &uscc(4),
+        json!({ "name": "重庆白鸽示例有限公司", "regionCode": "500103" }),
+    )
+    .await;
+
+    // Traditional script, folded to the simplified grams.
+    let page = search(&app, json!({ "query": "鸚鵡", "kinds": ["ENTERPRISE"] })).await;
+    let ranked: Vec<(&str, &str)> = page["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| {
+            (
+                hit["item"]["name"].as_str().unwrap(),
+                hit["matchClass"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ranked,
+        [
+            ("鹦鹉", "EXACT"),
+            ("鹦鹉螺示例科技有限公司", "PREFIX"),
+            ("重庆鹦鹉示例有限公司", "INFIX")
+        ],
+        "{page}"
+    );
+
+    let page = search(&app, json!({ "query": "白鹦", "kinds": ["ENTERPRISE"] })).await;
+    assert_eq!(page["totalCount"], 1, "{page}");
+    assert_eq!(page["nodes"][0]["item"]["name"], "重庆白鸽示例有限公司");
+    assert_eq!(page["nodes"][0]["matchedField"], "FORMER_NAME");
+
+    let page = search(&app, json!({ "query": "鹦", "kinds": ["ENTERPRISE"] })).await;
+    assert_eq!(page["totalCount"], 4, "{page}");
+
+    // `nameContains` takes the same index: the name, or a name the enterprise had before.
+    for (term, expected) in [("鹦鹉", 3), ("白鹦", 1), ("鹉", 3), ("鸽示", 1)] {
+        let body = app
+            .query_with(
+                "query($q: String!) { enterprises(filter: {nameContains: $q}) { totalCount nodes { name } } }",
+                json!({ "q": term }),
+            )
+            .await;
+        assert_eq!(
+            body["data"]["enterprises"]["totalCount"], expected,
+            "{term}: {body}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_start_of_a_uscc_finds_its_enterprise_and_pages_do_not_repeat_hits() {
     let app = spawn_app().await;
     let page = search(

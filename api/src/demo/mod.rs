@@ -35,7 +35,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::domain::{Uscc, pinyin, text::fold};
+use crate::domain::Uscc;
 use catalogue::*;
 
 /// How many rows of each kind the seed wrote.
@@ -426,13 +426,15 @@ impl Demo {
             1 + (sequence % 28) as u32,
         )?;
         let identity = identity_number(&region, born, sequence);
+        let forms = crate::domain::name_forms::NameForms::of(&name, None);
         self.persons.push(person::Model {
             id: Uuid::now_v7(),
             created_at: self.now,
             updated_at: self.now,
             version: 1,
-            name_normalized: fold(&name),
-            name_pinyin: pinyin::name_form(&name),
+            name_normalized: forms.normalized,
+            name_pinyin: forms.pinyin,
+            name_grams: forms.grams,
             name,
             identity_number: Some(identity),
             phone: Some(format!("139{:08}", sequence * 7919 % 100_000_000)),
@@ -743,14 +745,16 @@ impl Demo {
             GiProtectionType::GiProduct => "GIP",
             GiProtectionType::GiTrademark => "GIT",
         };
+        let forms = crate::domain::name_forms::NameForms::of(name, None);
         self.indications.push(geographic_indication::Model {
             id,
             created_at: self.now,
             updated_at: self.now,
             version: 1,
             name: name.to_owned(),
-            name_normalized: fold(name),
-            name_pinyin: pinyin::name_form(name),
+            name_normalized: forms.normalized,
+            name_pinyin: forms.pinyin,
+            name_grams: forms.grams,
             protection_type,
             registration_number: format!("{prefix}{:06}", 1_000 + sequence),
             holder_organisation: format!("{name}产业协会"),
@@ -869,13 +873,15 @@ impl Demo {
             Err(organisation) => (None, Some(organisation.to_owned())),
         };
         let sequence = self.next();
+        let forms = crate::domain::name_forms::NameForms::of(&name, None);
         self.brands.push(brand::Model {
             id,
             created_at: self.now,
             updated_at: self.now,
             version: 1,
-            name_normalized: fold(&name),
-            name_pinyin: pinyin::name_form(&name),
+            name_normalized: forms.normalized,
+            name_pinyin: forms.pinyin,
+            name_grams: forms.grams,
             name,
             kind,
             holder_enterprise_id,

@@ -1,6 +1,7 @@
 //! Domain value types, parsed once at the edge and carried typed.
 
 pub mod identity_number;
+pub mod name_forms;
 pub mod notice;
 pub mod pinyin;
 pub mod region_code;

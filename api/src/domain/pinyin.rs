@@ -68,11 +68,6 @@ pub fn search_form(folded: &str) -> String {
     format!(" {} ", distinct.join(" "))
 }
 
-/// The pinyin search form stored beside `name` (its `name_pinyin`).
-pub fn name_form(name: &str) -> Option<String> {
-    Some(search_form(&super::text::fold(name)))
-}
-
 /// The pinyin a search term spells, when it spells one: letters (and digits) only once spaces and
 /// apostrophes (`xi'an`) are taken out, at least two of them. `None` for any other term.
 pub fn query(folded: &str) -> Option<String> {

@@ -29,6 +29,44 @@ pub fn fold(text: &str) -> String {
     }
 }
 
+/// The longest term looked up in a name's grams ([`grams`]); longer ones are looked up by trigram.
+pub const MAX_GRAM_CHARS: usize = 2;
+
+/// The short-term search form of folded names (a name and the names it had before): every letter or
+/// digit, and every pair of adjacent ones, once each, enclosed in spaces (` 重 庆 重庆 `). Trigram
+/// indexes cannot look up a term of one or two characters; these grams can, as whole tokens.
+pub fn grams<'a>(folded_names: impl IntoIterator<Item = &'a str>) -> String {
+    let mut distinct: Vec<String> = Vec::new();
+    let mut add = |gram: String| {
+        if !distinct.contains(&gram) {
+            distinct.push(gram);
+        }
+    };
+    for name in folded_names {
+        let characters: Vec<char> = name.chars().collect();
+        for (i, c) in characters.iter().enumerate() {
+            if !c.is_alphanumeric() {
+                continue;
+            }
+            add(c.to_string());
+            if let Some(next) = characters.get(i + 1).filter(|next| next.is_alphanumeric()) {
+                add(format!("{c}{next}"));
+            }
+        }
+    }
+    if distinct.is_empty() {
+        return String::new();
+    }
+    format!(" {} ", distinct.join(" "))
+}
+
+/// The gram a folded search term is, when it is short enough to be one: one or two letters or digits.
+pub fn gram(folded: &str) -> Option<&str> {
+    let count = folded.chars().count();
+    let is_gram = (1..=MAX_GRAM_CHARS).contains(&count) && folded.chars().all(char::is_alphanumeric);
+    is_gram.then_some(folded)
+}
+
 /// `text` with the `LIKE` wildcards `%` and `_` and the escape character `\` escaped by `\`.
 pub fn escape_like(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
@@ -64,6 +102,17 @@ mod tests {
         assert_eq!(fold("重慶萬州三峽新材料"), "重庆万州三峡新材料");
         assert_eq!(fold("四川長虹電器股份有限公司"), fold("四川长虹电器股份有限公司"));
         assert_eq!(fold("臺灣ＡＢＣ"), "台湾abc");
+    }
+
+    #[test]
+    fn grams_are_every_letter_and_adjacent_pair_once() {
+        assert_eq!(grams(["重庆(重庆)"]), " 重 重庆 庆 ");
+        assert_eq!(grams(["ab c", "重a"]), " a ab b c 重 重a ");
+        assert_eq!(grams(["()"]), "");
+        assert_eq!(gram("重庆"), Some("重庆"));
+        assert_eq!(gram("a"), Some("a"));
+        assert_eq!(gram("重庆万"), None);
+        assert_eq!(gram("a("), None);
     }
 
     #[test]

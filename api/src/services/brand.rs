@@ -28,7 +28,11 @@ pub fn search(filter: &BrandFilter) -> Select<brand::Entity> {
         query = query.filter(super::region::within(brand::Column::RegionCode, region));
     }
     if let Some(term) = &filter.name_contains {
-        query = query.filter(super::name_contains(brand::Column::NameNormalized, term));
+        query = query.filter(super::names_contain(
+            brand::Column::NameGrams,
+            [brand::Column::NameNormalized],
+            term,
+        ));
     }
     query
         .order_by_asc(brand::Column::NameNormalized)
@@ -134,13 +138,15 @@ pub async fn create(
     account.may_act_in(fields.region_code.trim(), Message::new("act-register-brands"))?;
     let now = chrono::Utc::now();
     let classes: Vec<String> = fields.nice_classes.iter().map(i32::to_string).collect();
+    let forms = crate::domain::name_forms::NameForms::of(&name, None);
     let brand = brand::Model {
         id: uuid::Uuid::now_v7(),
         created_at: now,
         updated_at: now,
         version: 1,
-        name_normalized: crate::domain::text::fold(&name),
-        name_pinyin: crate::domain::pinyin::name_form(&name),
+        name_normalized: forms.normalized,
+        name_pinyin: forms.pinyin,
+        name_grams: forms.grams,
         name,
         kind: fields.kind,
         holder_enterprise_id: fields.holder_enterprise_id,

@@ -267,7 +267,11 @@ pub fn matching(viewer: &Viewer, today: NaiveDate, filter: &CredentialFilter) ->
         let persons = person::Entity::find()
             .select_only()
             .column(person::Column::Id)
-            .filter(super::name_contains(person::Column::NameNormalized, term))
+            .filter(super::names_contain(
+                person::Column::NameGrams,
+                [person::Column::NameNormalized],
+                term,
+            ))
             .into_query();
         query = query.filter(
             Condition::any()

@@ -80,14 +80,16 @@ pub fn new_row(
     region_code: String,
     now: chrono::DateTime<chrono::Utc>,
 ) -> enterprise::Model {
+    let forms = crate::domain::name_forms::NameForms::of(&name, None);
     enterprise::Model {
         id: uuid::Uuid::now_v7(),
         created_at: now,
         updated_at: now,
         version: 1,
         uscc: uscc.to_string(),
-        name_normalized: crate::domain::text::fold(&name),
-        name_pinyin: crate::domain::pinyin::name_form(&name),
+        name_normalized: forms.normalized,
+        name_pinyin: forms.pinyin,
+        name_grams: forms.grams,
         former_names_normalized: None,
         name,
         region_code,
@@ -265,15 +267,11 @@ pub async fn create(
     Ok(Ok(enterprise))
 }
 
-/// Enterprises whose name, or a name they had before, contains `term` (folded, as `nameContains`): two
+/// Enterprises whose name, or a name they had before, contains `term` (folded, as `nameContains`):
 /// columns of the row, so their indexes combine.
 pub fn named(term: &super::NameTerm) -> Condition {
-    Condition::any()
-        .add(super::name_contains(enterprise::Column::NameNormalized, term))
-        .add(super::name_contains(
-            enterprise::Column::FormerNamesNormalized,
-            term,
-        ))
+    use enterprise::Column as C;
+    super::names_contain(C::NameGrams, [C::NameNormalized, C::FormerNamesNormalized], term)
 }
 
 /// The search form of former names `stored` with `former` added: each folded name enclosed in line
@@ -360,9 +358,11 @@ pub async fn update(
         None => current.former_names_normalized.clone(),
     };
     let mut change = current.into_active_model();
+    let forms = crate::domain::name_forms::NameForms::of(&name, former_names.as_deref());
     change.former_names_normalized = Set(former_names);
-    change.name_normalized = Set(crate::domain::text::fold(&name));
-    change.name_pinyin = Set(crate::domain::pinyin::name_form(&name));
+    change.name_normalized = Set(forms.normalized);
+    change.name_pinyin = Set(forms.pinyin);
+    change.name_grams = Set(forms.grams);
     change.name = Set(name);
     change.region_code = Set(fields.region_code.trim().to_owned());
     change.industry_code = Set(super::optional_text(fields.industry_code));

@@ -42,7 +42,11 @@ pub fn search(filter: &GiFilter) -> Select<gi::Entity> {
         );
     }
     if let Some(term) = &filter.name_contains {
-        query = query.filter(super::name_contains(gi::Column::NameNormalized, term));
+        query = query.filter(super::names_contain(
+            gi::Column::NameGrams,
+            [gi::Column::NameNormalized],
+            term,
+        ));
     }
     query
         .order_by_asc(gi::Column::NameNormalized)
@@ -154,13 +158,15 @@ pub async fn create(
         account.may_act_in(code, Message::new("act-register-gis"))?;
     }
     let now = chrono::Utc::now();
+    let forms = crate::domain::name_forms::NameForms::of(&name, None);
     let indication = gi::Model {
         id: uuid::Uuid::now_v7(),
         created_at: now,
         updated_at: now,
         version: 1,
-        name_normalized: crate::domain::text::fold(&name),
-        name_pinyin: crate::domain::pinyin::name_form(&name),
+        name_normalized: forms.normalized,
+        name_pinyin: forms.pinyin,
+        name_grams: forms.grams,
         name,
         protection_type: fields.protection_type,
         registration_number: number,

@@ -22,7 +22,7 @@ pub mod statistics;
 pub mod user;
 pub mod verification;
 
-use sea_orm::{ColumnTrait, DbBackend, Order, sea_query::SimpleExpr};
+use sea_orm::{ColumnTrait, Condition, DbBackend, Order, sea_query::SimpleExpr};
 
 use crate::i18n::Message;
 
@@ -76,12 +76,55 @@ impl NameTerm {
             backend,
         }
     }
+
+    /// The term as one gram, when it is short enough to be looked up as one.
+    fn gram(&self) -> Option<&str> {
+        crate::domain::text::gram(&self.folded)
+    }
 }
 
-/// Rows whose folded `column` contains the term.
-pub fn name_contains(column: impl ColumnTrait, term: &NameTerm) -> SimpleExpr {
+/// Rows where one of the folded `names` contains the term. `grams` is the same rows' gram form, made
+/// from exactly those names: a term of one or two characters is looked up there, a longer one in the
+/// names' trigram indexes.
+pub fn names_contain<C: ColumnTrait>(
+    grams: C,
+    names: impl IntoIterator<Item = C>,
+    term: &NameTerm,
+) -> Condition {
+    if let Some(gram) = term.gram() {
+        return Condition::all().add(has_gram(term.backend, grams, gram));
+    }
     let pattern = format!("%{}%", crate::domain::text::escape_like(&term.folded));
-    indexed_like(term.backend, column, pattern, &term.folded)
+    names.into_iter().fold(Condition::any(), |any, name| {
+        any.add(indexed_like(term.backend, name, pattern.clone(), &term.folded))
+    })
+}
+
+/// Rows whose gram form `grams` holds `gram` as a whole token, answered from the grams index: a GIN
+/// index on the grams as an array on PostgreSQL, the `<table>_grams` FTS5 table on SQLite.
+pub fn has_gram(backend: DbBackend, grams: impl ColumnTrait, gram: &str) -> SimpleExpr {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+    let table = grams.entity_name().to_string();
+    let column = grams.as_str();
+    if backend == DbBackend::Postgres {
+        // The expression of the index, so that the planner matches it; the gram as a one-element array
+        // (it holds no space). `$1`, not `ARRAY[…]`: sea-query reads brackets as quoted names.
+        return Expr::cust_with_values(
+            format!("string_to_array(\"{table}\".\"{column}\", ' ') @> string_to_array($1, ' ')"),
+            [gram],
+        );
+    }
+    let fts = format!("{table}_grams");
+    // An FTS5 phrase: the gram as one token (a gram holds letters and digits only, never a quote).
+    let matching = Query::select()
+        .column(Alias::new("rowid"))
+        .from(Alias::new(&fts))
+        .and_where(Expr::cust_with_values(
+            format!("\"{fts}\" MATCH ?"),
+            [format!("\"{gram}\"")],
+        ))
+        .to_owned();
+    Expr::col((Alias::new(table), Alias::new("rowid"))).in_subquery(matching)
 }
 
 /// `column LIKE pattern` (escaped by `\`), answered from the column's trigram index. PostgreSQL's

@@ -101,13 +101,15 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, fields: PersonFields
     account.may_act_in(fields.region_code.trim(), Message::new("act-register"))?;
     let now = Utc::now();
     let name = fields.name.trim().to_owned();
+    let forms = crate::domain::name_forms::NameForms::of(&name, None);
     let person = person::Model {
         id: Uuid::now_v7(),
         created_at: now,
         updated_at: now,
         version: 1,
-        name_normalized: crate::domain::text::fold(&name),
-        name_pinyin: crate::domain::pinyin::name_form(&name),
+        name_normalized: forms.normalized,
+        name_pinyin: forms.pinyin,
+        name_grams: forms.grams,
         name,
         identity_number: checked.identity_number,
         phone: optional_text(fields.phone),
@@ -160,8 +162,10 @@ pub async fn update(
     let before = Some(snapshot(&current));
     let name = fields.name.trim().to_owned();
     let mut change = current.into_active_model();
-    change.name_normalized = Set(crate::domain::text::fold(&name));
-    change.name_pinyin = Set(crate::domain::pinyin::name_form(&name));
+    let forms = crate::domain::name_forms::NameForms::of(&name, None);
+    change.name_normalized = Set(forms.normalized);
+    change.name_pinyin = Set(forms.pinyin);
+    change.name_grams = Set(forms.grams);
     change.name = Set(name);
     change.region_code = Set(fields.region_code.trim().to_owned());
     change.identity_number = Set(checked.identity_number);

@@ -10,14 +10,15 @@
 use std::collections::{HashMap, HashSet};
 
 use entity::{brand, enterprise, enterprise_former_name, geographic_indication as gi, person};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, SimpleExpr};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
     IdenStatic, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use uuid::Uuid;
 
-use super::indexed_like;
+use super::{has_gram, indexed_like};
+use crate::domain::name_forms::NameForms;
 use crate::domain::{pinyin, text};
 use crate::error::{ApiError, ApiResult};
 use crate::i18n::Message;
@@ -116,51 +117,65 @@ impl Terms {
         })
     }
 
-    /// The condition of a folded-name column for `class`.
-    fn name(&self, column: impl ColumnTrait, class: MatchClass) -> Condition {
+    /// The condition of a folded-name column for `class`; `grams` is the row's gram form.
+    fn name<C: ColumnTrait>(&self, column: C, grams: C, class: MatchClass) -> Condition {
         let escaped = text::escape_like(&self.folded);
         Condition::all().add(match class {
             MatchClass::Exact => column.eq(self.folded.as_str()),
-            MatchClass::Prefix => indexed_like(self.backend, column, format!("{escaped}%"), &self.folded),
-            MatchClass::Infix => indexed_like(self.backend, column, format!("%{escaped}%"), &self.folded),
+            MatchClass::Prefix => self.like(column, grams, format!("{escaped}%"), &self.folded),
+            MatchClass::Infix => self.like(column, grams, format!("%{escaped}%"), &self.folded),
         })
     }
 
-    /// The condition of a pinyin form column for `class`; none when the query spells nothing.
+    /// The condition of a pinyin form column for `class`; none when the query spells nothing, or
+    /// when it is a two-letter infix (pinyin has no grams: nothing could serve it, and it says little).
     fn pinyin(&self, column: impl ColumnTrait, class: MatchClass) -> Option<Condition> {
         let spelled = self.pinyin.as_ref()?;
-        Some(self.enclosed(column, spelled, ' ', class))
+        let (pattern, needle) = enclosed(spelled, ' ', class);
+        let servable = needle.chars().count() >= 3;
+        servable.then(|| Condition::all().add(indexed_like(self.backend, column, pattern, &needle)))
     }
 
-    /// The condition of a former-names column for `class`.
-    fn former_name(&self, column: impl ColumnTrait, class: MatchClass) -> Condition {
-        self.enclosed(column, &self.folded, '\n', class)
+    /// The condition of a former-names column for `class`; `grams` is the row's gram form.
+    fn former_name<C: ColumnTrait>(&self, column: C, grams: C, class: MatchClass) -> Condition {
+        let (pattern, needle) = enclosed(&self.folded, '\n', class);
+        Condition::all().add(self.like(column, grams, pattern, &needle))
     }
 
-    /// The condition for `class` on a column of entries each enclosed in `separator` (pinyin
-    /// spellings in spaces, former names in line breaks): ` a ` is a whole entry, ` a` the start of one.
-    fn enclosed(
-        &self,
-        column: impl ColumnTrait,
-        text: &str,
-        separator: char,
-        class: MatchClass,
-    ) -> Condition {
-        let escaped = text::escape_like(text);
-        let (pattern, needle) = match class {
-            MatchClass::Exact => (
-                format!("%{separator}{escaped}{separator}%"),
-                format!("{separator}{text}{separator}"),
-            ),
-            MatchClass::Prefix => (format!("%{separator}{escaped}%"), format!("{separator}{text}")),
-            MatchClass::Infix => (format!("%{escaped}%"), text.to_owned()),
-        };
-        Condition::all().add(indexed_like(self.backend, column, pattern, &needle))
+    /// `column LIKE pattern`, `needle` being the text between its wildcards, served by the best index
+    /// there is: the column's trigrams for a needle of three characters or more; else, when the query
+    /// is one gram, the row's gram form `grams` (made from this column among others), rechecked by the
+    /// `LIKE`.
+    fn like<C: ColumnTrait>(&self, column: C, grams: C, pattern: String, needle: &str) -> SimpleExpr {
+        if needle.chars().count() >= 3 {
+            return indexed_like(self.backend, column, pattern, needle);
+        }
+        let like = column.like(LikeExpr::new(pattern).escape('\\'));
+        match text::gram(&self.folded) {
+            Some(gram) => has_gram(self.backend, grams, gram).and(like),
+            // Not a gram (a letter and a sign, say): rare and short, so the table answers it.
+            None => like,
+        }
     }
 
     /// How `text` (folded) matches the query, if it does.
     fn class_of(&self, text: &str) -> Option<MatchClass> {
         classify(text, &self.folded)
+    }
+}
+
+/// The `LIKE` pattern for `class` on a column of entries each enclosed in `separator` (pinyin
+/// spellings in spaces, former names in line breaks), and the text between its wildcards: ` a ` is a
+/// whole entry, ` a` the start of one.
+fn enclosed(text: &str, separator: char, class: MatchClass) -> (String, String) {
+    let escaped = text::escape_like(text);
+    match class {
+        MatchClass::Exact => (
+            format!("%{separator}{escaped}{separator}%"),
+            format!("{separator}{text}{separator}"),
+        ),
+        MatchClass::Prefix => (format!("%{separator}{escaped}%"), format!("{separator}{text}")),
+        MatchClass::Infix => (format!("%{escaped}%"), text.to_owned()),
     }
 }
 
@@ -267,13 +282,9 @@ async fn matching<E: Searched>(db: &DatabaseConnection, viewer: &Viewer, terms: 
 impl Searched for enterprise::Entity {
     /// Name, pinyin, former names, and the USCC by its start.
     fn condition(terms: &Terms, class: MatchClass) -> Condition {
-        let mut any = named(
-            terms,
-            enterprise::Column::NameNormalized,
-            enterprise::Column::NamePinyin,
-            class,
-        )
-        .add(terms.former_name(enterprise::Column::FormerNamesNormalized, class));
+        use enterprise::Column as C;
+        let mut any = named(terms, C::NameNormalized, C::NamePinyin, C::NameGrams, class)
+            .add(terms.former_name(C::FormerNamesNormalized, C::NameGrams, class));
         match (&terms.uscc, class) {
             (Some(code), MatchClass::Exact) => any = any.add(enterprise::Column::Uscc.eq(code.as_str())),
             // A range, so the USCC index serves it whatever the collation's view of `LIKE`.
@@ -307,7 +318,8 @@ macro_rules! searched_by_name {
                 Self::find().filter($visible(viewer))
             })?
             fn condition(terms: &Terms, class: MatchClass) -> Condition {
-                named(terms, $entity::Column::NameNormalized, $entity::Column::NamePinyin, class)
+                use $entity::Column as C;
+                named(terms, C::NameNormalized, C::NamePinyin, C::NameGrams, class)
             }
             fn name() -> Self::Column {
                 $entity::Column::NameNormalized
@@ -393,10 +405,10 @@ pub async fn count(
     Ok(total)
 }
 
-/// The condition on a name and its pinyin form for `class`.
-fn named(terms: &Terms, name: impl ColumnTrait, form: impl ColumnTrait, class: MatchClass) -> Condition {
+/// The condition on a name, its pinyin form and its gram form for `class`.
+fn named<C: ColumnTrait>(terms: &Terms, name: C, form: C, grams: C, class: MatchClass) -> Condition {
     Condition::any()
-        .add(terms.name(name, class))
+        .add(terms.name(name, grams, class))
         .add_option(terms.pinyin(form, class))
 }
 
@@ -487,39 +499,52 @@ fn rank(hit: &Hit) -> (MatchClass, usize, String, Kind, Uuid) {
     (hit.class, name.chars().count(), name.clone(), kind, id)
 }
 
-/// Rows spelled at a time by [`spell_names`].
-const SPELLING_CHUNK: u64 = 1_000;
+/// Rows filled in at a time by [`fill_search_forms`].
+const FILL_CHUNK: u64 = 1_000;
 
 #[derive(FromQueryResult)]
-struct Unspelled {
+struct Unfilled {
     id: Uuid,
     name: String,
+    former_names_normalized: Option<String>,
 }
 
-/// Fills in the pinyin form of every name that has none yet (rows from before the form existed, or
-/// whose form a migration cleared because the spelling rules changed). Runs after migrations; the
-/// application owns the spelling rules, so a migration never has to carry a copy of them.
-pub async fn spell_names(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+/// Fills in the pinyin and gram forms of every name that lacks one (rows from before the form
+/// existed, or whose form a migration cleared because the rules changed). Runs after migrations; the
+/// application owns the rules ([`NameForms`]), so a migration never has to carry a copy of them.
+pub async fn fill_search_forms(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
     use sea_orm::sea_query::{Alias, Query};
     let backend = db.get_database_backend();
     for table in ["enterprise", "brand", "geographic_indication", "person"] {
+        // Only enterprises have former names, and their grams include them.
+        let former = match table {
+            "enterprise" => Expr::col(Alias::new("former_names_normalized")),
+            _ => Expr::cust("CAST(NULL AS TEXT)"),
+        };
         loop {
             let select = Query::select()
                 .columns([Alias::new("id"), Alias::new("name")])
+                .expr_as(former.clone(), Alias::new("former_names_normalized"))
                 .from(Alias::new(table))
-                .and_where(Expr::col(Alias::new("name_pinyin")).is_null())
-                .limit(SPELLING_CHUNK)
+                .cond_where(
+                    Condition::any()
+                        .add(Expr::col(Alias::new("name_pinyin")).is_null())
+                        .add(Expr::col(Alias::new("name_grams")).is_null()),
+                )
+                .limit(FILL_CHUNK)
                 .to_owned();
-            let rows = Unspelled::find_by_statement(backend.build(&select))
+            let rows = Unfilled::find_by_statement(backend.build(&select))
                 .all(db)
                 .await?;
             if rows.is_empty() {
                 break;
             }
             for row in rows {
+                let forms = NameForms::of(&row.name, row.former_names_normalized.as_deref());
                 let update = Query::update()
                     .table(Alias::new(table))
-                    .value(Alias::new("name_pinyin"), pinyin::name_form(&row.name))
+                    .value(Alias::new("name_pinyin"), forms.pinyin)
+                    .value(Alias::new("name_grams"), forms.grams)
                     .and_where(Expr::col(Alias::new("id")).eq(row.id))
                     .to_owned();
                 db.execute(&update).await?;
