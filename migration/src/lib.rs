@@ -18,6 +18,7 @@ mod m20261203_000011_simplified_search_form;
 mod m20261203_000012_enterprise_former_names;
 mod m20261203_000013_search_indexes;
 mod m20261204_000014_short_term_index;
+mod m20261204_000015_name_start_by_range;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000012_enterprise_former_names::Migration),
             Box::new(m20261203_000013_search_indexes::Migration),
             Box::new(m20261204_000014_short_term_index::Migration),
+            Box::new(m20261204_000015_name_start_by_range::Migration),
         ]
     }
 }

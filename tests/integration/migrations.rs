@@ -72,6 +72,8 @@ async fn names_stored_before_simplified_search_forms_are_folded_again_spelled_in
     assert!(spelled.contains(" chongqingyuzhong"), "{spelled}");
     let grams = migrated.name_grams.unwrap();
     assert!(grams.contains(" 渝中 ") && grams.contains(" 范 "), "{grams}");
+    // The start of the name is found by a range on the name, not by its grams.
+    assert!(!grams.contains(" 重庆 ") && !grams.contains(" 重 "), "{grams}");
     let since_fold = u32::try_from(migrations.len() - fold).unwrap();
     Migrator::down(&db, Some(since_fold)).await.unwrap();
     // Only the column this migration knew: later ones are undone too.
@@ -83,4 +85,48 @@ async fn names_stored_before_simplified_search_forms_are_folded_again_spelled_in
         .await
         .unwrap();
     assert_eq!(unfolded.as_deref(), Some("重慶渝中示範電子有限公司"));
+}
+
+#[tokio::test]
+async fn grams_holding_the_start_of_the_name_are_cut_again_without_it() {
+    use entity::enterprise;
+    use sea_orm::{EntityTrait, IntoActiveModel, Set};
+
+    let database = TestDatabase::create().await;
+    let db = registry::db::connect(&database.url, 1).await.unwrap();
+    let migrations = Migrator::migrations();
+    let after_start = migrations
+        .iter()
+        .position(|migration| migration.name() == "m20261204_000015_name_start_by_range")
+        .unwrap();
+    Migrator::up(&db, Some(u32::try_from(after_start).unwrap()))
+        .await
+        .unwrap();
+    let row = registry::services::enterprise::new_row(
+        &registry::domain::Uscc::parse("914403001922038216").unwrap(),
+        "四川示例电子有限公司".to_owned(),
+        "510104".to_owned(),
+        chrono::Utc::now(),
+    );
+    let id = row.id;
+    // The grams as the rules before cut them: from the very start of the name.
+    let before = enterprise::ActiveModel {
+        name_grams: Set(Some(" 四 四川 川 川示 示 ".to_owned())),
+        ..row.into_active_model()
+    };
+    enterprise::Entity::insert(before)
+        .exec_without_returning(&db)
+        .await
+        .unwrap();
+
+    registry::db::migrate(&db).await.unwrap();
+    let grams = enterprise::Entity::find_by_id(id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .name_grams
+        .unwrap();
+    assert!(grams.contains(" 川示 ") && grams.contains(" 公司 "), "{grams}");
+    assert!(!grams.contains(" 四川 ") && !grams.contains(" 四 "), "{grams}");
 }

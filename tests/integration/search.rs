@@ -188,6 +188,40 @@ async fn terms_of_one_or_two_characters_find_names_and_former_names_in_rank_orde
             "{term}: {body}"
         );
     }
+
+    // Names starting with the term and names containing it further on, merged in name order, page
+    // after page.
+    let mut names = Vec::new();
+    let mut after = Value::Null;
+    for _ in 0..4 {
+        let body = app
+            .query_with(
+                "query($q: String!, $after: String) { enterprises(filter: {nameContains: $q}, first: 1, \
+                 after: $after) { nodes { name } pageInfo { endCursor hasNextPage } } }",
+                json!({ "q": "鹦鹉", "after": after }),
+            )
+            .await;
+        let page = &body["data"]["enterprises"];
+        names.extend(
+            page["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n["name"].clone()),
+        );
+        after = page["pageInfo"]["endCursor"].clone();
+        if page["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+    }
+    assert_eq!(
+        names,
+        [
+            json!("重庆鹦鹉示例有限公司"),
+            json!("鹦鹉"),
+            json!("鹦鹉螺示例科技有限公司")
+        ]
+    );
 }
 
 #[tokio::test]

@@ -10,8 +10,8 @@ pub struct NameForms {
     pub normalized: String,
     /// The pinyin spellings, in full and as initials.
     pub pinyin: Option<String>,
-    /// The letters and adjacent pairs of the name and of the former names, for one- and two-character
-    /// terms.
+    /// The letters and adjacent pairs of the name (after its start) and of the former names, for one-
+    /// and two-character terms.
     pub grams: Option<String>,
 }
 
@@ -23,7 +23,7 @@ impl NameForms {
         let former = former_names.unwrap_or_default().split('\n');
         Self {
             pinyin: Some(pinyin::search_form(&normalized)),
-            grams: Some(text::grams(std::iter::once(normalized.as_str()).chain(former))),
+            grams: Some(text::grams(&normalized, former)),
             normalized,
         }
     }

@@ -32,25 +32,33 @@ pub fn fold(text: &str) -> String {
 /// The longest term looked up in a name's grams ([`grams`]); longer ones are looked up by trigram.
 pub const MAX_GRAM_CHARS: usize = 2;
 
-/// The short-term search form of folded names (a name and the names it had before): every letter or
-/// digit, and every pair of adjacent ones, once each, enclosed in spaces (` 重 庆 重庆 `). Trigram
-/// indexes cannot look up a term of one or two characters; these grams can, as whole tokens.
-pub fn grams<'a>(folded_names: impl IntoIterator<Item = &'a str>) -> String {
+/// The short-term search form of a folded name and the names it had before: every letter or digit,
+/// and every pair of adjacent ones, once each, enclosed in spaces (` 庆 庆万 万 `), except those that
+/// start the current name; those of former names marked as such ([`former_gram`]), so that a search
+/// by former name reads only rows that had one. Trigram indexes cannot look up a term of one or two characters; these grams
+/// can, as whole tokens. The start is left out because it is the one place where a term is clustered:
+/// names begin with their province, so a province's names sit together in name order, and a planner
+/// walking that order to find them passes everything before. A term at the start is found by a range on
+/// the name's ordinary index instead ([`starts_with`](crate::services::starts_with)), in name order.
+pub fn grams<'a>(current: &str, former: impl IntoIterator<Item = &'a str>) -> String {
     let mut distinct: Vec<String> = Vec::new();
-    let mut add = |gram: String| {
-        if !distinct.contains(&gram) {
-            distinct.push(gram);
-        }
-    };
-    for name in folded_names {
+    let names = std::iter::once((current, 1, false)).chain(former.into_iter().map(|name| (name, 0, true)));
+    for (name, skipped, is_former) in names {
         let characters: Vec<char> = name.chars().collect();
-        for (i, c) in characters.iter().enumerate() {
+        for (i, c) in characters.iter().enumerate().skip(skipped) {
             if !c.is_alphanumeric() {
                 continue;
             }
-            add(c.to_string());
-            if let Some(next) = characters.get(i + 1).filter(|next| next.is_alphanumeric()) {
-                add(format!("{c}{next}"));
+            let single = c.to_string();
+            let pair = characters
+                .get(i + 1)
+                .filter(|next| next.is_alphanumeric())
+                .map(|next| format!("{c}{next}"));
+            for gram in std::iter::once(single).chain(pair) {
+                let gram = if is_former { former_gram(&gram) } else { gram };
+                if !distinct.contains(&gram) {
+                    distinct.push(gram);
+                }
             }
         }
     }
@@ -58,6 +66,15 @@ pub fn grams<'a>(folded_names: impl IntoIterator<Item = &'a str>) -> String {
         return String::new();
     }
     format!(" {} ", distinct.join(" "))
+}
+
+/// Marks a gram of a former name: a private-use character, which no gram holds (grams are letters and
+/// digits) and which both the PostgreSQL array and SQLite's grams tokenizer keep in the token.
+const FORMER_GRAM_MARK: char = '\u{E000}';
+
+/// `gram` as it is stored for a former name.
+pub fn former_gram(gram: &str) -> String {
+    format!("{FORMER_GRAM_MARK}{gram}")
 }
 
 /// The gram a folded search term is, when it is short enough to be one: one or two letters or digits.
@@ -105,10 +122,11 @@ mod tests {
     }
 
     #[test]
-    fn grams_are_every_letter_and_adjacent_pair_once() {
-        assert_eq!(grams(["重庆(重庆)"]), " 重 重庆 庆 ");
-        assert_eq!(grams(["ab c", "重a"]), " a ab b c 重 重a ");
-        assert_eq!(grams(["()"]), "");
+    fn grams_are_every_letter_and_adjacent_pair_once_but_the_start_of_the_name() {
+        assert_eq!(grams("重庆(重庆)", []), " 庆 重 重庆 ");
+        assert_eq!(grams("ab c", ["重a"]), " b c \u{E000}重 \u{E000}重a \u{E000}a ");
+        assert_eq!(grams("()", []), "");
+        assert_eq!(grams("重", ["重"]), format!(" {} ", former_gram("重")));
         assert_eq!(gram("重庆"), Some("重庆"));
         assert_eq!(gram("a"), Some("a"));
         assert_eq!(gram("重庆万"), None);

@@ -163,6 +163,23 @@ where
     E::Model: FromQueryResult + Sized + Send + Sync,
     Node: async_graphql::OutputType,
 {
+    paginate_within(ctx, select, |select, _| select, args, wrap).await
+}
+
+/// [`paginate`], reading the page from `within(select, window)`: the same list, which may be cheaper to
+/// read when only its first `window` rows are wanted.
+pub async fn paginate_within<E, Node>(
+    ctx: &Context<'_>,
+    select: Select<E>,
+    within: impl FnOnce(Select<E>, u64) -> Select<E>,
+    args: PageArgs,
+    wrap: impl Fn(E::Model) -> Node,
+) -> ApiResult<Page<Node>>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Sized + Send + Sync,
+    Node: async_graphql::OutputType,
+{
     let db = db(ctx);
     let first = page_size("first", args.first)?;
     let last = page_size("last", args.last)?;
@@ -193,7 +210,12 @@ where
     };
 
     // One extra row tells whether another page follows without a second query.
-    let mut rows = select.offset(start).limit(limit + 1).all(db).await?;
+    let window = start + limit + 1;
+    let mut rows = within(select, window)
+        .offset(start)
+        .limit(limit + 1)
+        .all(db)
+        .await?;
     let has_next_page = rows.len() as u64 > limit || before.is_some_and(|upper| start + limit < upper);
     rows.truncate(limit as usize);
 

@@ -29,8 +29,9 @@ pub fn search(filter: &BrandFilter) -> Select<brand::Entity> {
     }
     if let Some(term) = &filter.name_contains {
         query = query.filter(super::names_contain(
+            brand::Column::NameNormalized,
+            None,
             brand::Column::NameGrams,
-            [brand::Column::NameNormalized],
             term,
         ));
     }

@@ -268,8 +268,9 @@ pub fn matching(viewer: &Viewer, today: NaiveDate, filter: &CredentialFilter) ->
             .select_only()
             .column(person::Column::Id)
             .filter(super::names_contain(
+                person::Column::NameNormalized,
+                None,
                 person::Column::NameGrams,
-                [person::Column::NameNormalized],
                 term,
             ))
             .into_query();

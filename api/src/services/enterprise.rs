@@ -46,12 +46,49 @@ pub fn search(
     order: EnterpriseOrderField,
     direction: SortDirection,
 ) -> Select<enterprise::Entity> {
+    let query = ordered(filter, order, direction);
+    match &filter.name_contains {
+        Some(term) => query.filter(named(term)),
+        None => query,
+    }
+}
+
+/// The same list as [`search`], for reading within its first `window` rows: a name term is matched by
+/// each of its ways ([`super::name_branches`]) separately, each the first `window` rows of its own
+/// indexed query. A province's name starts thousands of names; walking the name order to find them
+/// passes every name before, while its range finds them at once.
+pub fn search_within(
+    filter: &EnterpriseFilter,
+    order: EnterpriseOrderField,
+    direction: SortDirection,
+    window: u64,
+) -> Select<enterprise::Entity> {
+    use enterprise::Column as C;
+    let query = ordered(filter, order, direction);
+    match &filter.name_contains {
+        Some(term) => {
+            let branches = super::name_branches(
+                C::NameNormalized,
+                Some(C::FormerNamesNormalized),
+                C::NameGrams,
+                term,
+            );
+            let matching = super::among_first(&query, C::Id, branches, window);
+            query.filter(matching)
+        }
+        None => query,
+    }
+}
+
+/// Enterprises matching the filter but its name term, in the requested order.
+fn ordered(
+    filter: &EnterpriseFilter,
+    order: EnterpriseOrderField,
+    direction: SortDirection,
+) -> Select<enterprise::Entity> {
     let mut query = enterprise::Entity::find();
     if let Some(region) = &filter.region {
         query = query.filter(super::region::within(enterprise::Column::RegionCode, region));
-    }
-    if let Some(term) = &filter.name_contains {
-        query = query.filter(named(term));
     }
     if let Some(status) = filter.status {
         query = query.filter(enterprise::Column::Status.eq(status));
@@ -271,7 +308,12 @@ pub async fn create(
 /// columns of the row, so their indexes combine.
 pub fn named(term: &super::NameTerm) -> Condition {
     use enterprise::Column as C;
-    super::names_contain(C::NameGrams, [C::NameNormalized, C::FormerNamesNormalized], term)
+    super::names_contain(
+        C::NameNormalized,
+        Some(C::FormerNamesNormalized),
+        C::NameGrams,
+        term,
+    )
 }
 
 /// The search form of former names `stored` with `former` added: each folded name enclosed in line
@@ -399,4 +441,81 @@ pub async fn update(
     .await?;
     txn.commit().await?;
     Ok(Ok(enterprise))
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{DbBackend, EntityTrait, IntoActiveModel};
+
+    use super::*;
+
+    /// The names of the page of `first` rows after `skip` that `search_within` reads.
+    async fn page(db: &DatabaseConnection, filter: &EnterpriseFilter, skip: u64, first: u64) -> Vec<String> {
+        use sea_orm::QuerySelect;
+        search_within(
+            filter,
+            EnterpriseOrderField::Name,
+            SortDirection::Asc,
+            skip + first,
+        )
+        .offset(skip)
+        .limit(first)
+        .all(db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|row| row.name)
+        .collect()
+    }
+
+    #[tokio::test]
+    async fn a_common_or_rare_term_reads_the_same_pages_as_the_whole_list() {
+        let db = crate::db::connect("sqlite::memory:", 1)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        crate::db::migrate(&db).await.unwrap_or_else(|e| panic!("{e}"));
+        let names = ["四川甲", "重庆四川乙", "四川丙", "贵州丁", "乙四川", "丁"];
+        let rows = names.iter().enumerate().map(|(i, name)| {
+            let uscc =
+                Uscc::with_check_character(&format!("91500000MA{i:07}")).unwrap_or_else(|e| panic!("{e:?}"));
+            new_row(&uscc, (*name).to_owned(), "500103".to_owned(), chrono::Utc::now()).into_active_model()
+        });
+        enterprise::Entity::insert_many(rows)
+            .exec(&db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        for term in ["四川", "川", "丁", "重"] {
+            let whole: Vec<String> = search(
+                &EnterpriseFilter {
+                    name_contains: Some(super::super::NameTerm::new(DbBackend::Sqlite, term)),
+                    ..EnterpriseFilter::default()
+                },
+                EnterpriseOrderField::Name,
+                SortDirection::Asc,
+            )
+            .all(&db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .map(|row| row.name)
+            .collect();
+            assert!(!whole.is_empty(), "{term}");
+            for common in [false, true] {
+                let term = super::super::NameTerm {
+                    common,
+                    ..super::super::NameTerm::new(DbBackend::Sqlite, term)
+                };
+                let filter = EnterpriseFilter {
+                    name_contains: Some(term),
+                    ..EnterpriseFilter::default()
+                };
+                let mut paged = Vec::new();
+                for skip in 0..whole.len() as u64 {
+                    paged.extend(page(&db, &filter, skip, 1).await);
+                }
+                assert_eq!(paged, whole, "common: {common}");
+                assert_eq!(page(&db, &filter, 0, 10).await, whole, "common: {common}");
+            }
+        }
+    }
 }

@@ -43,8 +43,9 @@ pub fn search(filter: &GiFilter) -> Select<gi::Entity> {
     }
     if let Some(term) = &filter.name_contains {
         query = query.filter(super::names_contain(
+            gi::Column::NameNormalized,
+            None,
             gi::Column::NameGrams,
-            [gi::Column::NameNormalized],
             term,
         ));
     }

@@ -66,15 +66,32 @@ pub async fn begin_write(
 pub struct NameTerm {
     folded: String,
     backend: DbBackend,
+    /// Whether the term is a gram that at least [`COMMON_GRAM_ROWS`] rows hold ([`NameTerm::weighed`]).
+    common: bool,
 }
 
 impl NameTerm {
-    /// `text` as a term searched on `backend`.
+    /// `text` as a term searched on `backend`, taken to be uncommon until weighed.
     pub fn new(backend: DbBackend, text: &str) -> Self {
         Self {
             folded: crate::domain::text::fold(text),
             backend,
+            common: false,
         }
+    }
+
+    /// The term, knowing whether it is common among the rows whose gram form is `grams`: a large
+    /// table's filter weighs its term first ([`gram_is_common`]).
+    pub async fn weighed(
+        self,
+        db: &impl sea_orm::ConnectionTrait,
+        grams: impl ColumnTrait,
+    ) -> Result<Self, sea_orm::DbErr> {
+        let common = match self.gram() {
+            Some(gram) => gram_is_common(db, grams, gram).await?,
+            None => false,
+        };
+        Ok(Self { common, ..self })
     }
 
     /// The term as one gram, when it is short enough to be looked up as one.
@@ -83,45 +100,177 @@ impl NameTerm {
     }
 }
 
-/// Rows where one of the folded `names` contains the term. `grams` is the same rows' gram form, made
-/// from exactly those names: a term of one or two characters is looked up there, a longer one in the
-/// names' trigram indexes.
-pub fn names_contain<C: ColumnTrait>(
-    grams: C,
-    names: impl IntoIterator<Item = C>,
-    term: &NameTerm,
-) -> Condition {
-    if let Some(gram) = term.gram() {
-        return Condition::all().add(has_gram(term.backend, grams, gram));
-    }
-    let pattern = format!("%{}%", crate::domain::text::escape_like(&term.folded));
-    names.into_iter().fold(Condition::any(), |any, name| {
-        any.add(indexed_like(term.backend, name, pattern.clone(), &term.folded))
-    })
+/// From this many rows holding a gram on, the gram is common: the first rows in order that hold it are
+/// found by walking the order (they are spread out, so few rows are read), not by reading every row
+/// that holds it and sorting them. Below it, reading them all costs at most this many rows, however
+/// they cluster in the order; a walk would pass every row before the cluster.
+pub const COMMON_GRAM_ROWS: u64 = 20_000;
+
+/// Whether at least [`COMMON_GRAM_ROWS`] rows hold `gram` after the start of their name, in their gram
+/// form `grams`: counted from the grams index, stopping there. (Former names are few.)
+pub async fn gram_is_common(
+    db: &impl sea_orm::ConnectionTrait,
+    grams: impl ColumnTrait,
+    gram: &str,
+) -> Result<bool, sea_orm::DbErr> {
+    use sea_orm::sea_query::{Alias, Expr, Func, Query};
+    let table = grams.entity_name().to_string();
+    let holding = Query::select()
+        .expr(Expr::val(1))
+        .from(Alias::new(table))
+        .and_where(has_any_gram(db.get_database_backend(), grams, &[gram.to_owned()]))
+        .limit(COMMON_GRAM_ROWS)
+        .to_owned();
+    let count = Query::select()
+        .expr(Func::count(Expr::val(1)))
+        .from_subquery(holding, Alias::new("holding"))
+        .to_owned();
+    let counted = db.query_one(&count).await?;
+    let rows: i64 = match counted {
+        Some(row) => row.try_get_by_index(0)?,
+        None => 0,
+    };
+    Ok(u64::try_from(rows).unwrap_or_default() >= COMMON_GRAM_ROWS)
 }
 
-/// Rows whose gram form `grams` holds `gram` as a whole token, answered from the grams index: a GIN
+/// Rows whose folded `name` or folded former names (`former`, when the rows have them) contain the
+/// term: any of [`name_branches`].
+pub fn names_contain<C: ColumnTrait>(name: C, former: Option<C>, grams: C, term: &NameTerm) -> Condition {
+    name_branches(name, former, grams, term)
+        .into_iter()
+        .map(Branch::into_condition)
+        .fold(Condition::any(), Condition::add)
+}
+
+/// The ways a row's names contain the term, each served by one index. `grams` is the rows' gram form,
+/// made from exactly those names. A term of one or two characters is found at the start of the name by
+/// [`starts_with`], and after it in the grams, or, when it is common, by a `LIKE` on each row of the
+/// order walked. A longer one is found in each name's trigram index.
+pub fn name_branches<C: ColumnTrait>(name: C, former: Option<C>, grams: C, term: &NameTerm) -> Vec<Branch> {
+    use sea_orm::sea_query::LikeExpr;
+    let pattern = format!("%{}%", crate::domain::text::escape_like(&term.folded));
+    match term.gram() {
+        Some(gram) if term.common => {
+            let contains = std::iter::once(name)
+                .chain(former)
+                .fold(Condition::any(), |any, column| {
+                    any.add(column.like(LikeExpr::new(pattern.clone()).escape('\\')))
+                });
+            vec![
+                Branch::First(starts_with(name, gram).into()),
+                Branch::First(contains),
+            ]
+        }
+        Some(gram) => {
+            let mut tokens = vec![gram.to_owned()];
+            tokens.extend(former.map(|_| crate::domain::text::former_gram(gram)));
+            vec![
+                Branch::First(starts_with(name, gram).into()),
+                Branch::Few(has_any_gram(term.backend, grams, &tokens).into()),
+            ]
+        }
+        None => std::iter::once(name)
+            .chain(former)
+            .map(|column| {
+                Branch::First(indexed_like(term.backend, column, pattern.clone(), &term.folded).into())
+            })
+            .collect(),
+    }
+}
+
+/// One way rows meet a condition, and how [`among_first`] reads them.
+#[derive(Clone, Debug)]
+pub enum Branch {
+    /// The first rows in the list's order that meet the condition: the database chooses the index (a
+    /// range read in order; or, for a condition most rows meet, a walk of the order).
+    First(Condition),
+    /// Every row that meets the condition, read from its index and then ordered with the rest: for a
+    /// condition known to hold for few rows. A planner expecting them often would walk the order, and
+    /// pass every row before the place where they cluster.
+    Few(Condition),
+}
+
+impl Branch {
+    /// The condition, whichever way it is read.
+    pub fn into_condition(self) -> Condition {
+        match self {
+            Self::First(condition) | Self::Few(condition) => condition,
+        }
+    }
+}
+
+/// Rows whose `column` starts with `prefix`: a range on the column's ordinary index, which also yields
+/// the rows in the column's order. Text is compared by code point on both backends (SQLite's `BINARY`,
+/// PostgreSQL's `C` or `C.UTF-8` collation), so every text starting with `prefix` lies between it and
+/// it followed by the last code point.
+pub fn starts_with(column: impl ColumnTrait, prefix: &str) -> SimpleExpr {
+    use sea_orm::sea_query::ExprTrait;
+    column
+        .gte(prefix)
+        .and(column.lt(format!("{prefix}{}", char::MAX)))
+}
+
+/// Rows among the first `limit` of `ordered` (a query with its filters and order) that meet any of
+/// `branches`: `id IN (the first of branch 1 UNION ALL every row of branch 2 …)`. Each branch is its
+/// own query, so the database answers each from the index that suits it (a range in order, a gram
+/// lookup) instead of one plan for their `OR`, which must either walk the order past clustered matches
+/// or fetch and sort every match. A page of at most `limit` rows from the top of `ordered` filtered by
+/// this condition is the page of `ordered` filtered by the branches' `OR`.
+pub fn among_first<E: sea_orm::EntityTrait>(
+    ordered: &sea_orm::Select<E>,
+    id: E::Column,
+    branches: impl IntoIterator<Item = Branch>,
+    limit: u64,
+) -> SimpleExpr {
+    use sea_orm::sea_query::{Alias, Query, UnionType};
+    use sea_orm::{IdenStatic, QueryFilter, QuerySelect, QueryTrait};
+    let firsts = branches.into_iter().enumerate().map(|(i, branch)| {
+        let matching = ordered.clone().select_only().column(id);
+        let first = match branch {
+            Branch::First(condition) => matching.filter(condition).limit(limit).into_query(),
+            Branch::Few(condition) => {
+                let mut all = matching.filter(condition).into_query();
+                all.clear_order_by();
+                all
+            }
+        };
+        // Wrapped, since SQLite allows no ORDER BY or LIMIT on an arm of a compound select.
+        Query::select()
+            .column(Alias::new(id.as_str()))
+            .from_subquery(first, Alias::new(format!("branch_{i}")))
+            .to_owned()
+    });
+    let union = firsts.reduce(|mut union, next| union.union(UnionType::All, next).to_owned());
+    match union {
+        Some(union) => id.in_subquery(union),
+        None => sea_orm::sea_query::Expr::val(false),
+    }
+}
+
+/// Rows whose gram form `grams` holds any of `tokens` as a whole token (a gram after the start of the
+/// name, or a former name's: see [`crate::domain::text::grams`]), answered from the grams index: a GIN
 /// index on the grams as an array on PostgreSQL, the `<table>_grams` FTS5 table on SQLite.
-pub fn has_gram(backend: DbBackend, grams: impl ColumnTrait, gram: &str) -> SimpleExpr {
+pub fn has_any_gram(backend: DbBackend, grams: impl ColumnTrait, tokens: &[String]) -> SimpleExpr {
     use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
     let table = grams.entity_name().to_string();
     let column = grams.as_str();
     if backend == DbBackend::Postgres {
-        // The expression of the index, so that the planner matches it; the gram as a one-element array
-        // (it holds no space). `$1`, not `ARRAY[…]`: sea-query reads brackets as quoted names.
+        // The expression of the index, so that the planner matches it, overlapping the tokens as an
+        // array (they hold no space). `$1`, not `ARRAY[…]`: sea-query reads brackets as quoted names.
         return Expr::cust_with_values(
-            format!("string_to_array(\"{table}\".\"{column}\", ' ') @> string_to_array($1, ' ')"),
-            [gram],
+            format!("string_to_array(\"{table}\".\"{column}\", ' ') && string_to_array($1, ' ')"),
+            [tokens.join(" ")],
         );
     }
     let fts = format!("{table}_grams");
-    // An FTS5 phrase: the gram as one token (a gram holds letters and digits only, never a quote).
+    // FTS5 phrases, each a token (letters, digits and the former-name mark, never a quote).
+    let phrases: Vec<String> = tokens.iter().map(|token| format!("\"{token}\"")).collect();
     let matching = Query::select()
         .column(Alias::new("rowid"))
         .from(Alias::new(&fts))
         .and_where(Expr::cust_with_values(
             format!("\"{fts}\" MATCH ?"),
-            [format!("\"{gram}\"")],
+            [phrases.join(" OR ")],
         ))
         .to_owned();
     Expr::col((Alias::new(table), Alias::new("rowid"))).in_subquery(matching)

@@ -10,14 +10,14 @@
 use std::collections::{HashMap, HashSet};
 
 use entity::{brand, enterprise, enterprise_former_name, geographic_indication as gi, person};
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, SimpleExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
     IdenStatic, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use uuid::Uuid;
 
-use super::{has_gram, indexed_like};
+use super::{Branch, among_first, gram_is_common, has_any_gram, indexed_like, starts_with};
 use crate::domain::name_forms::NameForms;
 use crate::domain::{pinyin, text};
 use crate::error::{ApiError, ApiResult};
@@ -117,44 +117,66 @@ impl Terms {
         })
     }
 
-    /// The condition of a folded-name column for `class`; `grams` is the row's gram form.
-    fn name<C: ColumnTrait>(&self, column: C, grams: C, class: MatchClass) -> Condition {
-        let escaped = text::escape_like(&self.folded);
-        Condition::all().add(match class {
-            MatchClass::Exact => column.eq(self.folded.as_str()),
-            MatchClass::Prefix => self.like(column, grams, format!("{escaped}%"), &self.folded),
-            MatchClass::Infix => self.like(column, grams, format!("%{escaped}%"), &self.folded),
-        })
+    /// The branch of a folded-name column for `class`; `grams` is the row's gram form.
+    fn name<C: ColumnTrait>(&self, column: C, grams: C, class: MatchClass, common: bool) -> Branch {
+        match class {
+            MatchClass::Exact => Branch::First(column.eq(self.folded.as_str()).into()),
+            // A range of the name index, for terms of any length.
+            MatchClass::Prefix => Branch::First(starts_with(column, &self.folded).into()),
+            // The grams hold what follows a name's start, which is what an infix is.
+            MatchClass::Infix => {
+                let pattern = format!("%{}%", text::escape_like(&self.folded));
+                self.like(column, grams, pattern, &self.folded, common, false)
+            }
+        }
     }
 
     /// The condition of a pinyin form column for `class`; none when the query spells nothing, or
     /// when it is a two-letter infix (pinyin has no grams: nothing could serve it, and it says little).
-    fn pinyin(&self, column: impl ColumnTrait, class: MatchClass) -> Option<Condition> {
+    fn pinyin(&self, column: impl ColumnTrait, class: MatchClass) -> Option<Branch> {
         let spelled = self.pinyin.as_ref()?;
         let (pattern, needle) = enclosed(spelled, ' ', class);
         let servable = needle.chars().count() >= 3;
-        servable.then(|| Condition::all().add(indexed_like(self.backend, column, pattern, &needle)))
+        servable.then(|| Branch::First(indexed_like(self.backend, column, pattern, &needle).into()))
     }
 
-    /// The condition of a former-names column for `class`; `grams` is the row's gram form.
-    fn former_name<C: ColumnTrait>(&self, column: C, grams: C, class: MatchClass) -> Condition {
+    /// The condition of a former-names column for `class`; `grams` is the row's gram form (which holds
+    /// every gram of the former names).
+    fn former_name<C: ColumnTrait>(&self, column: C, grams: C, class: MatchClass, common: bool) -> Branch {
         let (pattern, needle) = enclosed(&self.folded, '\n', class);
-        Condition::all().add(self.like(column, grams, pattern, &needle))
+        self.like(column, grams, pattern, &needle, common, true)
     }
 
     /// `column LIKE pattern`, `needle` being the text between its wildcards, served by the best index
     /// there is: the column's trigrams for a needle of three characters or more; else, when the query
-    /// is one gram, the row's gram form `grams` (made from this column among others), rechecked by the
-    /// `LIKE`.
-    fn like<C: ColumnTrait>(&self, column: C, grams: C, pattern: String, needle: &str) -> SimpleExpr {
+    /// is one gram, the row's gram form `grams` (the column's grams, marked when the column holds
+    /// former names), rechecked by the `LIKE`; but a gram `common` in names is found by walking the
+    /// order with the `LIKE` alone.
+    fn like<C: ColumnTrait>(
+        &self,
+        column: C,
+        grams: C,
+        pattern: String,
+        needle: &str,
+        common: bool,
+        former: bool,
+    ) -> Branch {
         if needle.chars().count() >= 3 {
-            return indexed_like(self.backend, column, pattern, needle);
+            return Branch::First(indexed_like(self.backend, column, pattern, needle).into());
         }
         let like = column.like(LikeExpr::new(pattern).escape('\\'));
         match text::gram(&self.folded) {
-            Some(gram) => has_gram(self.backend, grams, gram).and(like),
-            // Not a gram (a letter and a sign, say): rare and short, so the table answers it.
-            None => like,
+            Some(gram) if former => {
+                let token = text::former_gram(gram);
+                Branch::Few(has_any_gram(self.backend, grams, &[token]).and(like).into())
+            }
+            Some(gram) if !common => Branch::Few(
+                has_any_gram(self.backend, grams, &[gram.to_owned()])
+                    .and(like)
+                    .into(),
+            ),
+            // Common, or not a gram (a letter and a sign, say: rare and short): the order answers it.
+            _ => Branch::First(like.into()),
         }
     }
 
@@ -208,8 +230,11 @@ trait Searched: EntityTrait<Model: FromQueryResult + Send + Sync> {
     fn visible(_viewer: &Viewer) -> Select<Self> {
         Self::find()
     }
-    /// The rows matching `terms` in `class`.
-    fn condition(terms: &Terms, class: MatchClass) -> Condition;
+    /// The ways a row matches `terms` in `class`, one per field searched (each served by its index);
+    /// `common`: whether the query is a gram common among the rows ([`super::gram_is_common`]).
+    fn branches(terms: &Terms, class: MatchClass, common: bool) -> Vec<Branch>;
+    /// The gram form of the names.
+    fn grams() -> Self::Column;
     /// The folded name, which hits rank by within a class.
     fn name() -> Self::Column;
     /// The primary key, the last tie-breaker.
@@ -234,6 +259,14 @@ async fn ranked<E: Searched>(
     let name = E::name();
     let table = name.entity_name().to_string();
     let length = Expr::cust(format!("length(\"{table}\".\"{}\")", name.as_str()));
+    let ordered = E::visible(viewer)
+        .order_by_asc(length)
+        .order_by_asc(name)
+        .order_by_asc(E::id());
+    let common = match text::gram(&terms.folded) {
+        Some(gram) => gram_is_common(db, E::grams(), gram).await?,
+        None => false,
+    };
     let mut rows = Vec::new();
     let mut seen = HashSet::new();
     for class in CLASSES {
@@ -241,15 +274,10 @@ async fn ranked<E: Searched>(
         if wanted == 0 {
             break;
         }
-        // A row of a better class matches this class too: ask for as many more as already taken.
-        let found = E::visible(viewer)
-            .filter(E::condition(terms, class))
-            .order_by_asc(length.clone())
-            .order_by_asc(name)
-            .order_by_asc(E::id())
-            .limit(wanted + rows.len() as u64)
-            .all(db)
-            .await?;
+        // A row of a better class may match this class too: ask for as many more as already taken.
+        let limit = wanted + rows.len() as u64;
+        let matching = among_first(&ordered, E::id(), E::branches(terms, class, common), limit);
+        let found = ordered.clone().filter(matching).limit(limit).all(db).await?;
         for row in found {
             if seen.insert(E::id_of(&row)) {
                 rows.push(row);
@@ -275,29 +303,36 @@ async fn hits_of<E: SearchedByName>(
 async fn matching<E: Searched>(db: &DatabaseConnection, viewer: &Viewer, terms: &Terms) -> ApiResult<u64> {
     let any = CLASSES
         .into_iter()
-        .fold(Condition::any(), |any, class| any.add(E::condition(terms, class)));
+        .flat_map(|class| E::branches(terms, class, false))
+        .map(Branch::into_condition)
+        .fold(Condition::any(), Condition::add);
     Ok(E::visible(viewer).filter(any).count(db).await?)
 }
 
 impl Searched for enterprise::Entity {
     /// Name, pinyin, former names, and the USCC by its start.
-    fn condition(terms: &Terms, class: MatchClass) -> Condition {
+    fn branches(terms: &Terms, class: MatchClass, common: bool) -> Vec<Branch> {
         use enterprise::Column as C;
-        let mut any = named(terms, C::NameNormalized, C::NamePinyin, C::NameGrams, class)
-            .add(terms.former_name(C::FormerNamesNormalized, C::NameGrams, class));
+        let mut branches = named(
+            terms,
+            C::NameNormalized,
+            C::NamePinyin,
+            C::NameGrams,
+            class,
+            common,
+        );
+        branches.push(terms.former_name(C::FormerNamesNormalized, C::NameGrams, class, common));
         match (&terms.uscc, class) {
-            (Some(code), MatchClass::Exact) => any = any.add(enterprise::Column::Uscc.eq(code.as_str())),
-            // A range, so the USCC index serves it whatever the collation's view of `LIKE`.
+            (Some(code), MatchClass::Exact) => branches.push(Branch::First(C::Uscc.eq(code.as_str()).into())),
             (Some(code), MatchClass::Prefix) => {
-                any = any.add(
-                    enterprise::Column::Uscc
-                        .gte(code.as_str())
-                        .and(enterprise::Column::Uscc.lt(format!("{code}~"))),
-                )
+                branches.push(Branch::First(starts_with(C::Uscc, code).into()))
             }
             _ => {}
         }
-        any
+        branches
+    }
+    fn grams() -> Self::Column {
+        enterprise::Column::NameGrams
     }
     fn name() -> Self::Column {
         enterprise::Column::NameNormalized
@@ -317,9 +352,12 @@ macro_rules! searched_by_name {
             $(fn visible(viewer: &Viewer) -> Select<Self> {
                 Self::find().filter($visible(viewer))
             })?
-            fn condition(terms: &Terms, class: MatchClass) -> Condition {
+            fn branches(terms: &Terms, class: MatchClass, common: bool) -> Vec<Branch> {
                 use $entity::Column as C;
-                named(terms, C::NameNormalized, C::NamePinyin, C::NameGrams, class)
+                named(terms, C::NameNormalized, C::NamePinyin, C::NameGrams, class, common)
+            }
+            fn grams() -> Self::Column {
+                $entity::Column::NameGrams
             }
             fn name() -> Self::Column {
                 $entity::Column::NameNormalized
@@ -405,11 +443,18 @@ pub async fn count(
     Ok(total)
 }
 
-/// The condition on a name, its pinyin form and its gram form for `class`.
-fn named<C: ColumnTrait>(terms: &Terms, name: C, form: C, grams: C, class: MatchClass) -> Condition {
-    Condition::any()
-        .add(terms.name(name, grams, class))
-        .add_option(terms.pinyin(form, class))
+/// The branches on a name, its pinyin form and its gram form for `class`.
+fn named<C: ColumnTrait>(
+    terms: &Terms,
+    name: C,
+    form: C,
+    grams: C,
+    class: MatchClass,
+    common: bool,
+) -> Vec<Branch> {
+    std::iter::once(terms.name(name, grams, class, common))
+        .chain(terms.pinyin(form, class))
+        .collect()
 }
 
 /// The hit on a row with a name and a pinyin form: the name if it matches, else its best spelling.

@@ -5,7 +5,7 @@ use async_graphql::{Context, InputObject, Object};
 use super::{RegionInput, db, name_term, region_scope};
 use crate::domain::Uscc;
 use crate::error::{ApiError, ApiResult};
-use crate::graphql::connection::{Page, PageArgs, page_complexity, paginate};
+use crate::graphql::connection::{Page, PageArgs, page_complexity, paginate_within};
 use crate::graphql::enums::{EnterpriseScale, EnterpriseStatus};
 use crate::graphql::types::enterprise::Enterprise;
 use crate::services;
@@ -71,15 +71,24 @@ impl EnterpriseQuery {
         let filter = filter.unwrap_or_default();
         let service_filter = services::enterprise::EnterpriseFilter {
             region: region_scope(ctx, "filter.region.code", filter.region).await?,
-            name_contains: name_term(ctx, "filter.nameContains", filter.name_contains)?,
+            name_contains: match name_term(ctx, "filter.nameContains", filter.name_contains)? {
+                Some(term) => Some(
+                    term.weighed(db(ctx), entity::enterprise::Column::NameGrams)
+                        .await?,
+                ),
+                None => None,
+            },
             status: filter.status.map(Into::into),
             scale: filter.scale.map(Into::into),
         };
         let (field, direction) = order_by.map_or_else(Default::default, |o| (o.field, o.direction));
         let select = services::enterprise::search(&service_filter, field, direction);
-        paginate(
+        let within =
+            |_, window| services::enterprise::search_within(&service_filter, field, direction, window);
+        paginate_within(
             ctx,
             select,
+            within,
             PageArgs {
                 after,
                 before,
