@@ -73,7 +73,7 @@ pub fn search_within(
                 C::NameGrams,
                 term,
             );
-            let matching = super::among_first(&query, C::Id, branches, window);
+            let matching = super::among_first(term.backend(), &query, C::Id, branches, window);
             query.filter(matching)
         }
         None => query,

@@ -94,6 +94,11 @@ impl NameTerm {
         Ok(Self { common, ..self })
     }
 
+    /// The backend whose index answers the term.
+    pub fn backend(&self) -> DbBackend {
+        self.backend
+    }
+
     /// The term as one gram, when it is short enough to be looked up as one.
     fn gram(&self) -> Option<&str> {
         crate::domain::text::gram(&self.folded)
@@ -211,27 +216,43 @@ pub fn starts_with(column: impl ColumnTrait, prefix: &str) -> SimpleExpr {
 }
 
 /// Rows among the first `limit` of `ordered` (a query with its filters and order) that meet any of
-/// `branches`: `id IN (the first of branch 1 UNION ALL every row of branch 2 …)`. Each branch is its
+/// `branches`: `id IN (the first of branch 1 UNION ALL the first of branch 2 …)`. Each branch is its
 /// own query, so the database answers each from the index that suits it (a range in order, a gram
 /// lookup) instead of one plan for their `OR`, which must either walk the order past clustered matches
 /// or fetch and sort every match. A page of at most `limit` rows from the top of `ordered` filtered by
 /// this condition is the page of `ordered` filtered by the branches' `OR`.
 pub fn among_first<E: sea_orm::EntityTrait>(
+    backend: DbBackend,
     ordered: &sea_orm::Select<E>,
     id: E::Column,
     branches: impl IntoIterator<Item = Branch>,
     limit: u64,
 ) -> SimpleExpr {
-    use sea_orm::sea_query::{Alias, Query, UnionType};
+    use sea_orm::sea_query::{Alias, Asterisk, Query, UnionType};
     use sea_orm::{IdenStatic, QueryFilter, QuerySelect, QueryTrait};
+    let table = Alias::new(id.entity_name().to_string());
     let firsts = branches.into_iter().enumerate().map(|(i, branch)| {
         let matching = ordered.clone().select_only().column(id);
         let first = match branch {
-            Branch::First(condition) => matching.filter(condition).limit(limit).into_query(),
-            Branch::Few(condition) => {
-                let mut all = matching.filter(condition).into_query();
-                all.clear_order_by();
-                all
+            Branch::Few(condition) if backend == DbBackend::Postgres => {
+                // Every matching row, read behind `OFFSET 0`, which PostgreSQL's planner does not look
+                // through: it cannot walk the order instead. The rows keep the table's name, so the
+                // order (and the conditions, checked again) still name their columns.
+                let mut first = matching.filter(condition).limit(limit).into_query();
+                let mut every = first.clone();
+                every
+                    .clear_selects()
+                    .column((table.clone(), Asterisk))
+                    .clear_order_by()
+                    .reset_limit()
+                    .offset(0);
+                first.from_clear().from_subquery(every, table.clone());
+                first
+            }
+            // SQLite reads a few rows an index names and sorts them by itself: it never walks an order
+            // to find them.
+            Branch::First(condition) | Branch::Few(condition) => {
+                matching.filter(condition).limit(limit).into_query()
             }
         };
         // Wrapped, since SQLite allows no ORDER BY or LIMIT on an arm of a compound select.

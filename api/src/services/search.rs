@@ -276,7 +276,13 @@ async fn ranked<E: Searched>(
         }
         // A row of a better class may match this class too: ask for as many more as already taken.
         let limit = wanted + rows.len() as u64;
-        let matching = among_first(&ordered, E::id(), E::branches(terms, class, common), limit);
+        let matching = among_first(
+            terms.backend,
+            &ordered,
+            E::id(),
+            E::branches(terms, class, common),
+            limit,
+        );
         let found = ordered.clone().filter(matching).limit(limit).all(db).await?;
         for row in found {
             if seen.insert(E::id_of(&row)) {
