@@ -237,15 +237,14 @@ pub fn among_first<E: sea_orm::EntityTrait>(
             Branch::Few(condition) if backend == DbBackend::Postgres => {
                 // Every matching row, read behind `OFFSET 0`, which PostgreSQL's planner does not look
                 // through: it cannot walk the order instead. The rows keep the table's name, so the
-                // order (and the conditions, checked again) still name their columns.
-                let mut first = matching.filter(condition).limit(limit).into_query();
-                let mut every = first.clone();
+                // order (and the list's own filters, checked again) still name their columns.
+                let mut every = matching.clone().filter(condition).into_query();
                 every
                     .clear_selects()
                     .column((table.clone(), Asterisk))
                     .clear_order_by()
-                    .reset_limit()
                     .offset(0);
+                let mut first = matching.limit(limit).into_query();
                 first.from_clear().from_subquery(every, table.clone());
                 first
             }
