@@ -5,9 +5,12 @@
 //!   a province. The application owns the rules, so this clears every gram form and the application
 //!   fills them in again after migrating, as it does for any row without one;
 //! - the name index also holds the id, the tie-breaker of every name order, so that a range read in
-//!   name order needs no sort.
+//!   name order needs no sort;
+//! - search ranks by name within a class, no longer shorter names first: the index on (length, name)
+//!   is dropped. Walking it for a term common in long names (an industry's) passed most of the table.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::ConnectionTrait;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -54,6 +57,14 @@ impl MigrationTrait for Migration {
         for table in TABLES {
             clear_grams(manager, table).await?;
             swap_name_index(manager, table, true).await?;
+            manager
+                .drop_index(
+                    Index::drop()
+                        .name(format!("idx_{table}_name_length"))
+                        .table(Alias::new(table))
+                        .to_owned(),
+                )
+                .await?;
         }
         Ok(())
     }
@@ -63,6 +74,10 @@ impl MigrationTrait for Migration {
         for table in TABLES {
             clear_grams(manager, table).await?;
             swap_name_index(manager, table, false).await?;
+            let length_index = format!(
+                "CREATE INDEX idx_{table}_name_length ON {table} ((length(name_normalized)), name_normalized, id)"
+            );
+            manager.get_connection().execute_unprepared(&length_index).await?;
         }
         Ok(())
     }

@@ -111,31 +111,50 @@ impl NameTerm {
 /// they cluster in the order; a walk would pass every row before the cluster.
 pub const COMMON_GRAM_ROWS: u64 = 20_000;
 
-/// Whether at least [`COMMON_GRAM_ROWS`] rows hold `gram` after the start of their name, in their gram
-/// form `grams`: counted from the grams index, stopping there. (Former names are few.)
+/// Whether about [`COMMON_GRAM_ROWS`] rows or more hold `gram` after the start of their name, in their
+/// gram form `grams` (former names are few). On PostgreSQL, the planner's estimate from the grams'
+/// element statistics: counting would read every row from the table, the estimate costs a plan. On
+/// SQLite, counted in the grams index, which holds the rows' ids, stopping at the bound.
 pub async fn gram_is_common(
     db: &impl sea_orm::ConnectionTrait,
     grams: impl ColumnTrait,
     gram: &str,
 ) -> Result<bool, sea_orm::DbErr> {
+    use sea_orm::Statement;
     use sea_orm::sea_query::{Alias, Expr, Func, Query};
-    let table = grams.entity_name().to_string();
-    let holding = Query::select()
-        .expr(Expr::val(1))
-        .from(Alias::new(table))
-        .and_where(has_any_gram(db.get_database_backend(), grams, &[gram.to_owned()]))
-        .limit(COMMON_GRAM_ROWS)
-        .to_owned();
-    let count = Query::select()
-        .expr(Func::count(Expr::val(1)))
-        .from_subquery(holding, Alias::new("holding"))
-        .to_owned();
-    let counted = db.query_one(&count).await?;
-    let rows: i64 = match counted {
-        Some(row) => row.try_get_by_index(0)?,
-        None => 0,
+    let backend = db.get_database_backend();
+    let tokens = [gram.to_owned()];
+    let rows = if backend == DbBackend::Postgres {
+        let holding = Query::select()
+            .expr(Expr::val(1))
+            .from(Alias::new(grams.entity_name().to_string()))
+            .and_where(has_any_gram(backend, grams, &tokens))
+            .to_owned();
+        let built = backend.build(&holding);
+        let explain = Statement {
+            sql: format!("EXPLAIN (FORMAT JSON) {}", built.sql),
+            ..built
+        };
+        let plan: serde_json::Value = match db.query_one_raw(explain).await? {
+            Some(row) => row.try_get_by_index(0)?,
+            None => serde_json::Value::Null,
+        };
+        plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or_default()
+    } else {
+        let holding = gram_matches(&grams.entity_name().to_string(), &tokens)
+            .limit(COMMON_GRAM_ROWS)
+            .to_owned();
+        let count = Query::select()
+            .expr(Func::count(Expr::val(1)))
+            .from_subquery(holding, Alias::new("holding"))
+            .to_owned();
+        let counted: Option<i64> = match db.query_one(&count).await? {
+            Some(row) => row.try_get_by_index(0)?,
+            None => None,
+        };
+        counted.unwrap_or_default() as f64
     };
-    Ok(u64::try_from(rows).unwrap_or_default() >= COMMON_GRAM_ROWS)
+    Ok(rows >= COMMON_GRAM_ROWS as f64)
 }
 
 /// Rows whose folded `name` or folded former names (`former`, when the rows have them) contain the
@@ -271,7 +290,7 @@ pub fn among_first<E: sea_orm::EntityTrait>(
 /// name, or a former name's: see [`crate::domain::text::grams`]), answered from the grams index: a GIN
 /// index on the grams as an array on PostgreSQL, the `<table>_grams` FTS5 table on SQLite.
 pub fn has_any_gram(backend: DbBackend, grams: impl ColumnTrait, tokens: &[String]) -> SimpleExpr {
-    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait};
     let table = grams.entity_name().to_string();
     let column = grams.as_str();
     if backend == DbBackend::Postgres {
@@ -282,18 +301,24 @@ pub fn has_any_gram(backend: DbBackend, grams: impl ColumnTrait, tokens: &[Strin
             [tokens.join(" ")],
         );
     }
+    let matching = gram_matches(&table, tokens);
+    Expr::col((Alias::new(table), Alias::new("rowid"))).in_subquery(matching)
+}
+
+/// The rowids of `table`'s rows whose grams hold any of `tokens`, from its FTS5 grams table (SQLite).
+fn gram_matches(table: &str, tokens: &[String]) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::{Alias, Expr, Query};
     let fts = format!("{table}_grams");
     // FTS5 phrases, each a token (letters, digits and the former-name mark, never a quote).
     let phrases: Vec<String> = tokens.iter().map(|token| format!("\"{token}\"")).collect();
-    let matching = Query::select()
+    Query::select()
         .column(Alias::new("rowid"))
         .from(Alias::new(&fts))
         .and_where(Expr::cust_with_values(
             format!("\"{fts}\" MATCH ?"),
             [phrases.join(" OR ")],
         ))
-        .to_owned();
-    Expr::col((Alias::new(table), Alias::new("rowid"))).in_subquery(matching)
+        .to_owned()
 }
 
 /// `column LIKE pattern` (escaped by `\`), answered from the column's trigram index. PostgreSQL's

@@ -1,8 +1,9 @@
 //! `search`: one box across enterprises, brands, geographic indications and persons, as agencies and
 //! frontends' autocomplete use it. A hit is a name (or former name, pinyin spelling or USCC) that equals
-//! the query, starts with it or contains it, in that order of rank; within a rank, shorter names come
-//! first (the query is more of them), then names in order. Each class is its own indexed query, so the
-//! best hits are found without ranking every match.
+//! the query, starts with it or contains it, in that order of rank; within a rank, names in order. Each
+//! class is its own indexed query, so the best hits are found without ranking every match. (Ranking
+//! shorter names first within a class was tried: no index serves it for a term common in long names,
+//! such as an industry's, so it read every match.)
 //!
 //! Pages are offsets into the ranked list, at most [`MAX_DEPTH`] hits deep: search is for finding, and
 //! a longer list is better served by a filtered list (`enterprises(filter: …)`).
@@ -13,7 +14,7 @@ use entity::{brand, enterprise, enterprise_former_name, geographic_indication as
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
-    IdenStatic, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use uuid::Uuid;
 
@@ -249,20 +250,14 @@ trait SearchedByName: Searched {
 }
 
 /// The rows of kind `E` the viewer may find that match `terms`, best class first, at most `need` of
-/// them; within a class, shorter names first, then by name and id.
+/// them; within a class, by name and id.
 async fn ranked<E: Searched>(
     db: &DatabaseConnection,
     viewer: &Viewer,
     terms: &Terms,
     need: u64,
 ) -> ApiResult<Vec<E::Model>> {
-    let name = E::name();
-    let table = name.entity_name().to_string();
-    let length = Expr::cust(format!("length(\"{table}\".\"{}\")", name.as_str()));
-    let ordered = E::visible(viewer)
-        .order_by_asc(length)
-        .order_by_asc(name)
-        .order_by_asc(E::id());
+    let ordered = E::visible(viewer).order_by_asc(E::name()).order_by_asc(E::id());
     let common = match text::gram(&terms.folded) {
         Some(gram) => gram_is_common(db, E::grams(), gram).await?,
         None => false,
@@ -539,15 +534,15 @@ async fn former_names(
     Ok(by_enterprise)
 }
 
-/// The sort key of a hit across kinds: class, then name length, name, kind and id.
-fn rank(hit: &Hit) -> (MatchClass, usize, String, Kind, Uuid) {
+/// The sort key of a hit across kinds: class, then name, kind and id.
+fn rank(hit: &Hit) -> (MatchClass, String, Kind, Uuid) {
     let (kind, name, id) = match &hit.found {
         Found::Enterprise(row) => (Kind::Enterprise, &row.name_normalized, row.id),
         Found::Brand(row) => (Kind::Brand, &row.name_normalized, row.id),
         Found::GeographicIndication(row) => (Kind::GeographicIndication, &row.name_normalized, row.id),
         Found::Person(row) => (Kind::Person, &row.name_normalized, row.id),
     };
-    (hit.class, name.chars().count(), name.clone(), kind, id)
+    (hit.class, name.clone(), kind, id)
 }
 
 /// Rows filled in at a time by [`fill_search_forms`].
