@@ -171,18 +171,17 @@ pub fn names_contain<C: ColumnTrait>(name: C, former: Option<C>, grams: C, term:
 /// [`starts_with`], and after it in the grams, or, when it is common, by a `LIKE` on each row of the
 /// order walked. A longer one is found in each name's trigram index.
 pub fn name_branches<C: ColumnTrait>(name: C, former: Option<C>, grams: C, term: &NameTerm) -> Vec<Branch> {
-    use sea_orm::sea_query::LikeExpr;
     let pattern = format!("%{}%", crate::domain::text::escape_like(&term.folded));
     match term.gram() {
         Some(gram) if term.common => {
-            let contains = std::iter::once(name)
+            let contained = std::iter::once(name)
                 .chain(former)
                 .fold(Condition::any(), |any, column| {
-                    any.add(column.like(LikeExpr::new(pattern.clone()).escape('\\')))
+                    any.add(contains(term.backend, column, gram))
                 });
             vec![
                 Branch::First(starts_with(name, gram).into()),
-                Branch::First(contains),
+                Branch::First(contained),
             ]
         }
         Some(gram) => {
@@ -221,6 +220,27 @@ impl Branch {
             Self::First(condition) | Self::Few(condition) => condition,
         }
     }
+}
+
+/// Rows whose `column` contains `needle`: `strpos` on PostgreSQL, `instr` on SQLite. No index serves
+/// it, which is the point: it is checked on rows another index found, or on each row of an order walked,
+/// and a planner cannot choose a trigram index that holds nothing for a short needle.
+pub fn contains(backend: DbBackend, column: impl ColumnTrait, needle: &str) -> SimpleExpr {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let function = match backend {
+        DbBackend::Postgres => "strpos",
+        _ => "instr",
+    };
+    let table = column.entity_name().to_string();
+    let placeholder = match backend {
+        DbBackend::Postgres => "$1",
+        _ => "?",
+    };
+    Expr::cust_with_values(
+        format!("{function}(\"{table}\".\"{}\", {placeholder})", column.as_str()),
+        [needle],
+    )
+    .gt(0)
 }
 
 /// Rows whose `column` starts with `prefix`: a range on the column's ordinary index, which also yields

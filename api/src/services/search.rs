@@ -11,14 +11,14 @@
 use std::collections::{HashMap, HashSet};
 
 use entity::{brand, enterprise, enterprise_former_name, geographic_indication as gi, person};
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use uuid::Uuid;
 
-use super::{Branch, among_first, gram_is_common, has_any_gram, indexed_like, starts_with};
+use super::{Branch, among_first, contains, gram_is_common, has_any_gram, indexed_like, starts_with};
 use crate::domain::name_forms::NameForms;
 use crate::domain::{pinyin, text};
 use crate::error::{ApiError, ApiResult};
@@ -151,8 +151,8 @@ impl Terms {
     /// `column LIKE pattern`, `needle` being the text between its wildcards, served by the best index
     /// there is: the column's trigrams for a needle of three characters or more; else, when the query
     /// is one gram, the row's gram form `grams` (the column's grams, marked when the column holds
-    /// former names), rechecked by the `LIKE`; but a gram `common` in names is found by walking the
-    /// order with the `LIKE` alone.
+    /// former names), rechecked for the needle; but a gram `common` in names is found by walking the
+    /// order, checking each name for the needle.
     fn like<C: ColumnTrait>(
         &self,
         column: C,
@@ -165,19 +165,21 @@ impl Terms {
         if needle.chars().count() >= 3 {
             return Branch::First(indexed_like(self.backend, column, pattern, needle).into());
         }
-        let like = column.like(LikeExpr::new(pattern).escape('\\'));
+        // Not a `LIKE`: with the pattern a parameter, PostgreSQL's generic plan may look a two-character
+        // pattern up in the trigram index, which holds no trigram for it and reads every entry.
+        let contained = contains(self.backend, column, needle);
         match text::gram(&self.folded) {
             Some(gram) if former => {
                 let token = text::former_gram(gram);
-                Branch::Few(has_any_gram(self.backend, grams, &[token]).and(like).into())
+                Branch::Few(has_any_gram(self.backend, grams, &[token]).and(contained).into())
             }
             Some(gram) if !common => Branch::Few(
                 has_any_gram(self.backend, grams, &[gram.to_owned()])
-                    .and(like)
+                    .and(contained)
                     .into(),
             ),
             // Common, or not a gram (a letter and a sign, say: rare and short): the order answers it.
-            _ => Branch::First(like.into()),
+            _ => Branch::First(contained.into()),
         }
     }
 
