@@ -84,6 +84,26 @@ pub fn gram(folded: &str) -> Option<&str> {
     is_gram.then_some(folded)
 }
 
+/// How many of a longer term's pairs are weighed to choose the one it is looked up by.
+const MAX_KEY_CANDIDATES: usize = 3;
+
+/// The grams a folded term can be looked up by: the term itself when it is one gram; else its pairs of
+/// letters or digits after the first character (at most a few), which every name containing the term
+/// holds in its grams, after the start of the name or in a former name. None when it has no such pair.
+pub fn key_candidates(folded: &str) -> Vec<String> {
+    if let Some(gram) = gram(folded) {
+        return vec![gram.to_owned()];
+    }
+    let characters: Vec<char> = folded.chars().collect();
+    characters
+        .windows(2)
+        .skip(1)
+        .filter(|pair| pair.iter().all(|c| c.is_alphanumeric()))
+        .map(|pair| pair.iter().collect())
+        .take(MAX_KEY_CANDIDATES)
+        .collect()
+}
+
 /// `text` with the `LIKE` wildcards `%` and `_` and the escape character `\` escaped by `\`.
 pub fn escape_like(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
@@ -131,6 +151,23 @@ mod tests {
         assert_eq!(gram("a"), Some("a"));
         assert_eq!(gram("重庆万"), None);
         assert_eq!(gram("a("), None);
+    }
+
+    #[test]
+    fn a_longer_term_is_looked_up_by_its_pairs_after_the_first_character() {
+        assert_eq!(key_candidates("重庆"), ["重庆"]);
+        assert_eq!(key_candidates("福建城厢"), ["建城", "城厢"]);
+        assert_eq!(key_candidates("a(bcd"), ["bc", "cd"]);
+        assert!(key_candidates("a(b").is_empty());
+        // Every name containing the term holds the pairs, wherever the term starts.
+        for name in ["福建城厢电子", "新福建城厢"] {
+            let held = grams(name, []);
+            assert!(
+                key_candidates("福建城厢")
+                    .iter()
+                    .all(|pair| held.contains(&format!(" {pair} ")))
+            );
+        }
     }
 
     #[test]

@@ -469,7 +469,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_common_or_rare_term_reads_the_same_pages_as_the_whole_list() {
+    async fn a_common_or_rare_key_gram_reads_the_same_pages_as_the_whole_list() {
         let db = crate::db::connect("sqlite::memory:", 1)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -484,7 +484,7 @@ mod tests {
             .exec(&db)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        for term in ["四川", "川", "丁", "重"] {
+        for term in ["四川", "川", "丁", "重", "四川乙", "庆四川", "重庆四川乙"] {
             let whole: Vec<String> = search(
                 &EnterpriseFilter {
                     name_contains: Some(super::super::NameTerm::new(DbBackend::Sqlite, term)),
@@ -501,9 +501,13 @@ mod tests {
             .collect();
             assert!(!whole.is_empty(), "{term}");
             for common in [false, true] {
+                let term = super::super::NameTerm::new(DbBackend::Sqlite, term);
                 let term = super::super::NameTerm {
-                    common,
-                    ..super::super::NameTerm::new(DbBackend::Sqlite, term)
+                    key: super::super::GramKey {
+                        common,
+                        ..term.key.clone()
+                    },
+                    ..term
                 };
                 let filter = EnterpriseFilter {
                     name_contains: Some(term),

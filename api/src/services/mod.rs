@@ -66,65 +66,101 @@ pub async fn begin_write(
 pub struct NameTerm {
     folded: String,
     backend: DbBackend,
-    /// Whether the term is a gram that at least [`COMMON_GRAM_ROWS`] rows hold ([`NameTerm::weighed`]).
-    common: bool,
+    /// The gram it is looked up by, taken unweighed until [`NameTerm::weighed`].
+    key: GramKey,
 }
 
 impl NameTerm {
-    /// `text` as a term searched on `backend`, taken to be uncommon until weighed.
+    /// `text` as a term searched on `backend`.
     pub fn new(backend: DbBackend, text: &str) -> Self {
+        let folded = crate::domain::text::fold(text);
         Self {
-            folded: crate::domain::text::fold(text),
+            key: GramKey::unweighed(&folded),
+            folded,
             backend,
-            common: false,
         }
     }
 
-    /// The term, knowing whether it is common among the rows whose gram form is `grams`: a large
-    /// table's filter weighs its term first ([`gram_is_common`]).
+    /// The term, looked up by the gram fewest rows hold among those whose gram form is `grams`: a
+    /// large table's filter weighs its term first.
     pub async fn weighed(
         self,
         db: &impl sea_orm::ConnectionTrait,
         grams: impl ColumnTrait,
     ) -> Result<Self, sea_orm::DbErr> {
-        let common = match self.gram() {
-            Some(gram) => gram_is_common(db, grams, gram).await?,
-            None => false,
-        };
-        Ok(Self { common, ..self })
+        let key = GramKey::weighed(db, grams, &self.folded).await?;
+        Ok(Self { key, ..self })
     }
 
     /// The backend whose index answers the term.
     pub fn backend(&self) -> DbBackend {
         self.backend
     }
-
-    /// The term as one gram, when it is short enough to be looked up as one.
-    fn gram(&self) -> Option<&str> {
-        crate::domain::text::gram(&self.folded)
-    }
 }
 
-/// From this many rows holding a gram on, the gram is common: the first rows in order that hold it are
-/// found by walking the order (they are spread out, so few rows are read), not by reading every row
-/// that holds it and sorting them. Below it, reading them all costs at most this many rows, however
+/// From about this many rows holding a gram on, the gram is common: the first rows in order that hold
+/// it are found by walking the order (they are spread out, so few rows are read), not by reading every
+/// row that holds it and sorting them. Below it, reading them all costs at most this many rows, however
 /// they cluster in the order; a walk would pass every row before the cluster.
 pub const COMMON_GRAM_ROWS: u64 = 20_000;
 
-/// Whether about [`COMMON_GRAM_ROWS`] rows or more hold `gram` after the start of their name, in their
-/// gram form `grams` (former names are few). On PostgreSQL, the planner's estimate from the grams'
-/// element statistics: counting would read every row from the table, the estimate costs a plan. On
-/// SQLite, counted in the grams index, which holds the rows' ids, stopping at the bound.
-pub async fn gram_is_common(
+/// The gram a term is looked up by in a table's grams ([`crate::domain::text::key_candidates`]), and
+/// whether it is common there.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GramKey {
+    /// None when the term has no gram to be looked up by (trigrams serve it).
+    pub gram: Option<String>,
+    /// Whether about [`COMMON_GRAM_ROWS`] rows or more hold it.
+    pub common: bool,
+}
+
+impl GramKey {
+    /// The key of `folded` without asking the table: its last candidate, taken to be uncommon (for
+    /// small tables, where any gram is few rows).
+    pub fn unweighed(folded: &str) -> Self {
+        Self {
+            gram: crate::domain::text::key_candidates(folded).pop(),
+            common: false,
+        }
+    }
+
+    /// The key of `folded` in the table whose gram form is `grams`: the candidate fewest rows hold.
+    pub async fn weighed(
+        db: &impl sea_orm::ConnectionTrait,
+        grams: impl ColumnTrait,
+        folded: &str,
+    ) -> Result<Self, sea_orm::DbErr> {
+        let mut rarest: Option<(String, f64)> = None;
+        for candidate in crate::domain::text::key_candidates(folded) {
+            let rows = gram_rows(db, grams, &candidate).await?;
+            if rarest.as_ref().is_none_or(|(_, fewest)| rows < *fewest) {
+                rarest = Some((candidate, rows));
+            }
+        }
+        Ok(match rarest {
+            Some((gram, rows)) => Self {
+                gram: Some(gram),
+                common: rows >= COMMON_GRAM_ROWS as f64,
+            },
+            None => Self::default(),
+        })
+    }
+}
+
+/// About how many rows hold `gram` after the start of their name, in their gram form `grams` (former
+/// names are few). On PostgreSQL, the planner's estimate from the grams' element statistics: counting
+/// would read every row from the table, the estimate costs a plan. On SQLite, counted in the grams
+/// index, which holds the rows' ids, up to [`COMMON_GRAM_ROWS`].
+async fn gram_rows(
     db: &impl sea_orm::ConnectionTrait,
     grams: impl ColumnTrait,
     gram: &str,
-) -> Result<bool, sea_orm::DbErr> {
+) -> Result<f64, sea_orm::DbErr> {
     use sea_orm::Statement;
     use sea_orm::sea_query::{Alias, Expr, Func, Query};
     let backend = db.get_database_backend();
     let tokens = [gram.to_owned()];
-    let rows = if backend == DbBackend::Postgres {
+    if backend == DbBackend::Postgres {
         let holding = Query::select()
             .expr(Expr::val(1))
             .from(Alias::new(grams.entity_name().to_string()))
@@ -139,22 +175,20 @@ pub async fn gram_is_common(
             Some(row) => row.try_get_by_index(0)?,
             None => serde_json::Value::Null,
         };
-        plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or_default()
-    } else {
-        let holding = gram_matches(&grams.entity_name().to_string(), &tokens)
-            .limit(COMMON_GRAM_ROWS)
-            .to_owned();
-        let count = Query::select()
-            .expr(Func::count(Expr::val(1)))
-            .from_subquery(holding, Alias::new("holding"))
-            .to_owned();
-        let counted: Option<i64> = match db.query_one(&count).await? {
-            Some(row) => row.try_get_by_index(0)?,
-            None => None,
-        };
-        counted.unwrap_or_default() as f64
+        return Ok(plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or_default());
+    }
+    let holding = gram_matches(&grams.entity_name().to_string(), &tokens)
+        .limit(COMMON_GRAM_ROWS)
+        .to_owned();
+    let count = Query::select()
+        .expr(Func::count(Expr::val(1)))
+        .from_subquery(holding, Alias::new("holding"))
+        .to_owned();
+    let counted: Option<i64> = match db.query_one(&count).await? {
+        Some(row) => row.try_get_by_index(0)?,
+        None => None,
     };
-    Ok(rows >= COMMON_GRAM_ROWS as f64)
+    Ok(counted.unwrap_or_default() as f64)
 }
 
 /// Rows whose folded `name` or folded former names (`former`, when the rows have them) contain the
@@ -167,38 +201,37 @@ pub fn names_contain<C: ColumnTrait>(name: C, former: Option<C>, grams: C, term:
 }
 
 /// The ways a row's names contain the term, each served by one index. `grams` is the rows' gram form,
-/// made from exactly those names. A term of one or two characters is found at the start of the name by
-/// [`starts_with`], and after it in the grams, or, when it is common, by a `LIKE` on each row of the
-/// order walked. A longer one is found in each name's trigram index.
+/// made from exactly those names. A name that starts with the term is found by [`starts_with`]; the
+/// term anywhere is found by its key gram ([`GramKey`]), each row that holds it checked for the term,
+/// or, when the key is common, by walking the order checking each row. A term without a key gram is
+/// found in each name's trigram index.
 pub fn name_branches<C: ColumnTrait>(name: C, former: Option<C>, grams: C, term: &NameTerm) -> Vec<Branch> {
-    let pattern = format!("%{}%", crate::domain::text::escape_like(&term.folded));
-    match term.gram() {
-        Some(gram) if term.common => {
-            let contained = std::iter::once(name)
-                .chain(former)
-                .fold(Condition::any(), |any, column| {
-                    any.add(contains(term.backend, column, gram))
-                });
-            vec![
-                Branch::First(starts_with(name, gram).into()),
-                Branch::First(contained),
-            ]
-        }
-        Some(gram) => {
-            let mut tokens = vec![gram.to_owned()];
-            tokens.extend(former.map(|_| crate::domain::text::former_gram(gram)));
-            vec![
-                Branch::First(starts_with(name, gram).into()),
-                Branch::Few(has_any_gram(term.backend, grams, &tokens).into()),
-            ]
-        }
-        None => std::iter::once(name)
+    let Some(key) = &term.key.gram else {
+        let pattern = format!("%{}%", crate::domain::text::escape_like(&term.folded));
+        return std::iter::once(name)
             .chain(former)
             .map(|column| {
                 Branch::First(indexed_like(term.backend, column, pattern.clone(), &term.folded).into())
             })
-            .collect(),
-    }
+            .collect();
+    };
+    let contained = std::iter::once(name)
+        .chain(former)
+        .fold(Condition::any(), |any, column| {
+            any.add(contains(term.backend, column, &term.folded))
+        });
+    let anywhere = if term.key.common {
+        Branch::First(contained)
+    } else {
+        let mut tokens = vec![key.clone()];
+        tokens.extend(former.map(|_| crate::domain::text::former_gram(key)));
+        Branch::Few(
+            Condition::all()
+                .add(has_any_gram(term.backend, grams, &tokens))
+                .add(contained),
+        )
+    };
+    vec![Branch::First(starts_with(name, &term.folded).into()), anywhere]
 }
 
 /// One way rows meet a condition, and how [`among_first`] reads them.

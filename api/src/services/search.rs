@@ -18,7 +18,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{Branch, among_first, contains, gram_is_common, has_any_gram, indexed_like, starts_with};
+use super::{Branch, GramKey, among_first, contains, has_any_gram, indexed_like, starts_with};
 use crate::domain::name_forms::NameForms;
 use crate::domain::{pinyin, text};
 use crate::error::{ApiError, ApiResult};
@@ -118,16 +118,16 @@ impl Terms {
         })
     }
 
-    /// The branch of a folded-name column for `class`; `grams` is the row's gram form.
-    fn name<C: ColumnTrait>(&self, column: C, grams: C, class: MatchClass, common: bool) -> Branch {
+    /// The branch of a folded-name column for `class`; `grams` is the row's gram form, `key` the
+    /// query's gram there.
+    fn name<C: ColumnTrait>(&self, column: C, grams: C, class: MatchClass, key: &GramKey) -> Branch {
         match class {
             MatchClass::Exact => Branch::First(column.eq(self.folded.as_str()).into()),
             // A range of the name index, for terms of any length.
             MatchClass::Prefix => Branch::First(starts_with(column, &self.folded).into()),
-            // The grams hold what follows a name's start, which is what an infix is.
             MatchClass::Infix => {
                 let pattern = format!("%{}%", text::escape_like(&self.folded));
-                self.like(column, grams, pattern, &self.folded, common, false)
+                self.containing(column, grams, pattern, &self.folded, key, false)
             }
         }
     }
@@ -142,44 +142,44 @@ impl Terms {
     }
 
     /// The condition of a former-names column for `class`; `grams` is the row's gram form (which holds
-    /// every gram of the former names).
-    fn former_name<C: ColumnTrait>(&self, column: C, grams: C, class: MatchClass, common: bool) -> Branch {
+    /// every gram of the former names, marked).
+    fn former_name<C: ColumnTrait>(&self, column: C, grams: C, class: MatchClass, key: &GramKey) -> Branch {
         let (pattern, needle) = enclosed(&self.folded, '\n', class);
-        self.like(column, grams, pattern, &needle, common, true)
+        self.containing(column, grams, pattern, &needle, key, true)
     }
 
-    /// `column LIKE pattern`, `needle` being the text between its wildcards, served by the best index
-    /// there is: the column's trigrams for a needle of three characters or more; else, when the query
-    /// is one gram, the row's gram form `grams` (the column's grams, marked when the column holds
-    /// former names), rechecked for the needle; but a gram `common` in names is found by walking the
-    /// order, checking each name for the needle.
-    fn like<C: ColumnTrait>(
+    /// Rows whose `column` contains `needle` (`pattern` as a `LIKE`), served by the best index there
+    /// is: the query's key gram in the rows' gram form `grams` (marked when the column holds former
+    /// names), each row checked for the needle; for a key common in names, a walk of the order
+    /// checking each row; for a query without a key, the column's trigrams (or, for a needle too short
+    /// to have one, the walk).
+    fn containing<C: ColumnTrait>(
         &self,
         column: C,
         grams: C,
         pattern: String,
         needle: &str,
-        common: bool,
+        key: &GramKey,
         former: bool,
     ) -> Branch {
-        if needle.chars().count() >= 3 {
-            return Branch::First(indexed_like(self.backend, column, pattern, needle).into());
-        }
         // Not a `LIKE`: with the pattern a parameter, PostgreSQL's generic plan may look a two-character
         // pattern up in the trigram index, which holds no trigram for it and reads every entry.
         let contained = contains(self.backend, column, needle);
-        match text::gram(&self.folded) {
+        match &key.gram {
             Some(gram) if former => {
                 let token = text::former_gram(gram);
                 Branch::Few(has_any_gram(self.backend, grams, &[token]).and(contained).into())
             }
-            Some(gram) if !common => Branch::Few(
-                has_any_gram(self.backend, grams, &[gram.to_owned()])
+            Some(gram) if !key.common => Branch::Few(
+                has_any_gram(self.backend, grams, std::slice::from_ref(gram))
                     .and(contained)
                     .into(),
             ),
-            // Common, or not a gram (a letter and a sign, say: rare and short): the order answers it.
-            _ => Branch::First(contained.into()),
+            Some(_) => Branch::First(contained.into()),
+            None if needle.chars().count() >= 3 => {
+                Branch::First(indexed_like(self.backend, column, pattern, needle).into())
+            }
+            None => Branch::First(contained.into()),
         }
     }
 
@@ -234,8 +234,8 @@ trait Searched: EntityTrait<Model: FromQueryResult + Send + Sync> {
         Self::find()
     }
     /// The ways a row matches `terms` in `class`, one per field searched (each served by its index);
-    /// `common`: whether the query is a gram common among the rows ([`super::gram_is_common`]).
-    fn branches(terms: &Terms, class: MatchClass, common: bool) -> Vec<Branch>;
+    /// `key`: the query's gram in the rows' gram form.
+    fn branches(terms: &Terms, class: MatchClass, key: &GramKey) -> Vec<Branch>;
     /// The gram form of the names.
     fn grams() -> Self::Column;
     /// The folded name, which hits rank by within a class.
@@ -260,10 +260,7 @@ async fn ranked<E: Searched>(
     need: u64,
 ) -> ApiResult<Vec<E::Model>> {
     let ordered = E::visible(viewer).order_by_asc(E::name()).order_by_asc(E::id());
-    let common = match text::gram(&terms.folded) {
-        Some(gram) => gram_is_common(db, E::grams(), gram).await?,
-        None => false,
-    };
+    let key = GramKey::weighed(db, E::grams(), &terms.folded).await?;
     let mut rows = Vec::new();
     let mut seen = HashSet::new();
     for class in CLASSES {
@@ -277,7 +274,7 @@ async fn ranked<E: Searched>(
             terms.backend,
             &ordered,
             E::id(),
-            E::branches(terms, class, common),
+            E::branches(terms, class, &key),
             limit,
         );
         let found = ordered.clone().filter(matching).limit(limit).all(db).await?;
@@ -306,7 +303,7 @@ async fn hits_of<E: SearchedByName>(
 async fn matching<E: Searched>(db: &DatabaseConnection, viewer: &Viewer, terms: &Terms) -> ApiResult<u64> {
     let any = CLASSES
         .into_iter()
-        .flat_map(|class| E::branches(terms, class, false))
+        .flat_map(|class| E::branches(terms, class, &GramKey::unweighed(&terms.folded)))
         .map(Branch::into_condition)
         .fold(Condition::any(), Condition::add);
     Ok(E::visible(viewer).filter(any).count(db).await?)
@@ -314,17 +311,10 @@ async fn matching<E: Searched>(db: &DatabaseConnection, viewer: &Viewer, terms: 
 
 impl Searched for enterprise::Entity {
     /// Name, pinyin, former names, and the USCC by its start.
-    fn branches(terms: &Terms, class: MatchClass, common: bool) -> Vec<Branch> {
+    fn branches(terms: &Terms, class: MatchClass, key: &GramKey) -> Vec<Branch> {
         use enterprise::Column as C;
-        let mut branches = named(
-            terms,
-            C::NameNormalized,
-            C::NamePinyin,
-            C::NameGrams,
-            class,
-            common,
-        );
-        branches.push(terms.former_name(C::FormerNamesNormalized, C::NameGrams, class, common));
+        let mut branches = named(terms, C::NameNormalized, C::NamePinyin, C::NameGrams, class, key);
+        branches.push(terms.former_name(C::FormerNamesNormalized, C::NameGrams, class, key));
         match (&terms.uscc, class) {
             (Some(code), MatchClass::Exact) => branches.push(Branch::First(C::Uscc.eq(code.as_str()).into())),
             (Some(code), MatchClass::Prefix) => {
@@ -355,9 +345,9 @@ macro_rules! searched_by_name {
             $(fn visible(viewer: &Viewer) -> Select<Self> {
                 Self::find().filter($visible(viewer))
             })?
-            fn branches(terms: &Terms, class: MatchClass, common: bool) -> Vec<Branch> {
+            fn branches(terms: &Terms, class: MatchClass, key: &GramKey) -> Vec<Branch> {
                 use $entity::Column as C;
-                named(terms, C::NameNormalized, C::NamePinyin, C::NameGrams, class, common)
+                named(terms, C::NameNormalized, C::NamePinyin, C::NameGrams, class, key)
             }
             fn grams() -> Self::Column {
                 $entity::Column::NameGrams
@@ -453,9 +443,9 @@ fn named<C: ColumnTrait>(
     form: C,
     grams: C,
     class: MatchClass,
-    common: bool,
+    key: &GramKey,
 ) -> Vec<Branch> {
-    std::iter::once(terms.name(name, grams, class, common))
+    std::iter::once(terms.name(name, grams, class, key))
         .chain(terms.pinyin(form, class))
         .collect()
 }
