@@ -8,13 +8,13 @@
 //! Pages are offsets into the ranked list, at most [`MAX_DEPTH`] hits deep: search is for finding, and
 //! a longer list is better served by a filtered list (`enterprises(filter: …)`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use entity::{brand, enterprise, enterprise_former_name, geographic_indication as gi, person};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    PaginatorTrait, QueryFilter, QueryOrder, Select,
 };
 use uuid::Uuid;
 
@@ -229,6 +229,9 @@ const CLASSES: [MatchClass; 3] = [MatchClass::Exact, MatchClass::Prefix, MatchCl
 /// One kind of searched row: which rows the viewer may find, what matches a class, and the columns
 /// hits rank by.
 trait Searched: EntityTrait<Model: FromQueryResult + Send + Sync> {
+    /// Whether the rows are many enough for a query's key gram to be weighed ([`GramKey::weighed`]):
+    /// in a small table, reading every row that holds any gram costs little.
+    const WEIGHED: bool = false;
     /// The rows `viewer` may find.
     fn visible(_viewer: &Viewer) -> Select<Self> {
         Self::find()
@@ -242,7 +245,6 @@ trait Searched: EntityTrait<Model: FromQueryResult + Send + Sync> {
     fn name() -> Self::Column;
     /// The primary key, the last tie-breaker.
     fn id() -> Self::Column;
-    fn id_of(row: &Self::Model) -> Uuid;
 }
 
 /// A kind searched by its name and the name's pinyin form only (enterprises have more: see [`hits`]).
@@ -251,8 +253,11 @@ trait SearchedByName: Searched {
     fn hit(terms: &Terms, row: Self::Model) -> Option<Hit>;
 }
 
-/// The rows of kind `E` the viewer may find that match `terms`, best class first, at most `need` of
-/// them; within a class, by name and id.
+/// Rows of kind `E` the viewer may find that match `terms`, among them the best `need` (best class
+/// first; within a class, by name and id), in one statement: every class's branches at once, each
+/// limited to twice the hits needed. A hit among the best `need` is preceded in its branch (ordered by
+/// name) by fewer than `need` hits of a better class (else it would not be among the best) and fewer
+/// than `need` of its own, so each branch's first `2 × need` rows hold every such hit.
 async fn ranked<E: Searched>(
     db: &DatabaseConnection,
     viewer: &Viewer,
@@ -260,32 +265,16 @@ async fn ranked<E: Searched>(
     need: u64,
 ) -> ApiResult<Vec<E::Model>> {
     let ordered = E::visible(viewer).order_by_asc(E::name()).order_by_asc(E::id());
-    let key = GramKey::weighed(db, E::grams(), &terms.folded).await?;
-    let mut rows = Vec::new();
-    let mut seen = HashSet::new();
-    for class in CLASSES {
-        let wanted = need.saturating_sub(rows.len() as u64);
-        if wanted == 0 {
-            break;
-        }
-        // A row of a better class may match this class too: ask for as many more as already taken.
-        let limit = wanted + rows.len() as u64;
-        let matching = among_first(
-            terms.backend,
-            &ordered,
-            E::id(),
-            E::branches(terms, class, &key),
-            limit,
-        );
-        let found = ordered.clone().filter(matching).limit(limit).all(db).await?;
-        for row in found {
-            if seen.insert(E::id_of(&row)) {
-                rows.push(row);
-            }
-        }
-    }
-    rows.truncate(need as usize);
-    Ok(rows)
+    let key = if E::WEIGHED {
+        GramKey::weighed(db, E::grams(), &terms.folded).await?
+    } else {
+        GramKey::unweighed(&terms.folded)
+    };
+    let branches = CLASSES
+        .into_iter()
+        .flat_map(|class| E::branches(terms, class, &key));
+    let matching = among_first(terms.backend, &ordered, E::id(), branches, 2 * need);
+    Ok(ordered.filter(matching).all(db).await?)
 }
 
 /// The best `need` hits of kind `E`.
@@ -310,6 +299,8 @@ async fn matching<E: Searched>(db: &DatabaseConnection, viewer: &Viewer, terms: 
 }
 
 impl Searched for enterprise::Entity {
+    /// A national registry holds millions.
+    const WEIGHED: bool = true;
     /// Name, pinyin, former names, and the USCC by its start.
     fn branches(terms: &Terms, class: MatchClass, key: &GramKey) -> Vec<Branch> {
         use enterprise::Column as C;
@@ -333,9 +324,6 @@ impl Searched for enterprise::Entity {
     fn id() -> Self::Column {
         enterprise::Column::Id
     }
-    fn id_of(row: &Self::Model) -> Uuid {
-        row.id
-    }
 }
 
 /// [`Searched`] and [`SearchedByName`] for a kind with `name_normalized` and `name_pinyin` columns.
@@ -357,9 +345,6 @@ macro_rules! searched_by_name {
             }
             fn id() -> Self::Column {
                 $entity::Column::Id
-            }
-            fn id_of(row: &Self::Model) -> Uuid {
-                row.id
             }
         }
 

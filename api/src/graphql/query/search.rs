@@ -17,7 +17,7 @@ pub struct SearchQuery;
 impl SearchQuery {
     /// Enterprises, brands, geographic indications and persons whose name, former name, pinyin
     /// spelling or USCC matches `query`, in either script and any width or case: exact matches first,
-    /// then those starting with the query, then those containing it; within each, shorter names first.
+    /// then those starting with the query, then those containing it; within each, by name.
     /// Public fields only; persons only where the caller may see one of their credentials (staff: in
     /// their jurisdiction). At most 1,000 hits deep.
     #[graphql(complexity = "page_complexity(first, None, child_complexity)")]
