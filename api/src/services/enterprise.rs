@@ -500,11 +500,15 @@ mod tests {
             .map(|row| row.name)
             .collect();
             assert!(!whole.is_empty(), "{term}");
-            for common in [false, true] {
+            for holders in [
+                super::super::Holders::Unweighed,
+                super::super::Holders::Few,
+                super::super::Holders::Many,
+            ] {
                 let term = super::super::NameTerm::new(DbBackend::Sqlite, term);
                 let term = super::super::NameTerm {
                     key: super::super::GramKey {
-                        common,
+                        holders,
                         ..term.key.clone()
                     },
                     ..term
@@ -517,8 +521,8 @@ mod tests {
                 for skip in 0..whole.len() as u64 {
                     paged.extend(page(&db, &filter, skip, 1).await);
                 }
-                assert_eq!(paged, whole, "common: {common}");
-                assert_eq!(page(&db, &filter, 0, 10).await, whole, "common: {common}");
+                assert_eq!(paged, whole, "{holders:?}");
+                assert_eq!(page(&db, &filter, 0, 10).await, whole, "{holders:?}");
             }
         }
     }

@@ -105,22 +105,45 @@ impl NameTerm {
 pub const COMMON_GRAM_ROWS: u64 = 20_000;
 
 /// The gram a term is looked up by in a table's grams ([`crate::domain::text::key_candidates`]), and
-/// whether it is common there.
+/// how many rows hold it there.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GramKey {
     /// None when the term has no gram to be looked up by (trigrams serve it).
     pub gram: Option<String>,
-    /// Whether about [`COMMON_GRAM_ROWS`] rows or more hold it.
-    pub common: bool,
+    /// How many rows hold it, as far as is known.
+    pub holders: Holders,
+}
+
+/// How many rows hold a key gram, which decides how its rows are read ([`GramKey::branch`]).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum Holders {
+    /// Not weighed (a small table): the database reads them as it sees fit.
+    #[default]
+    Unweighed,
+    /// Fewer than about [`COMMON_GRAM_ROWS`]: read whole and sorted.
+    Few,
+    /// About [`COMMON_GRAM_ROWS`] or more: found by walking the order.
+    Many,
 }
 
 impl GramKey {
-    /// The key of `folded` without asking the table: its last candidate, taken to be uncommon (for
-    /// small tables, where any gram is few rows).
+    /// The key of `folded` without asking the table (for small tables): its last candidate.
     pub fn unweighed(folded: &str) -> Self {
         Self {
             gram: crate::domain::text::key_candidates(folded).pop(),
-            common: false,
+            holders: Holders::Unweighed,
+        }
+    }
+
+    /// The branch finding the rows that contain the term (`contained`), those that hold the key being
+    /// `held`; for a column of `former` names, whose grams are few even where the key is common in names.
+    pub fn branch(&self, held: SimpleExpr, contained: Condition, former: bool) -> Branch {
+        match (self.holders, former) {
+            // A walk of the order, checking each row: the gram condition would tempt the planner to read
+            // every row that holds it instead.
+            (Holders::Many, false) => Branch::First(contained),
+            (Holders::Unweighed, _) => Branch::First(Condition::all().add(held).add(contained)),
+            _ => Branch::Few(Condition::all().add(held).add(contained)),
         }
     }
 
@@ -140,7 +163,10 @@ impl GramKey {
         Ok(match rarest {
             Some((gram, rows)) => Self {
                 gram: Some(gram),
-                common: rows >= COMMON_GRAM_ROWS as f64,
+                holders: match rows >= COMMON_GRAM_ROWS as f64 {
+                    true => Holders::Many,
+                    false => Holders::Few,
+                },
             },
             None => Self::default(),
         })
@@ -220,17 +246,10 @@ pub fn name_branches<C: ColumnTrait>(name: C, former: Option<C>, grams: C, term:
         .fold(Condition::any(), |any, column| {
             any.add(contains(term.backend, column, &term.folded))
         });
-    let anywhere = if term.key.common {
-        Branch::First(contained)
-    } else {
-        let mut tokens = vec![key.clone()];
-        tokens.extend(former.map(|_| crate::domain::text::former_gram(key)));
-        Branch::Few(
-            Condition::all()
-                .add(has_any_gram(term.backend, grams, &tokens))
-                .add(contained),
-        )
-    };
+    let mut tokens = vec![key.clone()];
+    tokens.extend(former.map(|_| crate::domain::text::former_gram(key)));
+    let held = has_any_gram(term.backend, grams, &tokens);
+    let anywhere = term.key.branch(held, contained, false);
     vec![Branch::First(starts_with(name, &term.folded).into()), anywhere]
 }
 

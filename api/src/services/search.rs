@@ -118,16 +118,17 @@ impl Terms {
         })
     }
 
-    /// The branch of a folded-name column for `class`; `grams` is the row's gram form, `key` the
-    /// query's gram there.
-    fn name<C: ColumnTrait>(&self, column: C, grams: C, class: MatchClass, key: &GramKey) -> Branch {
+    /// The branch of a folded-name column for `class`, if it needs its own; `grams` is the row's gram
+    /// form, `key` the query's gram there.
+    fn name<C: ColumnTrait>(&self, column: C, grams: C, class: MatchClass, key: &GramKey) -> Option<Branch> {
         match class {
-            MatchClass::Exact => Branch::First(column.eq(self.folded.as_str()).into()),
+            // None: the Prefix range holds the exact name, and reads it first.
+            MatchClass::Exact => None,
             // A range of the name index, for terms of any length.
-            MatchClass::Prefix => Branch::First(starts_with(column, &self.folded).into()),
+            MatchClass::Prefix => Some(Branch::First(starts_with(column, &self.folded).into())),
             MatchClass::Infix => {
                 let pattern = format!("%{}%", text::escape_like(&self.folded));
-                self.containing(column, grams, pattern, &self.folded, key, false)
+                Some(self.containing(column, grams, pattern, &self.folded, key, false))
             }
         }
     }
@@ -164,22 +165,20 @@ impl Terms {
     ) -> Branch {
         // Not a `LIKE`: with the pattern a parameter, PostgreSQL's generic plan may look a two-character
         // pattern up in the trigram index, which holds no trigram for it and reads every entry.
-        let contained = contains(self.backend, column, needle);
+        let contained = Condition::all().add(contains(self.backend, column, needle));
         match &key.gram {
-            Some(gram) if former => {
-                let token = text::former_gram(gram);
-                Branch::Few(has_any_gram(self.backend, grams, &[token]).and(contained).into())
+            Some(gram) => {
+                let token = if former {
+                    text::former_gram(gram)
+                } else {
+                    gram.clone()
+                };
+                key.branch(has_any_gram(self.backend, grams, &[token]), contained, former)
             }
-            Some(gram) if !key.common => Branch::Few(
-                has_any_gram(self.backend, grams, std::slice::from_ref(gram))
-                    .and(contained)
-                    .into(),
-            ),
-            Some(_) => Branch::First(contained.into()),
             None if needle.chars().count() >= 3 => {
                 Branch::First(indexed_like(self.backend, column, pattern, needle).into())
             }
-            None => Branch::First(contained.into()),
+            None => Branch::First(contained),
         }
     }
 
@@ -430,7 +429,9 @@ fn named<C: ColumnTrait>(
     class: MatchClass,
     key: &GramKey,
 ) -> Vec<Branch> {
-    std::iter::once(terms.name(name, grams, class, key))
+    terms
+        .name(name, grams, class, key)
+        .into_iter()
         .chain(terms.pinyin(form, class))
         .collect()
 }
