@@ -136,14 +136,14 @@ impl GramKey {
     }
 
     /// The branch finding the rows that contain the term (`contained`), those that hold the key being
-    /// `held`; for a column of `former` names, whose grams are few even where the key is common in names.
-    pub fn branch(&self, held: SimpleExpr, contained: Condition, former: bool) -> Branch {
-        match (self.holders, former) {
+    /// `held`.
+    pub fn branch(&self, held: SimpleExpr, contained: Condition) -> Branch {
+        match self.holders {
             // A walk of the order, checking each row: the gram condition would tempt the planner to read
             // every row that holds it instead.
-            (Holders::Many, false) => Branch::First(contained),
-            (Holders::Unweighed, _) => Branch::First(Condition::all().add(held).add(contained)),
-            _ => Branch::Few(Condition::all().add(held).add(contained)),
+            Holders::Many => Branch::First(contained),
+            Holders::Unweighed => Branch::First(Condition::all().add(held).add(contained)),
+            Holders::Few => Branch::Few(Condition::all().add(held).add(contained)),
         }
     }
 
@@ -249,7 +249,7 @@ pub fn name_branches<C: ColumnTrait>(name: C, former: Option<C>, grams: C, term:
     let mut tokens = vec![key.clone()];
     tokens.extend(former.map(|_| crate::domain::text::former_gram(key)));
     let held = has_any_gram(term.backend, grams, &tokens);
-    let anywhere = term.key.branch(held, contained, false);
+    let anywhere = term.key.branch(held, contained);
     vec![Branch::First(starts_with(name, &term.folded).into()), anywhere]
 }
 
@@ -263,13 +263,16 @@ pub enum Branch {
     /// condition known to hold for few rows. A planner expecting them often would walk the order, and
     /// pass every row before the place where they cluster.
     Few(Condition),
+    /// Every row that meets the condition, unordered and unlimited: for a condition that holds for very
+    /// few rows whatever the term, whose rows all go to the page's query.
+    All(Condition),
 }
 
 impl Branch {
     /// The condition, whichever way it is read.
     pub fn into_condition(self) -> Condition {
         match self {
-            Self::First(condition) | Self::Few(condition) => condition,
+            Self::First(condition) | Self::Few(condition) | Self::All(condition) => condition,
         }
     }
 }
@@ -338,6 +341,11 @@ pub fn among_first<E: sea_orm::EntityTrait>(
                 let mut first = matching.limit(limit).into_query();
                 first.from_clear().from_subquery(every, table.clone());
                 first
+            }
+            Branch::All(condition) => {
+                let mut all = matching.filter(condition).into_query();
+                all.clear_order_by();
+                all
             }
             // SQLite reads a few rows an index names and sorts them by itself: it never walks an order
             // to find them.

@@ -128,7 +128,7 @@ impl Terms {
             MatchClass::Prefix => Some(Branch::First(starts_with(column, &self.folded).into())),
             MatchClass::Infix => {
                 let pattern = format!("%{}%", text::escape_like(&self.folded));
-                Some(self.containing(column, grams, pattern, &self.folded, key, false))
+                Some(self.containing(column, grams, pattern, &self.folded, key))
             }
         }
     }
@@ -142,18 +142,26 @@ impl Terms {
         servable.then(|| Branch::First(indexed_like(self.backend, column, pattern, &needle).into()))
     }
 
-    /// The condition of a former-names column for `class`; `grams` is the row's gram form (which holds
-    /// every gram of the former names, marked).
-    fn former_name<C: ColumnTrait>(&self, column: C, grams: C, class: MatchClass, key: &GramKey) -> Branch {
-        let (pattern, needle) = enclosed(&self.folded, '\n', class);
-        self.containing(column, grams, pattern, &needle, key, true)
+    /// Rows with a former name (in `column`) containing the query, whatever their class (each hit's
+    /// class is found from its names): all of them, as few enterprises were renamed. `grams` is the
+    /// row's gram form, which holds the former names' grams, marked.
+    fn former_name<C: ColumnTrait>(&self, column: C, grams: C, key: &GramKey) -> Branch {
+        let contained = contains(self.backend, column, &self.folded);
+        Branch::All(match &key.gram {
+            Some(gram) => Condition::all()
+                .add(has_any_gram(self.backend, grams, &[text::former_gram(gram)]))
+                .add(contained),
+            None => {
+                let pattern = format!("%{}%", text::escape_like(&self.folded));
+                Condition::all().add(indexed_like(self.backend, column, pattern, &self.folded))
+            }
+        })
     }
 
-    /// Rows whose `column` contains `needle` (`pattern` as a `LIKE`), served by the best index there
-    /// is: the query's key gram in the rows' gram form `grams` (marked when the column holds former
-    /// names), each row checked for the needle; for a key common in names, a walk of the order
-    /// checking each row; for a query without a key, the column's trigrams (or, for a needle too short
-    /// to have one, the walk).
+    /// Rows whose name `column` contains `needle` (`pattern` as a `LIKE`), served by the best index
+    /// there is: the query's key gram in the rows' gram form `grams`, each row checked for the needle,
+    /// or for a key common in names, a walk of the order checking each row; for a query without a key,
+    /// the column's trigrams (or, for a needle too short to have one, the walk).
     fn containing<C: ColumnTrait>(
         &self,
         column: C,
@@ -161,20 +169,15 @@ impl Terms {
         pattern: String,
         needle: &str,
         key: &GramKey,
-        former: bool,
     ) -> Branch {
         // Not a `LIKE`: with the pattern a parameter, PostgreSQL's generic plan may look a two-character
         // pattern up in the trigram index, which holds no trigram for it and reads every entry.
         let contained = Condition::all().add(contains(self.backend, column, needle));
         match &key.gram {
-            Some(gram) => {
-                let token = if former {
-                    text::former_gram(gram)
-                } else {
-                    gram.clone()
-                };
-                key.branch(has_any_gram(self.backend, grams, &[token]), contained, former)
-            }
+            Some(gram) => key.branch(
+                has_any_gram(self.backend, grams, std::slice::from_ref(gram)),
+                contained,
+            ),
             None if needle.chars().count() >= 3 => {
                 Branch::First(indexed_like(self.backend, column, pattern, needle).into())
             }
@@ -300,11 +303,14 @@ async fn matching<E: Searched>(db: &DatabaseConnection, viewer: &Viewer, terms: 
 impl Searched for enterprise::Entity {
     /// A national registry holds millions.
     const WEIGHED: bool = true;
-    /// Name, pinyin, former names, and the USCC by its start.
+    /// Name, pinyin, former names (read once, with the infix class: every hit by former name), and
+    /// the USCC by its start.
     fn branches(terms: &Terms, class: MatchClass, key: &GramKey) -> Vec<Branch> {
         use enterprise::Column as C;
         let mut branches = named(terms, C::NameNormalized, C::NamePinyin, C::NameGrams, class, key);
-        branches.push(terms.former_name(C::FormerNamesNormalized, C::NameGrams, class, key));
+        if class == MatchClass::Infix {
+            branches.push(terms.former_name(C::FormerNamesNormalized, C::NameGrams, key));
+        }
         match (&terms.uscc, class) {
             (Some(code), MatchClass::Exact) => branches.push(Branch::First(C::Uscc.eq(code.as_str()).into())),
             (Some(code), MatchClass::Prefix) => {
