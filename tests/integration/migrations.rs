@@ -23,22 +23,51 @@ async fn migrations_run_up_down_and_up_again() {
         .unwrap();
 }
 
+/// A fresh database (kept alive by the first value) with every migration before `migration` applied,
+/// its connection, and how many migrations that is.
+async fn migrated_up_to(migration: &str) -> (TestDatabase, sea_orm::DatabaseConnection, usize) {
+    let database = TestDatabase::create().await;
+    // One connection: every step sees the schema the step before it left.
+    let db = registry::db::connect(&database.url, 1).await.unwrap();
+    let before = Migrator::migrations()
+        .iter()
+        .position(|candidate| candidate.name() == migration)
+        .unwrap();
+    Migrator::up(&db, Some(u32::try_from(before).unwrap()))
+        .await
+        .unwrap();
+    (database, db, before)
+}
+
+/// Enterprise `row` (id `id`) as stored before the pending migrations, and as they and the start-up
+/// after them (`registry::db::migrate`) leave it.
+async fn stored_then_migrated(
+    db: &sea_orm::DatabaseConnection,
+    row: entity::enterprise::ActiveModel,
+    id: uuid::Uuid,
+) -> entity::enterprise::Model {
+    use sea_orm::EntityTrait;
+    // Without RETURNING: the entity already has columns later migrations add.
+    entity::enterprise::Entity::insert(row)
+        .exec_without_returning(db)
+        .await
+        .unwrap();
+    registry::db::migrate(db).await.unwrap();
+    entity::enterprise::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn names_stored_before_simplified_search_forms_are_folded_again_spelled_in_pinyin_and_cut_into_grams() {
     use entity::{enterprise, enums::EnterpriseStatus};
     use sea_orm::{EntityTrait, QuerySelect, Set};
 
-    let database = TestDatabase::create().await;
-    let db = registry::db::connect(&database.url, 1).await.unwrap();
-    let migrations = Migrator::migrations();
-    let fold = migrations
-        .iter()
-        .position(|migration| migration.name() == "m20261203_000011_simplified_search_form")
-        .unwrap();
     // Everything before the simplified-script fold.
-    Migrator::up(&db, Some(u32::try_from(fold).unwrap()))
-        .await
-        .unwrap();
+    let (_database, db, fold) = migrated_up_to("m20261203_000011_simplified_search_form").await;
+    let migrations = Migrator::migrations();
     let now = chrono::Utc::now();
     let id = uuid::Uuid::now_v7();
     let stored = enterprise::ActiveModel {
@@ -54,19 +83,7 @@ async fn names_stored_before_simplified_search_forms_are_folded_again_spelled_in
         status: Set(EnterpriseStatus::Active),
         ..Default::default()
     };
-    // Without RETURNING: the entity already has columns later migrations add.
-    enterprise::Entity::insert(stored)
-        .exec_without_returning(&db)
-        .await
-        .unwrap();
-
-    // What `registry migrate` and a start-up run: the pending migrations, then the search forms.
-    registry::db::migrate(&db).await.unwrap();
-    let migrated = enterprise::Entity::find_by_id(id)
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap();
+    let migrated = stored_then_migrated(&db, stored, id).await;
     assert_eq!(migrated.name_normalized, "重庆渝中示范电子有限公司");
     let spelled = migrated.name_pinyin.unwrap();
     assert!(spelled.contains(" chongqingyuzhong"), "{spelled}");
@@ -90,18 +107,9 @@ async fn names_stored_before_simplified_search_forms_are_folded_again_spelled_in
 #[tokio::test]
 async fn grams_holding_the_start_of_the_name_are_cut_again_without_it() {
     use entity::enterprise;
-    use sea_orm::{EntityTrait, IntoActiveModel, Set};
+    use sea_orm::{IntoActiveModel, Set};
 
-    let database = TestDatabase::create().await;
-    let db = registry::db::connect(&database.url, 1).await.unwrap();
-    let migrations = Migrator::migrations();
-    let after_start = migrations
-        .iter()
-        .position(|migration| migration.name() == "m20261204_000015_name_start_by_range")
-        .unwrap();
-    Migrator::up(&db, Some(u32::try_from(after_start).unwrap()))
-        .await
-        .unwrap();
+    let (_database, db, _) = migrated_up_to("m20261204_000015_name_start_by_range").await;
     let row = registry::services::enterprise::new_row(
         &registry::domain::Uscc::parse("914403001922038216").unwrap(),
         "四川示例电子有限公司".to_owned(),
@@ -114,19 +122,7 @@ async fn grams_holding_the_start_of_the_name_are_cut_again_without_it() {
         name_grams: Set(Some(" 四 四川 川 川示 示 ".to_owned())),
         ..row.into_active_model()
     };
-    enterprise::Entity::insert(before)
-        .exec_without_returning(&db)
-        .await
-        .unwrap();
-
-    registry::db::migrate(&db).await.unwrap();
-    let grams = enterprise::Entity::find_by_id(id)
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap()
-        .name_grams
-        .unwrap();
+    let grams = stored_then_migrated(&db, before, id).await.name_grams.unwrap();
     assert!(grams.contains(" 川示 ") && grams.contains(" 公司 "), "{grams}");
     assert!(!grams.contains(" 四川 ") && !grams.contains(" 四 "), "{grams}");
 }
