@@ -147,19 +147,19 @@ impl GramKey {
         }
     }
 
-    /// The key of `folded` in the table whose gram form is `grams`: the candidate fewest rows hold.
+    /// The key of `folded` in the table whose gram form is `grams`: the candidate fewest rows hold,
+    /// all candidates weighed in one statement.
     pub async fn weighed(
         db: &impl sea_orm::ConnectionTrait,
         grams: impl ColumnTrait,
         folded: &str,
     ) -> Result<Self, sea_orm::DbErr> {
-        let mut rarest: Option<(String, f64)> = None;
-        for candidate in crate::domain::text::key_candidates(folded) {
-            let rows = gram_rows(db, grams, &candidate).await?;
-            if rarest.as_ref().is_none_or(|(_, fewest)| rows < *fewest) {
-                rarest = Some((candidate, rows));
-            }
-        }
+        let candidates = crate::domain::text::key_candidates(folded);
+        let rows = holders_of(db, grams, &candidates).await?;
+        let rarest = candidates
+            .into_iter()
+            .zip(rows)
+            .min_by(|(_, a), (_, b)| a.total_cmp(b));
         Ok(match rarest {
             Some((gram, rows)) => Self {
                 gram: Some(gram),
@@ -173,26 +173,46 @@ impl GramKey {
     }
 }
 
-/// About how many rows hold `gram` after the start of their name, in their gram form `grams` (former
-/// names are few). On PostgreSQL, the planner's estimate from the grams' element statistics: counting
-/// would read every row from the table, the estimate costs a plan. On SQLite, counted in the grams
-/// index, which holds the rows' ids, up to [`COMMON_GRAM_ROWS`].
-async fn gram_rows(
+/// About how many rows hold each of `candidates` after the start of their name, in their gram form
+/// `grams` (former names are few), in one statement. On PostgreSQL, the planner's estimates from the
+/// grams' element statistics (`EXPLAIN` of one `UNION ALL` arm per candidate): counting would read every
+/// row from the table, an estimate costs a plan. On SQLite, counted in the grams index, which holds the
+/// rows' ids, up to [`COMMON_GRAM_ROWS`].
+async fn holders_of(
     db: &impl sea_orm::ConnectionTrait,
     grams: impl ColumnTrait,
-    gram: &str,
-) -> Result<f64, sea_orm::DbErr> {
-    use sea_orm::Statement;
-    use sea_orm::sea_query::{Alias, Expr, Func, Query};
+    candidates: &[String],
+) -> Result<Vec<f64>, sea_orm::DbErr> {
+    use sea_orm::sea_query::{Alias, Expr, Func, Query, SelectStatement, UnionType};
+    use sea_orm::{FromQueryResult, Statement};
     let backend = db.get_database_backend();
-    let tokens = [gram.to_owned()];
+    let table = grams.entity_name().to_string();
+    let arm = |i: usize, gram: &String| -> SelectStatement {
+        let tokens = std::slice::from_ref(gram);
+        if backend == DbBackend::Postgres {
+            return Query::select()
+                .expr(Expr::val(1))
+                .from(Alias::new(&table))
+                .and_where(has_any_gram(backend, grams, tokens))
+                .to_owned();
+        }
+        let holding = gram_matches(&table, tokens).limit(COMMON_GRAM_ROWS).to_owned();
+        Query::select()
+            .expr_as(Expr::val(i as i64), Alias::new("candidate"))
+            .expr_as(Func::count(Expr::val(1)), Alias::new("holders"))
+            .from_subquery(holding, Alias::new("holding"))
+            .to_owned()
+    };
+    let Some(union) = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, gram)| arm(i, gram))
+        .reduce(|mut union, next| union.union(UnionType::All, next).to_owned())
+    else {
+        return Ok(Vec::new());
+    };
     if backend == DbBackend::Postgres {
-        let holding = Query::select()
-            .expr(Expr::val(1))
-            .from(Alias::new(grams.entity_name().to_string()))
-            .and_where(has_any_gram(backend, grams, &tokens))
-            .to_owned();
-        let built = backend.build(&holding);
+        let built = backend.build(&union);
         let explain = Statement {
             sql: format!("EXPLAIN (FORMAT JSON) {}", built.sql),
             ..built
@@ -201,20 +221,32 @@ async fn gram_rows(
             Some(row) => row.try_get_by_index(0)?,
             None => serde_json::Value::Null,
         };
-        return Ok(plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or_default());
+        // One arm is its own plan; several are the children of an Append, in order.
+        let top = &plan[0]["Plan"];
+        let arms = match top["Plans"].as_array() {
+            Some(children) if candidates.len() > 1 => children.iter().collect(),
+            _ => vec![top],
+        };
+        return Ok(arms
+            .iter()
+            .map(|arm| arm["Plan Rows"].as_f64().unwrap_or_default())
+            .collect());
     }
-    let holding = gram_matches(&grams.entity_name().to_string(), &tokens)
-        .limit(COMMON_GRAM_ROWS)
-        .to_owned();
-    let count = Query::select()
-        .expr(Func::count(Expr::val(1)))
-        .from_subquery(holding, Alias::new("holding"))
-        .to_owned();
-    let counted: Option<i64> = match db.query_one(&count).await? {
-        Some(row) => row.try_get_by_index(0)?,
-        None => None,
-    };
-    Ok(counted.unwrap_or_default() as f64)
+    #[derive(FromQueryResult)]
+    struct Holders {
+        candidate: i64,
+        holders: i64,
+    }
+    let mut rows = vec![0.0; candidates.len()];
+    for counted in Holders::find_by_statement(backend.build(&union)).all(db).await? {
+        if let Some(row) = usize::try_from(counted.candidate)
+            .ok()
+            .and_then(|i| rows.get_mut(i))
+        {
+            *row = counted.holders as f64;
+        }
+    }
+    Ok(rows)
 }
 
 /// Rows whose folded `name` or folded former names (`former`, when the rows have them) contain the
