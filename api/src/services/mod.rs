@@ -250,9 +250,17 @@ async fn holders_of(
 }
 
 /// Rows whose folded `name` or folded former names (`former`, when the rows have them) contain the
-/// term: any of [`name_branches`].
+/// term: any of [`name_branches`], each looked up in its index. (A condition reads every match, as a
+/// count does: walking the order would read every row, however common the key.)
 pub fn names_contain<C: ColumnTrait>(name: C, former: Option<C>, grams: C, term: &NameTerm) -> Condition {
-    name_branches(name, former, grams, term)
+    let looked_up = NameTerm {
+        key: GramKey {
+            holders: Holders::Unweighed,
+            ..term.key.clone()
+        },
+        ..term.clone()
+    };
+    name_branches(name, former, grams, &looked_up)
         .into_iter()
         .map(Branch::into_condition)
         .fold(Condition::any(), Condition::add)
