@@ -1,7 +1,8 @@
 //! Folding of names for search: NFKC turns full-width forms into half-width ones (ＡＢＣ１２３ → ABC123,
 //! （ → (), OpenCC's `t2s` turns traditional characters into simplified ones (重慶 → 重庆), then lower
 //! case. Stored beside each searchable name and applied to the search term, so a `nameContains` filter
-//! is one `LIKE` on an indexed column, whichever script the name was written or asked in.
+//! compares folded text with folded text in indexed columns, whichever script the name was written or
+//! asked in.
 
 use std::sync::LazyLock;
 
