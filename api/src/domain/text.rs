@@ -30,14 +30,16 @@ pub fn fold(text: &str) -> String {
     }
 }
 
-/// The longest term looked up in a name's grams ([`grams`]); longer ones are looked up by trigram.
+/// The longest term that is itself a gram ([`grams`]); a longer one is looked up by one of its pairs
+/// ([`key_candidates`]).
 pub const MAX_GRAM_CHARS: usize = 2;
 
 /// The short-term search form of a folded name and the names it had before: every letter or digit,
 /// and every pair of adjacent ones, once each, enclosed in spaces (` 庆 庆万 万 `), except those that
 /// start the current name; those of former names marked as such ([`former_gram`]), so that a search
-/// by former name reads only rows that had one. Trigram indexes cannot look up a term of one or two characters; these grams
-/// can, as whole tokens. The start is left out because it is the one place where a term is clustered:
+/// by former name reads only rows that had one. Trigram indexes cannot look up a term of one or two
+/// characters; these grams can, as whole tokens. The start is left out because it is the one place
+/// where a term is clustered:
 /// names begin with their province, so a province's names sit together in name order, and a planner
 /// walking that order to find them passes everything before. A term at the start is found by a range on
 /// the name's ordinary index instead ([`starts_with`](crate::services::starts_with)), in name order.

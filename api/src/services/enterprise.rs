@@ -67,12 +67,7 @@ pub fn search_within(
     let query = ordered(filter, order, direction);
     match &filter.name_contains {
         Some(term) => {
-            let branches = super::name_branches(
-                C::NameNormalized,
-                Some(C::FormerNamesNormalized),
-                C::NameGrams,
-                term,
-            );
+            let branches = name_ways(term, super::name_branches);
             let matching = super::among_first(term.backend(), &query, C::Id, branches, window);
             query.filter(matching)
         }
@@ -307,8 +302,16 @@ pub async fn create(
 /// Enterprises whose name, or a name they had before, contains `term` (folded, as `nameContains`):
 /// columns of the row, so their indexes combine.
 pub fn named(term: &super::NameTerm) -> Condition {
+    name_ways(term, super::names_contain)
+}
+
+/// `ways` (a name condition of [`super`]) applied to an enterprise's name, former names and grams.
+fn name_ways<T>(
+    term: &super::NameTerm,
+    ways: fn(enterprise::Column, Option<enterprise::Column>, enterprise::Column, &super::NameTerm) -> T,
+) -> T {
     use enterprise::Column as C;
-    super::names_contain(
+    ways(
         C::NameNormalized,
         Some(C::FormerNamesNormalized),
         C::NameGrams,
@@ -478,7 +481,13 @@ mod tests {
         let rows = names.iter().enumerate().map(|(i, name)| {
             let uscc =
                 Uscc::with_check_character(&format!("91500000MA{i:07}")).unwrap_or_else(|e| panic!("{e:?}"));
-            new_row(&uscc, (*name).to_owned(), "500103".to_owned(), chrono::Utc::now()).into_active_model()
+            new_row(
+                &uscc,
+                (*name).to_owned(),
+                "500103".to_owned(),
+                chrono::DateTime::UNIX_EPOCH,
+            )
+            .into_active_model()
         });
         enterprise::Entity::insert_many(rows)
             .exec(&db)

@@ -72,11 +72,12 @@ impl EnterpriseQuery {
         let service_filter = services::enterprise::EnterpriseFilter {
             region: region_scope(ctx, "filter.region.code", filter.region).await?,
             name_contains: match name_term(ctx, "filter.nameContains", filter.name_contains)? {
-                Some(term) => Some(
+                // Weighed for reading a page only: a count reads every match either way.
+                Some(term) if reads_rows(ctx) => Some(
                     term.weighed(db(ctx), entity::enterprise::Column::NameGrams)
                         .await?,
                 ),
-                None => None,
+                term => term,
             },
             status: filter.status.map(Into::into),
             scale: filter.scale.map(Into::into),
@@ -99,4 +100,12 @@ impl EnterpriseQuery {
         )
         .await
     }
+}
+
+/// Whether the list's rows are asked for, not only its `totalCount`.
+fn reads_rows(ctx: &Context<'_>) -> bool {
+    let look_ahead = ctx.look_ahead();
+    look_ahead.field("nodes").exists()
+        || look_ahead.field("edges").exists()
+        || look_ahead.field("pageInfo").exists()
 }
