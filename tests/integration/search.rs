@@ -304,3 +304,49 @@ async fn a_person_with_no_visible_credential_is_found_only_by_staff_of_their_reg
         assert_eq!(nodes.len(), found, "{user}: {body}");
     }
 }
+
+#[tokio::test]
+async fn hits_of_every_kind_rank_together_and_a_repeated_term_is_not_weighed_again() {
+    let app = spawn_app().await;
+    register(&app, &uscc(1), "青鸟示例乙科技有限公司").await;
+    register(&app, &uscc(3), "青鸟示例丁科技有限公司").await;
+    let registrar = app.login("cq-amr-registrar").await;
+    let brand = json!({ "input": { "name": "青鸟示例丙", "kind": "REGIONAL_PUBLIC",
+        "holderOrganisation": "重庆市某县农产品协会", "regionCode": "500241", "niceClasses": [29] } });
+    let (_, body) = app
+        .query_as(
+            &registrar,
+            "mutation($input: CreateBrandInput!) { createBrand(input: $input) { userErrors { field message } } }",
+            brand,
+        )
+        .await;
+    assert_eq!(body["data"]["createBrand"]["userErrors"], json!([]), "{body}");
+
+    let variables = json!({ "query": "青鸟示例", "first": 2 });
+    let (first_statements, _) = app.count_statements(search(&app, variables.clone())).await;
+    let (statements, page) = app.count_statements(search(&app, variables)).await;
+    let ranked: Vec<(&str, &str)> = page["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| {
+            (
+                hit["kind"].as_str().unwrap(),
+                hit["item"]["name"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // By name (code points) across kinds: the brand (丙) between the two enterprises (丁, 乙), the page
+    // cut after it.
+    assert_eq!(
+        ranked,
+        [("ENTERPRISE", "青鸟示例丁科技有限公司"), ("BRAND", "青鸟示例丙")],
+        "{page}"
+    );
+    assert_eq!(page["totalCount"], 3, "{page}");
+    assert_eq!(page["pageInfo"]["hasNextPage"], true, "{page}");
+    // Enterprises, the kinds searched by name together, the page's brand row, and the count of each
+    // of the four kinds; the first search also weighed the term's key.
+    assert_eq!(statements, 7, "statements of the repeated search");
+    assert_eq!(first_statements, statements + 1, "statements of the first search");
+}

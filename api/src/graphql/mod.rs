@@ -59,8 +59,8 @@ fn builder(limits: &Limits) -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubsc
         })
 }
 
-/// Builds the schema once at start-up; the database pool, the token settings, the notice rules and
-/// the sign-in throttle are schema data, shared by every request.
+/// Builds the schema once at start-up; the database pool, the token settings, the notice rules, the
+/// sign-in throttle and the weights of search keys are schema data, shared by every request.
 pub fn build_schema(
     db: DatabaseConnection,
     limits: &Limits,
@@ -79,6 +79,7 @@ pub fn build_schema(
         .data(tokens)
         .data(notice)
         .data(LoginThrottle::default())
+        .data(crate::services::GramWeights::default())
         .finish()
 }
 

@@ -86,9 +86,10 @@ impl NameTerm {
     pub async fn weighed(
         self,
         db: &impl sea_orm::ConnectionTrait,
+        weights: &GramWeights,
         grams: impl ColumnTrait,
     ) -> Result<Self, sea_orm::DbErr> {
-        let key = GramKey::weighed(db, grams, &self.folded).await?;
+        let key = GramKey::weighed(db, weights, grams, &self.folded).await?;
         Ok(Self { key, ..self })
     }
 
@@ -148,14 +149,15 @@ impl GramKey {
     }
 
     /// The key of `folded` in the table whose gram form is `grams`: the candidate fewest rows hold,
-    /// all candidates weighed in one statement.
+    /// as `weights` last weighed them, or all candidates weighed in one statement.
     pub async fn weighed(
         db: &impl sea_orm::ConnectionTrait,
+        weights: &GramWeights,
         grams: impl ColumnTrait,
         folded: &str,
     ) -> Result<Self, sea_orm::DbErr> {
         let candidates = crate::domain::text::key_candidates(folded);
-        let rows = holders_of(db, grams, &candidates).await?;
+        let rows = weights.holders(db, grams, &candidates).await?;
         let rarest = candidates
             .into_iter()
             .zip(rows)
@@ -170,6 +172,72 @@ impl GramKey {
             },
             None => Self::default(),
         })
+    }
+}
+
+/// How long a gram's weight is kept: an estimate changes only when PostgreSQL's statistics of the
+/// table do (after enough writes), and a count on SQLite only decides how rows are read, never which.
+const WEIGHT_KEPT: std::time::Duration = std::time::Duration::from_secs(600);
+/// How many grams' weights are kept at most (the least recently used go first).
+const WEIGHTS_KEPT: std::num::NonZeroUsize = match std::num::NonZeroUsize::new(20_000) {
+    Some(grams) => grams,
+    None => std::num::NonZeroUsize::MIN,
+};
+
+/// How many rows hold each gram a term was recently looked up by, per table, so that a term asked
+/// again (autocomplete asks the same few keys over and over) costs no statement to weigh. Schema data,
+/// shared by every request on one database.
+pub struct GramWeights {
+    weighed: std::sync::Mutex<lru::LruCache<(String, String), (f64, std::time::Instant)>>,
+}
+
+impl Default for GramWeights {
+    fn default() -> Self {
+        Self {
+            weighed: std::sync::Mutex::new(lru::LruCache::new(WEIGHTS_KEPT)),
+        }
+    }
+}
+
+impl GramWeights {
+    /// About how many rows hold each of `candidates` in the gram form `grams` ([`holders_of`]): as
+    /// kept when every one was weighed less than [`WEIGHT_KEPT`] ago, else weighed again, all at once.
+    async fn holders(
+        &self,
+        db: &impl sea_orm::ConnectionTrait,
+        grams: impl ColumnTrait,
+        candidates: &[String],
+    ) -> Result<Vec<f64>, sea_orm::DbErr> {
+        let table = grams.entity_name().to_string();
+        let keys: Vec<(String, String)> = candidates
+            .iter()
+            .map(|gram| (table.clone(), gram.clone()))
+            .collect();
+        let kept: Option<Vec<f64>> = {
+            let mut weighed = self
+                .weighed
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            keys.iter()
+                .map(|key| match weighed.get(key) {
+                    Some((rows, at)) if at.elapsed() < WEIGHT_KEPT => Some(*rows),
+                    _ => None,
+                })
+                .collect()
+        };
+        if let Some(rows) = kept {
+            return Ok(rows);
+        }
+        let rows = holders_of(db, grams, candidates).await?;
+        let now = std::time::Instant::now();
+        let mut weighed = self
+            .weighed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (key, held) in keys.into_iter().zip(&rows) {
+            weighed.put(key, (*held, now));
+        }
+        Ok(rows)
     }
 }
 

@@ -11,14 +11,14 @@
 use std::collections::HashMap;
 
 use entity::{brand, enterprise, enterprise_former_name, geographic_indication as gi, person};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, SelectStatement, UnionType};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
-    PaginatorTrait, QueryFilter, QueryOrder, Select,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
 };
 use uuid::Uuid;
 
-use super::{Branch, GramKey, among_first, contains, has_any_gram, indexed_like, starts_with};
+use super::{Branch, GramKey, GramWeights, among_first, contains, has_any_gram, indexed_like, starts_with};
 use crate::domain::name_forms::NameForms;
 use crate::domain::{pinyin, text};
 use crate::error::{ApiError, ApiResult};
@@ -250,10 +250,40 @@ trait Searched: EntityTrait<Model: FromQueryResult + Send + Sync> {
 }
 
 /// A kind searched by its name and the name's pinyin form only (enterprises have more: see [`hits`]).
+/// Such kinds are few rows each: they are searched together in one statement reading only what ranks
+/// a hit ([`Named`]), and the rows of the page's hits are read afterwards.
 trait SearchedByName: Searched {
-    /// The hit a row found by `terms` makes.
-    fn hit(terms: &Terms, row: Self::Model) -> Option<Hit>;
+    /// The kind its hits are of.
+    const KIND: Kind;
+    /// The name as registered, and its pinyin form.
+    fn registered_name() -> Self::Column;
+    fn pinyin() -> Self::Column;
+    /// A row's primary key.
+    fn id_of(row: &Self::Model) -> Uuid;
+    /// A row found.
+    fn found(row: Self::Model) -> Found;
 }
+
+/// What ranks a hit on a kind searched by name, read before the row itself.
+#[derive(FromQueryResult)]
+struct Named {
+    /// The kind's place in [`NAMED`].
+    kind: i32,
+    id: Uuid,
+    name: String,
+    name_normalized: String,
+    name_pinyin: Option<String>,
+}
+
+/// The statement reading what ranks the best hits of one kind searched by name ([`named_of`]).
+type NamedOf = fn(&Viewer, &Terms, u64, i32) -> SelectStatement;
+
+/// The kinds searched by name only, with their statements, in the order [`Named::kind`] numbers them.
+const NAMED: [(Kind, NamedOf); 3] = [
+    (Kind::Brand, named_of::<brand::Entity>),
+    (Kind::GeographicIndication, named_of::<gi::Entity>),
+    (Kind::Person, named_of::<person::Entity>),
+];
 
 /// Rows of kind `E` the viewer may find that match `terms`, among them the best `need` (best class
 /// first; within a class, by name and id), in one statement: every class's branches at once, each
@@ -262,13 +292,14 @@ trait SearchedByName: Searched {
 /// than `need` of its own, so each branch's first `2 × need` rows hold every such hit.
 async fn ranked<E: Searched>(
     db: &DatabaseConnection,
+    weights: &GramWeights,
     viewer: &Viewer,
     terms: &Terms,
     need: u64,
 ) -> ApiResult<Vec<E::Model>> {
     let ordered = E::visible(viewer).order_by_asc(E::name()).order_by_asc(E::id());
     let key = if E::WEIGHED {
-        GramKey::weighed(db, E::grams(), &terms.folded).await?
+        GramKey::weighed(db, weights, E::grams(), &terms.folded).await?
     } else {
         GramKey::unweighed(&terms.folded)
     };
@@ -279,15 +310,99 @@ async fn ranked<E: Searched>(
     Ok(ordered.filter(matching).all(db).await?)
 }
 
-/// The best `need` hits of kind `E`.
-async fn hits_of<E: SearchedByName>(
+/// The statement reading what ranks the best `need` hits of kind `E` ([`ranked`], whose reasoning
+/// holds here), with the kind's number `kind`.
+fn named_of<E: SearchedByName>(viewer: &Viewer, terms: &Terms, need: u64, kind: i32) -> SelectStatement {
+    let ordered = E::visible(viewer).order_by_asc(E::name()).order_by_asc(E::id());
+    let key = GramKey::unweighed(&terms.folded);
+    let branches = CLASSES
+        .into_iter()
+        .flat_map(|class| E::branches(terms, class, &key));
+    let matching = among_first(terms.backend, &ordered, E::id(), branches, 2 * need);
+    E::visible(viewer)
+        .filter(matching)
+        .select_only()
+        .expr_as(Expr::val(kind), "kind")
+        .column_as(E::id(), "id")
+        .column_as(E::registered_name(), "name")
+        .column_as(E::name(), "name_normalized")
+        .column_as(E::pinyin(), "name_pinyin")
+        .into_query()
+}
+
+/// The best `need` hits of each of `kinds` searched by name, before their rows are read, in one
+/// statement.
+async fn named_hits(
     db: &DatabaseConnection,
     viewer: &Viewer,
     terms: &Terms,
+    kinds: &[Kind],
     need: u64,
-) -> ApiResult<Vec<Hit>> {
-    let rows = ranked::<E>(db, viewer, terms, need).await?;
-    Ok(rows.into_iter().filter_map(|row| E::hit(terms, row)).collect())
+) -> ApiResult<Vec<Ranked>> {
+    let statements = NAMED
+        .into_iter()
+        .zip(0..)
+        .filter(|((kind, _), _)| kinds.contains(kind))
+        .map(|((_, statement), number)| statement(viewer, terms, need, number));
+    let Some(union) = statements.reduce(|mut union, next| union.union(UnionType::All, next).to_owned())
+    else {
+        return Ok(Vec::new());
+    };
+    let rows = Named::find_by_statement(terms.backend.build(&union))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let (kind, _) = *NAMED.get(usize::try_from(row.kind).ok()?)?;
+            let (class, field, matched) =
+                named_match(terms, &row.name_normalized, &row.name, row.name_pinyin.as_deref())?;
+            Some(Ranked::Named {
+                kind,
+                id: row.id,
+                name_normalized: row.name_normalized,
+                hit: (class, field, matched),
+            })
+        })
+        .collect())
+}
+
+/// The rows of kind `E` of `hits` (those of other kinds pass untouched), in one statement if any.
+async fn read_rows<E: SearchedByName>(db: &DatabaseConnection, hits: Vec<Ranked>) -> ApiResult<Vec<Ranked>> {
+    let ids: Vec<Uuid> = hits
+        .iter()
+        .filter_map(|hit| match hit {
+            Ranked::Named { kind, id, .. } if *kind == E::KIND => Some(*id),
+            _ => None,
+        })
+        .collect();
+    if ids.is_empty() {
+        return Ok(hits);
+    }
+    let mut rows: HashMap<Uuid, E::Model> = HashMap::new();
+    for row in E::find().filter(E::id().is_in(ids)).all(db).await? {
+        rows.insert(E::id_of(&row), row);
+    }
+    // A row deleted since it was ranked is no longer found.
+    Ok(hits
+        .into_iter()
+        .filter_map(|hit| match hit {
+            Ranked::Named {
+                kind,
+                id,
+                hit: (class, field, matched),
+                ..
+            } if kind == E::KIND => rows.remove(&id).map(|row| {
+                Ranked::Read(Box::new(Hit {
+                    found: E::found(row),
+                    class,
+                    field,
+                    matched,
+                }))
+            }),
+            other => Some(other),
+        })
+        .collect())
 }
 
 /// How many rows of kind `E` the viewer may find match `terms` in any class.
@@ -354,9 +469,18 @@ macro_rules! searched_by_name {
         }
 
         impl SearchedByName for $entity::Entity {
-            fn hit(terms: &Terms, row: Self::Model) -> Option<Hit> {
-                let (folded, name, form) = (row.name_normalized.clone(), row.name.clone(), row.name_pinyin.clone());
-                named_hit(terms, &folded, &name, form.as_deref(), Found::$found(row))
+            const KIND: Kind = Kind::$found;
+            fn registered_name() -> Self::Column {
+                $entity::Column::Name
+            }
+            fn pinyin() -> Self::Column {
+                $entity::Column::NamePinyin
+            }
+            fn id_of(row: &Self::Model) -> Uuid {
+                row.id
+            }
+            fn found(row: Self::Model) -> Found {
+                Found::$found(row)
             }
         }
     };
@@ -369,6 +493,7 @@ searched_by_name!(person, Person, |viewer: &Viewer| viewer.person_condition());
 /// One page of hits for `terms` over `kinds`, skipping the best `skip`, and whether more follow.
 pub async fn hits(
     db: &DatabaseConnection,
+    weights: &GramWeights,
     viewer: &Viewer,
     terms: &Terms,
     kinds: &[Kind],
@@ -382,29 +507,91 @@ pub async fn hits(
         ));
     }
     let need = skip + take + 1;
-    let mut hits = Vec::new();
-    for kind in kinds {
-        match kind {
-            Kind::Enterprise => {
-                // Enterprises also match by former name: read those of all hits at once.
-                let rows = ranked::<enterprise::Entity>(db, viewer, terms, need).await?;
-                let former = former_names(db, &rows).await?;
-                hits.extend(rows.into_iter().filter_map(|row| {
-                    let names = former.get(&row.id).map(Vec::as_slice).unwrap_or_default();
-                    enterprise_hit(terms, row, names)
-                }));
+    // Enterprises and the kinds searched by name at once, on two connections: a search waits for the
+    // slower, not for both.
+    let (enterprises, named) = futures_util::try_join!(
+        enterprise_hits(db, weights, viewer, terms, kinds, need),
+        named_hits(db, viewer, terms, kinds, need),
+    )?;
+    let mut hits: Vec<Ranked> = enterprises
+        .into_iter()
+        .map(Box::new)
+        .map(Ranked::Read)
+        .chain(named)
+        .collect();
+    hits.sort_by(|a, b| a.rank().cmp(&b.rank()));
+    let more = hits.len() as u64 > skip + take;
+    let mut page: Vec<Ranked> = hits.into_iter().skip(skip as usize).take(take as usize).collect();
+    page = read_rows::<brand::Entity>(db, page).await?;
+    page = read_rows::<gi::Entity>(db, page).await?;
+    page = read_rows::<person::Entity>(db, page).await?;
+    let read = page.into_iter().filter_map(|hit| match hit {
+        Ranked::Read(hit) => Some(*hit),
+        Ranked::Named { .. } => None,
+    });
+    Ok((read.collect(), more))
+}
+
+/// The best `need` enterprise hits, when `kinds` has enterprises.
+async fn enterprise_hits(
+    db: &DatabaseConnection,
+    weights: &GramWeights,
+    viewer: &Viewer,
+    terms: &Terms,
+    kinds: &[Kind],
+    need: u64,
+) -> ApiResult<Vec<Hit>> {
+    if !kinds.contains(&Kind::Enterprise) {
+        return Ok(Vec::new());
+    }
+    // Enterprises also match by former name: read those of all hits that have one containing the
+    // query at once.
+    let rows = ranked::<enterprise::Entity>(db, weights, viewer, terms, need).await?;
+    let former = former_names(db, terms, &rows).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let names = former.get(&row.id).map(Vec::as_slice).unwrap_or_default();
+            enterprise_hit(terms, row, names)
+        })
+        .collect())
+}
+
+/// A hit being ranked: with its row read (enterprises), or only what ranks it (the kinds searched by
+/// name, whose rows are read for the page's hits only).
+enum Ranked {
+    Read(Box<Hit>),
+    Named {
+        kind: Kind,
+        id: Uuid,
+        name_normalized: String,
+        hit: (MatchClass, MatchedField, String),
+    },
+}
+
+impl Ranked {
+    /// The sort key across kinds: class, then name, kind and id.
+    fn rank(&self) -> (MatchClass, &str, Kind, Uuid) {
+        match self {
+            Self::Read(hit) => {
+                let (kind, name, id) = match &hit.found {
+                    Found::Enterprise(row) => (Kind::Enterprise, &row.name_normalized, row.id),
+                    Found::Brand(row) => (Kind::Brand, &row.name_normalized, row.id),
+                    Found::GeographicIndication(row) => {
+                        (Kind::GeographicIndication, &row.name_normalized, row.id)
+                    }
+                    Found::Person(row) => (Kind::Person, &row.name_normalized, row.id),
+                };
+                (hit.class, name, kind, id)
             }
-            Kind::Brand => hits.extend(hits_of::<brand::Entity>(db, viewer, terms, need).await?),
-            Kind::GeographicIndication => hits.extend(hits_of::<gi::Entity>(db, viewer, terms, need).await?),
-            Kind::Person => hits.extend(hits_of::<person::Entity>(db, viewer, terms, need).await?),
+            Self::Named {
+                kind,
+                id,
+                name_normalized,
+                hit: (class, ..),
+            } => (*class, name_normalized, *kind, *id),
         }
     }
-    hits.sort_by_cached_key(rank);
-    let more = hits.len() as u64 > skip + take;
-    Ok((
-        hits.into_iter().skip(skip as usize).take(take as usize).collect(),
-        more,
-    ))
 }
 
 /// How many rows match `terms` over `kinds`, in all.
@@ -442,19 +629,19 @@ fn named<C: ColumnTrait>(
         .collect()
 }
 
-/// The hit on a row with a name and a pinyin form: the name if it matches, else its best spelling.
-fn named_hit(terms: &Terms, folded: &str, name: &str, form: Option<&str>, found: Found) -> Option<Hit> {
+/// How a row with a name and a pinyin form matches: by the name if it does, else by its best spelling.
+fn named_match(
+    terms: &Terms,
+    folded: &str,
+    name: &str,
+    form: Option<&str>,
+) -> Option<(MatchClass, MatchedField, String)> {
     let by_name = terms
         .class_of(folded)
         .map(|class| (class, MatchedField::Name, name.to_owned()));
     let by_pinyin = spelling_match(form, terms.pinyin.as_deref())
         .map(|(class, spelling)| (class, MatchedField::Pinyin, spelling));
-    best([by_name, by_pinyin]).map(|(class, field, matched)| Hit {
-        found,
-        class,
-        field,
-        matched,
-    })
+    best([by_name, by_pinyin])
 }
 
 /// The hit on an enterprise: by name, USCC, former name or pinyin, whichever matches best.
@@ -498,17 +685,28 @@ fn best<const N: usize>(
     matches.into_iter().flatten().min_by_key(|(class, ..)| *class)
 }
 
-/// The former names of `rows`' enterprises, by enterprise, in one statement.
+/// The former names of those of `rows`' enterprises that had one containing `terms`, by enterprise,
+/// in one statement; none when no row had (most searches: few enterprises were renamed). A row's
+/// folded former names, stored together, tell whether any contains the query.
 async fn former_names(
     db: &impl ConnectionTrait,
+    terms: &Terms,
     rows: &[enterprise::Model],
 ) -> ApiResult<HashMap<Uuid, Vec<enterprise_former_name::Model>>> {
     let mut by_enterprise: HashMap<Uuid, Vec<_>> = HashMap::new();
-    if rows.is_empty() {
+    let renamed: Vec<Uuid> = rows
+        .iter()
+        .filter(|row| {
+            let former = row.former_names_normalized.as_deref().unwrap_or_default();
+            former.contains(terms.folded.as_str())
+        })
+        .map(|row| row.id)
+        .collect();
+    if renamed.is_empty() {
         return Ok(by_enterprise);
     }
     let names = enterprise_former_name::Entity::find()
-        .filter(enterprise_former_name::Column::EnterpriseId.is_in(rows.iter().map(|row| row.id)))
+        .filter(enterprise_former_name::Column::EnterpriseId.is_in(renamed))
         .order_by_asc(enterprise_former_name::Column::UsedUntil)
         .all(db)
         .await?;
@@ -516,17 +714,6 @@ async fn former_names(
         by_enterprise.entry(name.enterprise_id).or_default().push(name);
     }
     Ok(by_enterprise)
-}
-
-/// The sort key of a hit across kinds: class, then name, kind and id.
-fn rank(hit: &Hit) -> (MatchClass, String, Kind, Uuid) {
-    let (kind, name, id) = match &hit.found {
-        Found::Enterprise(row) => (Kind::Enterprise, &row.name_normalized, row.id),
-        Found::Brand(row) => (Kind::Brand, &row.name_normalized, row.id),
-        Found::GeographicIndication(row) => (Kind::GeographicIndication, &row.name_normalized, row.id),
-        Found::Person(row) => (Kind::Person, &row.name_normalized, row.id),
-    };
-    (hit.class, name.clone(), kind, id)
 }
 
 /// Rows filled in at a time by [`fill_search_forms`].

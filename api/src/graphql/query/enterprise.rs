@@ -74,8 +74,12 @@ impl EnterpriseQuery {
             name_contains: match name_term(ctx, "filter.nameContains", filter.name_contains)? {
                 // Weighed for reading a page only: a count reads every match either way.
                 Some(term) if reads_rows(ctx) => Some(
-                    term.weighed(db(ctx), entity::enterprise::Column::NameGrams)
-                        .await?,
+                    term.weighed(
+                        db(ctx),
+                        ctx.data_unchecked(),
+                        entity::enterprise::Column::NameGrams,
+                    )
+                    .await?,
                 ),
                 term => term,
             },

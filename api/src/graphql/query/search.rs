@@ -47,7 +47,8 @@ impl SearchQuery {
         kinds.dedup();
         let (start, size) = forward_window(first, after.as_ref())?;
         let viewer = &request(ctx).viewer;
-        let (hits, more) = search::hits(db, viewer, &terms, &kinds, start, size).await?;
+        let (hits, more) =
+            search::hits(db, ctx.data_unchecked(), viewer, &terms, &kinds, start, size).await?;
         let total = if ctx.look_ahead().field("totalCount").exists() {
             search::count(db, viewer, &terms, &kinds).await?
         } else {
