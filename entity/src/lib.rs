@@ -11,6 +11,7 @@ pub mod brand;
 pub mod brand_recognition;
 pub mod bureau;
 pub mod bureau_competence;
+pub mod change_event;
 pub mod chief_quality_officer;
 pub mod credential;
 pub mod credential_period;

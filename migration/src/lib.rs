@@ -19,6 +19,7 @@ mod m20261203_000012_enterprise_former_names;
 mod m20261203_000013_search_indexes;
 mod m20261204_000014_short_term_index;
 mod m20261204_000015_name_start_by_range;
+mod m20261204_000016_change_feed;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000013_search_indexes::Migration),
             Box::new(m20261204_000014_short_term_index::Migration),
             Box::new(m20261204_000015_name_start_by_range::Migration),
+            Box::new(m20261204_000016_change_feed::Migration),
         ]
     }
 }

@@ -349,7 +349,7 @@ async fn a_quality_award_goes_through_its_whole_lifecycle() {
 }
 
 /// Registers a person through the API and returns its ID.
-async fn register_person(app: &TestApp, employer: &str) -> String {
+pub async fn register_person(app: &TestApp, employer: &str) -> String {
     let registrar = app.login("cq-amr-registrar").await;
     let (_, body) = app
         .query_as(

@@ -12,6 +12,7 @@ mod admission;
 mod audit;
 mod auth;
 mod browse;
+mod changes;
 mod concurrency;
 mod credentials;
 mod edge;

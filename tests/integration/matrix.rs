@@ -601,6 +601,7 @@ fn request(operation: &str, target: &str, role: &str, t: &Targets, call: usize) 
         "enterprise" => ("query($u: String!) { enterprise(uscc: $u) { name } }".to_owned(), json!({ "u": t.uscc })),
         "enterprises" => read("{ enterprises(first: 1) { totalCount } }"),
         "search" => read(r#"{ search(query: "重庆", first: 1) { totalCount } }"#),
+        "changes" => read("{ changes(first: 1) { endCursor } }"),
         "littleGiants" => read("{ littleGiants(first: 1) { totalCount } }"),
         "greenDesignations" => read("{ greenDesignations(first: 1) { totalCount } }"),
         "brandRecognitions" => read("{ brandRecognitions(first: 1) { totalCount } }"),

@@ -128,7 +128,8 @@ pub fn page_complexity(first: Option<i32>, last: Option<i32>, child_complexity: 
     size.max(1).saturating_mul(child_complexity).saturating_add(1)
 }
 
-fn page_size(field: &str, value: Option<i32>) -> ApiResult<Option<u64>> {
+/// The page size asked for in argument `field`, if any: refused outside 0 to [`MAX_PAGE_SIZE`].
+pub fn page_size(field: &str, value: Option<i32>) -> ApiResult<Option<u64>> {
     match value {
         None => Ok(None),
         Some(n) if (0..=MAX_PAGE_SIZE as i32).contains(&n) => Ok(Some(n as u64)),

@@ -247,6 +247,25 @@ impl Viewer {
         visible
     }
 
+    /// The condition a change in the feed must meet to be read by this viewer: public changes for
+    /// everyone; every change in a staff member's jurisdiction; every change of an enterprise user's own
+    /// enterprise.
+    pub fn change_condition(&self) -> Condition {
+        use entity::change_event::Column;
+        let public = Condition::all().add(Column::Visibility.eq(crate::services::changes::PUBLIC));
+        let Self::User(account) = self else {
+            return public;
+        };
+        let mut visible = Condition::any().add(public);
+        if let Some(scope) = account.jurisdiction() {
+            visible = visible.add(within(Column::RegionCode, &scope));
+        }
+        if let (true, Some(enterprise)) = (account.has(Role::Enterprise), account.enterprise_id) {
+            visible = visible.add(Column::EnterpriseId.eq(enterprise));
+        }
+        visible
+    }
+
     /// The condition a person row must meet to be found by this viewer: holding a credential the viewer
     /// may see, or, for staff, being registered inside their jurisdiction. A person known only from a
     /// draft stays out of public search.

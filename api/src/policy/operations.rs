@@ -52,6 +52,7 @@ pub const OPERATIONS: &[Operation] = &[
     op("enterprise", Who::Anyone),
     op("enterprises", Who::Anyone),
     op("search", Who::Anyone),
+    op("changes", Who::Anyone),
     op("littleGiants", Who::Anyone),
     op("greenDesignations", Who::Anyone),
     op("brandRecognitions", Who::Anyone),

@@ -207,7 +207,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewAgreement) -
         credential_kind,
     });
 
-    let txn = super::begin_write(db).await?;
+    let txn = super::changes::begin(db).await?;
     let model = model.into_active_model().insert(&txn).await?;
     agreement_party::Entity::insert_many(party_rows.iter().cloned().map(IntoActiveModel::into_active_model))
         .exec_without_returning(&txn)
@@ -228,6 +228,8 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewAgreement) -
         Some(after),
     )
     .await?;
+    let change = super::changes::Published::agreement("CREATE_AGREEMENT", &model);
+    super::changes::publish(&txn, change).await?;
     txn.commit().await?;
     Ok(Ok(model))
 }
@@ -400,7 +402,7 @@ pub async fn apply(
     change.version = Set(current.version + 1);
     change.updated_at = Set(now);
 
-    let txn = super::begin_write(db).await?;
+    let txn = super::changes::begin(db).await?;
     let updated = super::versioned_update::<agreement::Entity>(
         &txn,
         change,
@@ -434,6 +436,8 @@ pub async fn apply(
         Some(snapshot(&updated, &parties_after)),
     )
     .await?;
+    let change = super::changes::Published::agreement(step.action(), &updated);
+    super::changes::publish(&txn, change).await?;
     txn.commit().await?;
     Ok(Ok(updated))
 }
@@ -589,7 +593,7 @@ pub async fn set_listing(
     }
 
     let now = Utc::now();
-    let txn = super::begin_write(db).await?;
+    let txn = super::changes::begin(db).await?;
     let (before, row) = match (step, open_entry) {
         (ListingStep::List, None) => {
             let row = listing::Model {
@@ -646,6 +650,8 @@ pub async fn set_listing(
         Some(listing_snapshot(&row)),
     )
     .await?;
+    let change = super::changes::Published::listing(step.action(), &row);
+    super::changes::publish(&txn, change).await?;
     txn.commit().await?;
     Ok(Ok(row))
 }

@@ -58,7 +58,8 @@ pub async fn record_change(
     Ok(())
 }
 
-/// Inserts a new row and its audit event (`after`: the row's `snapshot`) in one transaction.
+/// Inserts a new row and its audit event (`after`: the row's `snapshot`) in one transaction, and the
+/// change into the feed when the row is of a kind it carries (`feed`).
 pub async fn create_recorded<E>(
     db: &DatabaseConnection,
     account: &Account,
@@ -66,6 +67,7 @@ pub async fn create_recorded<E>(
     (action, entity_type, id): (&str, &str, Uuid),
     row: E::Model,
     snapshot: fn(&E::Model) -> Value,
+    feed: Option<fn(&str, &E::Model) -> super::changes::Published>,
 ) -> ApiResult<E::Model>
 where
     E: sea_orm::EntityTrait,
@@ -73,7 +75,10 @@ where
     E::ActiveModel: sea_orm::ActiveModelTrait<Entity = E> + Send,
 {
     use sea_orm::ActiveModelTrait;
-    let txn = super::begin_write(db).await?;
+    let txn = match feed {
+        Some(_) => super::changes::begin(db).await?,
+        None => super::begin_write(db).await?,
+    };
     let row = row.into_active_model().insert(&txn).await?;
     let after = Some(snapshot(&row));
     record_change(
@@ -87,6 +92,9 @@ where
         after,
     )
     .await?;
+    if let Some(feed) = feed {
+        super::changes::publish(&txn, feed(action, &row)).await?;
+    }
     txn.commit().await?;
     Ok(row)
 }

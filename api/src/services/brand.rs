@@ -164,6 +164,7 @@ pub async fn create(
         action,
         brand,
         snapshot,
+        None,
     )
     .await?;
     Ok(Ok(brand))

@@ -294,6 +294,7 @@ pub async fn create(
         action,
         enterprise,
         snapshot,
+        Some(super::changes::Published::enterprise),
     )
     .await?;
     Ok(Ok(enterprise))
@@ -418,7 +419,7 @@ pub async fn update(
     change.address = Set(super::optional_text(fields.address));
     change.version = Set(expected_version + 1);
     change.updated_at = Set(chrono::Utc::now());
-    let txn = super::begin_write(db).await?;
+    let txn = super::changes::begin(db).await?;
     let enterprise = super::versioned_update::<enterprise::Entity>(
         &txn,
         change,
@@ -442,6 +443,8 @@ pub async fn update(
         after,
     )
     .await?;
+    let change = super::changes::Published::enterprise("UPDATE_ENTERPRISE", &enterprise);
+    super::changes::publish(&txn, change).await?;
     txn.commit().await?;
     Ok(Ok(enterprise))
 }

@@ -46,6 +46,9 @@ use crate::policy::Account;
 /// Rows read, checked and inserted together.
 const CHUNK_ROWS: usize = 1_000;
 
+/// The audit action of an import, and the change of each credential it proposes.
+const IMPORT_ACTION: &str = "IMPORT_CREDENTIALS";
+
 /// The text encoding of an uploaded file.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, async_graphql::Enum, clap::ValueEnum)]
 pub enum CsvEncoding {
@@ -458,6 +461,10 @@ async fn insert_chunk(
     if fresh.is_empty() {
         return Ok(0);
     }
+    let changes = fresh
+        .iter()
+        .map(|(model, _)| super::changes::Published::credential(IMPORT_ACTION, model));
+    super::changes::publish_all(txn, changes).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
         insert_unnested(txn, run, fresh).await?;
     } else {
@@ -685,7 +692,7 @@ pub async fn import_little_giants(
     }
 
     // Then the writes, the write lock taken up front.
-    let txn = super::begin_write(db).await?;
+    let txn = super::changes::begin(db).await?;
     let locked_at = std::time::Instant::now();
     let mut inserted = 0;
     let mut rows = checked.into_iter();
@@ -708,7 +715,7 @@ pub async fn import_little_giants(
         &txn,
         account,
         actor.request_id.as_str(),
-        "IMPORT_CREDENTIALS",
+        IMPORT_ACTION,
         "credential",
         None,
         None,

@@ -345,7 +345,7 @@ pub async fn apply(
     if !transition.starting_states().contains(&current.status) {
         return Ok(Err(wrong_state(&transition, current.status)));
     }
-    let txn = super::begin_write(db).await?;
+    let txn = super::changes::begin(db).await?;
     match write(
         &txn,
         account,
@@ -449,6 +449,8 @@ pub(super) async fn write(
         Some(snapshot(&updated)),
     )
     .await?;
+    let change = super::changes::Published::credential(transition.action(), &updated);
+    super::changes::publish(txn, change).await?;
     Ok(Ok(updated))
 }
 

@@ -190,7 +190,7 @@ pub async fn decide(
         Ok(reasons) => reasons,
         Err(errors) => return Ok(Err(errors)),
     };
-    let txn = super::begin_write(db).await?;
+    let txn = super::changes::begin(db).await?;
     let mut change = current.clone().into_active_model();
     change.status = Set(match decision {
         Decision::Uphold => ObjectionStatus::Upheld,

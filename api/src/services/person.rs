@@ -124,6 +124,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, fields: PersonFields
         action,
         person,
         snapshot,
+        None,
     )
     .await?;
     Ok(Ok(person))

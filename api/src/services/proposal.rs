@@ -611,7 +611,7 @@ pub async fn propose(
         "credential": super::lifecycle::snapshot(&model),
         "detail": serde_json::to_value(&proposal.detail).unwrap_or_default(),
     });
-    let txn = super::begin_write(db).await?;
+    let txn = super::changes::begin(db).await?;
     // The insert comes first, so on SQLite the transaction takes the write lock before it reads.
     let inserted = credential::Entity::insert(model.clone().into_active_model())
         .exec_without_returning(&txn)
@@ -635,6 +635,8 @@ pub async fn propose(
         Some(after),
     )
     .await?;
+    let change = super::changes::Published::credential("PROPOSE_CREDENTIAL", &model);
+    super::changes::publish(&txn, change).await?;
     txn.commit().await?;
     Ok(Ok(model))
 }

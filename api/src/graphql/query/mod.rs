@@ -4,6 +4,7 @@
 mod agreement;
 mod audit;
 mod catalogue;
+mod changes;
 mod credential;
 mod enterprise;
 mod node;
@@ -23,6 +24,7 @@ use crate::services::{self, region::RegionScope};
 use agreement::AgreementQuery;
 use audit::AuditQuery;
 use catalogue::CatalogueQuery;
+use changes::ChangesQuery;
 use credential::CredentialQuery;
 use enterprise::EnterpriseQuery;
 use node::NodeQuery;
@@ -85,4 +87,5 @@ pub struct QueryRoot(
     NodeQuery,
     UserQuery,
     AuditQuery,
+    ChangesQuery,
 );

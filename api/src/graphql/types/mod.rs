@@ -4,6 +4,7 @@
 pub mod agreement;
 pub mod audit;
 pub mod brand;
+pub mod changes;
 pub mod credential;
 pub mod enterprise;
 pub mod geographic_indication;
