@@ -9,9 +9,10 @@ pub mod mutation;
 pub mod node;
 pub mod query;
 pub mod scalars;
+pub mod subscription;
 pub mod types;
 
-use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
+use async_graphql::{Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
 use crate::auth::token::TokenSettings;
@@ -21,6 +22,7 @@ use crate::i18n::Language;
 use crate::services::account::LoginThrottle;
 use mutation::MutationRoot;
 use query::QueryRoot;
+use subscription::SubscriptionRoot;
 
 /// The name of the operation a request ran (from `operationName`, or the document's only operation),
 /// filled in by the request extension when execution starts, for the access log and the metrics.
@@ -45,10 +47,10 @@ pub fn language(ctx: &async_graphql::Context<'_>) -> Language {
 }
 
 /// The registry's schema.
-pub type RegistrySchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type RegistrySchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
-fn builder(limits: &Limits) -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+fn builder(limits: &Limits) -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+    Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(limits.max_recursion)

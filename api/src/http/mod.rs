@@ -10,6 +10,7 @@ mod admission;
 mod console;
 mod persisted;
 pub(crate) mod request_id;
+mod subscriptions;
 mod upload;
 
 use std::{
@@ -143,6 +144,12 @@ impl Application {
                         .to(graphql_upload),
                 )
                 .route("/graphql", web::post().to(graphql_post))
+                .route(
+                    "/graphql",
+                    web::get()
+                        .guard(guard::fn_guard(subscriptions::is_upgrade))
+                        .to(subscriptions::serve),
+                )
                 .route("/graphql", web::get().to(graphql_get))
                 .route("/healthz", web::get().to(healthz))
                 .route("/readyz", web::get().to(readyz))

@@ -277,6 +277,20 @@ pub async fn publish_all(
     Ok(())
 }
 
+/// The number of the newest change in the feed (0 when it is empty): where a subscription without a
+/// cursor starts.
+pub async fn newest(db: &impl ConnectionTrait) -> ApiResult<i64> {
+    let newest = change_event::Entity::find()
+        .select_only()
+        .column(change_event::Column::Sequence)
+        .order_by_desc(change_event::Column::Sequence)
+        .limit(1)
+        .into_tuple::<i64>()
+        .one(db)
+        .await?;
+    Ok(newest.unwrap_or(0))
+}
+
 /// What a reader asks of the feed.
 #[derive(Clone, Debug, Default)]
 pub struct FeedFilter {

@@ -45,7 +45,8 @@ pub struct RegionInput {
     pub include_sub_regions: bool,
 }
 
-async fn region_scope(
+/// The scope of region filter `input` (argument `field`), if given.
+pub(crate) async fn region_scope(
     ctx: &Context<'_>,
     field: &str,
     input: Option<RegionInput>,
