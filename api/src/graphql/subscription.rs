@@ -21,7 +21,8 @@ const BATCH: u64 = 100;
 #[derive(Default)]
 pub struct SubscriptionRoot;
 
-#[Subscription]
+/// The root of every subscription: what a client can follow as it happens, over WebSocket.
+#[Subscription(name = "Subscription")]
 impl SubscriptionRoot {
     /// Committed changes to registry data as they come, in commit order, filtered like the `changes`
     /// query: after `after` (a change's `cursor`; default: from now on). A client that reconnects with
