@@ -49,33 +49,23 @@ pub enum ChangeKind {
     RecognitionAgreement,
 }
 
-/// Every kind with its stored name.
-const KINDS: [(ChangeKind, &str); 8] = [
-    (ChangeKind::Enterprise, "ENTERPRISE"),
-    (ChangeKind::LittleGiant, "LITTLE_GIANT"),
-    (ChangeKind::Green, "GREEN"),
-    (ChangeKind::BrandRecognition, "BRAND_RECOGNITION"),
-    (ChangeKind::GiAuthorization, "GI_AUTHORIZATION"),
-    (ChangeKind::QualityAward, "QUALITY_AWARD"),
-    (ChangeKind::ChiefQualityOfficer, "CHIEF_QUALITY_OFFICER"),
-    (ChangeKind::RecognitionAgreement, "RECOGNITION_AGREEMENT"),
-];
-
 impl ChangeKind {
-    /// The name stored in `change_event.subject`.
+    /// The name stored in `change_event.subject`: the kind's name in the schema.
     fn stored(self) -> &'static str {
-        KINDS
+        use async_graphql::resolver_utils::EnumType;
+        Self::items()
             .iter()
-            .find(|(kind, _)| *kind == self)
-            .map_or("", |(_, stored)| stored)
+            .find(|item| item.value == self)
+            .map_or("", |item| item.name)
     }
 
     /// The kind stored as `stored`.
     pub fn parse(stored: &str) -> Option<Self> {
-        KINDS
+        use async_graphql::resolver_utils::EnumType;
+        Self::items()
             .iter()
-            .find(|(_, name)| *name == stored)
-            .map(|(kind, _)| *kind)
+            .find(|item| item.name == stored)
+            .map(|item| item.value)
     }
 
     /// The kind of a credential kind's changes.
