@@ -17,13 +17,6 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-/// Peak resident set of process `pid` in KiB, as the kernel counts it (`VmHWM`).
-fn peak_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
 /// The milliseconds the write lock was held, from the import's "import committed" log line.
 fn write_lock_ms(line: &str) -> Option<u64> {
     let (_, rest) = line.split_once("write_lock_ms=")?;
@@ -48,18 +41,7 @@ fn run(url: &str, file: &std::path::Path) -> (f64, u64, u64) {
             .map_while(Result::ok)
             .fold(None, |found, line| found.or_else(|| write_lock_ms(&line)))
     });
-    let mut peak = 0;
-    // VmHWM only grows; the last reading before the process exits is its peak (within one poll).
-    loop {
-        if let Some(kib) = peak_kib(child.id()) {
-            peak = peak.max(kib);
-        }
-        if let Some(status) = child.try_wait().unwrap() {
-            assert!(status.success(), "the import failed");
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let peak = support::wait_measuring_peak(&mut child, Duration::from_secs(3_600));
     let seconds = started.elapsed().as_secs_f64();
     (
         seconds,

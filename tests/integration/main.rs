@@ -17,6 +17,7 @@ mod concurrency;
 mod credentials;
 mod edge;
 mod error_codes;
+mod export;
 mod hostile;
 mod http_spec;
 mod import;

@@ -126,6 +126,15 @@ page-size-range = must be between 0 and { $max }, got { $got }
 cursor-invalid = not a valid cursor
 search-too-deep = search pages go at most { $max } hits deep; narrow the query or use a filtered list
 
+## Exports
+
+value-not-one-of = must be one of { $values }
+export-list-unknown = no list named { $name }; lists: { $lists }
+export-json-is-utf8 = JSON Lines are written in UTF-8 only; GB18030 is for CSV
+export-filter-invalid = not a valid { $type }: { $reason }
+export-parameter-unknown = unknown parameter; parameters: filter, format, encoding
+exports-busy = as many exports as the registry runs at once are running; try again in a minute
+
 ## Codes: USCC (GB 32100) and resident identity numbers (GB 11643)
 
 uscc-length = wrong length: a USCC has 18 characters, got { $length }

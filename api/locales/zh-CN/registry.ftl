@@ -126,6 +126,15 @@ page-size-range = 须在 0 至 { $max } 之间，实际为 { $got }
 cursor-invalid = 不是有效的游标
 search-too-deep = 搜索结果最多翻到第 { $max } 条；请缩小查询范围或使用带筛选的列表
 
+## Exports
+
+value-not-one-of = 须为以下之一：{ $values }
+export-list-unknown = 没有名为 { $name } 的名单；可导出的名单：{ $lists }
+export-json-is-utf8 = JSON Lines 只以 UTF-8 编码导出；GB18030 仅用于 CSV
+export-filter-invalid = 不是有效的 { $type }：{ $reason }
+export-parameter-unknown = 未知参数；可用参数：filter、format、encoding
+exports-busy = 同时进行的导出已达上限，请一分钟后再试
+
 ## Codes: USCC (GB 32100) and resident identity numbers (GB 11643)
 
 uscc-length = 长度错误：统一社会信用代码为 18 位，实际为 { $length } 位

@@ -8,8 +8,9 @@ use futures_util::Stream;
 
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::query::{RegionInput, region_scope};
-use crate::graphql::types::changes::{Change, FeedCursor};
+use crate::graphql::types::changes::Change;
 use crate::graphql::types::{db, request};
+use crate::services::changes::FeedCursor;
 use crate::services::changes::{self, ChangeKind, FeedFilter};
 
 /// How often a subscription at the end of the feed looks for new changes.

@@ -8,6 +8,7 @@
 
 mod admission;
 mod console;
+mod export;
 mod persisted;
 pub(crate) mod request_id;
 mod subscriptions;
@@ -78,6 +79,8 @@ struct AppState {
     persisted: persisted::PersistedQueries,
     /// Who may read `/metrics` besides loopback.
     metrics_from: Vec<IpAddr>,
+    /// Permits for the exports running at once.
+    exports: Arc<tokio::sync::Semaphore>,
 }
 
 /// A running server and the port it listens on (tests bind port 0 and read it here).
@@ -118,6 +121,7 @@ impl Application {
             trusted_proxies: config.trusted_proxies.clone(),
             persisted: persisted::PersistedQueries::new(persisted::DEFAULT_MAX_BYTES),
             metrics_from: config.metrics_from.clone(),
+            exports: export::concurrent_exports(config.db_pool_size),
         });
         let connections = admission::ConnectionBound::new(
             config.limits.max_connections_per_address,
@@ -151,6 +155,7 @@ impl Application {
                         .to(subscriptions::serve),
                 )
                 .route("/graphql", web::get().to(graphql_get))
+                .route("/export/{list}", web::get().to(export::serve))
                 .route("/healthz", web::get().to(healthz))
                 .route("/readyz", web::get().to(readyz))
                 .route("/metrics", web::get().to(metrics))

@@ -224,6 +224,12 @@ impl Viewer {
             .collect()
     }
 
+    /// Bulk exports (`GET /export/{list}`, `registry export`) are for signed-in callers, who answer for
+    /// what they take away; each row exported is one the caller's lists show, under the same conditions.
+    pub fn may_export(&self) -> ApiResult<&Account> {
+        self.account()
+    }
+
     /// Whether this viewer is staff of a bureau (or a system administrator).
     pub fn is_staff(&self) -> bool {
         matches!(self, Self::User(account) if account.jurisdiction().is_some())

@@ -13,6 +13,7 @@
 //! first thing ([`begin`]): one that took it after writing rows could wait for the feed while holding
 //! a row another writer, holding the feed, waits for (a deadlock).
 
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::Utc;
 use entity::change_event;
 use entity::enums::{CredentialKind, CredentialStatus};
@@ -24,7 +25,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::region::{RegionScope, within};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
+use crate::i18n::Message;
 use crate::ids::{NodeType, encode};
 use crate::policy::Viewer;
 
@@ -102,12 +104,14 @@ pub struct Published {
 
 impl Published {
     /// A credential after `action`; public when the public may see it in its new state (in public notice,
-    /// granted or revoked), else for staff of its region and its holder enterprise only.
+    /// granted or revoked) or saw it before (it was on public notice, and is now withdrawn: a copy kept
+    /// from the public feed must learn that it left the lists), else for staff of its region and its
+    /// holder enterprise only.
     pub fn credential(action: &str, row: &entity::credential::Model) -> Self {
         let public = matches!(
             row.status,
             CredentialStatus::PublicNotice | CredentialStatus::Granted | CredentialStatus::Revoked
-        );
+        ) || row.notice_starts_on.is_some();
         let holder = match (row.holder_enterprise_id, row.holder_person_id) {
             (Some(enterprise), _) => Some(encode(NodeType::Enterprise, enterprise)),
             (None, Some(person)) => Some(encode(NodeType::Person, person)),
@@ -200,6 +204,32 @@ impl Published {
                 "listedOn": row.listed_on,
                 "unlistedOn": row.unlisted_on,
             }),
+        }
+    }
+}
+
+/// A place in the change feed: after the change numbered `0`, or the start.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct FeedCursor(pub i64);
+
+impl FeedCursor {
+    /// The cursor as clients hold it (opaque).
+    pub fn encode(self) -> String {
+        URL_SAFE_NO_PAD.encode(format!("change:{}", self.0))
+    }
+
+    /// Reads argument `field`; none is the start of the feed.
+    pub fn decode(field: &str, cursor: Option<&str>) -> ApiResult<Self> {
+        let Some(cursor) = cursor else {
+            return Ok(Self(0));
+        };
+        let invalid = || ApiError::bad_input(field, Message::new("cursor-invalid"));
+        let bytes = URL_SAFE_NO_PAD.decode(cursor.trim()).map_err(|_| invalid())?;
+        let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+        let sequence = text.strip_prefix("change:").ok_or_else(invalid)?;
+        match sequence.parse() {
+            Ok(sequence) if sequence >= 0 => Ok(Self(sequence)),
+            _ => Err(invalid()),
         }
     }
 }

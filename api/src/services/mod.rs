@@ -9,6 +9,7 @@ pub mod bureau;
 pub mod changes;
 pub mod credential;
 pub mod enterprise;
+pub mod export;
 pub mod geographic_indication;
 pub mod import;
 pub mod lifecycle;

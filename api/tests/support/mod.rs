@@ -95,3 +95,31 @@ pub fn import_command(url: &str, file: &std::path::Path, batch: i32) -> std::pro
         .env_remove("REGISTRY_LOG_FORMAT");
     command
 }
+
+/// Peak resident set of process `pid` in KiB, as the kernel counts it (`VmHWM`).
+pub fn peak_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Waits for `child` to exit successfully, at most `limit`; returns its peak resident memory in KiB.
+/// `VmHWM` only grows: the last reading before the process exits is its peak (within one poll).
+pub fn wait_measuring_peak(child: &mut std::process::Child, limit: std::time::Duration) -> u64 {
+    let started = std::time::Instant::now();
+    let mut peak = 0;
+    loop {
+        if let Some(kib) = peak_kib(child.id()) {
+            peak = peak.max(kib);
+        }
+        if let Some(status) = child.try_wait().expect("the process can be waited for") {
+            assert!(status.success(), "the process failed: {status}");
+            return peak;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            panic!("the process ran longer than {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}

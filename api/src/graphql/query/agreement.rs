@@ -2,7 +2,9 @@
 
 use async_graphql::{Context, InputObject, Object};
 
-use super::{RegionInput, region_scope};
+use sea_orm::DatabaseConnection;
+
+use super::{RegionInput, db, region_scope_in};
 use crate::error::ApiResult;
 use crate::graphql::connection::{Page, PageArgs, page_complexity, paginate};
 use crate::graphql::enums::{AgreementStatus, CredentialKind};
@@ -41,13 +43,8 @@ impl AgreementQuery {
         #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
     ) -> ApiResult<Page<RecognitionAgreement>> {
-        let filter = filter.unwrap_or_default();
-        let select = services::agreement::search(&services::agreement::AgreementFilter {
-            status: filter.status.map(Into::into),
-            party_region: region_scope(ctx, "filter.partyRegion.code", filter.party_region).await?,
-            covers: filter.covers.map(Into::into),
-            active_on: filter.active_on.map(|date| date.0),
-        });
+        let select =
+            services::agreement::search(&agreement_filter(db(ctx), filter.unwrap_or_default()).await?);
         paginate(
             ctx,
             select,
@@ -61,4 +58,17 @@ impl AgreementQuery {
         )
         .await
     }
+}
+
+/// The service filter for `recognitionAgreements`' filter input.
+pub(super) async fn agreement_filter(
+    db: &DatabaseConnection,
+    filter: AgreementFilterInput,
+) -> ApiResult<services::agreement::AgreementFilter> {
+    Ok(services::agreement::AgreementFilter {
+        status: filter.status.map(Into::into),
+        party_region: region_scope_in(db, "filter.partyRegion.code", filter.party_region).await?,
+        covers: filter.covers.map(Into::into),
+        active_on: filter.active_on.map(|date| date.0),
+    })
 }

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, InputObject, Object};
 
-use super::{RegionInput, name_term, region_scope};
+use super::{RegionInput, db, name_term, region_scope};
 use crate::error::ApiResult;
 use crate::graphql::connection::{Page, PageArgs, page_complexity, paginate};
 use crate::graphql::enums::{BrandKind, GiProtectionType, Level};
@@ -65,7 +65,7 @@ impl CatalogueQuery {
         let select = services::brand::search(&services::brand::BrandFilter {
             kind: filter.kind.map(Into::into),
             region: region_scope(ctx, "filter.region.code", filter.region).await?,
-            name_contains: name_term(ctx, "filter.nameContains", filter.name_contains)?,
+            name_contains: name_term(db(ctx), "filter.nameContains", filter.name_contains)?,
         });
         paginate(
             ctx,
@@ -96,7 +96,7 @@ impl CatalogueQuery {
         let select = services::geographic_indication::search(&services::geographic_indication::GiFilter {
             protection_type: filter.protection_type.map(Into::into),
             region: region_scope(ctx, "filter.region.code", filter.region).await?,
-            name_contains: name_term(ctx, "filter.nameContains", filter.name_contains)?,
+            name_contains: name_term(db(ctx), "filter.nameContains", filter.name_contains)?,
         });
         paginate(
             ctx,

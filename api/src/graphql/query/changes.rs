@@ -5,8 +5,9 @@ use async_graphql::{Context, Object};
 use super::{RegionInput, region_scope};
 use crate::error::ApiResult;
 use crate::graphql::connection::{DEFAULT_PAGE_SIZE, page_complexity, page_size};
-use crate::graphql::types::changes::{ChangePage, FeedCursor};
+use crate::graphql::types::changes::ChangePage;
 use crate::graphql::types::{db, request};
+use crate::services::changes::FeedCursor;
 use crate::services::changes::{self, ChangeKind, FeedFilter};
 
 /// The change feed.

@@ -5,7 +5,10 @@ use async_graphql::{Context, ID, InputObject, Object};
 use async_graphql::OutputType;
 use entity::{credential, enums::CredentialKind as StoredKind};
 
-use super::{RegionInput, name_term, region_scope};
+use chrono::NaiveDate;
+use sea_orm::DatabaseConnection;
+
+use super::{RegionInput, db, name_term, region_scope_in};
 use crate::error::ApiResult;
 use crate::graphql::connection::{Page, PageArgs, page_complexity, paginate};
 use crate::graphql::enums::{BrandRecognitionKind, GiProtectionType, GreenKind, Level, LittleGiantTier};
@@ -14,12 +17,12 @@ use crate::graphql::types::credential::{
     BrandRecognition, ChiefQualityOfficer, GiAuthorization, GreenDesignation, LittleGiantDesignation,
     QualityAward,
 };
-use crate::graphql::types::recognition::recognition;
 use crate::graphql::types::request;
 use crate::ids::{self, NodeType};
 use crate::services;
 use crate::services::SortDirection;
 use crate::services::credential::{CredentialFilter, CredentialOrderField, CredentialState};
+use crate::services::recognition::Recognition;
 
 /// Filters every credential list takes.
 #[derive(InputObject, Default)]
@@ -118,7 +121,7 @@ pub struct ChiefQualityOfficerFilterInput {
 }
 
 /// A kind's filter input: the filters every list shares plus the kind's own.
-trait KindFilter: Default {
+pub(super) trait KindFilter: Default {
     /// The kind the list holds.
     const KIND: StoredKind;
 
@@ -214,18 +217,30 @@ fn optional_id(field: &str, node_type: NodeType, id: Option<ID>) -> ApiResult<Op
     id.map(|id| ids::decode_as(field, node_type, &id)).transpose()
 }
 
-/// The service filter for the filters every credential list shares.
-pub async fn shared_filter(ctx: &Context<'_>, common: CredentialFilterInput) -> ApiResult<CredentialFilter> {
+/// The service filter for the filters every credential list shares, on business date `today`.
+pub async fn shared_filter(
+    db: &DatabaseConnection,
+    today: NaiveDate,
+    common: CredentialFilterInput,
+) -> ApiResult<CredentialFilter> {
+    let valid_in = match common.valid_in {
+        Some(code) => {
+            let region = services::region::require(db, "filter.validIn", &code).await?;
+            let date = common.as_of.map_or(today, |date| date.0);
+            Some(Recognition::load(db, region, date).await?)
+        }
+        None => None,
+    };
     Ok(CredentialFilter {
-        region: region_scope(ctx, "filter.region.code", common.region).await?,
+        region: region_scope_in(db, "filter.region.code", common.region).await?,
         level: common.level.map(Into::into),
         state: common.status,
         batch: common.batch,
         year: common.year,
         as_of: common.as_of.map(|d| d.0),
-        valid_in: recognition(ctx, "filter.validIn", common.valid_in, common.as_of).await?,
+        valid_in,
         expiring_before: common.expiring_before.map(|d| d.0),
-        name_contains: name_term(ctx, "filter.nameContains", common.name_contains)?,
+        name_contains: name_term(db, "filter.nameContains", common.name_contains)?,
         listed_under: optional_id(
             "filter.listedUnder",
             NodeType::RecognitionAgreement,
@@ -233,6 +248,20 @@ pub async fn shared_filter(ctx: &Context<'_>, common: CredentialFilterInput) -> 
         )?,
         ..CredentialFilter::default()
     })
+}
+
+/// The service filter for a kind's list: the shared filters and the kind's own.
+pub(super) async fn kind_filter<I: KindFilter>(
+    db: &DatabaseConnection,
+    today: NaiveDate,
+    mut input: I,
+) -> ApiResult<CredentialFilter> {
+    let mut filter = CredentialFilter {
+        kinds: vec![I::KIND],
+        ..shared_filter(db, today, input.take_common()).await?
+    };
+    input.apply(&mut filter)?;
+    Ok(filter)
 }
 
 /// Runs one kind's list: parses the filters, asks the credential service (which applies the access
@@ -244,14 +273,9 @@ async fn kind_page<I: KindFilter, N: OutputType>(
     page: PageArgs,
     wrap: fn(credential::Model) -> N,
 ) -> ApiResult<Page<N>> {
-    let mut input = input.unwrap_or_default();
-    let mut filter = CredentialFilter {
-        kinds: vec![I::KIND],
-        ..shared_filter(ctx, input.take_common()).await?
-    };
-    input.apply(&mut filter)?;
-    let (field, direction) = order_by.map_or_else(Default::default, |o| (o.field, o.direction));
     let context = request(ctx);
+    let filter = kind_filter(db(ctx), context.today, input.unwrap_or_default()).await?;
+    let (field, direction) = order_by.map_or_else(Default::default, |o| (o.field, o.direction));
     let select = services::credential::search(&context.viewer, context.today, &filter, field, direction);
     paginate(ctx, select, page, wrap).await
 }

@@ -2,7 +2,9 @@
 
 use async_graphql::{Context, InputObject, Object};
 
-use super::{RegionInput, db, name_term, region_scope};
+use sea_orm::DatabaseConnection;
+
+use super::{RegionInput, db, name_term, region_scope_in};
 use crate::domain::Uscc;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::connection::{Page, PageArgs, page_complexity, paginate_within};
@@ -68,24 +70,20 @@ impl EnterpriseQuery {
         #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
     ) -> ApiResult<Page<Enterprise>> {
-        let filter = filter.unwrap_or_default();
-        let service_filter = services::enterprise::EnterpriseFilter {
-            region: region_scope(ctx, "filter.region.code", filter.region).await?,
-            name_contains: match name_term(ctx, "filter.nameContains", filter.name_contains)? {
-                // Weighed for reading a page only: a count reads every match either way.
-                Some(term) if reads_rows(ctx) => Some(
-                    term.weighed(
-                        db(ctx),
-                        ctx.data_unchecked(),
-                        entity::enterprise::Column::NameGrams,
-                    )
-                    .await?,
-                ),
-                term => term,
-            },
-            status: filter.status.map(Into::into),
-            scale: filter.scale.map(Into::into),
-        };
+        let mut service_filter = enterprise_filter(db(ctx), filter.unwrap_or_default()).await?;
+        // Weighed for reading a page only: a count reads every match either way.
+        if let Some(term) = service_filter.name_contains.take() {
+            service_filter.name_contains = Some(if reads_rows(ctx) {
+                term.weighed(
+                    db(ctx),
+                    ctx.data_unchecked(),
+                    entity::enterprise::Column::NameGrams,
+                )
+                .await?
+            } else {
+                term
+            });
+        }
         let (field, direction) = order_by.map_or_else(Default::default, |o| (o.field, o.direction));
         let select = services::enterprise::search(&service_filter, field, direction);
         let within =
@@ -104,6 +102,19 @@ impl EnterpriseQuery {
         )
         .await
     }
+}
+
+/// The service filter for `enterprises`' filter input.
+pub(super) async fn enterprise_filter(
+    db: &DatabaseConnection,
+    filter: EnterpriseFilterInput,
+) -> ApiResult<services::enterprise::EnterpriseFilter> {
+    Ok(services::enterprise::EnterpriseFilter {
+        region: region_scope_in(db, "filter.region.code", filter.region).await?,
+        name_contains: name_term(db, "filter.nameContains", filter.name_contains)?,
+        status: filter.status.map(Into::into),
+        scale: filter.scale.map(Into::into),
+    })
 }
 
 /// Whether the list's rows are asked for, not only its `totalCount`.

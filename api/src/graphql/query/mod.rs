@@ -7,6 +7,7 @@ mod catalogue;
 mod changes;
 mod credential;
 mod enterprise;
+pub mod export;
 mod node;
 mod recognition;
 mod region;
@@ -16,6 +17,7 @@ mod user;
 mod viewer;
 
 use async_graphql::{Context, InputObject, MergedObject};
+use sea_orm::DatabaseConnection;
 
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::types::db;
@@ -51,11 +53,20 @@ pub(crate) async fn region_scope(
     field: &str,
     input: Option<RegionInput>,
 ) -> ApiResult<Option<RegionScope>> {
+    region_scope_in(db(ctx), field, input).await
+}
+
+/// [`region_scope`], outside a request (exports).
+async fn region_scope_in(
+    db: &DatabaseConnection,
+    field: &str,
+    input: Option<RegionInput>,
+) -> ApiResult<Option<RegionScope>> {
     let Some(input) = input else {
         return Ok(None);
     };
     Ok(Some(
-        services::region::scope(db(ctx), field, &input.code, input.include_sub_regions).await?,
+        services::region::scope(db, field, &input.code, input.include_sub_regions).await?,
     ))
 }
 
@@ -66,9 +77,13 @@ fn non_empty(field: &str, value: Option<String>) -> ApiResult<Option<String>> {
     }
 }
 
-/// A `nameContains` argument as a term for the database behind this request.
-fn name_term(ctx: &Context<'_>, field: &str, value: Option<String>) -> ApiResult<Option<services::NameTerm>> {
-    let backend = db(ctx).get_database_backend();
+/// A `nameContains` argument as a term for database `db`.
+fn name_term(
+    db: &DatabaseConnection,
+    field: &str,
+    value: Option<String>,
+) -> ApiResult<Option<services::NameTerm>> {
+    let backend = db.get_database_backend();
     Ok(non_empty(field, value)?.map(|text| services::NameTerm::new(backend, &text)))
 }
 

@@ -113,7 +113,7 @@ impl StatisticsQuery {
         region_level: Level,
     ) -> ApiResult<Statistics> {
         let input = filter.unwrap_or_default();
-        let mut filter = shared_filter(ctx, input.common).await?;
+        let mut filter = shared_filter(db(ctx), request(ctx).today, input.common).await?;
         filter.kinds = input
             .kinds
             .unwrap_or_default()

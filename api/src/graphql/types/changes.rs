@@ -1,39 +1,10 @@
 //! The change feed's items and pages.
 
 use async_graphql::{ID, Json, Object};
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use entity::change_event;
 
-use crate::error::{ApiError, ApiResult};
 use crate::graphql::scalars::DateTime;
-use crate::i18n::Message;
-use crate::services::changes::ChangeKind;
-
-/// A place in the change feed: after the change numbered `0`, or the start.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct FeedCursor(pub i64);
-
-impl FeedCursor {
-    /// The cursor as clients hold it (opaque).
-    pub fn encode(self) -> String {
-        URL_SAFE_NO_PAD.encode(format!("change:{}", self.0))
-    }
-
-    /// Reads argument `field`; none is the start of the feed.
-    pub fn decode(field: &str, cursor: Option<&str>) -> ApiResult<Self> {
-        let Some(cursor) = cursor else {
-            return Ok(Self(0));
-        };
-        let invalid = || ApiError::bad_input(field, Message::new("cursor-invalid"));
-        let bytes = URL_SAFE_NO_PAD.decode(cursor.trim()).map_err(|_| invalid())?;
-        let text = String::from_utf8(bytes).map_err(|_| invalid())?;
-        let sequence = text.strip_prefix("change:").ok_or_else(invalid)?;
-        match sequence.parse() {
-            Ok(sequence) if sequence >= 0 => Ok(Self(sequence)),
-            _ => Err(invalid()),
-        }
-    }
-}
+use crate::services::changes::{ChangeKind, FeedCursor};
 
 /// One committed change to registry data, as the feed carries it.
 pub struct Change(pub change_event::Model);

@@ -1,4 +1,7 @@
-//! The `registry` command line: `serve` (default), `migrate`, `seed --demo`, `schema`.
+//! The `registry` command line: `serve` (default), `migrate`, `seed --demo`, `generate`, `schema`,
+//! `token`, `hash-password`, `import`, `export`.
+
+mod export;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -74,6 +77,37 @@ enum Command {
         /// The CSV file.
         file: std::path::PathBuf,
     },
+    /// Write a list whole, as `GET /export/{list}` does; or, with `--snapshot`, every list and the
+    /// change-feed cursor they correspond to; or, with `--since`, what changed after a cursor.
+    Export {
+        /// The list (`enterprises`, `littleGiants`, `greenDesignations`, `brandRecognitions`,
+        /// `giAuthorizations`, `qualityAwards`, `chiefQualityOfficers`, `recognitionAgreements`).
+        list: Option<String>,
+        /// The list's filter: the JSON of its API field's `filter` argument.
+        #[arg(long)]
+        filter: Option<String>,
+        /// How records are written.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: crate::services::export::ExportFormat,
+        /// The text encoding (GB18030 for CSV only).
+        #[arg(long, value_enum, default_value = "utf-8")]
+        encoding: crate::services::export::TextEncoding,
+        /// Export what this local account may see (default: what the public sees).
+        #[arg(long)]
+        user: Option<String>,
+        /// Write every list into the directory `--output`, and the feed cursor in its file `cursor`.
+        #[arg(long, conflicts_with_all = ["list", "filter", "since"], requires = "output")]
+        snapshot: bool,
+        /// Write into the directory `--output` the records changed after this feed cursor, a file per
+        /// list, the global IDs of records that left each list in `<list>.removed`, and the new
+        /// cursor in `cursor`.
+        #[arg(long, value_name = "CURSOR", conflicts_with_all = ["list", "filter"], requires = "output")]
+        since: Option<String>,
+        /// The file (for a list; standard output without it) or the directory (for a snapshot or a
+        /// delta).
+        #[arg(long, short)]
+        output: Option<std::path::PathBuf>,
+    },
 }
 
 /// The kinds of list `registry import` reads.
@@ -147,10 +181,7 @@ pub async fn run() -> anyhow::Result<()> {
         }
         Command::Token { user } => {
             let tokens = tokens.context("token settings")?;
-            let account = account::find_active_by_username(&connection, &user)
-                .await
-                .map_err(|err| anyhow::anyhow!(err.message().render(Language::of_locale())))?
-                .with_context(|| format!("no active account named {user}"))?;
+            let account = active_account(&connection, &user).await?;
             let roles = account.roles.iter().map(|role| format!("{role:?}")).collect();
             let (token, _expires) = tokens
                 .mint(account.user_id, roles, chrono::Utc::now())
@@ -166,10 +197,7 @@ pub async fn run() -> anyhow::Result<()> {
             encoding,
             file,
         } => {
-            let account = account::find_active_by_username(&connection, &user)
-                .await
-                .map_err(|err| anyhow::anyhow!(err.message().render(Language::of_locale())))?
-                .with_context(|| format!("no active account named {user}"))?;
+            let account = active_account(&connection, &user).await?;
             let options = crate::services::import::ImportOptions {
                 batch,
                 dry_run,
@@ -183,8 +211,61 @@ pub async fn run() -> anyhow::Result<()> {
             );
             import(&connection, &actor, options, &file).await
         }
+        Command::Export {
+            list,
+            filter,
+            format,
+            encoding,
+            user,
+            snapshot,
+            since,
+            output,
+        } => {
+            let viewer = match user {
+                Some(user) => {
+                    crate::policy::Viewer::User(Box::new(active_account(&connection, &user).await?))
+                }
+                None => crate::policy::Viewer::Public,
+            };
+            let export = export::Export {
+                viewer,
+                today: clock.today(),
+                format,
+                encoding,
+            };
+            if encoding == crate::services::export::TextEncoding::Gb18030
+                && format == crate::services::export::ExportFormat::Jsonl
+            {
+                bail!("--encoding gb18030 is for CSV; JSON Lines are UTF-8");
+            }
+            match (list, snapshot, since, output) {
+                (_, true, _, Some(directory)) => export.snapshot(&connection, &directory).await,
+                (_, false, Some(since), Some(directory)) => {
+                    export.delta(&connection, &since, &directory).await
+                }
+                (Some(list), false, None, output) => {
+                    export
+                        .list(&connection, &list, filter.as_deref(), output.as_deref())
+                        .await
+                }
+                _ => {
+                    bail!("say what to export: a list, --snapshot or --since (see `registry export --help`)")
+                }
+            }
+        }
         Command::Schema | Command::HashPassword => Ok(()),
     }
+}
+
+/// The active local account named `user`.
+async fn active_account(
+    connection: &sea_orm::DatabaseConnection,
+    user: &str,
+) -> anyhow::Result<crate::policy::Account> {
+    account::find_active_by_username(connection, user)
+        .await
+        .map_err(|err| anyhow::anyhow!(err.message().render(Language::of_locale())))?
+        .with_context(|| format!("no active account named {user}"))
 }
 
 /// Runs an import from `file` with a progress bar (on a terminal) and a progress line in the log every
