@@ -24,10 +24,12 @@ pub enum NodeType {
     Credential,
     /// An objection raised during a public notice.
     Objection,
+    /// A published announcement (公告).
+    Announcement,
 }
 
 impl NodeType {
-    const ALL: [NodeType; 11] = [
+    const ALL: [NodeType; 12] = [
         Self::Region,
         Self::Bureau,
         Self::Enterprise,
@@ -39,6 +41,7 @@ impl NodeType {
         Self::User,
         Self::Credential,
         Self::Objection,
+        Self::Announcement,
     ];
 
     fn tag(self) -> &'static str {
@@ -54,6 +57,7 @@ impl NodeType {
             Self::User => "User",
             Self::Credential => "Credential",
             Self::Objection => "Objection",
+            Self::Announcement => "Announcement",
         }
     }
 }

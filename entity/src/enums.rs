@@ -132,3 +132,9 @@ stored_enum!(ObjectionStatus {
     Upheld = "UPHELD",
     Dismissed = "DISMISSED",
 });
+
+stored_enum!(AnnouncedAct {
+    Grant = "GRANT",
+    Renew = "RENEW",
+    Revoke = "REVOKE",
+});

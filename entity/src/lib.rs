@@ -4,6 +4,8 @@
 pub mod agreement_party;
 pub mod agreement_scope;
 pub mod agreement_suspension;
+pub mod announced_credential;
+pub mod announcement;
 pub mod app_user;
 pub mod audit_event;
 pub mod award_program;

@@ -20,6 +20,7 @@ mod m20261203_000013_search_indexes;
 mod m20261204_000014_short_term_index;
 mod m20261204_000015_name_start_by_range;
 mod m20261204_000016_change_feed;
+mod m20261205_000017_announcements;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000014_short_term_index::Migration),
             Box::new(m20261204_000015_name_start_by_range::Migration),
             Box::new(m20261204_000016_change_feed::Migration),
+            Box::new(m20261205_000017_announcements::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@
 mod access;
 mod administration;
 mod admission;
+mod announcements;
 mod audit;
 mod auth;
 mod browse;

@@ -85,6 +85,8 @@ struct Targets {
     outside_parties: [String; 2],
     /// A granted Sichuan award, for verdicts.
     granted_award: String,
+    /// The registry's business date.
+    today: String,
 }
 
 /// A stored state a transition starts from, for the fixtures.
@@ -546,6 +548,7 @@ async fn targets(app: &TestApp) -> Targets {
         outside_bureau: bureau_id("SC-AMR").await,
         inside_user: user_id("cq-yz-registrar").await,
         outside_user: user_id("sc-amr-registrar").await,
+        today: app.clock.today().to_string(),
     }
 }
 
@@ -598,6 +601,7 @@ fn request(operation: &str, target: &str, role: &str, t: &Targets, call: usize) 
         "region" => read(r#"{ region(code: "500000") { name } }"#),
         "bureaus" => read("{ bureaus { totalCount } }"),
         "bureau" => read(r#"{ bureau(code: "CQ-AMR") { name } }"#),
+        "announcements" => read("{ announcements { totalCount } }"),
         "enterprise" => ("query($u: String!) { enterprise(uscc: $u) { name } }".to_owned(), json!({ "u": t.uscc })),
         "enterprises" => read("{ enterprises(first: 1) { totalCount } }"),
         "search" => read(r#"{ search(query: "重庆", first: 1) { totalCount } }"#),
@@ -675,6 +679,11 @@ fn request(operation: &str, target: &str, role: &str, t: &Targets, call: usize) 
             "mutation($input: CreateBrandInput!) { createBrand(input: $input) { brand { id } userErrors { code } } }".to_owned(),
             json!({ "input": { "name": format!("矩阵品牌{call}"), "kind": "REGIONAL_PUBLIC", "holderOrganisation": "矩阵协会",
                 "regionCode": if inside { "500112" } else { "510107" } } }),
+        ),
+        "createAnnouncement" => (
+            "mutation($input: CreateAnnouncementInput!) { createAnnouncement(input: $input) { announcement { id } userErrors { code } } }"
+                .to_owned(),
+            json!({ "input": { "documentNumber": format!("矩阵〔2026〕{call}号"), "title": "矩阵公告", "publishedOn": t.today } }),
         ),
         "createGeographicIndication" => {
             let region = if inside { "500112" } else { "510107" };

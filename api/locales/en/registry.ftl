@@ -126,6 +126,14 @@ page-size-range = must be between 0 and { $max }, got { $got }
 cursor-invalid = not a valid cursor
 search-too-deep = search pages go at most { $max } hits deep; narrow the query or use a filtered list
 
+## Announcements
+
+url-not-http = must be an http:// or https:// address
+announcement-in-future = an announcement is recorded once published: today ({ $today }) or earlier
+announcement-number-taken = { $bureau } has an announcement with this number already
+no-such-announcement = no such announcement
+announcement-other-bureau = { $document } was issued by another bureau: only the granting bureau announces its credentials
+
 ## Exports
 
 value-not-one-of = must be one of { $values }

@@ -126,6 +126,14 @@ page-size-range = 须在 0 至 { $max } 之间，实际为 { $got }
 cursor-invalid = 不是有效的游标
 search-too-deep = 搜索结果最多翻到第 { $max } 条；请缩小查询范围或使用带筛选的列表
 
+## Announcements
+
+url-not-http = 须为 http:// 或 https:// 地址
+announcement-in-future = 公告发布后才能登记：须为今天（{ $today }）或之前
+announcement-number-taken = { $bureau } 已有该文号的公告
+no-such-announcement = 该公告不存在
+announcement-other-bureau = { $document } 由其他机关发布：资质只能由授予机关的公告公布
+
 ## Exports
 
 value-not-one-of = 须为以下之一：{ $values }

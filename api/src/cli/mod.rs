@@ -74,6 +74,10 @@ enum Command {
         /// The file's text encoding.
         #[arg(long, value_enum, default_value = "auto")]
         encoding: crate::services::import::CsvEncoding,
+        /// The announcement (公告) the list was published in: its global ID, as `announcements` gives
+        /// it.
+        #[arg(long)]
+        announcement: Option<String>,
         /// The CSV file.
         file: std::path::PathBuf,
     },
@@ -195,14 +199,20 @@ pub async fn run() -> anyhow::Result<()> {
             dry_run,
             idempotency_key,
             encoding,
+            announcement,
             file,
         } => {
             let account = active_account(&connection, &user).await?;
+            let announcement = announcement
+                .map(|id| crate::ids::decode_as("announcement", crate::ids::NodeType::Announcement, &id))
+                .transpose()
+                .map_err(|err| anyhow::anyhow!(err.message().render(Language::of_locale())))?;
             let options = crate::services::import::ImportOptions {
                 batch,
                 dry_run,
                 idempotency_key,
                 encoding,
+                announcement,
             };
             let actor = crate::actor::Actor::new(
                 crate::policy::Viewer::User(Box::new(account)),

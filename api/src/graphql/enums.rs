@@ -186,6 +186,18 @@ pub enum AgreementMode {
     Listed,
 }
 
+/// What an announcement (公告) does to a credential it lists.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Enum)]
+#[graphql(remote = "stored::AnnouncedAct")]
+pub enum AnnouncedAct {
+    /// Grants it (a new list, a batch).
+    Grant,
+    /// Renews it after review (复核).
+    Renew,
+    /// Revokes it.
+    Revoke,
+}
+
 /// What a user may do (DESIGN §5); no token is the public.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Enum)]
 #[graphql(remote = "stored::Role")]

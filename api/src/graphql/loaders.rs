@@ -51,6 +51,8 @@ pub struct Loaders {
     pub objections: DataLoader<ById<entity::objection::Entity>>,
     pub objections_of: DataLoader<ByParent<entity::objection::Entity>>,
     pub listings_of: DataLoader<ByParent<entity::recognition_listing::Entity>>,
+    pub announcements: DataLoader<ById<entity::announcement::Entity>>,
+    pub announced_of: DataLoader<ByParent<entity::announced_credential::Entity>>,
     /// Cached: a request asking about one region and date many times reads its agreements once.
     pub recognitions: DataLoader<Recognitions, HashMapCache>,
 }
@@ -99,6 +101,8 @@ impl Loaders {
             listings_of: make
                 .by_parent(entity::recognition_listing::Column::CredentialId)
                 .max_batch_size(10_000),
+            announcements: make.by_id(),
+            announced_of: make.by_parent(entity::announced_credential::Column::CredentialId),
             recognitions: DataLoader::with_cache(
                 Recognitions { db: db.clone() },
                 tokio::spawn,

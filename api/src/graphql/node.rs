@@ -4,6 +4,7 @@ use async_graphql::{ID, Interface};
 use entity::credential;
 
 use super::types::agreement::RecognitionAgreement;
+use super::types::announcement::Announcement;
 use super::types::brand::Brand;
 use super::types::credential::{
     BrandRecognition, ChiefQualityOfficer, Credential, GiAuthorization, GreenDesignation,
@@ -40,6 +41,8 @@ pub enum Node {
     User(User),
     /// An objection raised during a public notice.
     Objection(Objection),
+    /// A published announcement.
+    Announcement(Announcement),
     /// A 专精特新 designation.
     LittleGiantDesignation(LittleGiantDesignation),
     /// A green listing.

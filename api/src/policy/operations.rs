@@ -63,6 +63,7 @@ pub const OPERATIONS: &[Operation] = &[
     op("geographicIndications", Who::Anyone),
     op("awardPrograms", Who::Anyone),
     op("recognitionAgreements", Who::Anyone),
+    op("announcements", Who::Anyone),
     op("recognitionVerdict", Who::Anyone),
     op("verifyCredentials", Who::Anyone),
     op("statistics", Who::Anyone),
@@ -82,6 +83,10 @@ pub const OPERATIONS: &[Operation] = &[
     op("updatePerson", REGISTRAR),
     op("createBrand", REGISTRAR),
     op("createGeographicIndication", REGISTRAR),
+    op(
+        "createAnnouncement",
+        Who::Roles(&[Role::Registrar, Role::Reviewer]),
+    ),
     // Proposals and the lifecycle.
     op("proposeLittleGiant", REGISTRAR),
     op("proposeGreenDesignation", REGISTRAR),

@@ -204,6 +204,8 @@ pub struct CredentialFilter {
     pub program: Option<Uuid>,
     /// On this agreement's list on `as_of` (default today).
     pub listed_under: Option<Uuid>,
+    /// Listed by this announcement (for this act, when given).
+    pub announcement: Option<(Uuid, Option<entity::enums::AnnouncedAct>)>,
 }
 
 /// How credential lists are ordered.
@@ -279,6 +281,9 @@ pub fn matching(viewer: &Viewer, today: NaiveDate, filter: &CredentialFilter) ->
                 .add(C::HolderEnterpriseId.in_subquery(enterprises))
                 .add(C::HolderPersonId.in_subquery(persons)),
         );
+    }
+    if let Some((announcement, act)) = filter.announcement {
+        query = query.filter(super::announcement::lists_condition(announcement, act));
     }
     if let Some(agreement) = filter.listed_under {
         let date = filter.as_of.unwrap_or(today);

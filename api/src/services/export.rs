@@ -19,9 +19,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use entity::enums::CredentialKind;
 use entity::{
-    award_program, brand, brand_recognition, bureau, change_event, chief_quality_officer, credential,
-    enterprise, enterprise_former_name, geographic_indication, gi_authorization, green_designation,
-    little_giant_designation, person, quality_award, recognition_agreement, recognition_listing,
+    announced_credential, announcement, award_program, brand, brand_recognition, bureau, change_event,
+    chief_quality_officer, credential, enterprise, enterprise_former_name, geographic_indication,
+    gi_authorization, green_designation, little_giant_designation, person, quality_award,
+    recognition_agreement, recognition_listing,
 };
 use futures_util::StreamExt;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, SelectStatement};
@@ -132,7 +133,7 @@ impl ExportList {
 pub enum Selection {
     Enterprises(EnterpriseFilter),
     /// The filter's `kinds` name the list's kind.
-    Credentials(CredentialFilter),
+    Credentials(Box<CredentialFilter>),
     Agreements(AgreementFilter),
 }
 
@@ -140,10 +141,10 @@ impl Selection {
     /// Every row of `list` the caller may see.
     pub fn everything(list: ExportList) -> Self {
         match list.credential_kind() {
-            Some(kind) => Self::Credentials(CredentialFilter {
+            Some(kind) => Self::Credentials(Box::new(CredentialFilter {
                 kinds: vec![kind],
                 ..CredentialFilter::default()
-            }),
+            })),
             None if list == ExportList::Enterprises => Self::Enterprises(EnterpriseFilter::default()),
             None => Self::Agreements(AgreementFilter::default()),
         }
@@ -244,7 +245,7 @@ enum Cell {
     Date,
     /// A stored id, written as the API's global ID of this type.
     Id(NodeType),
-    /// A JSON array of names, aggregated by the statement.
+    /// A JSON array of names (former names, document numbers), aggregated by the statement.
     Names,
 }
 
@@ -299,6 +300,7 @@ fn left_join(
 /// The statement reading the credentials `filter` selects, in the list's order (holder name, then id),
 /// with the holder, the granting bureau and the kind's own columns joined.
 fn credential_reading(
+    backend: DbBackend,
     viewer: &Viewer,
     today: NaiveDate,
     expiry: Option<NaiveDate>,
@@ -345,6 +347,18 @@ fn credential_reading(
         .into(),
         None => own(C::Status),
     };
+    // The document numbers (文号) of the announcements that granted, renewed or revoked it.
+    let announcements = json_array(
+        backend,
+        "a.document_number",
+        &format!(
+            "FROM {} l JOIN {} a ON a.id = l.announcement_id WHERE l.credential_id = {}.id",
+            announced_credential::Entity.table_name(),
+            announcement::Entity.table_name(),
+            credential::Entity.table_name()
+        ),
+        "l.created_at, l.id",
+    );
     let mut columns = vec![
         column("id", own(C::Id), Cell::Id(NodeType::Credential)),
         column("kind", own(C::Kind), Cell::Text),
@@ -390,6 +404,7 @@ fn credential_reading(
         column("revokedOn", own(C::RevokedOn), Cell::Date),
         column("revocationReason", own(C::RevocationReason), Cell::Text),
         column("version", own(C::Version), Cell::Int),
+        column("announcements", announcements, Cell::Names),
     ];
     if let [kind] = filter.kinds[..] {
         columns.extend(kind_columns(&mut statement, kind));
@@ -499,6 +514,20 @@ fn kind_columns(statement: &mut SelectStatement, kind: CredentialKind) -> Vec<Co
     }
 }
 
+/// A JSON array (as text) of `value` over the rows of `from` (a correlated `FROM … WHERE …`), in
+/// `order`.
+fn json_array(backend: DbBackend, value: &str, from: &str, order: &str) -> Expr {
+    let aggregate = match backend {
+        DbBackend::Postgres => "json_agg",
+        _ => "json_group_array",
+    };
+    let array = Expr::cust(format!("(SELECT {aggregate}({value} ORDER BY {order}) {from})"));
+    match backend {
+        DbBackend::Postgres => Func::cast_as(array, Alias::new("text")).into(),
+        _ => array,
+    }
+}
+
 /// The statement reading the enterprises `filter` selects, in the list's order (name, then id), each
 /// with its former names (oldest first) aggregated.
 fn enterprise_reading(backend: DbBackend, filter: &EnterpriseFilter) -> Reading {
@@ -507,19 +536,16 @@ fn enterprise_reading(backend: DbBackend, filter: &EnterpriseFilter) -> Reading 
         super::enterprise::search(filter, EnterpriseOrderField::Name, SortDirection::Asc).into_query();
     statement.clear_selects();
     let own = |column: C| Expr::col((enterprise::Entity, column));
-    let aggregate = match backend {
-        DbBackend::Postgres => "json_agg",
-        _ => "json_group_array",
-    };
-    let former_names = Expr::cust(format!(
-        "(SELECT {aggregate}(f.name ORDER BY f.used_until, f.id) FROM {table} f WHERE f.enterprise_id = {owner}.id)",
-        table = enterprise_former_name::Entity.table_name(),
-        owner = enterprise::Entity.table_name(),
-    ));
-    let former_names = match backend {
-        DbBackend::Postgres => Func::cast_as(former_names, Alias::new("text")).into(),
-        _ => former_names,
-    };
+    let former_names = json_array(
+        backend,
+        "f.name",
+        &format!(
+            "FROM {} f WHERE f.enterprise_id = {}.id",
+            enterprise_former_name::Entity.table_name(),
+            enterprise::Entity.table_name()
+        ),
+        "f.used_until, f.id",
+    );
     let columns = vec![
         column("id", own(C::Id), Cell::Id(NodeType::Enterprise)),
         column("uscc", own(C::Uscc), Cell::Text),
@@ -576,7 +602,7 @@ impl Reading {
     ) -> Self {
         let mut reading = match selection {
             Selection::Enterprises(filter) => enterprise_reading(backend, filter),
-            Selection::Credentials(filter) => credential_reading(viewer, today, expiry, filter),
+            Selection::Credentials(filter) => credential_reading(backend, viewer, today, expiry, filter),
             Selection::Agreements(filter) => agreement_reading(filter),
         };
         for column in &reading.columns {
@@ -621,7 +647,7 @@ fn read_cell(row: &QueryResult, name: &str, cell: Cell) -> ApiResult<Value> {
             let parsed = names.map(|text| serde_json::from_str::<Value>(&text)).transpose();
             Some(
                 parsed
-                    .map_err(|err| ApiError::Internal(format!("former names of a row: {err}")))?
+                    .map_err(|err| ApiError::Internal(format!("{name} of a row: {err}")))?
                     .unwrap_or(Value::Array(Vec::new())),
             )
         }

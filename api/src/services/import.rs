@@ -25,8 +25,8 @@ use std::io::{BufRead, BufReader, Read};
 
 use chrono::{Datelike, NaiveDate, Utc};
 use entity::{
-    bureau, credential, enterprise, enterprise_former_name,
-    enums::{CredentialKind, CredentialStatus, Level, LittleGiantTier},
+    announcement, bureau, credential, enterprise, enterprise_former_name,
+    enums::{AnnouncedAct, CredentialKind, CredentialStatus, Level, LittleGiantTier},
     import_run, little_giant_designation,
 };
 use sea_orm::{
@@ -73,6 +73,9 @@ pub struct ImportOptions {
     pub idempotency_key: Option<String>,
     /// The file's encoding.
     pub encoding: CsvEncoding,
+    /// The announcement (公告) the list was published in: it is recorded as granting every row, and
+    /// must be the granting bureau's own.
+    pub announcement: Option<Uuid>,
 }
 
 /// How far an import is, as told to its `progress` callback after each chunk.
@@ -277,6 +280,8 @@ struct Run<'a> {
     batch: i32,
     today: NaiveDate,
     now: chrono::DateTime<Utc>,
+    /// The announcement every row is granted by.
+    announcement: Option<announcement::Model>,
 }
 
 impl Run<'_> {
@@ -372,6 +377,15 @@ async fn check_chunk(
             errors.push(error("tier", Message::new("import-no-bureau-above")));
             continue;
         };
+        if let Some(announcement) = &run.announcement
+            && announcement.issuing_bureau_id != granting_bureau_id
+        {
+            errors.push(error(
+                "tier",
+                Message::new("announcement-other-bureau").with("document", &announcement.document_number),
+            ));
+            continue;
+        }
         let blank = super::credential::Blank {
             kind: CredentialKind::LittleGiant,
             level,
@@ -465,6 +479,13 @@ async fn insert_chunk(
         .iter()
         .map(|(model, _)| super::changes::Published::credential(IMPORT_ACTION, model));
     super::changes::publish_all(txn, changes).await?;
+    let announced: Vec<(Uuid, AnnouncedAct)> = match &run.announcement {
+        Some(_) => fresh
+            .iter()
+            .map(|(model, _)| (model.id, AnnouncedAct::Grant))
+            .collect(),
+        None => Vec::new(),
+    };
     if txn.get_database_backend() == DbBackend::Postgres {
         insert_unnested(txn, run, fresh).await?;
     } else {
@@ -488,6 +509,9 @@ async fn insert_chunk(
         little_giant_designation::Entity::insert_many(details)
             .exec_without_returning(txn)
             .await?;
+    }
+    if let Some(announcement) = &run.announcement {
+        super::announcement::announce_all(txn, announcement.id, announced).await?;
     }
     Ok(inserted)
 }
@@ -640,6 +664,15 @@ pub async fn import_little_giants(
             ));
         }
     };
+    let announcement = match options.announcement {
+        Some(id) => Some(
+            announcement::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or_else(|| ApiError::bad_input("announcementId", Message::new("no-such-announcement")))?,
+        ),
+        None => None,
+    };
     let mut run = Run {
         actor: account,
         competence,
@@ -647,6 +680,7 @@ pub async fn import_little_giants(
         batch: options.batch,
         today: actor.today,
         now: Utc::now(),
+        announcement,
     };
     // First every row is read and checked, with reads only: no write lock is taken yet.
     let mut records = reader.records();

@@ -14,7 +14,7 @@
 use chrono::{Months, NaiveDate, Utc};
 use entity::{
     credential, credential_period,
-    enums::{CredentialKind, CredentialStatus, Role},
+    enums::{AnnouncedAct, CredentialKind, CredentialStatus, Role},
 };
 use sea_orm::{
     ActiveEnum, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
@@ -56,18 +56,24 @@ pub enum Transition {
         valid_from: Option<NaiveDate>,
         /// Exclusive end (default: the kind's usual term, if it has one).
         valid_until: Option<NaiveDate>,
+        /// The announcement that grants it.
+        announcement: Option<Uuid>,
     },
     /// A reviewer renews a granted (or lapsed) credential after review (复核): its validity continues
     /// from the end of the current period, without a gap, to a new end.
     Renew {
         /// Exclusive end of the new period (default: the kind's usual term after the current end).
         valid_until: Option<NaiveDate>,
+        /// The announcement that renews it.
+        announcement: Option<Uuid>,
     },
     /// A reviewer revokes a granted credential, effective on a date.
     Revoke {
         reason: String,
         /// The first day it is no longer valid (default: today).
         effective_on: Option<NaiveDate>,
+        /// The announcement that revokes it.
+        announcement: Option<Uuid>,
     },
 }
 
@@ -95,6 +101,16 @@ impl Transition {
             Self::Grant { .. } => "GRANT_CREDENTIAL",
             Self::Renew { .. } => "RENEW_CREDENTIAL",
             Self::Revoke { .. } => "REVOKE_CREDENTIAL",
+        }
+    }
+
+    /// The announcement the transition follows, and what it announces.
+    fn announced(&self) -> Option<(Uuid, AnnouncedAct)> {
+        match self {
+            Self::Grant { announcement, .. } => announcement.map(|id| (id, AnnouncedAct::Grant)),
+            Self::Renew { announcement, .. } => announcement.map(|id| (id, AnnouncedAct::Renew)),
+            Self::Revoke { announcement, .. } => announcement.map(|id| (id, AnnouncedAct::Revoke)),
+            _ => None,
         }
     }
 
@@ -245,6 +261,7 @@ fn changes(
         Transition::Grant {
             valid_from,
             valid_until,
+            ..
         } => {
             let notice_ends = model.notice_ends_on.unwrap_or(today);
             if today <= notice_ends {
@@ -264,7 +281,7 @@ fn changes(
             change.valid_until = Set(until);
             change.reviewed_by = reviewed;
         }
-        Transition::Renew { valid_until } => {
+        Transition::Renew { valid_until, .. } => {
             let Some(current_end) = model.valid_until else {
                 return Err(invalid("id", Message::new("renew-open-ended")));
             };
@@ -275,7 +292,9 @@ fn changes(
             change.granted_on = Set(Some(today));
             change.reviewed_by = reviewed;
         }
-        Transition::Revoke { reason, effective_on } => {
+        Transition::Revoke {
+            reason, effective_on, ..
+        } => {
             if reason.trim().is_empty() {
                 return Err(invalid("reason", Message::new("reason-empty")));
             }
@@ -437,6 +456,12 @@ pub(super) async fn write(
         )
         .exec_without_returning(txn)
         .await?;
+    }
+    if let Some((announcement, act)) = transition.announced()
+        && let Err(error) =
+            super::announcement::announce(txn, "announcementId", announcement, &updated, act).await?
+    {
+        return Ok(Err(vec![error]));
     }
     super::audit::record_change(
         txn,

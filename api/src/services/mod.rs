@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod agreement;
+pub mod announcement;
 pub mod audit;
 pub mod brand;
 pub mod bureau;

@@ -197,6 +197,9 @@ pub struct GrantCredentialInput {
     /// Exclusive end; when omitted, the kind's usual term (three years for designations, brand titles
     /// and chief-quality-officer certificates; none for listings, authorisations and awards).
     pub valid_until: Option<Date>,
+    /// The announcement (公告) that grants it, issued by its granting bureau: listed with the credential
+    /// and the announcement's credentials.
+    pub announcement_id: Option<ID>,
 }
 
 /// Renewing a credential after review (复核): validity continues from the current end.
@@ -208,6 +211,9 @@ pub struct RenewCredentialInput {
     pub expected_version: Option<i32>,
     /// Exclusive end of the new period; when omitted, the kind's usual term after the current end.
     pub valid_until: Option<Date>,
+    /// The announcement (公告) that renews it, issued by its granting bureau: listed with the credential
+    /// and the announcement's credentials.
+    pub announcement_id: Option<ID>,
 }
 
 /// Revoking a granted credential.
@@ -221,6 +227,15 @@ pub struct RevokeCredentialInput {
     pub reason: String,
     /// The first day it is no longer valid; today when omitted.
     pub effective_on: Option<Date>,
+    /// The announcement (公告) that revokes it, issued by its granting bureau: listed with the credential
+    /// and the announcement's credentials.
+    pub announcement_id: Option<ID>,
+}
+
+/// The announcement a step names, if any.
+fn announcement(id: Option<ID>) -> ApiResult<Option<uuid::Uuid>> {
+    id.map(|id| ids::decode_as("input.announcementId", NodeType::Announcement, &id))
+        .transpose()
 }
 
 async fn propose(ctx: &Context<'_>, proposal: Proposal) -> ApiResult<CredentialPayload> {
@@ -436,6 +451,7 @@ impl CredentialMutation {
         let transition = Transition::Grant {
             valid_from: input.valid_from.map(|d| d.0),
             valid_until: input.valid_until.map(|d| d.0),
+            announcement: announcement(input.announcement_id)?,
         };
         step(ctx, &input.id, input.expected_version, transition).await
     }
@@ -449,6 +465,7 @@ impl CredentialMutation {
     ) -> ApiResult<CredentialPayload> {
         let transition = Transition::Renew {
             valid_until: input.valid_until.map(|d| d.0),
+            announcement: announcement(input.announcement_id)?,
         };
         step(ctx, &input.id, input.expected_version, transition).await
     }
@@ -463,6 +480,7 @@ impl CredentialMutation {
         let transition = Transition::Revoke {
             reason: input.reason,
             effective_on: input.effective_on.map(|d| d.0),
+            announcement: announcement(input.announcement_id)?,
         };
         step(ctx, &input.id, input.expected_version, transition).await
     }

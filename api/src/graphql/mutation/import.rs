@@ -1,13 +1,14 @@
 //! Batch import of an announcement list as an upload (GraphQL multipart request specification),
 //! through the same service and policy as `registry import`.
 
-use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, Upload};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject, Upload};
 
 use super::recording_refusals;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::types::db;
 use crate::graphql::types::request;
 use crate::i18n::Message;
+use crate::ids::{self, NodeType};
 use crate::services::import::{self, CsvEncoding, ImportOptions, ImportReport};
 
 /// The kinds of announcement list that can be imported.
@@ -32,6 +33,9 @@ pub struct ImportCredentialsInput {
     /// The file's text encoding.
     #[graphql(default)]
     pub encoding: CsvEncoding,
+    /// The announcement (公告) the list was published in, issued by the granting bureau: recorded as
+    /// granting every row.
+    pub announcement_id: Option<ID>,
     /// The CSV file, sent as a multipart upload.
     pub file: Upload,
 }
@@ -70,6 +74,10 @@ impl ImportMutation {
             dry_run: input.dry_run,
             idempotency_key: input.idempotency_key,
             encoding: input.encoding,
+            announcement: input
+                .announcement_id
+                .map(|id| ids::decode_as("input.announcementId", NodeType::Announcement, &id))
+                .transpose()?,
         };
         let mut progress = |_: import::ImportProgress| {};
         let imported = import::import_little_giants(db, context, options, file.content, &mut progress);

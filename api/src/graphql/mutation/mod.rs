@@ -5,6 +5,7 @@
 mod account;
 mod administration;
 mod agreement;
+mod announcement;
 mod catalogue;
 mod credential;
 mod enterprise;
@@ -20,6 +21,7 @@ use crate::graphql::types::request;
 use account::AccountMutation;
 use administration::AdministrationMutation;
 use agreement::AgreementMutation;
+use announcement::AnnouncementMutation;
 use catalogue::CatalogueMutation;
 use credential::CredentialMutation;
 use enterprise::EnterpriseMutation;
@@ -42,6 +44,7 @@ pub struct MutationRoot(
     ObjectionMutation,
     ImportMutation,
     AgreementMutation,
+    AnnouncementMutation,
 );
 
 /// Runs a change; when the access policy refuses it, the attempt is written to the audit log (outcome

@@ -51,6 +51,8 @@ pub struct CredentialFilterInput {
     pub name_contains: Option<String>,
     /// Only credentials on this recognition agreement's list on `asOf` (default today).
     pub listed_under: Option<ID>,
+    /// Only credentials this announcement (公告) granted, renewed or revoked.
+    pub announcement_id: Option<ID>,
 }
 
 /// Order of a credential list.
@@ -246,6 +248,12 @@ pub async fn shared_filter(
             NodeType::RecognitionAgreement,
             common.listed_under,
         )?,
+        announcement: optional_id(
+            "filter.announcementId",
+            NodeType::Announcement,
+            common.announcement_id,
+        )?
+        .map(|id| (id, None)),
         ..CredentialFilter::default()
     })
 }

@@ -49,9 +49,9 @@ async fn credentials<I: KindFilter + InputType>(
     today: NaiveDate,
     filter: Option<serde_json::Value>,
 ) -> ApiResult<Selection> {
-    Ok(Selection::Credentials(
+    Ok(Selection::Credentials(Box::new(
         kind_filter(db, today, parse::<I>(filter)?).await?,
-    ))
+    )))
 }
 
 /// Parses the JSON of a filter input as GraphQL would parse the same value given as a variable.

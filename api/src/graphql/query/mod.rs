@@ -2,6 +2,7 @@
 //! (which applies the access policy) and wrap the rows.
 
 mod agreement;
+mod announcement;
 mod audit;
 mod catalogue;
 mod changes;
@@ -24,6 +25,7 @@ use crate::graphql::types::db;
 use crate::i18n::Message;
 use crate::services::{self, region::RegionScope};
 use agreement::AgreementQuery;
+use announcement::AnnouncementQuery;
 use audit::AuditQuery;
 use catalogue::CatalogueQuery;
 use changes::ChangesQuery;
@@ -98,6 +100,7 @@ pub struct QueryRoot(
     CredentialQuery,
     CatalogueQuery,
     AgreementQuery,
+    AnnouncementQuery,
     RecognitionQuery,
     StatisticsQuery,
     NodeQuery,

@@ -5,6 +5,7 @@ use async_graphql::{Context, ID, Object};
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::node::Node;
 use crate::graphql::types::agreement::RecognitionAgreement;
+use crate::graphql::types::announcement::Announcement;
 use crate::graphql::types::brand::Brand;
 use crate::graphql::types::enterprise::{Enterprise, Person};
 use crate::graphql::types::geographic_indication::GeographicIndication;
@@ -85,6 +86,11 @@ async fn load_node(ctx: &Context<'_>, field: &str, id: &ID) -> ApiResult<Option<
             // A hidden credential answers exactly like a missing one.
             .filter(|m| request(ctx).viewer.may_see_credential(m))
             .map(Node::from_credential),
+        NodeType::Announcement => loaders
+            .announcements
+            .load_one(uuid)
+            .await?
+            .map(|m| Node::Announcement(Announcement(m))),
         NodeType::Objection => match loaders.objections.load_one(uuid).await? {
             Some(objection) => loaders
                 .credentials

@@ -197,6 +197,14 @@ macro_rules! credential_type {
                 Ok(periods.into_iter().map(CredentialPeriod).collect())
             }
 
+            /// The announcements (公告) that granted, renewed or revoked it, oldest first.
+            pub async fn announcements(
+                &self,
+                ctx: &Context<'_>,
+            ) -> ApiResult<Vec<super::announcement::CredentialAnnouncement>> {
+                super::announcement::of_credential(ctx, self.0.id).await
+            }
+
             /// Objections raised during its public notice (公示), oldest first: every one for staff
             /// inside its jurisdiction, their own for whoever raised one, none for anyone else.
             pub async fn objections(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::objection::Objection>> {
@@ -401,6 +409,11 @@ credential_type! {
         name = "periods",
         ty = "ApiResult<Vec<CredentialPeriod>>",
         desc = "The validity periods it was granted and renewed for, oldest first."
+    ),
+    field(
+        name = "announcements",
+        ty = "ApiResult<Vec<super::announcement::CredentialAnnouncement>>",
+        desc = "The announcements (公告) that granted, renewed or revoked it, oldest first."
     ),
     field(
         name = "objections",

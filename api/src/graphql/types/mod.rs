@@ -2,6 +2,7 @@
 //! relations resolved through the request's DataLoaders.
 
 pub mod agreement;
+pub mod announcement;
 pub mod audit;
 pub mod brand;
 pub mod changes;
