@@ -332,11 +332,12 @@ async fn a_delta_applied_to_a_snapshot_gives_the_later_snapshot() {
     let renamed = before["littleGiants"]
         .values()
         .find(|record| {
-            record["regionCode"]
-                .as_str()
-                .is_some_and(|code| code.starts_with("50"))
+            record["status"] == "GRANTED"
+                && record["regionCode"]
+                    .as_str()
+                    .is_some_and(|code| code.starts_with("50"))
         })
-        .expect("a Chongqing little giant")
+        .expect("a granted Chongqing little giant")
         .clone();
     let enterprise = &before["enterprises"][renamed["holderEnterpriseId"].as_str().unwrap()];
     app.update_enterprise(
