@@ -53,9 +53,9 @@ async fn get(app: &TestApp, token: Option<&str>, list: &str, params: &[(&str, &s
     request.send().await.expect("the export answers")
 }
 
-/// The records of a CSV export, header names as keys.
-fn csv_records(text: &str) -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
+/// The records of a CSV file (its byte-order mark, if any, removed), header names as keys.
+pub(crate) fn csv_records(text: &str) -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
     reader
         .records()

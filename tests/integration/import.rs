@@ -1,8 +1,13 @@
 //! Batch import of an announcement list through the GraphQL multipart upload: all rows or none, every
-//! bad row reported, dry runs, idempotency keys, GB18030 files, and the same policy as proposals.
+//! bad row reported, dry runs, idempotency keys, GB18030 files, and the same policy as proposals; every
+//! kind of list from its served template to the export.
+
+use std::collections::BTreeMap;
 
 use registry_tests::{TestApp, error_code, spawn_app};
 use serde_json::{Value, json};
+
+use crate::export::csv_records;
 
 const IMPORT: &str = "mutation($input: ImportCredentialsInput!) { importCredentials(input: $input) {
     report { batch dryRun replayed rows imported errors { line column reason } } } }";
@@ -221,36 +226,246 @@ async fn only_registrars_of_a_competent_bureau_may_import() {
     );
 }
 
+/// Each kind of list: its template's name, its `ImportListKind`, the demo registrar who imports it,
+/// and the export list its credentials land in.
+const KINDS: [(&str, &str, &str, &str); 6] = [
+    ("little-giant", "LITTLE_GIANT", "cq-eic-registrar", "littleGiants"),
+    ("green", "GREEN", "cq-eic-registrar", "greenDesignations"),
+    (
+        "gi-authorization",
+        "GI_AUTHORIZATION",
+        "cq-amr-registrar",
+        "giAuthorizations",
+    ),
+    (
+        "quality-award",
+        "QUALITY_AWARD",
+        "cq-amr-registrar",
+        "qualityAwards",
+    ),
+    (
+        "chief-quality-officer",
+        "CHIEF_QUALITY_OFFICER",
+        "cq-amr-registrar",
+        "chiefQualityOfficers",
+    ),
+    (
+        "public-brand-license",
+        "PUBLIC_BRAND_LICENSE",
+        "cq-eic-registrar",
+        "brandRecognitions",
+    ),
+];
+
+/// The export column that gives back a template column of a `template` list's `row`; `None` for
+/// personal data, which exports never carry, and for a winning person's employer.
+fn exported_as(template: &str, column: &str, row: &BTreeMap<String, String>) -> Option<&'static str> {
+    let person = row
+        .get("identity_number")
+        .is_some_and(|number| !number.is_empty());
+    Some(match column {
+        "identity_number" | "phone" => return None,
+        "uscc" if template == "chief-quality-officer" => "employerUscc",
+        "name" if template == "chief-quality-officer" => "employerName",
+        "uscc" | "name" if person => return None,
+        "uscc" => "holderUscc",
+        "name" | "person_name" => "holderName",
+        "tier" => "tier",
+        "level" => "level",
+        "year" => "year",
+        "green_kind" => "greenKind",
+        "subject_name" => "subjectName",
+        "region" => "regionCode",
+        "indication" => "geographicIndicationRegistrationNumber",
+        "programme" => "programName",
+        "edition" => "edition",
+        "citation" => "citation",
+        "certificate_number" => "certificateNumber",
+        "brand" => "brandName",
+        other => panic!("template column {other} has no export column"),
+    })
+}
+
 #[tokio::test]
-async fn the_template_shipped_with_the_server_imports() {
+async fn every_kind_of_list_round_trips_from_its_served_template_to_the_export() {
     let app = spawn_app().await;
-    let template = include_str!("../../api/templates/little-giant.csv");
-    let uscc = template.lines().nth(1).unwrap().split(',').next().unwrap();
-    let registrar = app.login("cq-amr-registrar").await;
-    let (_, body) = app
-        .query_as(
-            &registrar,
-            "mutation($input: CreateEnterpriseInput!) { createEnterprise(input: $input) { userErrors { message } } }",
-            json!({ "input": { "uscc": uscc, "fields": { "name": "重庆示例精密制造有限公司", "regionCode": "500112" } } }),
+    for (n, (template, kind, registrar, list)) in KINDS.into_iter().enumerate() {
+        let response = app
+            .client
+            .get(format!("{}/templates/{template}.csv", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{template}");
+        assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
+        let text = response.text().await.unwrap();
+        let rows = csv_records(&text);
+        assert!(!rows.is_empty(), "{template} has example rows");
+        let token = app.login(registrar).await;
+        let batch = 60 + n as i32;
+        let dry_run = upload(
+            &app,
+            &token,
+            json!({ "kind": kind, "batch": batch, "dryRun": true }),
+            text.clone().into_bytes(),
         )
         .await;
-    assert_eq!(
-        body["data"]["createEnterprise"]["userErrors"],
-        json!([]),
-        "{body}"
+        let report = &dry_run["data"]["importCredentials"]["report"];
+        assert_eq!(report["errors"], json!([]), "{template}: {dry_run}");
+        assert_eq!(report["rows"], rows.len(), "{template}");
+        let body = upload(
+            &app,
+            &token,
+            json!({ "kind": kind, "batch": batch }),
+            text.clone().into_bytes(),
+        )
+        .await;
+        assert_eq!(
+            body["data"]["importCredentials"]["report"]["imported"],
+            rows.len(),
+            "{template}: {body}"
+        );
+
+        // Each row again is a credential held, reported on the column naming its holder (or its
+        // certificate).
+        let again = upload(
+            &app,
+            &token,
+            json!({ "kind": kind, "batch": batch, "dryRun": true }),
+            text.into_bytes(),
+        )
+        .await;
+        let columns: Vec<&str> = again["data"]["importCredentials"]["report"]["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{again}"))
+            .iter()
+            .map(|error| error["column"].as_str().unwrap())
+            .collect();
+        let holders: Vec<&str> = rows
+            .iter()
+            .map(|row| {
+                let filled = |column: &str| row.get(column).is_some_and(|value| !value.is_empty());
+                // An officer's certificate number is taken before the holder's key is.
+                match (
+                    filled("certificate_number"),
+                    filled("identity_number"),
+                    filled("uscc"),
+                ) {
+                    (true, _, _) => "certificate_number",
+                    (false, true, _) => "identity_number",
+                    (false, false, true) => "uscc",
+                    (false, false, false) => "region",
+                }
+            })
+            .collect();
+        assert_eq!(columns, holders, "{template}: {again}");
+
+        let filter = json!({ "batch": batch }).to_string();
+        let export = app
+            .client
+            .get(format!("{}/export/{list}", app.address))
+            .query(&[("filter", filter.as_str())])
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(export.status(), 200, "{template}");
+        let exported_text = export.text().await.unwrap();
+        let exported = csv_records(&exported_text);
+        assert_eq!(exported.len(), rows.len(), "{template}: {exported_text}");
+        for row in &rows {
+            let found = exported.iter().any(|record| {
+                // An empty cell gives nothing to compare.
+                row.iter()
+                    .filter(|(_, value)| !value.is_empty())
+                    .all(|(column, value)| match exported_as(template, column, row) {
+                        Some(name) => record.get(name) == Some(value),
+                        None => !exported_text.contains(value.as_str()),
+                    })
+            });
+            assert!(
+                found,
+                "{template}: {row:?} is not in the export:\n{exported_text}"
+            );
+        }
+    }
+    let missing = app
+        .client
+        .get(format!("{}/templates/unknown.csv", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+}
+
+#[tokio::test]
+async fn an_officer_list_registers_its_new_persons_with_audited_personal_data() {
+    let app = spawn_app().await;
+    let codes = registered(&app, "500112", 1).await;
+    let registrar = app.login("cq-amr-registrar").await;
+    let text = format!(
+        "身份证号,姓名,联系电话,统一社会信用代码,证书编号,级别\n\
+         11010519491231002X,导入测试官,13800000000,{code},CQO-IMPORT-1,省级\n\
+         11010519491231002X,导入测试官,13800000000,{code},CQO-IMPORT-2,省级\n\
+         110105194912310021,导入测试官乙,,{code},CQO-IMPORT-1,区级\n\
+         11010519491231002X,另一个名字,,{code},CQO-IMPORT-3,省级\n",
+        code = codes[0]
     );
-    let importer = app.login("cq-eic-registrar").await;
     let body = upload(
         &app,
-        &importer,
-        json!({ "kind": "LITTLE_GIANT", "batch": 47 }),
-        template.as_bytes().to_vec(),
+        &registrar,
+        json!({ "kind": "CHIEF_QUALITY_OFFICER", "batch": 70 }),
+        text.into_bytes(),
+    )
+    .await;
+    let errors: Vec<(i64, &str)> = body["data"]["importCredentials"]["report"]["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .iter()
+        .map(|e| (e["line"].as_i64().unwrap(), e["column"].as_str().unwrap()))
+        .collect();
+    // The same person twice, a bad identity number and level, another name for a listed person.
+    assert_eq!(
+        errors,
+        [
+            (3, "identity_number"),
+            (4, "level"),
+            (4, "identity_number"),
+            (5, "person_name")
+        ],
+        "{body}"
+    );
+
+    let good = format!(
+        "identity_number,person_name,phone,uscc,certificate_number,level\n\
+         11010519491231002X,导入测试官,13800000000,{},CQO-IMPORT-1,PROVINCIAL\n",
+        codes[0]
+    );
+    let body = upload(
+        &app,
+        &registrar,
+        json!({ "kind": "CHIEF_QUALITY_OFFICER", "batch": 70 }),
+        good.into_bytes(),
     )
     .await;
     assert_eq!(
         body["data"]["importCredentials"]["report"]["imported"], 1,
         "{body}"
     );
+    let (_, events) = app
+        .query_as(
+            &registrar,
+            "{ auditEvents(filter: {action: \"CREATE_PERSON\"}) { totalCount nodes { entityType after } } }",
+            json!({}),
+        )
+        .await;
+    let events = &events["data"]["auditEvents"];
+    assert_eq!(events["totalCount"], 1, "{events}");
+    let after = &events["nodes"][0]["after"];
+    assert_eq!(after["hasIdentityNumber"], true, "{after}");
+    assert_eq!(after["hasPhone"], true);
+    assert!(!after.to_string().contains("13800000000"), "{after}");
+    assert!(!after.to_string().contains("11010519491231002X"), "{after}");
 }
 
 #[tokio::test]

@@ -136,6 +136,8 @@ announcement-other-bureau = { $document } was issued by another bureau: only the
 
 ## Exports
 
+template-unknown = no such template; templates: { $kinds } (as `{kind}.csv`)
+
 value-not-one-of = must be one of { $values }
 export-list-unknown = no list named { $name }; lists: { $lists }
 export-json-is-utf8 = JSON Lines are written in UTF-8 only; GB18030 is for CSV
@@ -155,13 +157,22 @@ identity-number-digits = the first 17 characters must be digits
 ## Imports
 
 import-header-missing = the header has no { $column } column
-import-tier-unknown = unknown tier "{ $tier }": SPECIALIZED_SME, LITTLE_GIANT, KEY_LITTLE_GIANT or INNOVATIVE_SME
-import-year-invalid = "{ $year }" is not a year
+import-tier-unknown = unknown tier "{ $value }": SPECIALIZED_SME, LITTLE_GIANT, KEY_LITTLE_GIANT or INNOVATIVE_SME
+import-year-invalid = "{ $value }" is not a year
+import-edition-invalid = "{ $value }" is not an edition number
+import-cell-empty = this column must be filled in
+import-level-unknown = unknown level "{ $value }": NATIONAL, PROVINCIAL, PREFECTURAL or COUNTY (国家级, 省级, 市级, 县级)
+import-green-kind-unknown = unknown green list "{ $value }": FACTORY, INDUSTRIAL_PARK, DESIGN_PRODUCT or SUPPLY_CHAIN (绿色工厂, 绿色园区, 绿色设计产品, 绿色供应链管理企业)
+import-reference-unknown = nothing registered is called or numbered "{ $value }"
+import-reference-ambiguous = "{ $value }" names { $count } records: give the registration number, code or trademark number
+import-person-name-differs = the name differs from that of the person registered with this identity number
+import-person-needs-employer = a person not yet registered needs the uscc of the employer
+import-certificate-twice = the same certificate number appears twice in the file
 import-uscc-unregistered = no enterprise with this code is registered
 import-name-differs = the registered name is { $name }
 import-no-bureau-above = no bureau at this level above yours to nominate to
-import-row-twice = the same enterprise and tier appear twice in the file
-import-designation-held = the enterprise already has this designation in progress or granted
+import-row-twice = the same holder and credential appear twice in the file
+import-designation-held = the holder already has this credential in progress or granted
 import-row-unreadable = unreadable row: { $detail }
 import-file-unreadable = cannot read the file: { $detail }
 import-header-unreadable = cannot read the header: { $detail }

@@ -136,6 +136,8 @@ announcement-other-bureau = { $document } 由其他机关发布：资质只能�
 
 ## Exports
 
+template-unknown = 没有该模板；可用模板：{ $kinds }（以 `{kind}.csv` 请求）
+
 value-not-one-of = 须为以下之一：{ $values }
 export-list-unknown = 没有名为 { $name } 的名单；可导出的名单：{ $lists }
 export-json-is-utf8 = JSON Lines 只以 UTF-8 编码导出；GB18030 仅用于 CSV
@@ -155,13 +157,22 @@ identity-number-digits = 前 17 位须为数字
 ## Imports
 
 import-header-missing = 表头缺少 { $column } 列
-import-tier-unknown = 未知梯度 "{ $tier }"：应为 SPECIALIZED_SME、LITTLE_GIANT、KEY_LITTLE_GIANT 或 INNOVATIVE_SME
-import-year-invalid = "{ $year }" 不是年份
+import-tier-unknown = 未知梯度 "{ $value }"：应为 SPECIALIZED_SME、LITTLE_GIANT、KEY_LITTLE_GIANT 或 INNOVATIVE_SME
+import-year-invalid = "{ $value }" 不是年份
+import-edition-invalid = "{ $value }" 不是届次
+import-cell-empty = 此列必须填写
+import-level-unknown = 未知级别 "{ $value }"：应为 NATIONAL、PROVINCIAL、PREFECTURAL 或 COUNTY（国家级、省级、市级、县级）
+import-green-kind-unknown = 未知绿色名单类别 "{ $value }"：应为 FACTORY、INDUSTRIAL_PARK、DESIGN_PRODUCT 或 SUPPLY_CHAIN（绿色工厂、绿色园区、绿色设计产品、绿色供应链管理企业）
+import-reference-unknown = 未登记名称或编号为 "{ $value }" 的记录
+import-reference-ambiguous = "{ $value }" 对应 { $count } 条记录：请填写登记号、代码或商标注册号
+import-person-name-differs = 姓名与该身份证号已登记人员的姓名不一致
+import-person-needs-employer = 尚未登记的人员须填写其工作单位的统一社会信用代码
+import-certificate-twice = 同一证书编号在文件中出现两次
 import-uscc-unregistered = 未登记该统一社会信用代码的企业
 import-name-differs = 登记的名称为 { $name }
 import-no-bureau-above = 本级以上没有可推荐的机关
-import-row-twice = 同一企业和梯度在文件中出现两次
-import-designation-held = 该企业已有此认定（办理中或已授予）
+import-row-twice = 同一持有者和资质在文件中出现两次
+import-designation-held = 该持有者已有此资质（办理中或已授予）
 import-row-unreadable = 无法读取该行：{ $detail }
 import-file-unreadable = 无法读取文件：{ $detail }
 import-header-unreadable = 无法读取表头：{ $detail }

@@ -54,11 +54,11 @@ enum Command {
     /// Read a password from standard input and print its argon2id hash.
     HashPassword,
     /// Import an announcement list (CSV, UTF-8 or GB18030) as proposals submitted for review: all rows
-    /// or none, every bad row reported. Columns: see `api/templates/little-giant.csv` and the README.
+    /// or none, every bad row reported. Columns: see the kind's template in `api/templates/` and the README.
     Import {
         /// What the list holds.
         #[arg(long, value_enum)]
-        kind: ImportKind,
+        kind: crate::services::import::ListKind,
         /// The announcement batch (批次) the rows belong to.
         #[arg(long)]
         batch: i32,
@@ -112,13 +112,6 @@ enum Command {
         #[arg(long, short)]
         output: Option<std::path::PathBuf>,
     },
-}
-
-/// The kinds of list `registry import` reads.
-#[derive(Copy, Clone, clap::ValueEnum)]
-enum ImportKind {
-    /// 专精特新 designations (tiers SPECIALIZED_SME … KEY_LITTLE_GIANT).
-    LittleGiant,
 }
 
 /// Where the embedded demo keeps its token secret when `REGISTRY_JWT_SECRET` is not set.
@@ -193,7 +186,7 @@ pub async fn run() -> anyhow::Result<()> {
             print(&format!("{token}\n"))
         }
         Command::Import {
-            kind: ImportKind::LittleGiant,
+            kind,
             batch,
             user,
             dry_run,
@@ -208,6 +201,7 @@ pub async fn run() -> anyhow::Result<()> {
                 .transpose()
                 .map_err(|err| anyhow::anyhow!(err.message().render(Language::of_locale())))?;
             let options = crate::services::import::ImportOptions {
+                kind,
                 batch,
                 dry_run,
                 idempotency_key,
@@ -310,10 +304,9 @@ async fn import(
         }
     };
     let started = std::time::Instant::now();
-    let report =
-        crate::services::import::import_little_giants(connection, actor, options, source, &mut progress)
-            .await
-            .map_err(|err| anyhow::anyhow!(err.message().render(Language::of_locale())))?;
+    let report = crate::services::import::import_list(connection, actor, options, source, &mut progress)
+        .await
+        .map_err(|err| anyhow::anyhow!(err.message().render(Language::of_locale())))?;
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     let mut out = format!(

@@ -12,6 +12,7 @@ mod export;
 mod persisted;
 pub(crate) mod request_id;
 mod subscriptions;
+mod templates;
 mod upload;
 
 use std::{
@@ -156,6 +157,7 @@ impl Application {
                 )
                 .route("/graphql", web::get().to(graphql_get))
                 .route("/export/{list}", web::get().to(export::serve))
+                .route("/templates/{kind}", web::get().to(templates::serve))
                 .route("/healthz", web::get().to(healthz))
                 .route("/readyz", web::get().to(readyz))
                 .route("/metrics", web::get().to(metrics))

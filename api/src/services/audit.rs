@@ -58,6 +58,32 @@ pub async fn record_change(
     Ok(())
 }
 
+/// Appends one creation event per new row of `entity_type` (id and `after` snapshot), in one
+/// statement inside the change's transaction: a bulk change is audited row by row at one cost.
+pub async fn record_creations(
+    txn: &impl ConnectionTrait,
+    account: &Account,
+    request_id: &str,
+    action: &str,
+    entity_type: &str,
+    created: Vec<(Uuid, Value)>,
+) -> ApiResult<()> {
+    if created.is_empty() {
+        return Ok(());
+    }
+    let events = created.into_iter().map(|(id, after)| {
+        audit_event::Model {
+            after: Some(after),
+            ..event(account, request_id, action, (entity_type, Some(id)), DONE)
+        }
+        .into_active_model()
+    });
+    audit_event::Entity::insert_many(events)
+        .exec_without_returning(txn)
+        .await?;
+    Ok(())
+}
+
 /// Inserts a new row and its audit event (`after`: the row's `snapshot`) in one transaction, and the
 /// change into the feed when the row is of a kind it carries (`feed`).
 pub async fn create_recorded<E>(

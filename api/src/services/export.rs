@@ -467,6 +467,12 @@ fn kind_columns(statement: &mut SelectStatement, kind: CredentialKind) -> Vec<Co
                     at(LINKED, geographic_indication::Column::Name),
                     Cell::Text,
                 ),
+                // A name may be protected under two systems: the number tells which.
+                column(
+                    "geographicIndicationRegistrationNumber",
+                    at(LINKED, geographic_indication::Column::RegistrationNumber),
+                    Cell::Text,
+                ),
             ]
         }
         CredentialKind::QualityAward => {

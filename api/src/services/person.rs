@@ -82,7 +82,7 @@ async fn check(db: &DatabaseConnection, fields: &PersonFields) -> ApiResult<Resu
 }
 
 /// The audit record of a person: personal data is recorded as present or not, never its value.
-fn snapshot(person: &person::Model) -> Value {
+pub(super) fn snapshot(person: &person::Model) -> Value {
     json!({
         "name": person.name, "regionCode": person.region_code, "employerId": person.employer_id,
         "hasIdentityNumber": person.identity_number.is_some(), "hasPhone": person.phone.is_some(),

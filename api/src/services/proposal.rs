@@ -11,7 +11,7 @@ use entity::{
     award_program, brand, brand_recognition, chief_quality_officer, credential, enterprise,
     enums::{BrandRecognitionKind, CredentialKind, CredentialStatus, GreenKind, Level, LittleGiantTier},
     geographic_indication, gi_authorization, gi_protected_area, green_designation, little_giant_designation,
-    person, quality_award,
+    person, quality_award, region,
 };
 use sea_orm::{
     ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
@@ -103,88 +103,78 @@ impl Detail {
         }
     }
 
-    /// Writes the detail row of credential `credential_id`.
-    async fn insert(self, txn: &impl ConnectionTrait, credential_id: Uuid) -> ApiResult<()> {
-        match self {
-            Self::LittleGiant { tier } => {
-                little_giant_designation::Entity::insert(
-                    little_giant_designation::Model { credential_id, tier }.into_active_model(),
-                )
-                .exec_without_returning(txn)
-                .await?;
-            }
-            Self::Green {
-                green_kind,
-                subject_name,
-            } => {
-                green_designation::Entity::insert(
-                    green_designation::Model {
-                        credential_id,
-                        green_kind,
-                        subject_name,
-                    }
-                    .into_active_model(),
-                )
-                .exec_without_returning(txn)
-                .await?;
-            }
-            Self::BrandRecognition {
-                brand_id,
-                recognition_kind,
-            } => {
-                brand_recognition::Entity::insert(
-                    brand_recognition::Model {
-                        credential_id,
-                        brand_id,
-                        recognition_kind,
-                    }
-                    .into_active_model(),
-                )
-                .exec_without_returning(txn)
-                .await?;
-            }
-            Self::GiAuthorization { gi_id } => {
-                gi_authorization::Entity::insert(
-                    gi_authorization::Model { credential_id, gi_id }.into_active_model(),
-                )
-                .exec_without_returning(txn)
-                .await?;
-            }
-            Self::QualityAward {
-                program_id,
-                edition,
-                citation,
-            } => {
-                quality_award::Entity::insert(
-                    quality_award::Model {
-                        credential_id,
-                        program_id,
-                        edition,
-                        citation,
-                    }
-                    .into_active_model(),
-                )
-                .exec_without_returning(txn)
-                .await?;
-            }
-            Self::ChiefQualityOfficer {
-                certificate_number,
-                employer_id,
-            } => {
-                chief_quality_officer::Entity::insert(
-                    chief_quality_officer::Model {
-                        credential_id,
-                        certificate_number,
-                        employer_id,
-                    }
-                    .into_active_model(),
-                )
-                .exec_without_returning(txn)
-                .await?;
+    /// Writes the detail rows of credentials: one statement per kind present, so an import chunk
+    /// writes its details in one or two statements.
+    pub(super) async fn insert_all(txn: &impl ConnectionTrait, details: Vec<(Uuid, Self)>) -> ApiResult<()> {
+        let (mut tiers, mut greens, mut brands) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut indications, mut awards, mut officers) = (Vec::new(), Vec::new(), Vec::new());
+        for (credential_id, detail) in details {
+            match detail {
+                Self::LittleGiant { tier } => {
+                    tiers.push(little_giant_designation::Model { credential_id, tier })
+                }
+                Self::Green {
+                    green_kind,
+                    subject_name,
+                } => greens.push(green_designation::Model {
+                    credential_id,
+                    green_kind,
+                    subject_name,
+                }),
+                Self::BrandRecognition {
+                    brand_id,
+                    recognition_kind,
+                } => brands.push(brand_recognition::Model {
+                    credential_id,
+                    brand_id,
+                    recognition_kind,
+                }),
+                Self::GiAuthorization { gi_id } => {
+                    indications.push(gi_authorization::Model { credential_id, gi_id })
+                }
+                Self::QualityAward {
+                    program_id,
+                    edition,
+                    citation,
+                } => awards.push(quality_award::Model {
+                    credential_id,
+                    program_id,
+                    edition,
+                    citation,
+                }),
+                Self::ChiefQualityOfficer {
+                    certificate_number,
+                    employer_id,
+                } => officers.push(chief_quality_officer::Model {
+                    credential_id,
+                    certificate_number,
+                    employer_id,
+                }),
             }
         }
-        Ok(())
+        insert_rows::<little_giant_designation::Entity>(txn, tiers).await?;
+        insert_rows::<green_designation::Entity>(txn, greens).await?;
+        insert_rows::<brand_recognition::Entity>(txn, brands).await?;
+        insert_rows::<gi_authorization::Entity>(txn, indications).await?;
+        insert_rows::<quality_award::Entity>(txn, awards).await?;
+        insert_rows::<chief_quality_officer::Entity>(txn, officers).await
     }
+}
+
+/// Inserts `rows` (at most an import chunk's) in one statement, if there are any.
+pub(super) async fn insert_rows<E>(txn: &impl ConnectionTrait, rows: Vec<E::Model>) -> ApiResult<()>
+where
+    E: EntityTrait,
+    E::Model: IntoActiveModel<E::ActiveModel>,
+    E::ActiveModel: sea_orm::ActiveModelTrait<Entity = E> + Send,
+{
+    if rows.is_empty() {
+        return Ok(());
+    }
+    E::insert_many(rows.into_iter().map(IntoActiveModel::into_active_model))
+        .exec_without_returning(txn)
+        .await?;
+    Ok(())
 }
 
 /// The key of an active credential: holder (enterprise, person, or for a park its region and name),
@@ -258,20 +248,168 @@ pub fn prerequisite(tier: LittleGiantTier) -> Option<LittleGiantTier> {
 }
 
 /// A proposal whose references are resolved: the holder's region and the level decided.
-struct Resolved {
-    region_code: String,
-    level: Level,
+pub(super) struct Resolved {
+    pub(super) region_code: String,
+    pub(super) level: Level,
     holder_enterprise_id: Option<Uuid>,
     holder_person_id: Option<Uuid>,
 }
 
-/// Checks the proposal's references and the kind's rules; returns the holder's region and the level,
-/// or every problem found.
-async fn resolve(
-    db: &DatabaseConnection,
-    today: chrono::NaiveDate,
-    proposal: &Proposal,
-) -> ApiResult<Result<Resolved, Vec<UserError>>> {
+/// What the rules of proposals read from the registry, loaded for one proposal or for a whole chunk
+/// of an import at once: one query per table, whatever the number of proposals.
+#[derive(Default)]
+pub(super) struct Lookups {
+    /// Holders and employers, by id.
+    pub(super) enterprises: HashMap<Uuid, enterprise::Model>,
+    /// Holders, by id (an import adds the persons it is about to register).
+    pub(super) persons: HashMap<Uuid, person::Model>,
+    /// The parks' region codes that exist.
+    regions: HashSet<String>,
+    /// The brands that exist.
+    brands: HashSet<Uuid>,
+    /// The indications that exist, with the region codes of their protected areas.
+    indications: HashMap<Uuid, Vec<String>>,
+    /// The award programmes, by id.
+    programmes: HashMap<Uuid, award_program::Model>,
+    /// The certificate numbers already given to a chief quality officer.
+    certificates_taken: HashSet<String>,
+    /// The 专精特新 tiers the candidates hold today.
+    tiers_held: HashSet<(Uuid, LittleGiantTier)>,
+}
+
+impl Lookups {
+    /// Loads what `proposals` refer to and is not loaded yet.
+    pub(super) async fn load(
+        mut self,
+        db: &impl ConnectionTrait,
+        today: chrono::NaiveDate,
+        proposals: &[&Proposal],
+    ) -> ApiResult<Self> {
+        let mut enterprises = HashSet::new();
+        let mut persons = HashSet::new();
+        let mut regions = HashSet::new();
+        let (mut brands, mut indications, mut programmes) = (HashSet::new(), HashSet::new(), HashSet::new());
+        let mut certificates = HashSet::new();
+        for proposal in proposals {
+            match &proposal.holder {
+                HolderInput::Enterprise(id) => enterprises.insert(*id),
+                HolderInput::Person(id) => persons.insert(*id),
+                HolderInput::Site(region) => regions.insert(region.trim().to_owned()),
+            };
+            match &proposal.detail {
+                Detail::BrandRecognition { brand_id, .. } => {
+                    brands.insert(*brand_id);
+                }
+                Detail::GiAuthorization { gi_id } => {
+                    indications.insert(*gi_id);
+                }
+                Detail::QualityAward { program_id, .. } => {
+                    programmes.insert(*program_id);
+                }
+                Detail::ChiefQualityOfficer {
+                    certificate_number,
+                    employer_id,
+                } => {
+                    certificates.insert(certificate_number.trim().to_owned());
+                    enterprises.insert(*employer_id);
+                }
+                Detail::LittleGiant { .. } | Detail::Green { .. } => {}
+            }
+        }
+        enterprises.retain(|id| !self.enterprises.contains_key(id));
+        persons.retain(|id| !self.persons.contains_key(id));
+        if !enterprises.is_empty() {
+            let found = enterprise::Entity::find()
+                .filter(enterprise::Column::Id.is_in(enterprises))
+                .all(db)
+                .await?;
+            self.enterprises.extend(found.into_iter().map(|e| (e.id, e)));
+        }
+        if !persons.is_empty() {
+            let found = person::Entity::find()
+                .filter(person::Column::Id.is_in(persons))
+                .all(db)
+                .await?;
+            self.persons.extend(found.into_iter().map(|p| (p.id, p)));
+        }
+        if !regions.is_empty() {
+            let found = region::Entity::find()
+                .filter(region::Column::Code.is_in(regions))
+                .all(db)
+                .await?;
+            self.regions.extend(found.into_iter().map(|r| r.code));
+        }
+        if !brands.is_empty() {
+            let found = brand::Entity::find()
+                .filter(brand::Column::Id.is_in(brands))
+                .all(db)
+                .await?;
+            self.brands.extend(found.into_iter().map(|b| b.id));
+        }
+        if !indications.is_empty() {
+            let found = geographic_indication::Entity::find()
+                .filter(geographic_indication::Column::Id.is_in(indications.iter().copied()))
+                .all(db)
+                .await?;
+            self.indications
+                .extend(found.into_iter().map(|gi| (gi.id, Vec::new())));
+            let areas = gi_protected_area::Entity::find()
+                .filter(gi_protected_area::Column::GiId.is_in(indications))
+                .all(db)
+                .await?;
+            for area in areas {
+                self.indications
+                    .entry(area.gi_id)
+                    .or_default()
+                    .push(area.region_code);
+            }
+        }
+        if !programmes.is_empty() {
+            let found = award_program::Entity::find()
+                .filter(award_program::Column::Id.is_in(programmes))
+                .all(db)
+                .await?;
+            self.programmes.extend(found.into_iter().map(|p| (p.id, p)));
+        }
+        if !certificates.is_empty() {
+            let taken = chief_quality_officer::Entity::find()
+                .filter(chief_quality_officer::Column::CertificateNumber.is_in(certificates))
+                .all(db)
+                .await?;
+            self.certificates_taken
+                .extend(taken.into_iter().map(|officer| officer.certificate_number));
+        }
+        let candidates: Vec<Uuid> = proposals
+            .iter()
+            .filter(|proposal| matches!(proposal.detail, Detail::LittleGiant { tier } if prerequisite(tier).is_some()))
+            .filter_map(|proposal| match proposal.holder {
+                HolderInput::Enterprise(id) => Some(id),
+                _ => None,
+            })
+            .collect();
+        self.tiers_held.extend(tiers_held(db, &candidates, today).await?);
+        Ok(self)
+    }
+
+    /// Whether `region_code` lies in one of the indication's protected areas (or below one).
+    fn in_protected_area(&self, gi_id: Uuid, region_code: &str) -> bool {
+        let areas = self
+            .indications
+            .get(&gi_id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        areas.iter().any(|area| {
+            crate::domain::RegionCode::parse(area).is_ok_and(|code| match code.subtree_range() {
+                None => true,
+                Some((from, to)) => region_code >= from.as_str() && region_code < to.as_str(),
+            })
+        })
+    }
+}
+
+/// Checks the proposal's references (in `found`) and the kind's rules; returns the holder's region and
+/// the level, or every problem found.
+pub(super) fn resolve(proposal: &Proposal, found: &Lookups) -> Result<Resolved, Vec<UserError>> {
     let mut errors = Vec::new();
     let mut resolved = Resolved {
         region_code: String::new(),
@@ -281,10 +419,10 @@ async fn resolve(
     };
     let mut holder_employer = None;
     match &proposal.holder {
-        HolderInput::Enterprise(id) => match enterprise::Entity::find_by_id(*id).one(db).await? {
-            Some(found) => {
-                resolved.region_code = found.region_code;
-                resolved.holder_enterprise_id = Some(found.id);
+        HolderInput::Enterprise(id) => match found.enterprises.get(id) {
+            Some(holder) => {
+                resolved.region_code = holder.region_code.clone();
+                resolved.holder_enterprise_id = Some(holder.id);
             }
             None => errors.push(UserError::new(
                 "holderId",
@@ -292,11 +430,11 @@ async fn resolve(
                 Message::new("no-such-enterprise"),
             )),
         },
-        HolderInput::Person(id) => match person::Entity::find_by_id(*id).one(db).await? {
-            Some(found) => {
-                resolved.region_code = found.region_code;
-                resolved.holder_person_id = Some(found.id);
-                holder_employer = found.employer_id;
+        HolderInput::Person(id) => match found.persons.get(id) {
+            Some(holder) => {
+                resolved.region_code = holder.region_code.clone();
+                resolved.holder_person_id = Some(holder.id);
+                holder_employer = holder.employer_id;
             }
             None => errors.push(UserError::new(
                 "holderId",
@@ -305,7 +443,7 @@ async fn resolve(
             )),
         },
         HolderInput::Site(region) => {
-            if super::region::find(db, region.trim()).await?.is_none() {
+            if !found.regions.contains(region.trim()) {
                 errors.push(UserError::new(
                     "regionCode",
                     "NOT_FOUND",
@@ -335,11 +473,10 @@ async fn resolve(
                     Message::new("proposal-batch-needed"),
                 ));
             }
-            if let Some(holder) = resolved.holder_enterprise_id {
-                let held = tiers_held(db, &[holder], today).await?;
-                if let Some(reason) = missing_prerequisite(*tier, holder, &held) {
-                    errors.push(UserError::new("holderId", "INVALID", reason));
-                }
+            if let Some(holder) = resolved.holder_enterprise_id
+                && let Some(reason) = missing_prerequisite(*tier, holder, &found.tiers_held)
+            {
+                errors.push(UserError::new("holderId", "INVALID", reason));
             }
         }
         Detail::Green {
@@ -370,7 +507,7 @@ async fn resolve(
         }
         Detail::BrandRecognition { brand_id, .. } => {
             enterprise_only(&mut errors, "what-brand-recognition");
-            if brand::Entity::find_by_id(*brand_id).one(db).await?.is_none() {
+            if !found.brands.contains(brand_id) {
                 errors.push(UserError::new(
                     "brandId",
                     "NOT_FOUND",
@@ -380,18 +517,14 @@ async fn resolve(
         }
         Detail::GiAuthorization { gi_id } => {
             enterprise_only(&mut errors, "what-gi-authorisation");
-            if geographic_indication::Entity::find_by_id(*gi_id)
-                .one(db)
-                .await?
-                .is_none()
-            {
+            if !found.indications.contains_key(gi_id) {
                 errors.push(UserError::new(
                     "geographicIndicationId",
                     "NOT_FOUND",
                     Message::new("no-such-indication"),
                 ));
             } else if !resolved.region_code.is_empty()
-                && !in_protected_area(db, *gi_id, &resolved.region_code).await?
+                && !found.in_protected_area(*gi_id, &resolved.region_code)
             {
                 errors.push(UserError::new(
                     "holderId",
@@ -401,7 +534,7 @@ async fn resolve(
             }
         }
         Detail::QualityAward { program_id, .. } => {
-            match award_program::Entity::find_by_id(*program_id).one(db).await? {
+            match found.programmes.get(program_id) {
                 Some(program) => resolved.level = program.level,
                 None => errors.push(UserError::new(
                     "programId",
@@ -441,23 +574,14 @@ async fn resolve(
                     "INVALID",
                     Message::new("value-empty"),
                 ));
-            } else if chief_quality_officer::Entity::find()
-                .filter(chief_quality_officer::Column::CertificateNumber.eq(certificate_number.trim()))
-                .one(db)
-                .await?
-                .is_some()
-            {
+            } else if found.certificates_taken.contains(certificate_number.trim()) {
                 errors.push(UserError::new(
                     "certificateNumber",
                     "TAKEN",
                     Message::new("proposal-certificate-taken"),
                 ));
             }
-            let employer_known = enterprise::Entity::find_by_id(*employer_id)
-                .one(db)
-                .await?
-                .is_some();
-            if !employer_known {
+            if !found.enterprises.contains_key(employer_id) {
                 errors.push(UserError::new(
                     "employerId",
                     "NOT_FOUND",
@@ -482,11 +606,11 @@ async fn resolve(
             Message::new("proposal-level-needed"),
         ));
     }
-    Ok(if errors.is_empty() {
+    if errors.is_empty() {
         Ok(resolved)
     } else {
         Err(errors)
-    })
+    }
 }
 
 /// The (enterprise, tier) pairs among `enterprises` with a 专精特新 designation in force on `today`:
@@ -539,20 +663,6 @@ pub(super) fn missing_prerequisite(
     })
 }
 
-/// Whether `region_code` lies in one of the indication's protected areas (or below one).
-async fn in_protected_area(db: &DatabaseConnection, gi_id: Uuid, region_code: &str) -> ApiResult<bool> {
-    let areas = gi_protected_area::Entity::find()
-        .filter(gi_protected_area::Column::GiId.eq(gi_id))
-        .all(db)
-        .await?;
-    Ok(areas.iter().any(|area| {
-        crate::domain::RegionCode::parse(&area.region_code).is_ok_and(|code| match code.subtree_range() {
-            None => true,
-            Some((from, to)) => region_code >= from.as_str() && region_code < to.as_str(),
-        })
-    }))
-}
-
 /// The user error for a holder that already has an active credential with the same key.
 fn duplicate() -> UserError {
     UserError::new("holderId", "CONFLICT", Message::new("proposal-active-exists"))
@@ -567,7 +677,8 @@ pub async fn propose(
 ) -> Change<credential::Model> {
     let account = actor.require(proposal.detail.operation())?;
     let bureau = account.own_bureau()?;
-    let resolved = match resolve(db, actor.today, &proposal).await? {
+    let found = Lookups::default().load(db, actor.today, &[&proposal]).await?;
+    let resolved = match resolve(&proposal, &found) {
         Ok(resolved) => resolved,
         Err(errors) => return Ok(Err(errors)),
     };
@@ -623,7 +734,7 @@ pub async fn propose(
         }
         Err(err) => return Err(err.into()),
     }
-    proposal.detail.insert(&txn, model.id).await?;
+    Detail::insert_all(&txn, vec![(model.id, proposal.detail)]).await?;
     super::audit::record_change(
         &txn,
         account,

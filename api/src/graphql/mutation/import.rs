@@ -1,7 +1,7 @@
 //! Batch import of an announcement list as an upload (GraphQL multipart request specification),
 //! through the same service and policy as `registry import`.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject, Upload};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject, Upload};
 
 use super::recording_refusals;
 use crate::error::{ApiError, ApiResult};
@@ -9,20 +9,13 @@ use crate::graphql::types::db;
 use crate::graphql::types::request;
 use crate::i18n::Message;
 use crate::ids::{self, NodeType};
-use crate::services::import::{self, CsvEncoding, ImportOptions, ImportReport};
-
-/// The kinds of announcement list that can be imported.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Enum)]
-pub enum ImportListKind {
-    /// 专精特新 designations: columns `uscc`, `tier`, optional `name` and `year`.
-    LittleGiant,
-}
+use crate::services::import::{self, CsvEncoding, ImportOptions, ImportReport, ListKind};
 
 /// An announcement list to import.
 #[derive(InputObject)]
 pub struct ImportCredentialsInput {
     /// What the list holds.
-    pub kind: ImportListKind,
+    pub kind: ListKind,
     /// The announcement batch (批次) the rows belong to.
     pub batch: i32,
     /// Check every row and write nothing.
@@ -68,8 +61,8 @@ impl ImportMutation {
             .value(ctx)
             .map_err(|_| ApiError::bad_input("input.file", Message::new("import-send-multipart")))?;
         let db = db(ctx);
-        let ImportListKind::LittleGiant = input.kind;
         let options = ImportOptions {
+            kind: input.kind,
             batch: input.batch,
             dry_run: input.dry_run,
             idempotency_key: input.idempotency_key,
@@ -80,7 +73,7 @@ impl ImportMutation {
                 .transpose()?,
         };
         let mut progress = |_: import::ImportProgress| {};
-        let imported = import::import_little_giants(db, context, options, file.content, &mut progress);
+        let imported = import::import_list(db, context, options, file.content, &mut progress);
         let report = recording_refusals(ctx, "IMPORT_CREDENTIALS", ("credential", None), imported).await?;
         Ok(ImportCredentialsPayload { report })
     }
