@@ -11,7 +11,7 @@ mod support;
 
 use entity::{enterprise, region};
 use registry::domain::Uscc;
-use sea_orm::{Database, EntityTrait, PaginatorTrait};
+use sea_orm::{ConnectionTrait, Database, DbBackend, EntityTrait, PaginatorTrait, Statement};
 use support::server::registry_command;
 
 /// The registry's business date for the run: founding dates come before it.
@@ -61,5 +61,18 @@ async fn generated_enterprises_are_valid_searchable_and_add_up() {
     let provinces: std::collections::HashSet<&str> = rows.iter().map(|r| &r.region_code[..2]).collect();
     assert!(provinces.len() > 10, "spread over the country: {provinces:?}");
     assert_eq!(enterprise::Entity::find().count(&db).await.unwrap(), 500);
+    if db.get_database_backend() == DbBackend::Postgres {
+        // Settled after the load: the planner knows the rows, and no autovacuum is waited for.
+        let settled = db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT reltuples::bigint AS estimated, (SELECT last_vacuum IS NOT NULL FROM pg_stat_user_tables                  WHERE relname = 'enterprise') AS vacuumed FROM pg_class WHERE relname = 'enterprise'",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(settled.try_get::<i64>("", "estimated").unwrap(), 500);
+        assert!(settled.try_get::<bool>("", "vacuumed").unwrap());
+    }
     support::drop_database(&url, std::env::var("TEST_DATABASE_URL").ok().as_deref()).await;
 }
