@@ -21,6 +21,7 @@ mod m20261204_000014_short_term_index;
 mod m20261204_000015_name_start_by_range;
 mod m20261204_000016_change_feed;
 mod m20261205_000017_announcements;
+mod m20261205_000018_person_identity_number;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000015_name_start_by_range::Migration),
             Box::new(m20261204_000016_change_feed::Migration),
             Box::new(m20261205_000017_announcements::Migration),
+            Box::new(m20261205_000018_person_identity_number::Migration),
         ]
     }
 }
