@@ -153,6 +153,17 @@ impl Column {
         self.names()[0]
     }
 
+    /// The longest text the column takes, in characters: what its database column holds, and for
+    /// names and free text the limits of the API's own inputs.
+    fn max_chars(self) -> usize {
+        match self {
+            Self::Phone => 32,
+            Self::CertificateNumber => 64,
+            Self::Citation => crate::services::MAX_TEXT_CHARS,
+            _ => crate::services::MAX_NAME_CHARS,
+        }
+    }
+
     /// The header names the column is found under: English first, then Chinese.
     fn names(self) -> &'static [&'static str] {
         match self {
@@ -452,6 +463,17 @@ pub(super) fn parse_row(
         }
     };
     let enterprise_name = cells.text(Column::Name).map(str::to_owned);
+    for &(column, index) in &header.positions {
+        let length = record.get(index).map_or(0, |text| text.chars().count());
+        if length > column.max_chars() {
+            cells.fail(
+                column,
+                Message::new("value-too-long")
+                    .with("max", column.max_chars())
+                    .with("length", length),
+            );
+        }
+    }
     match (holder, detail, year, level) {
         (Some(holder), Some(detail), Some(year), Some(level)) if cells.errors.is_empty() => Ok(ListRow {
             line,
@@ -547,5 +569,19 @@ mod tests {
             columns,
             ["uscc", "identity_number", "person_name", "certificate_number"]
         );
+    }
+
+    #[test]
+    fn a_cell_longer_than_its_column_holds_is_reported() {
+        let header = csv::StringRecord::from(vec!["uscc", "tier", "name"]);
+        let header = Header::read(ListKind::LittleGiant, &header).unwrap();
+        let long_name = "长".repeat(201);
+        let uscc = Uscc::with_check_character("91500000MA5U00000")
+            .unwrap()
+            .to_string();
+        let record = csv::StringRecord::from(vec![uscc.as_str(), "SPECIALIZED_SME", long_name.as_str()]);
+        let errors = parse_row(ListKind::LittleGiant, &record, 2, &header, 2026).unwrap_err();
+        let columns: Vec<&str> = errors.iter().map(|e| e.column.as_str()).collect();
+        assert_eq!(columns, ["name"]);
     }
 }
