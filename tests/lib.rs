@@ -7,10 +7,7 @@
     reason = "test support: a failed set-up is a failed test"
 )]
 
-use std::sync::{
-    Arc,
-    atomic::{AtomicUsize, Ordering},
-};
+use std::sync::Arc;
 
 use registry::auth::token::{PublicKeys, Secret, TokenSettings};
 use registry::clock::Clock;
@@ -115,7 +112,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// The app's business date; a test moves it to let a public notice run its course.
     pub clock: Clock,
-    statements: Arc<AtomicUsize>,
+    /// The SQL of every statement the app issued, in order.
+    statements: Arc<std::sync::Mutex<Vec<String>>>,
     _database: TestDatabase,
 }
 
@@ -164,10 +162,13 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
     if options.demo_data {
         registry::demo::seed(&db, clock.today()).await.expect("seed");
     }
-    let statements = Arc::new(AtomicUsize::new(0));
-    let counter = statements.clone();
-    db.set_metric_callback(move |_| {
-        counter.fetch_add(1, Ordering::SeqCst);
+    let statements = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let issued = statements.clone();
+    db.set_metric_callback(move |info| {
+        issued
+            .lock()
+            .expect("statement log")
+            .push(info.statement.sql.clone());
     });
     let tokens = test_tokens();
     let config = Config {
@@ -335,9 +336,16 @@ impl TestApp {
 
     /// Runs `f` and returns how many SQL statements the app issued meanwhile.
     pub async fn count_statements<F: std::future::Future<Output = T>, T>(&self, f: F) -> (usize, T) {
-        let before = self.statements.load(Ordering::SeqCst);
+        let (statements, result) = self.statements_of(f).await;
+        (statements.len(), result)
+    }
+
+    /// Runs `f` and returns the SQL of the statements the app issued meanwhile.
+    pub async fn statements_of<F: std::future::Future<Output = T>, T>(&self, f: F) -> (Vec<String>, T) {
+        let before = self.statements.lock().expect("statement log").len();
         let result = f.await;
-        (self.statements.load(Ordering::SeqCst) - before, result)
+        let issued = self.statements.lock().expect("statement log")[before..].to_vec();
+        (issued, result)
     }
 }
 

@@ -22,6 +22,7 @@ mod m20261204_000015_name_start_by_range;
 mod m20261204_000016_change_feed;
 mod m20261205_000017_announcements;
 mod m20261205_000018_person_identity_number;
+mod m20261205_000019_list_orders;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000016_change_feed::Migration),
             Box::new(m20261205_000017_announcements::Migration),
             Box::new(m20261205_000018_person_identity_number::Migration),
+            Box::new(m20261205_000019_list_orders::Migration),
         ]
     }
 }

@@ -36,22 +36,30 @@ impl RegionCode {
         &self.0
     }
 
+    /// The prefix every code of this region and of the regions below it starts with (GB/T 2260 codes
+    /// nest by prefix: `51` for Sichuan, `5101` for Chengdu, the whole code for a county), or `None`
+    /// for the nation (everything).
+    pub fn subtree_prefix(&self) -> Option<&str> {
+        if self.0 == NATION {
+            None
+        } else if self.0.ends_with("0000") {
+            Some(&self.0[..2])
+        } else if self.0.ends_with("00") {
+            Some(&self.0[..4])
+        } else {
+            Some(&self.0)
+        }
+    }
+
     /// The half-open range `[from, to)` of the codes of this region and every region below it, or `None`
     /// for the nation (everything).
     pub fn subtree_range(&self) -> Option<(String, String)> {
-        let prefix_len = if self.0 == NATION {
-            return None;
-        } else if self.0.ends_with("0000") {
-            2
-        } else if self.0.ends_with("00") {
-            4
-        } else {
-            6
-        };
-        let prefix: u32 = self.0[..prefix_len].parse().ok()?;
+        let prefix = self.subtree_prefix()?;
+        let prefix_len = prefix.len();
+        let number: u32 = prefix.parse().ok()?;
         let zeros = "0".repeat(6 - prefix_len);
-        let from = format!("{prefix:0prefix_len$}{zeros}");
-        let to = format!("{:0prefix_len$}{zeros}", prefix + 1);
+        let from = format!("{number:0prefix_len$}{zeros}");
+        let to = format!("{:0prefix_len$}{zeros}", number + 1);
         Some((from, to))
     }
 }
@@ -116,6 +124,14 @@ mod tests {
             code("650000").subtree_range(),
             Some(("650000".into(), "660000".into()))
         );
+    }
+
+    #[test]
+    fn subtree_prefixes_follow_the_code_structure() {
+        assert_eq!(code("000000").subtree_prefix(), None);
+        assert_eq!(code("510000").subtree_prefix(), Some("51"));
+        assert_eq!(code("510100").subtree_prefix(), Some("5101"));
+        assert_eq!(code("500103").subtree_prefix(), Some("500103"));
     }
 
     #[test]

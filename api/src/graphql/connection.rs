@@ -1,7 +1,10 @@
 //! Relay cursor connections over any SeaORM query.
 //!
-//! Cursors are opaque offsets into the ordered result: simple, stable for a given filter and order, and
-//! enough for registries of this size. `totalCount` costs a `COUNT(*)` and runs only when selected.
+//! A list ordered in SQL is read by position ([`crate::services::listing`]): an item's cursor holds its
+//! sort keys and the order they belong to, so a page far down a list costs what the first page costs.
+//! Lists ranked outside SQL (search) have offsets as cursors, bounded in depth. Both are opaque to
+//! clients. `totalCount` runs one `COUNT(*)` and only when selected; a page is read only when its items
+//! or its `pageInfo` are.
 
 use std::borrow::Cow;
 
@@ -11,39 +14,86 @@ use async_graphql::{
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use sea_orm::{EntityTrait, FromQueryResult, PaginatorTrait, QuerySelect, Select};
+use serde_json::Value as Json;
 
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::types::db;
 use crate::i18n::Message;
+use crate::services::listing::{Cut, KeyValue, ListOrder, Listing};
 
 /// Page size when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
 /// Largest `first` or `last` accepted.
 pub const MAX_PAGE_SIZE: u64 = 100;
 
-/// Position of an item in an ordered list.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct OffsetCursor(u64);
+/// An item's cursor, opaque to clients.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cursor(String);
 
-impl CursorType for OffsetCursor {
-    type Error = String;
+impl CursorType for Cursor {
+    type Error = std::convert::Infallible;
 
     fn decode_cursor(s: &str) -> Result<Self, Self::Error> {
-        let invalid = || "not a valid cursor".to_owned();
-        let bytes = URL_SAFE_NO_PAD.decode(s).map_err(|_| invalid())?;
-        let text = String::from_utf8(bytes).map_err(|_| invalid())?;
-        let offset = text.strip_prefix("offset:").ok_or_else(invalid)?;
-        offset.parse().map(OffsetCursor).map_err(|_| invalid())
+        Ok(Self(s.to_owned()))
     }
 
     fn encode_cursor(&self) -> String {
-        URL_SAFE_NO_PAD.encode(format!("offset:{}", self.0))
+        self.0.clone()
     }
+}
+
+impl Cursor {
+    /// The cursor of the item `offset` items into a list ranked outside SQL.
+    fn at_offset(offset: u64) -> Self {
+        Self(URL_SAFE_NO_PAD.encode(format!("offset:{offset}")))
+    }
+
+    /// The cursor of the item at `position` in a list in `order`.
+    fn at_position(order: &ListOrder, position: &[KeyValue]) -> Self {
+        let written: Vec<Json> = std::iter::once(Json::from(order.signature()))
+            .chain(position.iter().map(KeyValue::to_json))
+            .collect();
+        Self(URL_SAFE_NO_PAD.encode(Json::from(written).to_string()))
+    }
+}
+
+/// The offset in cursor argument `field`, if given: refused unless it is an offset cursor.
+fn offset(field: &str, value: Option<&String>) -> ApiResult<Option<u64>> {
+    let invalid = || ApiError::bad_input(field, Message::new("cursor-invalid"));
+    value
+        .map(|cursor| {
+            let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
+            let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+            let offset = text.strip_prefix("offset:").ok_or_else(invalid)?;
+            offset.parse().map_err(|_| invalid())
+        })
+        .transpose()
+}
+
+/// The position in cursor argument `field`, if given: refused unless it is a cursor of a list in
+/// `order` (a cursor of another list, or of this list in another order, names no place in it).
+fn position(field: &str, order: &ListOrder, value: Option<&String>) -> ApiResult<Option<Vec<KeyValue>>> {
+    let invalid = || ApiError::bad_input(field, Message::new("cursor-invalid"));
+    value
+        .map(|cursor| {
+            let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
+            let written: Vec<Json> = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
+            let (signature, keys) = written.split_first().ok_or_else(invalid)?;
+            if signature.as_str() != Some(order.signature().as_str()) || keys.len() != order.kinds().count() {
+                return Err(invalid());
+            }
+            order
+                .kinds()
+                .zip(keys)
+                .map(|(kind, key)| KeyValue::from_json(kind, key).ok_or_else(invalid))
+                .collect()
+        })
+        .transpose()
 }
 
 /// A page of `Node`s: a Relay connection named `<Node>Connection`.
 pub struct Page<Node: OutputType> {
-    edges: Vec<Edge<OffsetCursor, Node, EmptyFields>>,
+    edges: Vec<Edge<Cursor, Node, EmptyFields>>,
     has_previous_page: bool,
     has_next_page: bool,
     total_count: u64,
@@ -63,7 +113,7 @@ impl<Node: OutputType> Page<Node> {
     }
 
     /// The items of this page, each with its cursor.
-    async fn edges(&self) -> &[Edge<OffsetCursor, Node, EmptyFields>] {
+    async fn edges(&self) -> &[Edge<Cursor, Node, EmptyFields>] {
         &self.edges
     }
 
@@ -85,7 +135,7 @@ impl<Node: OutputType> Page<Node> {
             edges: nodes
                 .into_iter()
                 .enumerate()
-                .map(|(i, node)| Edge::new(OffsetCursor(start + i as u64), node))
+                .map(|(i, node)| Edge::new(Cursor::at_offset(start + i as u64), node))
                 .collect(),
             has_previous_page: start > 0,
             has_next_page,
@@ -96,7 +146,7 @@ impl<Node: OutputType> Page<Node> {
 
 /// Where a page given `first` and `after` starts in its list, and how many items it holds.
 pub fn forward_window(first: Option<i32>, after: Option<&String>) -> ApiResult<(u64, u64)> {
-    let start = cursor("after", after)?.map_or(0, |after| after + 1);
+    let start = offset("after", after)?.map_or(0, |after| after + 1);
     let size = page_size("first", first)?.unwrap_or(DEFAULT_PAGE_SIZE);
     Ok((start, size))
 }
@@ -142,20 +192,10 @@ pub fn page_size(field: &str, value: Option<i32>) -> ApiResult<Option<u64>> {
     }
 }
 
-fn cursor(field: &str, value: Option<&String>) -> ApiResult<Option<u64>> {
-    value
-        .map(|c| {
-            OffsetCursor::decode_cursor(c)
-                .map(|c| c.0)
-                .map_err(|_| ApiError::bad_input(field, Message::new("cursor-invalid")))
-        })
-        .transpose()
-}
-
-/// Runs `select` for the page `args` asks for and wraps each row with `wrap`.
+/// Reads the page `args` asks for of `listing` and wraps each row with `wrap`.
 pub async fn paginate<E, Node>(
     ctx: &Context<'_>,
-    select: Select<E>,
+    listing: Listing<E>,
     args: PageArgs,
     wrap: impl Fn(E::Model) -> Node,
 ) -> ApiResult<Page<Node>>
@@ -164,15 +204,16 @@ where
     E::Model: FromQueryResult + Sized + Send + Sync,
     Node: async_graphql::OutputType,
 {
-    paginate_within(ctx, select, |select, _| select, args, wrap).await
+    let rows = listing.rows.clone();
+    paginate_within(ctx, listing, |cut, _| cut.apply(rows), args, wrap).await
 }
 
-/// [`paginate`], reading the page from `within(select, window)`: the same list, which may be cheaper to
-/// read when only its first `window` rows are wanted.
+/// [`paginate`], reading the page from `page(cut, window)`: the list's rows within `cut`, of which the
+/// page reads the first `window`. It may read them more cheaply than by filtering `listing.rows`.
 pub async fn paginate_within<E, Node>(
     ctx: &Context<'_>,
-    select: Select<E>,
-    within: impl FnOnce(Select<E>, u64) -> Select<E>,
+    listing: Listing<E>,
+    page: impl FnOnce(&Cut<'_>, u64) -> Select<E>,
     args: PageArgs,
     wrap: impl Fn(E::Model) -> Node,
 ) -> ApiResult<Page<Node>>
@@ -187,48 +228,54 @@ where
     if first.is_some() && last.is_some() {
         return Err(ApiError::bad_input("last", Message::new("page-first-or-last")));
     }
-    let lower = cursor("after", args.after.as_ref())?.map_or(0, |after| after + 1);
-    let before = cursor("before", args.before.as_ref())?;
+    let Listing { rows, order } = listing;
+    let after = position("after", &order, args.after.as_ref())?;
+    let before = position("before", &order, args.before.as_ref())?;
 
-    let wants_total = ctx.look_ahead().field("totalCount").exists();
-    let total = if wants_total || (last.is_some() && before.is_none()) {
-        Some(select.clone().count(db).await?)
-    } else {
-        None
+    let look_ahead = ctx.look_ahead();
+    let total_count = match look_ahead.field("totalCount").exists() {
+        true => rows.count(db).await?,
+        false => 0,
     };
+    let reads_page = ["nodes", "edges", "pageInfo"]
+        .into_iter()
+        .any(|field| look_ahead.field(field).exists());
+    if !reads_page {
+        return Ok(Page {
+            edges: Vec::new(),
+            has_previous_page: false,
+            has_next_page: false,
+            total_count,
+        });
+    }
 
-    let (start, limit) = match last {
-        Some(last) => {
-            let upper = before.or(total).unwrap_or(lower);
-            let start = upper.saturating_sub(last).max(lower);
-            (start, upper.saturating_sub(start))
-        }
-        None => {
-            let size = first.unwrap_or(DEFAULT_PAGE_SIZE);
-            let size = before.map_or(size, |upper| size.min(upper.saturating_sub(lower)));
-            (lower, size)
-        }
-    };
-
-    // One extra row tells whether another page follows without a second query.
-    let window = start + limit + 1;
-    let mut rows = within(select, window)
-        .offset(start)
-        .limit(limit + 1)
-        .all(db)
+    // `last` reads the list from its end, then turns the page round.
+    let reversed = last.is_some();
+    let size = last.or(first).unwrap_or(DEFAULT_PAGE_SIZE);
+    let (after_given, before_given) = (after.is_some(), before.is_some());
+    let cut = Cut::new(&order, reversed, after, before);
+    // One extra row tells whether more follow the page (precede it, read backwards).
+    let window = size + 1;
+    let mut rows = order
+        .read(db, order.with_keys(page(&cut, window).limit(window)))
         .await?;
-    let has_next_page = rows.len() as u64 > limit || before.is_some_and(|upper| start + limit < upper);
-    rows.truncate(limit as usize);
-
+    let more = rows.len() as u64 > size;
+    rows.truncate(size as usize);
+    if reversed {
+        rows.reverse();
+    }
+    let (has_previous_page, has_next_page) = match reversed {
+        true => (more, before_given),
+        false => (after_given, more),
+    };
     Ok(Page {
         edges: rows
             .into_iter()
-            .enumerate()
-            .map(|(i, row)| Edge::new(OffsetCursor(start + i as u64), wrap(row)))
+            .map(|(row, position)| Edge::new(Cursor::at_position(&order, &position), wrap(row)))
             .collect(),
-        has_previous_page: start > 0,
+        has_previous_page,
         has_next_page,
-        total_count: total.unwrap_or_default(),
+        total_count,
     })
 }
 
@@ -237,11 +284,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cursors_round_trip_and_reject_garbage() {
-        let encoded = OffsetCursor(41).encode_cursor();
-        assert_eq!(OffsetCursor::decode_cursor(&encoded), Ok(OffsetCursor(41)));
-        assert!(OffsetCursor::decode_cursor("bm9wZQ").is_err());
-        assert!(OffsetCursor::decode_cursor("").is_err());
+    fn offset_cursors_round_trip_and_garbage_is_refused() {
+        let encoded = Cursor::at_offset(41).encode_cursor();
+        assert_eq!(offset("after", Some(&encoded)).unwrap(), Some(41));
+        assert!(offset("after", Some(&"bm9wZQ".to_owned())).is_err());
+        assert!(offset("after", Some(&String::new())).is_err());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Mutual-recognition agreements (互认).
 
+use super::listing::{KeyKind, ListOrder, Listing, SortKey};
 use chrono::{NaiveDate, Utc};
 use entity::{
     agreement_party, agreement_scope, agreement_suspension as suspension, bureau, credential,
@@ -8,8 +9,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set, SqlErr,
-    sea_query::Expr,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QuerySelect, QueryTrait, Set, SqlErr, sea_query::Expr,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -34,15 +34,18 @@ pub struct AgreementFilter {
 }
 
 /// The list entries of an agreement, oldest first.
-pub fn listings(agreement_id: Uuid) -> Select<listing::Entity> {
-    listing::Entity::find()
-        .filter(listing::Column::AgreementId.eq(agreement_id))
-        .order_by_asc(listing::Column::CreatedAt)
-        .order_by_asc(listing::Column::Id)
+pub fn listings(agreement_id: Uuid) -> Listing<listing::Entity> {
+    Listing {
+        rows: listing::Entity::find().filter(listing::Column::AgreementId.eq(agreement_id)),
+        order: ListOrder::by([
+            SortKey::column(listing::Column::CreatedAt, KeyKind::Time),
+            SortKey::column(listing::Column::Id, KeyKind::Id),
+        ]),
+    }
 }
 
 /// Agreements matching the filter, newest first.
-pub fn search(filter: &AgreementFilter) -> Select<agreement::Entity> {
+pub fn search(filter: &AgreementFilter) -> Listing<agreement::Entity> {
     let mut query = agreement::Entity::find();
     if let Some(status) = filter.status {
         query = query.filter(agreement::Column::Status.eq(status));
@@ -71,9 +74,13 @@ pub fn search(filter: &AgreementFilter) -> Select<agreement::Entity> {
     if let Some(date) = filter.active_on {
         query = query.filter(super::recognition::active_on_condition(date));
     }
-    query
-        .order_by_desc(agreement::Column::SignedOn)
-        .order_by_asc(agreement::Column::Id)
+    Listing {
+        rows: query,
+        order: ListOrder::by([
+            SortKey::column(agreement::Column::SignedOn, KeyKind::Date).descending(true),
+            SortKey::column(agreement::Column::Id, KeyKind::Id),
+        ]),
+    }
 }
 
 /// What a bureau administrator fills in to propose an agreement.

@@ -4,12 +4,10 @@
 //! own. One announcement can list credentials of every act: batch N of the little giants and the
 //! review of batch N−3 are often one document.
 
+use super::listing::{KeyKind, ListOrder, Listing, SortKey};
 use chrono::NaiveDate;
 use entity::{announced_credential, announcement, credential, enums::AnnouncedAct};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Select,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use super::{Change, UserError};
@@ -31,7 +29,7 @@ pub struct AnnouncementFilter {
 }
 
 /// Announcements matching the filter, newest first.
-pub fn search(filter: &AnnouncementFilter) -> Select<announcement::Entity> {
+pub fn search(filter: &AnnouncementFilter) -> Listing<announcement::Entity> {
     use announcement::Column as A;
     let mut query = announcement::Entity::find();
     if let Some(bureau) = filter.issuing_bureau {
@@ -46,7 +44,13 @@ pub fn search(filter: &AnnouncementFilter) -> Select<announcement::Entity> {
     if let Some(number) = &filter.document_number {
         query = query.filter(A::DocumentNumber.eq(number.trim()));
     }
-    query.order_by_desc(A::PublishedOn).order_by_desc(A::Id)
+    Listing {
+        rows: query,
+        order: ListOrder::by([
+            SortKey::column(A::PublishedOn, KeyKind::Date).descending(true),
+            SortKey::column(A::Id, KeyKind::Id).descending(true),
+        ]),
+    }
 }
 
 /// The condition "listed by `announcement`" on credentials (with `act`, when given).

@@ -1,5 +1,6 @@
 //! The audit trail: append-only records of who did or saw what, when, in which request.
 
+use super::listing::{KeyKind, ListOrder, Listing, SortKey};
 use chrono::Utc;
 use entity::audit_event;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel};
@@ -212,8 +213,8 @@ pub struct AuditFilter {
 /// those of actors whose bureau lies in their jurisdiction and those about credentials held inside it
 /// (so a credential's history includes what outsiders did to it, such as an objection); anyone else
 /// is refused.
-pub fn search(actor: &Actor, filter: &AuditFilter) -> ApiResult<sea_orm::Select<audit_event::Entity>> {
-    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+pub fn search(actor: &Actor, filter: &AuditFilter) -> ApiResult<Listing<audit_event::Entity>> {
+    use sea_orm::{ColumnTrait, QueryFilter};
     let account = actor.require("auditEvents")?;
     let mut query = audit_event::Entity::find().filter(account.audit_condition());
     if let Some(entity_type) = &filter.entity_type {
@@ -234,7 +235,11 @@ pub fn search(actor: &Actor, filter: &AuditFilter) -> ApiResult<sea_orm::Select<
     if let Some(until) = filter.until {
         query = query.filter(audit_event::Column::At.lt(until));
     }
-    Ok(query
-        .order_by_desc(audit_event::Column::At)
-        .order_by_desc(audit_event::Column::Id))
+    Ok(Listing {
+        rows: query,
+        order: ListOrder::by([
+            SortKey::column(audit_event::Column::At, KeyKind::Time).descending(true),
+            SortKey::column(audit_event::Column::Id, KeyKind::Id).descending(true),
+        ]),
+    })
 }

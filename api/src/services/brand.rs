@@ -1,7 +1,8 @@
 //! Brands.
 
+use super::listing::{KeyKind, ListOrder, Listing, SortKey};
 use entity::{brand, enums::BrandKind};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::region::RegionScope;
 use crate::actor::Actor;
@@ -19,7 +20,7 @@ pub struct BrandFilter {
 }
 
 /// Brands matching the filter, by name.
-pub fn search(filter: &BrandFilter) -> Select<brand::Entity> {
+pub fn search(filter: &BrandFilter) -> Listing<brand::Entity> {
     let mut query = brand::Entity::find();
     if let Some(kind) = filter.kind {
         query = query.filter(brand::Column::Kind.eq(kind));
@@ -35,9 +36,13 @@ pub fn search(filter: &BrandFilter) -> Select<brand::Entity> {
             term,
         ));
     }
-    query
-        .order_by_asc(brand::Column::NameNormalized)
-        .order_by_asc(brand::Column::Id)
+    Listing {
+        rows: query,
+        order: ListOrder::by([
+            SortKey::column(brand::Column::NameNormalized, KeyKind::Text),
+            SortKey::column(brand::Column::Id, KeyKind::Id),
+        ]),
+    }
 }
 
 /// What a registrar fills in for a brand.

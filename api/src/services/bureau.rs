@@ -1,10 +1,11 @@
 //! Bureaus (局/委).
 
+use super::listing::{KeyKind, ListOrder, Listing, SortKey};
 use entity::{
     bureau,
     enums::{BureauKind, Level},
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::region::RegionScope;
 use crate::actor::Actor;
@@ -22,8 +23,8 @@ pub struct BureauFilter {
 }
 
 /// Bureaus matching the filter, ordered by code.
-pub fn search(filter: BureauFilter) -> Select<bureau::Entity> {
-    let mut query = bureau::Entity::find().order_by_asc(bureau::Column::Code);
+pub fn search(filter: BureauFilter) -> Listing<bureau::Entity> {
+    let mut query = bureau::Entity::find();
     if let Some(region) = &filter.region {
         query = query.filter(super::region::within(bureau::Column::RegionCode, region));
     }
@@ -33,7 +34,11 @@ pub fn search(filter: BureauFilter) -> Select<bureau::Entity> {
     if let Some(level) = filter.level {
         query = query.filter(bureau::Column::Level.eq(level));
     }
-    query
+    // Codes are unique.
+    Listing {
+        rows: query,
+        order: ListOrder::by([SortKey::column(bureau::Column::Code, KeyKind::Text)]),
+    }
 }
 
 /// The bureau with this code, if any.

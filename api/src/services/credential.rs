@@ -15,13 +15,13 @@ use entity::{
     quality_award,
 };
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    RelationTrait, Select,
-    sea_query::{Expr, Func, NullOrdering, SimpleExpr},
+    ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait, RelationTrait, Select,
+    sea_query::{Expr, Func, SimpleExpr},
 };
 use uuid::Uuid;
 
 use super::SortDirection;
+use super::listing::{KeyKind, ListOrder, Listing, SortKey};
 use super::recognition::Recognition;
 use super::region::RegionScope;
 use crate::policy::Viewer;
@@ -292,43 +292,61 @@ pub fn matching(viewer: &Viewer, today: NaiveDate, filter: &CredentialFilter) ->
     filter_details(query, filter)
 }
 
-/// The visible credentials matching `filter`, in the requested order (id breaks ties).
+/// The visible credentials matching `filter`, in the requested order (id breaks ties, in the same
+/// direction).
 pub fn search(
     viewer: &Viewer,
     today: NaiveDate,
     filter: &CredentialFilter,
     order: CredentialOrderField,
     direction: SortDirection,
-) -> Select<credential::Entity> {
+) -> Listing<credential::Entity> {
     use credential::Column as C;
-    let mut query = matching(viewer, today, filter);
-
-    let order_expr: SimpleExpr = match order {
+    let descending = direction == SortDirection::Desc;
+    let id = SortKey::column(C::Id, KeyKind::Id).descending(descending);
+    // Rows without the sort key (a draft's dates, a park's holder) come last in either direction.
+    let order = match order {
         CredentialOrderField::HolderName => {
-            query = query
-                .join(JoinType::LeftJoin, credential::Relation::HolderEnterprise.def())
-                .join(JoinType::LeftJoin, credential::Relation::HolderPerson.def());
-            Func::coalesce([
+            let name = Func::coalesce([
                 Expr::col((enterprise::Entity, enterprise::Column::NameNormalized)),
                 Expr::col((person::Entity, person::Column::NameNormalized)),
+            ]);
+            ListOrder::by([
+                SortKey::new("credential.holder_name", name, KeyKind::Text)
+                    .descending(descending)
+                    .missing_last(),
+                id,
             ])
-            .into()
+            .joining(credential::Relation::HolderEnterprise.def())
+            .joining(credential::Relation::HolderPerson.def())
         }
         CredentialOrderField::Uscc => {
-            query = query.join(JoinType::LeftJoin, credential::Relation::HolderEnterprise.def());
-            Expr::col((enterprise::Entity, enterprise::Column::Uscc))
+            let uscc = Expr::col((enterprise::Entity, enterprise::Column::Uscc));
+            ListOrder::by([
+                SortKey::new("credential.holder_uscc", uscc, KeyKind::Text)
+                    .descending(descending)
+                    .missing_last(),
+                id,
+            ])
+            .joining(credential::Relation::HolderEnterprise.def())
         }
-        CredentialOrderField::Date => Func::coalesce([
-            Expr::col((credential::Entity, C::ValidFrom)),
-            Expr::col((credential::Entity, C::GrantedOn)),
-        ])
-        .into(),
+        CredentialOrderField::Date => {
+            let date = Func::coalesce([
+                Expr::col((credential::Entity, C::ValidFrom)),
+                Expr::col((credential::Entity, C::GrantedOn)),
+            ]);
+            ListOrder::by([
+                SortKey::new("credential.date", date, KeyKind::Date)
+                    .descending(descending)
+                    .missing_last(),
+                id,
+            ])
+        }
     };
-    // Rows without the sort key (a draft's dates, a park's holder) come last in either direction and
-    // on every backend: SQLite and PostgreSQL disagree where NULL sorts unless told.
-    query
-        .order_by_with_nulls(order_expr, direction.order(), NullOrdering::Last)
-        .order_by_asc(C::Id)
+    Listing {
+        rows: matching(viewer, today, filter),
+        order,
+    }
 }
 
 /// Applies the filters that live in a kind's detail table.

@@ -6,8 +6,10 @@ use entity::{
     enterprise, enterprise_former_name,
     enums::{EnterpriseScale, EnterpriseStatus},
 };
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Select};
 
+use super::listing::{Cut, KeyKind, ListOrder, Listing, SortKey};
 use super::region::RegionScope;
 use super::{Change, SortDirection, UserError};
 use crate::actor::Actor;
@@ -40,31 +42,29 @@ pub enum EnterpriseOrderField {
     EstablishedOn,
 }
 
-/// Enterprises matching the filter in the requested order (id breaks ties, so pages are stable).
+/// Enterprises matching the filter, in the requested order (id breaks ties, so pages are stable).
 pub fn search(
     filter: &EnterpriseFilter,
     order: EnterpriseOrderField,
     direction: SortDirection,
-) -> Select<enterprise::Entity> {
-    let query = ordered(filter, order, direction);
-    match &filter.name_contains {
-        Some(term) => query.filter(named(term)),
-        None => query,
+) -> Listing<enterprise::Entity> {
+    let rows = unnamed(filter);
+    Listing {
+        rows: match &filter.name_contains {
+            Some(term) => rows.filter(named(term)),
+            None => rows,
+        },
+        order: list_order(order, direction),
     }
 }
 
-/// The same list as [`search`], for reading within its first `window` rows: a name term is matched by
-/// each of its ways ([`super::name_branches`]) separately, each the first `window` rows of its own
-/// indexed query. A province's name starts thousands of names; walking the name order to find them
-/// passes every name before, while its range finds them at once.
-pub fn search_within(
-    filter: &EnterpriseFilter,
-    order: EnterpriseOrderField,
-    direction: SortDirection,
-    window: u64,
-) -> Select<enterprise::Entity> {
+/// The rows of [`search`]'s list within `cut`, of which the first `window` are read: a name term is
+/// matched by each of its ways ([`super::name_branches`]) separately, each the first `window` rows of
+/// its own indexed query. A province's name starts thousands of names; walking the name order to find
+/// them passes every name before, while its range finds them at once.
+pub fn search_within(filter: &EnterpriseFilter, cut: &Cut<'_>, window: u64) -> Select<enterprise::Entity> {
     use enterprise::Column as C;
-    let query = ordered(filter, order, direction);
+    let query = cut.apply(unnamed(filter));
     match &filter.name_contains {
         Some(term) => {
             let branches = name_ways(term, super::name_branches);
@@ -75,15 +75,11 @@ pub fn search_within(
     }
 }
 
-/// Enterprises matching the filter but its name term, in the requested order.
-fn ordered(
-    filter: &EnterpriseFilter,
-    order: EnterpriseOrderField,
-    direction: SortDirection,
-) -> Select<enterprise::Entity> {
+/// Enterprises matching the filter but its name term.
+fn unnamed(filter: &EnterpriseFilter) -> Select<enterprise::Entity> {
     let mut query = enterprise::Entity::find();
     if let Some(region) = &filter.region {
-        query = query.filter(super::region::within(enterprise::Column::RegionCode, region));
+        query = query.filter(super::region::within_by_prefix("region_code", region));
     }
     if let Some(status) = filter.status {
         query = query.filter(enterprise::Column::Status.eq(status));
@@ -91,17 +87,32 @@ fn ordered(
     if let Some(scale) = filter.scale {
         query = query.filter(enterprise::Column::Scale.eq(scale));
     }
-    let query = match order {
-        EnterpriseOrderField::Name => query.order_by(enterprise::Column::NameNormalized, direction.order()),
-        EnterpriseOrderField::Uscc => query.order_by(enterprise::Column::Uscc, direction.order()),
-        // Unknown founding dates come last in either direction, on every backend.
-        EnterpriseOrderField::EstablishedOn => query.order_by_with_nulls(
-            enterprise::Column::EstablishedOn,
-            direction.order(),
-            sea_orm::sea_query::NullOrdering::Last,
-        ),
+    query
+}
+
+/// The order of enterprise lists by `field`: the id breaks ties, in the same direction, so that one
+/// index read either way serves a page.
+fn list_order(field: EnterpriseOrderField, direction: SortDirection) -> ListOrder {
+    use enterprise::Column as C;
+    let descending = direction == SortDirection::Desc;
+    let first = match field {
+        EnterpriseOrderField::Name => SortKey::column(C::NameNormalized, KeyKind::Text),
+        // Codes are unique: they need no tie-breaker.
+        EnterpriseOrderField::Uscc => {
+            return ListOrder::by([SortKey::column(C::Uscc, KeyKind::Text).descending(descending)]);
+        }
+        // Unknown founding dates come last in either direction: read as the far end of the calendar,
+        // the expressions of the date indexes (migration `m20261205_000019_list_orders`).
+        EnterpriseOrderField::EstablishedOn => {
+            let far_end = if descending { "0001-01-01" } else { "9999-12-31" };
+            let date = Expr::cust(format!("COALESCE(established_on, '{far_end}')"));
+            SortKey::new("enterprise.established_on", date, KeyKind::Date)
+        }
     };
-    query.order_by_asc(enterprise::Column::Id)
+    ListOrder::by([
+        first.descending(descending),
+        SortKey::column(C::Id, KeyKind::Id).descending(descending),
+    ])
 }
 
 /// A new active enterprise row, its search forms derived from `name`; everything else unknown until the
@@ -455,23 +466,22 @@ mod tests {
 
     use super::*;
 
-    /// The names of the page of `first` rows after `skip` that `search_within` reads.
-    async fn page(db: &DatabaseConnection, filter: &EnterpriseFilter, skip: u64, first: u64) -> Vec<String> {
+    /// The names of the list `search_within` reads by name, `first` rows a page, page after page.
+    async fn pages(db: &DatabaseConnection, filter: &EnterpriseFilter, first: u64) -> Vec<String> {
         use sea_orm::QuerySelect;
-        search_within(
-            filter,
-            EnterpriseOrderField::Name,
-            SortDirection::Asc,
-            skip + first,
-        )
-        .offset(skip)
-        .limit(first)
-        .all(db)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .into_iter()
-        .map(|row| row.name)
-        .collect()
+        let order = list_order(EnterpriseOrderField::Name, SortDirection::Asc);
+        let mut names = Vec::new();
+        let mut after = None;
+        loop {
+            let cut = Cut::new(&order, false, after.take(), None);
+            let page = order.with_keys(search_within(filter, &cut, first).limit(first));
+            let rows = order.read(db, page).await.unwrap_or_else(|e| panic!("{e}"));
+            let Some((_, last)) = rows.last() else {
+                return names;
+            };
+            after = Some(last.clone());
+            names.extend(rows.into_iter().map(|(row, _)| row.name));
+        }
     }
 
     #[tokio::test]
@@ -505,6 +515,7 @@ mod tests {
                 EnterpriseOrderField::Name,
                 SortDirection::Asc,
             )
+            .ordered()
             .all(&db)
             .await
             .unwrap_or_else(|e| panic!("{e}"))
@@ -529,12 +540,8 @@ mod tests {
                     name_contains: Some(term),
                     ..EnterpriseFilter::default()
                 };
-                let mut paged = Vec::new();
-                for skip in 0..whole.len() as u64 {
-                    paged.extend(page(&db, &filter, skip, 1).await);
-                }
-                assert_eq!(paged, whole, "{holders:?}");
-                assert_eq!(page(&db, &filter, 0, 10).await, whole, "{holders:?}");
+                assert_eq!(pages(&db, &filter, 1).await, whole, "{holders:?}");
+                assert_eq!(pages(&db, &filter, 10).await, whole, "{holders:?}");
             }
         }
     }

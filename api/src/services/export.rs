@@ -314,6 +314,7 @@ fn credential_reading(
         CredentialOrderField::HolderName,
         SortDirection::Asc,
     )
+    .ordered()
     .into_query();
     statement.clear_selects();
     let own = |column: C| Expr::col((credential::Entity, column));
@@ -538,8 +539,9 @@ fn json_array(backend: DbBackend, value: &str, from: &str, order: &str) -> Expr 
 /// with its former names (oldest first) aggregated.
 fn enterprise_reading(backend: DbBackend, filter: &EnterpriseFilter) -> Reading {
     use enterprise::Column as C;
-    let mut statement =
-        super::enterprise::search(filter, EnterpriseOrderField::Name, SortDirection::Asc).into_query();
+    let mut statement = super::enterprise::search(filter, EnterpriseOrderField::Name, SortDirection::Asc)
+        .ordered()
+        .into_query();
     statement.clear_selects();
     let own = |column: C| Expr::col((enterprise::Entity, column));
     let former_names = json_array(
@@ -574,7 +576,7 @@ fn enterprise_reading(backend: DbBackend, filter: &EnterpriseFilter) -> Reading 
 /// afterwards ([`listed_credentials`]): agreements are few.
 fn agreement_reading(filter: &AgreementFilter) -> Reading {
     use recognition_agreement::Column as C;
-    let mut statement = super::agreement::search(filter).into_query();
+    let mut statement = super::agreement::search(filter).ordered().into_query();
     statement.clear_selects();
     let own = |column: C| Expr::col((recognition_agreement::Entity, column));
     let columns = vec![

@@ -1,9 +1,8 @@
 //! Geographic indications (地理标志).
 
+use super::listing::{KeyKind, ListOrder, Listing, SortKey};
 use entity::{enums::GiProtectionType, geographic_indication as gi, gi_protected_area};
-use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
-};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
 use super::region::RegionScope;
 use crate::actor::Actor;
@@ -21,7 +20,7 @@ pub struct GiFilter {
 }
 
 /// Indications matching the filter, by name.
-pub fn search(filter: &GiFilter) -> Select<gi::Entity> {
+pub fn search(filter: &GiFilter) -> Listing<gi::Entity> {
     let mut query = gi::Entity::find();
     if let Some(protection_type) = filter.protection_type {
         query = query.filter(gi::Column::ProtectionType.eq(protection_type));
@@ -49,9 +48,13 @@ pub fn search(filter: &GiFilter) -> Select<gi::Entity> {
             term,
         ));
     }
-    query
-        .order_by_asc(gi::Column::NameNormalized)
-        .order_by_asc(gi::Column::Id)
+    Listing {
+        rows: query,
+        order: ListOrder::by([
+            SortKey::column(gi::Column::NameNormalized, KeyKind::Text),
+            SortKey::column(gi::Column::Id, KeyKind::Id),
+        ]),
+    }
 }
 
 /// What a registrar fills in for a geographic indication.

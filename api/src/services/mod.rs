@@ -14,6 +14,7 @@ pub mod export;
 pub mod geographic_indication;
 pub mod import;
 pub mod lifecycle;
+pub mod listing;
 pub mod objection;
 pub mod person;
 pub mod program;

@@ -1,13 +1,13 @@
 //! Quality-award programmes.
 
+use super::listing::{KeyKind, ListOrder, Listing, SortKey};
 use entity::{
     award_program, credential,
     enums::{CredentialKind, CredentialStatus, Level},
     quality_award,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, Select,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, QueryTrait,
 };
 
 use super::UserError;
@@ -25,15 +25,19 @@ pub struct ProgramFilter {
 }
 
 /// Programmes matching the filter, ordered by code.
-pub fn search(filter: ProgramFilter) -> Select<award_program::Entity> {
-    let mut query = award_program::Entity::find().order_by_asc(award_program::Column::Code);
+pub fn search(filter: ProgramFilter) -> Listing<award_program::Entity> {
+    let mut query = award_program::Entity::find();
     if let Some(level) = filter.level {
         query = query.filter(award_program::Column::Level.eq(level));
     }
     if let Some(region) = &filter.region {
         query = query.filter(super::region::within(award_program::Column::RegionCode, region));
     }
-    query
+    // Codes are unique.
+    Listing {
+        rows: query,
+        order: ListOrder::by([SortKey::column(award_program::Column::Code, KeyKind::Text)]),
+    }
 }
 
 /// Whether granting `award` (already marked granted inside the caller's transaction) puts its

@@ -1,6 +1,7 @@
 //! The region tree (GB/T 2260).
 
 use entity::{enums::Level, region, region_successor};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::domain::RegionCode;
@@ -90,6 +91,33 @@ pub fn within(column: impl ColumnTrait, scope: &RegionScope) -> Condition {
         .fold(Condition::any().add(own), |any, code| {
             any.add(code_within(column, code, scope.include_sub_regions))
         })
+}
+
+/// Rows whose region code, the column `column` of a list's only table, lies in `scope`, tested as the
+/// prefix of the code the region's subtree shares (`substr(column, 1, 2) = '51'`), the form that the
+/// enterprise list's indexes by region level hold (migration `m20261205_000019_list_orders`), so that
+/// a province's or a prefecture's enterprises are read in order from one index range.
+pub fn within_by_prefix(column: &str, scope: &RegionScope) -> Condition {
+    let by_prefix = |code: &RegionCode| match (scope.include_sub_regions, code.subtree_prefix()) {
+        (_, None) => Condition::all(),
+        (false, Some(_)) => Condition::all().add(Expr::cust(column.to_owned()).eq(code.as_str())),
+        (true, Some(prefix)) if prefix.len() == code.as_str().len() => {
+            Condition::all().add(Expr::cust(column.to_owned()).eq(prefix))
+        }
+        (true, Some(prefix)) => {
+            let part = Expr::cust(format!("substr({column}, 1, {})", prefix.len()));
+            Condition::all().add(part.eq(prefix))
+        }
+    };
+    let own = by_prefix(&scope.code);
+    if scope.successors.is_empty() {
+        return own;
+    }
+    // Successors are never the nation, so no branch of the `OR` is the empty (always true) condition.
+    scope
+        .successors
+        .iter()
+        .fold(Condition::any().add(own), |any, code| any.add(by_prefix(code)))
 }
 
 /// Rows whose `column` is `code`, or lies below it when `include_sub_regions`.

@@ -3,6 +3,7 @@
 //! `Account::may_manage_user`, `Account::may_grant`). Every change is one transaction with its audit
 //! event.
 
+use super::listing::{KeyKind, ListOrder, Listing, SortKey};
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
@@ -10,7 +11,7 @@ use entity::enums::{Role, UserStatus};
 use entity::{app_user, bureau, enterprise, user_role};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -110,11 +111,13 @@ async fn place(
 }
 
 /// The users the actor may manage, by username.
-pub async fn search(db: &DatabaseConnection, actor: &Actor) -> ApiResult<Select<app_user::Entity>> {
+pub async fn search(db: &DatabaseConnection, actor: &Actor) -> ApiResult<Listing<app_user::Entity>> {
     let account = actor.require("users")?;
-    let query = app_user::Entity::find().order_by_asc(app_user::Column::Username);
+    let query = app_user::Entity::find();
+    // Usernames are unique.
+    let order = ListOrder::by([SortKey::column(app_user::Column::Username, KeyKind::Text)]);
     let (own, scope) = match account.managed_accounts()? {
-        ManagedAccounts::Everyone => return Ok(query),
+        ManagedAccounts::Everyone => return Ok(Listing { rows: query, order }),
         ManagedAccounts::Below {
             bureau,
             enterprises_in,
@@ -125,11 +128,12 @@ pub async fn search(db: &DatabaseConnection, actor: &Actor) -> ApiResult<Select<
         .column(enterprise::Column::Id)
         .filter(within(enterprise::Column::RegionCode, &scope))
         .into_query();
-    Ok(query.filter(
+    let rows = query.filter(
         Condition::any()
             .add(app_user::Column::BureauId.is_in(descendants(db, own).await?))
             .add(app_user::Column::EnterpriseId.in_subquery(enterprises)),
-    ))
+    );
+    Ok(Listing { rows, order })
 }
 
 /// The roles of each of `users`.

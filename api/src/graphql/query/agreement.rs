@@ -43,11 +43,11 @@ impl AgreementQuery {
         #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
     ) -> ApiResult<Page<RecognitionAgreement>> {
-        let select =
+        let listing =
             services::agreement::search(&agreement_filter(db(ctx), filter.unwrap_or_default()).await?);
         paginate(
             ctx,
-            select,
+            listing,
             PageArgs {
                 after,
                 before,

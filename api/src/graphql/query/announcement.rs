@@ -44,7 +44,7 @@ impl AnnouncementQuery {
             .issuing_bureau_id
             .map(|id| ids::decode_as("filter.issuingBureauId", NodeType::Bureau, &id))
             .transpose()?;
-        let select = search(&AnnouncementFilter {
+        let listing = search(&AnnouncementFilter {
             issuing_bureau,
             published_from: filter.published_from.map(|date| date.0),
             published_until: filter.published_until.map(|date| date.0),
@@ -56,6 +56,6 @@ impl AnnouncementQuery {
             first,
             last,
         };
-        paginate(ctx, select, page, Announcement).await
+        paginate(ctx, listing, page, Announcement).await
     }
 }

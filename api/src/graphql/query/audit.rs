@@ -70,10 +70,10 @@ impl AuditQuery {
                 Message::new("audit-until-after-from"),
             ));
         }
-        let select = audit::search(request(ctx), &filter)?;
+        let listing = audit::search(request(ctx), &filter)?;
         paginate(
             ctx,
-            select,
+            listing,
             PageArgs {
                 after,
                 before,

@@ -62,14 +62,14 @@ impl CatalogueQuery {
         #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
     ) -> ApiResult<Page<Brand>> {
         let filter = filter.unwrap_or_default();
-        let select = services::brand::search(&services::brand::BrandFilter {
+        let listing = services::brand::search(&services::brand::BrandFilter {
             kind: filter.kind.map(Into::into),
             region: region_scope(ctx, "filter.region.code", filter.region).await?,
             name_contains: name_term(db(ctx), "filter.nameContains", filter.name_contains)?,
         });
         paginate(
             ctx,
-            select,
+            listing,
             PageArgs {
                 after,
                 before,
@@ -93,14 +93,14 @@ impl CatalogueQuery {
         #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
     ) -> ApiResult<Page<GeographicIndication>> {
         let filter = filter.unwrap_or_default();
-        let select = services::geographic_indication::search(&services::geographic_indication::GiFilter {
+        let listing = services::geographic_indication::search(&services::geographic_indication::GiFilter {
             protection_type: filter.protection_type.map(Into::into),
             region: region_scope(ctx, "filter.region.code", filter.region).await?,
             name_contains: name_term(db(ctx), "filter.nameContains", filter.name_contains)?,
         });
         paginate(
             ctx,
-            select,
+            listing,
             PageArgs {
                 after,
                 before,
@@ -124,13 +124,13 @@ impl CatalogueQuery {
         #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
     ) -> ApiResult<Page<AwardProgram>> {
         let filter = filter.unwrap_or_default();
-        let select = services::program::search(services::program::ProgramFilter {
+        let listing = services::program::search(services::program::ProgramFilter {
             level: filter.level.map(Into::into),
             region: region_scope(ctx, "filter.region.code", filter.region).await?,
         });
         paginate(
             ctx,
-            select,
+            listing,
             PageArgs {
                 after,
                 before,

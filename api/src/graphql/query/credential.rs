@@ -284,8 +284,8 @@ async fn kind_page<I: KindFilter, N: OutputType>(
     let context = request(ctx);
     let filter = kind_filter(db(ctx), context.today, input.unwrap_or_default()).await?;
     let (field, direction) = order_by.map_or_else(Default::default, |o| (o.field, o.direction));
-    let select = services::credential::search(&context.viewer, context.today, &filter, field, direction);
-    paginate(ctx, select, page, wrap).await
+    let listing = services::credential::search(&context.viewer, context.today, &filter, field, direction);
+    paginate(ctx, listing, page, wrap).await
 }
 
 /// The credential registries, one list per kind.

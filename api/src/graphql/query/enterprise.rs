@@ -85,13 +85,11 @@ impl EnterpriseQuery {
             });
         }
         let (field, direction) = order_by.map_or_else(Default::default, |o| (o.field, o.direction));
-        let select = services::enterprise::search(&service_filter, field, direction);
-        let within =
-            |_, window| services::enterprise::search_within(&service_filter, field, direction, window);
+        let listing = services::enterprise::search(&service_filter, field, direction);
         paginate_within(
             ctx,
-            select,
-            within,
+            listing,
+            |cut, window| services::enterprise::search_within(&service_filter, cut, window),
             PageArgs {
                 after,
                 before,

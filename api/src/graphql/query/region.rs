@@ -81,14 +81,14 @@ impl RegionQuery {
         #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
     ) -> ApiResult<Page<Bureau>> {
         let filter = filter.unwrap_or_default();
-        let select = services::bureau::search(services::bureau::BureauFilter {
+        let listing = services::bureau::search(services::bureau::BureauFilter {
             region: region_scope(ctx, "filter.region.code", filter.region).await?,
             kind: filter.kind.map(Into::into),
             level: filter.level.map(Into::into),
         });
         paginate(
             ctx,
-            select,
+            listing,
             PageArgs {
                 after,
                 before,

@@ -24,10 +24,10 @@ impl UserQuery {
         #[graphql(desc = "At most this many from the start (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "At most this many from the end (at most 100).")] last: Option<i32>,
     ) -> ApiResult<Page<User>> {
-        let select = services::user::search(db(ctx), request(ctx)).await?;
+        let listing = services::user::search(db(ctx), request(ctx)).await?;
         paginate(
             ctx,
-            select,
+            listing,
             PageArgs {
                 after,
                 before,

@@ -70,7 +70,7 @@ impl Announcement {
             announcement: Some((self.0.id, act.map(Into::into))),
             ..CredentialFilter::default()
         };
-        let select = services::credential::search(
+        let listing = services::credential::search(
             &context.viewer,
             context.today,
             &filter,
@@ -83,7 +83,7 @@ impl Announcement {
             first,
             last,
         };
-        paginate(ctx, select, page, Credential::from).await
+        paginate(ctx, listing, page, Credential::from).await
     }
 }
 
