@@ -1,5 +1,6 @@
 //! `registry generate` makes a registry of the size asked for: enterprises with valid USCCs in
-//! county-level regions in force, spelled and folded for search, and more on a second run.
+//! county-level regions in force, spelled and folded for search, credentials of several kinds in every
+//! state with their history, and more on a second run.
 
 #![allow(
     clippy::unwrap_used,
@@ -9,7 +10,8 @@
 
 mod support;
 
-use entity::{enterprise, region};
+use entity::enums::CredentialStatus;
+use entity::{credential, credential_period, enterprise, region};
 use registry::domain::Uscc;
 use sea_orm::{ConnectionTrait, Database, DbBackend, EntityTrait, PaginatorTrait, Statement};
 use support::server::registry_command;
@@ -61,6 +63,37 @@ async fn generated_enterprises_are_valid_searchable_and_add_up() {
     let provinces: std::collections::HashSet<&str> = rows.iter().map(|r| &r.region_code[..2]).collect();
     assert!(provinces.len() > 10, "spread over the country: {provinces:?}");
     assert_eq!(enterprise::Entity::find().count(&db).await.unwrap(), 500);
+
+    // Three credentials for every ten enterprises, each held by a generated enterprise where it is.
+    let credentials = credential::Entity::find().all(&db).await.unwrap();
+    assert_eq!(credentials.len(), 150);
+    let kinds: std::collections::HashSet<_> = credentials.iter().map(|c| c.kind).collect();
+    assert_eq!(kinds.len(), 3, "{kinds:?}");
+    let states: std::collections::HashSet<_> = credentials.iter().map(|c| c.status).collect();
+    for state in [
+        CredentialStatus::Granted,
+        CredentialStatus::Revoked,
+        CredentialStatus::Submitted,
+    ] {
+        assert!(states.contains(&state), "no {state:?} among {states:?}");
+    }
+    let periods = credential_period::Entity::find().all(&db).await.unwrap();
+    for row in &credentials {
+        let holder = rows
+            .iter()
+            .find(|e| Some(e.id) == row.holder_enterprise_id)
+            .unwrap();
+        assert_eq!(holder.region_code, row.region_code);
+        let granted = matches!(row.status, CredentialStatus::Granted | CredentialStatus::Revoked);
+        let history = periods.iter().filter(|p| p.credential_id == row.id).count();
+        assert_eq!(granted, history > 0, "{row:?}");
+        assert_eq!(granted, row.valid_from.is_some(), "{row:?}");
+        let active = !matches!(row.status, CredentialStatus::Revoked | CredentialStatus::Rejected);
+        assert_eq!(active, row.exclusive_key.is_some(), "{row:?}");
+        if let Some(from) = row.valid_from {
+            assert!(from.to_string().as_str() <= TODAY, "{row:?}");
+        }
+    }
     if db.get_database_backend() == DbBackend::Postgres {
         // Settled after the load: the planner knows the rows, and no autovacuum is waited for.
         let settled = db

@@ -34,11 +34,15 @@ enum Command {
         demo: bool,
     },
     /// Add a generated registry of a chosen size, for benchmarks: enterprises over every county-level
-    /// region, provinces weighted by their share of China's market entities. Applies migrations first.
+    /// region, provinces weighted by their share of China's market entities, and credentials of several
+    /// kinds in every state, with history. Applies migrations first.
     Generate {
         /// How many enterprises to add.
         #[arg(long, default_value_t = 100_000)]
         enterprises: u64,
+        /// How many credentials the new enterprises hold (default: three for every ten enterprises).
+        #[arg(long)]
+        credentials: Option<u64>,
         /// The same seed gives the same registry.
         #[arg(long, default_value_t = 2260)]
         seed: u64,
@@ -168,12 +172,23 @@ pub async fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Seed { demo: false } => bail!("say what to seed: `registry seed --demo`"),
-        Command::Generate { enterprises, seed } => {
+        Command::Generate {
+            enterprises,
+            credentials,
+            seed,
+        } => {
             db::migrate(&connection).await.context("migration failed")?;
-            let held = demo::generate::enterprises(&connection, enterprises, seed, clock.today())
-                .await
-                .context("generating failed")?;
-            tracing::info!(added = enterprises, held, "enterprises generated");
+            let credentials = credentials.unwrap_or(enterprises * 3 / 10);
+            let generated =
+                demo::generate::registry(&connection, enterprises, credentials, seed, clock.today())
+                    .await
+                    .context("generating failed")?;
+            tracing::info!(
+                added = enterprises,
+                held = generated.enterprises_held,
+                credentials = generated.credentials_added,
+                "registry generated"
+            );
             Ok(())
         }
         Command::Token { user } => {

@@ -1,27 +1,39 @@
 //! `registry generate`: a registry of a chosen size, for benchmarks. Enterprises are spread over every
 //! county-level region in force, provinces weighted by their share of China's market entities, with
 //! names made the way real ones are (province, county, trade name, trade, legal form) and valid USCCs.
-//! The same seed gives the same registry. Credentials are not generated yet (see issue 17).
+//! The same seed gives the same registry.
+//!
+//! Credentials are generated for the enterprises of the run: little giants (provincial 专精特新 SMEs
+//! granted by their province's industry bureau, national little giants by MIIT), national green
+//! factories and quality-award nominations, in every state a registry holds (granted and in force,
+//! granted and expired, renewed, revoked, rejected, in review, drafts), each granted one with its
+//! validity periods. A registry without bureaus first gets the demo's bureaus and programmes.
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
-use entity::enums::{EnterpriseScale, EnterpriseStatus, Level};
-use entity::{enterprise, region};
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
+use entity::enums::{
+    BureauKind, CredentialKind, CredentialStatus, EnterpriseScale, EnterpriseStatus, GreenKind, Level,
+    LittleGiantTier,
+};
+use entity::{award_program, bureau, credential, credential_period, enterprise, region};
 use rand::distr::Distribution;
 use rand::distr::weighted::WeightedIndex;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    TransactionTrait,
 };
+use uuid::Uuid;
 
 use super::base31;
 use super::catalogue::{FORMS, TRADES};
 use crate::domain::Uscc;
+use crate::services::credential::Blank;
 use crate::services::enterprise::new_row;
+use crate::services::proposal::{ACTIVE_STATES, Detail, exclusive_key};
 
 /// Each province's weight (GB/T 2260 two-digit code): its market entities in hundreds of thousands,
 /// rounded from published provincial figures of recent years. For the skew only.
@@ -76,9 +88,8 @@ const SCALES: [EnterpriseScale; 10] = [
     EnterpriseScale::Large,
 ];
 
-/// Rows per transaction, and per `INSERT` (under every backend's bound-parameter limit).
+/// Rows per transaction (written 400 to an `INSERT`, under every backend's bound-parameter limit).
 const ROWS_PER_TRANSACTION: usize = 10_000;
-const ROWS_PER_STATEMENT: usize = 400;
 
 /// Where generated enterprises can be: each province's county-level regions in force, with their
 /// short names, and the province's short name.
@@ -185,42 +196,306 @@ fn enterprise(
     })
 }
 
-/// Adds `count` enterprises made from `seed` to the registry in `db`, founded before `today` (the
-/// registry's business date), and returns how many it holds now. Numbering continues after the
-/// enterprises already there, so runs add up.
-pub async fn enterprises(
+/// What one run of `registry generate` added.
+pub struct Generated {
+    /// Enterprises the registry holds now.
+    pub enterprises_held: u64,
+    /// Credentials added.
+    pub credentials_added: u64,
+}
+
+/// Adds `enterprises` enterprises made from `seed` to the registry in `db`, founded before `today` (the
+/// registry's business date), and `credentials` credentials held by them. Numbering continues after
+/// the enterprises already there, so runs add up.
+pub async fn registry(
     db: &DatabaseConnection,
-    count: u64,
+    enterprises: u64,
+    credentials: u64,
     seed: u64,
     today: NaiveDate,
-) -> Result<u64, DbErr> {
+) -> Result<Generated, DbErr> {
     let places = Places::load(db).await?;
     let now = Utc::now();
     let first = enterprise::Entity::find().count(db).await?;
     let mut rng = StdRng::seed_from_u64(seed ^ first);
+    let mut holders = Vec::with_capacity(usize::try_from(enterprises).unwrap_or_default());
+    let mut made = 0;
+    while made < enterprises {
+        let rows = (enterprises - made).min(ROWS_PER_TRANSACTION as u64);
+        let batch: Vec<enterprise::Model> = (0..rows)
+            .map(|i| enterprise(&places, &mut rng, first + made + i, today, now))
+            .collect::<Result<_, _>>()?;
+        holders.extend(batch.iter().map(|row| (row.id, row.region_code.clone())));
+        let txn = db.begin().await?;
+        super::insert_all::<enterprise::Entity>(&txn, batch).await?;
+        txn.commit().await?;
+        made += rows;
+        if made % 100_000 == 0 || made == enterprises {
+            tracing::info!(made, count = enterprises, "enterprises generated");
+        }
+    }
+    let credentials_added = match holders.is_empty() {
+        true => 0,
+        false => self::credentials(db, &mut rng, &holders, credentials, today, now).await?,
+    };
+    settle(db).await?;
+    Ok(Generated {
+        enterprises_held: first + made,
+        credentials_added,
+    })
+}
+
+/// Who grants generated credentials: MIIT and SAMR, each province's industry bureau, and the national
+/// quality-award nomination.
+struct Granters {
+    miit: Uuid,
+    samr: Uuid,
+    provincial_industry: BTreeMap<String, Uuid>,
+    nomination: Uuid,
+}
+
+impl Granters {
+    /// Reads them, first writing the demo's bureaus and programmes into a registry without any, and an
+    /// industry bureau for each province that has none.
+    async fn load(db: &DatabaseConnection, today: NaiveDate, now: DateTime<Utc>) -> Result<Self, DbErr> {
+        if bureau::Entity::find().count(db).await? == 0 {
+            super::seed_catalogue(db, today).await?;
+        }
+        let bureaus = bureau::Entity::find().all(db).await?;
+        let by_code = |code: &str| {
+            bureaus
+                .iter()
+                .find(|b| b.code == code)
+                .map(|b| b.id)
+                .ok_or_else(|| DbErr::Custom(format!("bureau {code} missing")))
+        };
+        let (miit, samr) = (by_code("MIIT")?, by_code("SAMR")?);
+        let mut provincial_industry: BTreeMap<String, Uuid> = bureaus
+            .iter()
+            .filter(|b| b.kind == BureauKind::IndustryIt && b.level == Level::Provincial)
+            .map(|b| (b.region_code[..2].to_owned(), b.id))
+            .collect();
+        let provinces = region::Entity::find()
+            .filter(region::Column::Level.eq(Level::Provincial))
+            .filter(region::Column::AbolishedOn.is_null())
+            .all(db)
+            .await?;
+        let mut added = Vec::new();
+        for province in provinces {
+            let prefix = province.code[..2].to_owned();
+            if provincial_industry.contains_key(&prefix) {
+                continue;
+            }
+            let row = bureau::Model {
+                id: Uuid::now_v7(),
+                created_at: now,
+                updated_at: now,
+                version: 1,
+                code: format!("GEN-{prefix}-EIT"),
+                name: format!("{}工业和信息化厅", short_name(&province.name)),
+                kind: BureauKind::IndustryIt,
+                level: Level::Provincial,
+                region_code: province.code,
+                parent_id: None,
+            };
+            provincial_industry.insert(prefix, row.id);
+            added.push(row);
+        }
+        let txn = db.begin().await?;
+        super::insert_all::<bureau::Entity>(&txn, added).await?;
+        txn.commit().await?;
+        let nomination = award_program::Entity::find()
+            .filter(award_program::Column::Code.eq("CHINA_QUALITY_AWARD_NOMINATION"))
+            .one(db)
+            .await?
+            .ok_or_else(|| DbErr::Custom("programme CHINA_QUALITY_AWARD_NOMINATION missing".to_owned()))?
+            .id;
+        Ok(Self {
+            miit,
+            samr,
+            provincial_industry,
+            nomination,
+        })
+    }
+}
+
+/// A generated credential with its kind's detail and its validity periods.
+struct GeneratedCredential {
+    row: credential::Model,
+    detail: Detail,
+    periods: Vec<credential_period::Model>,
+}
+/// One credential of `kind` held by `holder` (its id and region), drawn from `rng`, dated up to `today`.
+fn credential(
+    rng: &mut StdRng,
+    granters: &Granters,
+    (holder, region): &(Uuid, String),
+    kind: CredentialKind,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<GeneratedCredential, DbErr> {
+    let provincial = rng.random_range(0..5) != 0;
+    let (level, bureau, years, detail) = match kind {
+        CredentialKind::LittleGiant if provincial => {
+            let bureau = granters
+                .provincial_industry
+                .get(&region[..2])
+                .copied()
+                .ok_or_else(|| DbErr::Custom(format!("no industry bureau for {region}")))?;
+            let tier = LittleGiantTier::SpecializedSme;
+            (Level::Provincial, bureau, Some(3), Detail::LittleGiant { tier })
+        }
+        CredentialKind::LittleGiant => {
+            let tier = LittleGiantTier::LittleGiant;
+            (
+                Level::National,
+                granters.miit,
+                Some(3),
+                Detail::LittleGiant { tier },
+            )
+        }
+        CredentialKind::Green => {
+            let detail = Detail::Green {
+                green_kind: GreenKind::Factory,
+                subject_name: None,
+            };
+            (Level::National, granters.miit, None, detail)
+        }
+        _ => {
+            let detail = Detail::QualityAward {
+                program_id: granters.nomination,
+                edition: None,
+                citation: None,
+            };
+            (Level::National, granters.samr, None, detail)
+        }
+    };
+    // Decided on a day of the six years up to today.
+    let valid_from = today
+        .checked_sub_days(Days::new(rng.random_range(0..6 * 365)))
+        .ok_or_else(|| DbErr::Custom("generated date out of range".to_owned()))?;
+    let valid_until = match years {
+        Some(years) => valid_from.checked_add_months(Months::new(12 * years)),
+        None => None,
+    };
+    let status = match rng.random_range(0..100) {
+        0..5 => CredentialStatus::Submitted,
+        5..8 => CredentialStatus::Draft,
+        8..10 => CredentialStatus::Rejected,
+        10..15 => CredentialStatus::Revoked,
+        _ => CredentialStatus::Granted,
+    };
+    let blank = Blank {
+        kind,
+        level,
+        granting_bureau_id: bureau,
+        region_code: region.clone(),
+        status,
+        now,
+    };
+    let mut row = credential::Model {
+        holder_enterprise_id: Some(*holder),
+        year: Some(valid_from.year()),
+        // A batch a year.
+        batch: Some(valid_from.year().rem_euclid(10) + 1),
+        ..blank.row()
+    };
+    let mut periods = Vec::new();
+    if matches!(status, CredentialStatus::Granted | CredentialStatus::Revoked) {
+        let notice_starts = valid_from - Days::new(21);
+        row.notice_starts_on = Some(notice_starts);
+        row.notice_ends_on = Some(notice_starts + Days::new(7));
+        row.granted_on = Some(valid_from);
+        row.valid_from = Some(valid_from);
+        row.valid_until = valid_until;
+        let period = |valid_from, valid_until, decided_on| credential_period::Model {
+            id: Uuid::now_v7(),
+            credential_id: row.id,
+            valid_from,
+            valid_until,
+            decided_on,
+            decided_by: None,
+            created_at: now,
+        };
+        // One in ten with an end was renewed on review for another term, decided a month before.
+        match valid_until {
+            Some(end) if rng.random_range(0..10) == 0 => {
+                let renewed_on = end - Months::new(1);
+                row.valid_until = end.checked_add_months(Months::new(12 * years.unwrap_or(3)));
+                row.granted_on = Some(renewed_on);
+                periods.push(period(valid_from, Some(end), valid_from));
+                periods.push(period(end, row.valid_until, renewed_on));
+            }
+            _ => periods.push(period(valid_from, valid_until, valid_from)),
+        }
+        if status == CredentialStatus::Revoked {
+            row.revoked_on = Some((valid_from + Days::new(rng.random_range(30..365))).min(today));
+            row.revocation_reason = Some("复核未通过：不再符合认定条件".to_owned());
+        }
+    }
+    if ACTIVE_STATES.contains(&status) {
+        row.exclusive_key = Some(exclusive_key(&row, &detail));
+    }
+    Ok(GeneratedCredential { row, detail, periods })
+}
+
+/// Kinds of generated credentials, drawn in these proportions: little giants, green factories,
+/// quality-award nominations.
+const KINDS: [(CredentialKind, u32); 3] = [
+    (CredentialKind::LittleGiant, 55),
+    (CredentialKind::Green, 30),
+    (CredentialKind::QualityAward, 15),
+];
+
+/// Adds `count` credentials held by `holders` (at most one of each kind each), and returns how many.
+async fn credentials(
+    db: &DatabaseConnection,
+    rng: &mut StdRng,
+    holders: &[(Uuid, String)],
+    count: u64,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let granters = Granters::load(db, today, now).await?;
+    let kinds = WeightedIndex::new(KINDS.map(|(_, weight)| weight))
+        .map_err(|err| DbErr::Custom(format!("credential kinds: {err}")))?;
+    // At most one credential of each kind per enterprise: the registry's one-active-credential rule.
+    let count = count.min(holders.len() as u64 * KINDS.len() as u64);
+    let mut taken = std::collections::HashSet::new();
     let mut made = 0;
     while made < count {
         let rows = (count - made).min(ROWS_PER_TRANSACTION as u64);
-        let batch: Vec<enterprise::ActiveModel> = (0..rows)
-            .map(|i| {
-                enterprise(&places, &mut rng, first + made + i, today, now)
-                    .map(IntoActiveModel::into_active_model)
-            })
-            .collect::<Result<_, _>>()?;
-        let txn = db.begin().await?;
-        for chunk in batch.chunks(ROWS_PER_STATEMENT) {
-            enterprise::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&txn)
-                .await?;
+        let mut batch = Vec::new();
+        while (batch.len() as u64) < rows {
+            let holder = holders
+                .choose(rng)
+                .ok_or_else(|| DbErr::Custom("no holders".to_owned()))?;
+            let kind = KINDS[kinds.sample(rng)].0;
+            if taken.insert((holder.0, kind)) {
+                batch.push(credential(rng, &granters, holder, kind, today, now)?);
+            }
         }
+        let (mut rows_of, mut details, mut periods) = (Vec::new(), Vec::new(), Vec::new());
+        for generated in batch {
+            details.push((generated.row.id, generated.detail));
+            periods.extend(generated.periods);
+            rows_of.push(generated.row);
+        }
+        let txn = db.begin().await?;
+        super::insert_all::<credential::Entity>(&txn, rows_of).await?;
+        // 10,000 credentials a batch: a few thousand detail rows of each kind, under every backend's
+        // bound-parameter limit.
+        Detail::insert_all(&txn, details)
+            .await
+            .map_err(|err| DbErr::Custom(format!("writing credential details: {err:?}")))?;
+        super::insert_all::<credential_period::Entity>(&txn, periods).await?;
         txn.commit().await?;
         made += rows;
         if made % 100_000 == 0 || made == count {
-            tracing::info!(made, count, "enterprises generated");
+            tracing::info!(made, count, "credentials generated");
         }
     }
-    settle(db).await?;
-    Ok(first + made)
+    Ok(made)
 }
 
 /// After a bulk load, brings PostgreSQL's statistics and visibility map up to date, as an operator
@@ -230,7 +505,7 @@ pub async fn enterprises(
 /// what it holds after the load is how it runs.
 async fn settle(db: &DatabaseConnection) -> Result<(), DbErr> {
     if db.get_database_backend() == sea_orm::DbBackend::Postgres {
-        db.execute_unprepared("VACUUM (ANALYZE) enterprise").await?;
+        db.execute_unprepared("VACUUM (ANALYZE)").await?;
     }
     Ok(())
 }

@@ -96,6 +96,18 @@ pub async fn seed(db: &DatabaseConnection, today: NaiveDate) -> Result<SeedSumma
     Ok(summary)
 }
 
+/// Writes the demo's bureaus and award programmes, and nothing else, into a registry without bureaus:
+/// what `registry generate` grants its credentials by.
+async fn seed_catalogue(db: &DatabaseConnection, today: NaiveDate) -> Result<(), DbErr> {
+    let mut demo = Demo::new(today);
+    demo.add_bureaus()?;
+    demo.add_programs()?;
+    let txn = crate::services::begin_write(db).await?;
+    insert_all::<bureau::Entity>(&txn, demo.bureaus).await?;
+    insert_all::<award_program::Entity>(&txn, demo.programs).await?;
+    txn.commit().await
+}
+
 /// Inserts rows in chunks small enough for every backend's bound-parameter limit.
 async fn insert_all<E>(txn: &sea_orm::DatabaseTransaction, rows: Vec<E::Model>) -> Result<(), DbErr>
 where

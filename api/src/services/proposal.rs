@@ -104,8 +104,9 @@ impl Detail {
     }
 
     /// Writes the detail rows of credentials: one statement per kind present, so an import chunk
-    /// writes its details in one or two statements.
-    pub(super) async fn insert_all(txn: &impl ConnectionTrait, details: Vec<(Uuid, Self)>) -> ApiResult<()> {
+    /// writes its details in one or two statements (a few thousand rows at most each, for SQLite's
+    /// bound-parameter limit).
+    pub(crate) async fn insert_all(txn: &impl ConnectionTrait, details: Vec<(Uuid, Self)>) -> ApiResult<()> {
         let (mut tiers, mut greens, mut brands) = (Vec::new(), Vec::new(), Vec::new());
         let (mut indications, mut awards, mut officers) = (Vec::new(), Vec::new(), Vec::new());
         for (credential_id, detail) in details {

