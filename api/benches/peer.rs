@@ -267,14 +267,16 @@ fn cases(usccs: &[String], today: &str) -> Vec<Case> {
                 )
             })
             .collect(),
-        // In force on the day: granted, begun and not ended (the registry's nation-wide verdict).
+        // In force on the day (the registry's nation-wide verdict): granted or revoked later, begun, not
+        // ended.
         peer: batches
             .iter()
             .map(|batch| {
                 let query = format!(
                     "query($u: [String!]!) {{ allEnterprises(filter: {{uscc: {{in: $u}}}}) {{ nodes {{ uscc \
-                     credentialsByHolderEnterpriseId(filter: {{status: {{equalTo: \"GRANTED\"}}, validFrom: {{lessThanOrEqualTo: \"{today}\"}}, \
-                     or: [{{validUntil: {{isNull: true}}}}, {{validUntil: {{greaterThanOrEqualTo: \"{today}\"}}}}]}}) {{ nodes {{ kind }} }} }} }} }}"
+                     credentialsByHolderEnterpriseId(filter: {{status: {{in: [\"GRANTED\", \"REVOKED\"]}}, validFrom: {{lessThanOrEqualTo: \"{today}\"}}, \
+                     and: [{{or: [{{validUntil: {{isNull: true}}}}, {{validUntil: {{greaterThan: \"{today}\"}}}}]}}, \
+                     {{or: [{{revokedOn: {{isNull: true}}}}, {{revokedOn: {{greaterThan: \"{today}\"}}}}]}}]}}) {{ nodes {{ kind }} }} }} }} }}"
                 );
                 one(&query, json!({ "u": batch }))
             })
@@ -361,10 +363,10 @@ fn cpu_seconds(pid: u32) -> f64 {
     (fields.get(11).copied().unwrap_or_default() + fields.get(12).copied().unwrap_or_default()) / 100.0
 }
 
-/// CPU time used so far by every PostgreSQL process of the machine, in seconds.
-fn database_cpu_seconds() -> f64 {
+/// CPU time used so far by each PostgreSQL process of the machine, in seconds.
+fn database_cpu() -> std::collections::HashMap<u32, f64> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
-        return 0.0;
+        return std::collections::HashMap::new();
     };
     entries
         .filter_map(Result::ok)
@@ -372,7 +374,16 @@ fn database_cpu_seconds() -> f64 {
         .filter(|pid| {
             std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|name| name.trim() == "postgres")
         })
-        .map(cpu_seconds)
+        .map(|pid| (pid, cpu_seconds(pid)))
+        .collect()
+}
+
+/// CPU time PostgreSQL's processes used since `before`: those that ended meanwhile (parallel workers)
+/// are not counted, so this is at least what the database spent.
+fn database_cpu_since(before: &std::collections::HashMap<u32, f64>) -> f64 {
+    database_cpu()
+        .into_iter()
+        .map(|(pid, now)| now - before.get(&pid).copied().unwrap_or_default())
         .sum()
 }
 
@@ -397,7 +408,7 @@ fn load(base: &str, pid: u32, bodies: &[Value], seconds: u64, dir: &Path) -> Run
     let file = dir.join("bodies.jsonl");
     let lines: Vec<String> = bodies.iter().map(Value::to_string).collect();
     std::fs::write(&file, lines.join("\n") + "\n").unwrap();
-    let (server_before, database_before) = (cpu_seconds(pid), database_cpu_seconds());
+    let (server_before, database_before) = (cpu_seconds(pid), database_cpu());
     let output = Command::new("wrk")
         .args([
             "-t2",
@@ -414,7 +425,7 @@ fn load(base: &str, pid: u32, bodies: &[Value], seconds: u64, dir: &Path) -> Run
         .expect("wrk runs (apt-get install wrk)");
     let (server, database) = (
         cpu_seconds(pid) - server_before,
-        database_cpu_seconds() - database_before,
+        database_cpu_since(&database_before),
     );
     let text = String::from_utf8_lossy(&output.stdout);
     let line = text

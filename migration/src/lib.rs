@@ -23,6 +23,7 @@ mod m20261204_000016_change_feed;
 mod m20261205_000017_announcements;
 mod m20261205_000018_person_identity_number;
 mod m20261205_000019_list_orders;
+mod m20261205_000020_credential_counts;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000017_announcements::Migration),
             Box::new(m20261205_000018_person_identity_number::Migration),
             Box::new(m20261205_000019_list_orders::Migration),
+            Box::new(m20261205_000020_credential_counts::Migration),
         ]
     }
 }

@@ -47,8 +47,10 @@ pub async fn verify(
     let codes: Vec<Uscc> = parsed.iter().filter_map(|p| p.as_ref().ok().cloned()).collect();
     let enterprises = super::enterprise::by_usccs(db, &codes).await?;
 
+    // Only a credential in force on the date can count: the others are never read, let alone judged.
     let mut held = credential::Entity::find()
         .filter(actor.viewer.credential_condition())
+        .filter(super::credential::valid_on_condition(recognition.as_of))
         .filter(credential::Column::HolderEnterpriseId.is_in(enterprises.values().map(|e| e.id)));
     if let Some(kinds) = &kinds {
         held = held.filter(credential::Column::Kind.is_in(kinds.iter().copied()));
