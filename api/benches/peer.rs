@@ -7,7 +7,9 @@
 //! connection-filter plugin (`api/benches/peer`, Node 22 from npm, pinned by its lockfile; installed with
 //! `npm ci` when missing) over that same database, each with a pool of 16 connections.
 //!
-//! For each query of the mix it first asks both servers the same questions and compares their answers
+//! The mix: an enterprise by USCC, a province's page, a count, a batch verification, a search by name,
+//! statistics by kind and a registration (the registry's as the demo's Chongqing registrar). For each
+//! query of the mix it first asks both servers the same questions and compares their answers
 //! (the run stops on a difference), then drives each with `wrk` (16 connections, loopback,
 //! `BENCH_SECONDS` each, 10 unless set), interleaved registry, peer, registry, peer over `BENCH_ROUNDS`
 //! rounds (2). It reports requests per second, p50 and p99, the server's CPU per request and the
@@ -81,6 +83,8 @@ struct Case {
     peer: Vec<Value>,
     registry_answer: fn(&Value) -> Value,
     peer_answer: fn(&Value) -> Value,
+    /// Whether the registry is asked as the registrar (a write); otherwise anonymously, as the peer.
+    as_registrar: bool,
 }
 
 /// `node` entries sorted, so that two lists holding the same items compare equal.
@@ -180,41 +184,132 @@ fn peer_verified(body: &Value) -> Value {
     sorted(rows.collect())
 }
 
-/// The mix, asked about `usccs` (enterprises holding credentials) on `today`.
-fn cases(usccs: &[String], today: &str) -> Vec<Case> {
-    let one = |query: &str, variables: Value| json!({ "query": query, "variables": variables });
-    let by_uscc = Case {
-        label: "one enterprise by USCC with its credentials",
-        registry: usccs
+/// Hits as both servers tell them: how many, and which enterprises when they all fit in the page
+/// (beyond it, the registry ranks exact and prefix matches first and the peer goes by name).
+fn found(total: &Value, usccs: Vec<Value>) -> Value {
+    if total.as_u64().is_some_and(|total| total <= 20) {
+        json!({ "total": total, "usccs": sorted(usccs) })
+    } else {
+        json!({ "total": total })
+    }
+}
+
+fn registry_found(body: &Value) -> Value {
+    let hits = &body["data"]["search"];
+    found(
+        &hits["totalCount"],
+        nodes(hits)
             .iter()
-            .map(|u| {
-                one(
+            .map(|hit| hit["item"]["uscc"].clone())
+            .collect(),
+    )
+}
+
+fn peer_found(body: &Value) -> Value {
+    let hits = &body["data"]["allEnterprises"];
+    found(
+        &hits["totalCount"],
+        nodes(hits).iter().map(|e| e["uscc"].clone()).collect(),
+    )
+}
+
+/// Counts by kind, kinds without credentials left out.
+fn registry_statistics(body: &Value) -> Value {
+    let groups = body["data"]["statistics"]["groups"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    sorted(groups.iter().map(|g| json!([g["kind"], g["count"]])).collect())
+}
+
+fn peer_statistics(body: &Value) -> Value {
+    let counts = KINDS
+        .iter()
+        .map(|kind| json!([kind, body["data"][kind]["totalCount"]]))
+        .filter(|pair| pair[1] != json!(0));
+    sorted(counts.collect())
+}
+
+/// The enterprise registered: its name and region (each server was given its own code).
+fn registry_registered(body: &Value) -> Value {
+    let e = &body["data"]["createEnterprise"]["enterprise"];
+    json!([e["name"], e["region"]["code"], e["uscc"].as_str().map(str::len)])
+}
+
+fn peer_registered(body: &Value) -> Value {
+    let e = &body["data"]["createEnterprise"]["enterprise"];
+    json!([e["name"], e["regionCode"], e["uscc"].as_str().map(str::len)])
+}
+
+/// A request body: `query` with `variables`.
+fn body(query: &str, variables: Value) -> Value {
+    json!({ "query": query, "variables": variables })
+}
+
+/// Credential kinds, as both schemas spell them.
+const KINDS: [&str; 6] = [
+    "LITTLE_GIANT",
+    "GREEN",
+    "BRAND_RECOGNITION",
+    "GI_AUTHORIZATION",
+    "QUALITY_AWARD",
+    "CHIEF_QUALITY_OFFICER",
+];
+
+/// The peer's filter of a province's public credentials, `$p` the province's two digits.
+fn peer_public_in_province(extra: &str) -> String {
+    format!("regionCode: {{startsWith: $p}}, status: {{in: {PUBLIC_STATES}}}{extra}")
+}
+
+/// A province's code (`51` → `510000`), as the registry's region filters take it.
+fn province_code(prefix: &str) -> String {
+    format!("{prefix}0000")
+}
+
+/// The peer's list of an enterprise's public credentials.
+fn peer_public_credentials() -> String {
+    format!(
+        "credentialsByHolderEnterpriseId(filter: {{status: {{in: {PUBLIC_STATES}}}}}) {{ nodes {{ kind status validUntil }} }}"
+    )
+}
+
+fn by_uscc(holders: &[Holder]) -> Case {
+    Case {
+        label: "one enterprise by USCC with its credentials",
+        registry: holders
+            .iter()
+            .map(|h| {
+                body(
                     "query($u: String!) { enterprise(uscc: $u) { uscc name credentials { kind status validUntil } } }",
-                    json!({ "u": u }),
+                    json!({ "u": h.uscc }),
                 )
             })
             .collect(),
-        peer: usccs
+        peer: holders
             .iter()
-            .map(|u| {
+            .map(|h| {
                 let query = format!(
-                    "query($u: String!) {{ enterpriseByUscc(uscc: $u) {{ uscc name \
-                     credentialsByHolderEnterpriseId(filter: {{status: {{in: {PUBLIC_STATES}}}}}) {{ nodes {{ kind status validUntil }} }} }} }}"
+                    "query($u: String!) {{ enterpriseByUscc(uscc: $u) {{ uscc name {} }} }}",
+                    peer_public_credentials()
                 );
-                one(&query, json!({ "u": u }))
+                body(&query, json!({ "u": h.uscc }))
             })
             .collect(),
         registry_answer: registry_enterprise,
         peer_answer: peer_enterprise,
-    };
-    let page = Case {
+        as_registrar: false,
+    }
+}
+
+fn province_page() -> Case {
+    Case {
         label: "a 20-row page of a province's enterprises with credentials",
         registry: PROVINCES
             .iter()
             .map(|p| {
-                one(
+                body(
                     "query($r: String!) { enterprises(filter: {region: {code: $r}}, first: 20) { nodes { uscc name credentials { kind status validUntil } } } }",
-                    json!({ "r": format!("{p}0000") }),
+                    json!({ "r": province_code(p) }),
                 )
             })
             .collect(),
@@ -222,23 +317,27 @@ fn cases(usccs: &[String], today: &str) -> Vec<Case> {
             .iter()
             .map(|p| {
                 let query = format!(
-                    "query($p: String!) {{ allEnterprises(filter: {{regionCode: {{startsWith: $p}}}}, orderBy: [NAME_NORMALIZED_ASC, PRIMARY_KEY_ASC], first: 20) {{ nodes {{ uscc name \
-                     credentialsByHolderEnterpriseId(filter: {{status: {{in: {PUBLIC_STATES}}}}}) {{ nodes {{ kind status validUntil }} }} }} }} }}"
+                    "query($p: String!) {{ allEnterprises(filter: {{regionCode: {{startsWith: $p}}}}, orderBy: [NAME_NORMALIZED_ASC, PRIMARY_KEY_ASC], first: 20) {{ nodes {{ uscc name {} }} }} }}",
+                    peer_public_credentials()
                 );
-                one(&query, json!({ "p": p }))
+                body(&query, json!({ "p": p }))
             })
             .collect(),
         registry_answer: registry_page,
         peer_answer: peer_page,
-    };
-    let count = Case {
+        as_registrar: false,
+    }
+}
+
+fn little_giant_count() -> Case {
+    Case {
         label: "littleGiants(filter: region) { totalCount }",
         registry: PROVINCES
             .iter()
             .map(|p| {
-                one(
+                body(
                     "query($r: String!) { littleGiants(filter: {region: {code: $r}}) { totalCount } }",
-                    json!({ "r": format!("{p}0000") }),
+                    json!({ "r": province_code(p) }),
                 )
             })
             .collect(),
@@ -246,22 +345,29 @@ fn cases(usccs: &[String], today: &str) -> Vec<Case> {
             .iter()
             .map(|p| {
                 let query = format!(
-                    "query($p: String!) {{ allCredentials(filter: {{kind: {{equalTo: \"LITTLE_GIANT\"}}, regionCode: {{startsWith: $p}}, \
-                     status: {{in: {PUBLIC_STATES}}}}}) {{ totalCount }} }}"
+                    "query($p: String!) {{ allCredentials(filter: {{kind: {{equalTo: \"LITTLE_GIANT\"}}, {}}}) {{ totalCount }} }}",
+                    peer_public_in_province("")
                 );
-                one(&query, json!({ "p": p }))
+                body(&query, json!({ "p": p }))
             })
             .collect(),
         registry_answer: registry_count,
         peer_answer: peer_count,
-    };
-    let batches: Vec<&[String]> = usccs.chunks(1_000).collect();
-    let verify = Case {
+        as_registrar: false,
+    }
+}
+
+fn verification(holders: &[Holder], today: &str) -> Case {
+    let batches: Vec<Vec<&str>> = holders
+        .chunks(1_000)
+        .map(|batch| batch.iter().map(|h| h.uscc.as_str()).collect())
+        .collect();
+    Case {
         label: "verifyCredentials of 1,000 USCCs",
         registry: batches
             .iter()
             .map(|batch| {
-                one(
+                body(
                     "query($u: [String!]!) { verifyCredentials(usccs: $u) { uscc credentials { credential { kind } } } }",
                     json!({ "u": batch }),
                 )
@@ -278,13 +384,112 @@ fn cases(usccs: &[String], today: &str) -> Vec<Case> {
                      credentialsByHolderEnterpriseId(filter: {{status: {{equalTo: \"GRANTED\"}}, validFrom: {{lessThanOrEqualTo: \"{today}\"}}, \
                      or: [{{validUntil: {{isNull: true}}}}, {{validUntil: {{greaterThan: \"{today}\"}}}}]}}) {{ nodes {{ kind }} }} }} }} }}"
                 );
-                one(&query, json!({ "u": batch }))
+                body(&query, json!({ "u": batch }))
             })
             .collect(),
         registry_answer: registry_verified,
         peer_answer: peer_verified,
-    };
-    vec![by_uscc, page, count, verify]
+        as_registrar: false,
+    }
+}
+
+/// Search by a holder's whole name (in its stored search form, which the peer filters on): the
+/// registry's `search` against the peer's `includes` on the same column.
+fn name_search(holders: &[Holder]) -> Case {
+    let names = holders.iter().take(50);
+    Case {
+        label: "search by name (20 hits)",
+        registry: names
+            .clone()
+            .map(|h| {
+                body(
+                    "query($q: String!) { search(query: $q, kinds: [ENTERPRISE], first: 20) { totalCount nodes { item { ... on Enterprise { uscc } } } } }",
+                    json!({ "q": h.name_normalized }),
+                )
+            })
+            .collect(),
+        peer: names
+            .map(|h| {
+                body(
+                    "query($q: String!) { allEnterprises(filter: {nameNormalized: {includes: $q}}, orderBy: [NAME_NORMALIZED_ASC, PRIMARY_KEY_ASC], first: 20) { totalCount nodes { uscc } } }",
+                    json!({ "q": h.name_normalized }),
+                )
+            })
+            .collect(),
+        registry_answer: registry_found,
+        peer_answer: peer_found,
+        as_registrar: false,
+    }
+}
+
+/// A province's public credentials counted by kind: the registry's `statistics`, the peer's
+/// `totalCount` once per kind.
+fn statistics_by_kind() -> Case {
+    let per_kind: Vec<String> = KINDS
+        .iter()
+        .map(|kind| {
+            format!(
+                "{kind}: allCredentials(filter: {{kind: {{equalTo: \"{kind}\"}}, {}}}) {{ totalCount }}",
+                peer_public_in_province("")
+            )
+        })
+        .collect();
+    let peer_query = format!("query($p: String!) {{ {} }}", per_kind.join(" "));
+    Case {
+        label: "statistics of a province by kind",
+        registry: PROVINCES
+            .iter()
+            .map(|p| {
+                body(
+                    "query($r: String!) { statistics(filter: {region: {code: $r}}, groupBy: [KIND]) { groups { kind count } } }",
+                    json!({ "r": province_code(p) }),
+                )
+            })
+            .collect(),
+        peer: PROVINCES
+            .iter()
+            .map(|p| body(&peer_query, json!({ "p": p })))
+            .collect(),
+        registry_answer: registry_statistics,
+        peer_answer: peer_statistics,
+        as_registrar: false,
+    }
+}
+
+/// Registering an enterprise in Chongqing's Yubei district: the registry's `createEnterprise` (as a
+/// registrar, audited) against the peer's plain insert. `@USCC@` and `@ID@` are filled in for each
+/// request, unique across runs (see `request.lua`).
+fn registration(today: &str) -> Case {
+    let registry = body(
+        "mutation($u: String!) { createEnterprise(input: {uscc: $u, fields: {name: \"重庆基准写入科技有限公司\", regionCode: \"500112\"}}) { enterprise { uscc name region { code } } } }",
+        json!({ "u": "@USCC@" }),
+    );
+    let peer = body(
+        "mutation($id: UUID!, $u: String!, $at: Datetime!) { createEnterprise(input: {enterprise: {rowId: $id, uscc: $u, name: \"重庆基准写入科技有限公司\", \
+         nameNormalized: \"重庆基准写入科技有限公司\", regionCode: \"500112\", status: \"ACTIVE\", version: 1, createdAt: $at, updatedAt: $at}}) { enterprise { uscc name regionCode } } }",
+        json!({ "id": "@ID@", "u": "@USCC@", "at": format!("{today}T00:00:00Z") }),
+    );
+    Case {
+        label: "register an enterprise",
+        registry: vec![registry],
+        peer: vec![peer],
+        registry_answer: registry_registered,
+        peer_answer: peer_registered,
+        as_registrar: true,
+    }
+}
+
+/// The mix, asked about `holders` (enterprises holding credentials) on `today`.
+fn cases(holders: &[Holder], today: &str) -> Vec<Case> {
+    vec![
+        by_uscc(holders),
+        province_page(),
+        little_giant_count(),
+        verification(holders, today),
+        name_search(holders),
+        statistics_by_kind(),
+        registration(today),
+    ]
 }
 
 /// PostGraphile over `url`, killed when dropped.
@@ -403,8 +608,30 @@ struct Run {
     database_ms: f64,
 }
 
-/// Drives `base`'s `/graphql` (served by process `pid`) with `bodies` for `seconds`.
-fn load(base: &str, pid: u32, bodies: &[Value], seconds: u64, dir: &Path) -> Run {
+/// Where a load run goes and as whom.
+#[derive(Clone, Copy)]
+struct Target<'a> {
+    base: &'a str,
+    /// The serving process, whose CPU time is counted.
+    pid: u32,
+    /// The bearer token writes are sent with.
+    token: Option<&'a str>,
+}
+
+impl Target<'_> {
+    /// As `case` is asked: signed in only for a write.
+    fn asking(self, case: &Case) -> Self {
+        Self {
+            token: self.token.filter(|_| case.as_registrar),
+            ..self
+        }
+    }
+}
+
+/// Drives `target`'s `/graphql` with `bodies` for `seconds`; `run` numbers the run, so that the
+/// codes its writes register are its own.
+fn load(target: &Target, bodies: &[Value], seconds: u64, run: u32, dir: &Path) -> Run {
+    let Target { base, pid, token } = *target;
     let file = dir.join("bodies.jsonl");
     let lines: Vec<String> = bodies.iter().map(Value::to_string).collect();
     std::fs::write(&file, lines.join("\n") + "\n").unwrap();
@@ -421,6 +648,8 @@ fn load(base: &str, pid: u32, bodies: &[Value], seconds: u64, dir: &Path) -> Run
         .arg(peer_dir().join("request.lua"))
         .arg(format!("{base}/graphql"))
         .env("WRK_BODIES", &file)
+        .env("WRK_RUN", run.to_string())
+        .envs(token.map(|token| ("WRK_TOKEN", token)))
         .output()
         .expect("wrk runs (apt-get install wrk)");
     let (server, database) = (
@@ -446,18 +675,45 @@ fn load(base: &str, pid: u32, bodies: &[Value], seconds: u64, dir: &Path) -> Run
     }
 }
 
+/// `body` with its `@USCC@` and `@ID@` filled in as `request.lua` does, for run 0 (the comparison)
+/// and thread `thread`, which no wrk run uses.
+fn filled(body: &Value, thread: u32) -> Value {
+    let uscc = registry::domain::Uscc::with_check_character(&format!(
+        "91500112MC00{}0001",
+        BASE31[thread as usize] as char
+    ))
+    .unwrap();
+    let text = body
+        .to_string()
+        .replace("@USCC@", uscc.as_str())
+        .replace("@ID@", &format!("00000000-0000-4000-8000-0000{thread:02x}000001"));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// GB 32100-2015's alphabet.
+const BASE31: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+
 /// Asks both servers every body of `case` (at most 50) and stops on a differing answer.
-async fn compare(client: &reqwest::Client, registry: &str, peer: &str, case: &Case) {
+async fn compare(client: &reqwest::Client, registry: &Target<'_>, peer: &Target<'_>, case: &Case) {
     for (mine, theirs) in case.registry.iter().zip(&case.peer).take(50) {
-        let ask = |base: &str, body: &Value| {
-            client
-                .post(format!("{base}/graphql"))
-                .json(body)
-                .timeout(Duration::from_secs(60))
-                .send()
+        let ask = |target: &Target, body: Value| {
+            let request = client
+                .post(format!("{}/graphql", target.base))
+                .json(&body)
+                .timeout(Duration::from_secs(60));
+            match target.token {
+                Some(token) => request.bearer_auth(token),
+                None => request,
+            }
+            .send()
         };
-        let mine_said: Value = ask(registry, mine).await.unwrap().json().await.unwrap();
-        let theirs_said: Value = ask(peer, theirs).await.unwrap().json().await.unwrap();
+        let mine_said: Value = ask(&registry.asking(case), filled(mine, 30))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let theirs_said: Value = ask(peer, filled(theirs, 29)).await.unwrap().json().await.unwrap();
         assert!(
             mine_said["errors"].is_null(),
             "{}: registry: {mine_said}",
@@ -476,30 +732,40 @@ async fn compare(client: &reqwest::Client, registry: &str, peer: &str, case: &Ca
     }
 }
 
-/// The USCCs of up to 1,000 generated enterprises that hold a credential, spread over the registry.
-async fn holders(url: &str) -> Vec<String> {
+/// An enterprise the mix asks about.
+struct Holder {
+    uscc: String,
+    /// Its name in the stored search form, which the peer filters on.
+    name_normalized: String,
+}
+
+/// Up to 1,000 enterprises that hold a credential, spread over the registry.
+async fn holders(url: &str) -> Vec<Holder> {
     use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
     let db = Database::connect(url).await.unwrap();
     let rows = db
         .query_all_raw(Statement::from_string(
             DbBackend::Postgres,
-            "SELECT e.uscc FROM enterprise e WHERE EXISTS (SELECT 1 FROM credential c \
+            "SELECT e.uscc, e.name_normalized FROM enterprise e WHERE EXISTS (SELECT 1 FROM credential c \
              WHERE c.holder_enterprise_id = e.id AND c.status = 'GRANTED') ORDER BY md5(e.uscc) LIMIT 1000",
         ))
         .await
         .unwrap();
     rows.iter()
-        .map(|row| row.try_get::<String>("", "uscc").unwrap())
+        .map(|row| Holder {
+            uscc: row.try_get("", "uscc").unwrap(),
+            name_normalized: row.try_get("", "name_normalized").unwrap(),
+        })
         .collect()
 }
 
 /// The raw-SQL ceiling: `pgbench` answering the by-USCC lookup (the enterprise by its code, then its
 /// public credentials) for the same codes, 16 clients, prepared statements; transactions per second.
-fn pgbench(url: &str, usccs: &[String], seconds: u64, dir: &Path) -> f64 {
-    let values: Vec<String> = usccs
+fn pgbench(url: &str, holders: &[Holder], seconds: u64, dir: &Path) -> f64 {
+    let values: Vec<String> = holders
         .iter()
         .enumerate()
-        .map(|(i, uscc)| format!("({}, '{uscc}')", i + 1))
+        .map(|(i, holder)| format!("({}, '{}')", i + 1, holder.uscc))
         .collect();
     let setup = format!(
         "SET client_min_messages = warning; DROP TABLE IF EXISTS bench_uscc; CREATE TABLE bench_uscc (i int PRIMARY KEY, uscc text NOT NULL); \
@@ -522,7 +788,7 @@ fn pgbench(url: &str, usccs: &[String], seconds: u64, dir: &Path) -> f64 {
              SELECT e.* FROM enterprise e WHERE e.uscc = (SELECT uscc FROM bench_uscc WHERE i = :i);\n\
              SELECT c.* FROM credential c JOIN enterprise e ON e.id = c.holder_enterprise_id \
              WHERE e.uscc = (SELECT uscc FROM bench_uscc WHERE i = :i) AND c.status IN ('PUBLIC_NOTICE', 'GRANTED', 'REVOKED');\n",
-            usccs.len()
+            holders.len()
         ),
     )
     .unwrap();
@@ -559,6 +825,26 @@ fn make_registry(url: &str, enterprises: u64) {
     println!("made {url} in {:.0} s", started.elapsed().as_secs_f64());
 }
 
+/// A token of the demo's Chongqing registrar, who registers the mix's enterprises.
+async fn registrar_token(client: &reqwest::Client, base: &str) -> String {
+    let answer: Value = client
+        .post(format!("{base}/graphql"))
+        .json(&body(
+            "mutation { login(input: {username: \"cq-amr-registrar\", password: \"registry-demo\"}) { accessToken } }",
+            json!({}),
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["data"]["login"]["accessToken"]
+        .as_str()
+        .unwrap_or_else(|| panic!("login failed: {answer}"))
+        .to_owned()
+}
+
 /// The registry's environment in the benchmark: limits off (a benchmark is not an abuser), the pool
 /// and the business date of the peer's.
 fn registry_env(today: &str) -> Vec<(&'static str, String)> {
@@ -590,17 +876,28 @@ async fn main() {
             url
         }
     };
-    let usccs = holders(&url).await;
-    assert!(!usccs.is_empty(), "no enterprise holds a credential");
-    let cases = cases(&usccs, &today);
+    let holders = holders(&url).await;
+    assert!(!holders.is_empty(), "no enterprise holds a credential");
+    let cases = cases(&holders, &today);
 
     let env = registry_env(&today);
     let env: Vec<(&str, &str)> = env.iter().map(|(name, value)| (*name, value.as_str())).collect();
     let registry = Server::start(&url, &env).await;
     let peer = Peer::start(&url).await;
     let client = reqwest::Client::new();
+    let token = registrar_token(&client, &registry.base).await;
+    let mine = Target {
+        base: &registry.base,
+        pid: registry.child.id(),
+        token: Some(&token),
+    };
+    let theirs = Target {
+        base: &peer.base,
+        pid: peer.child.id(),
+        token: None,
+    };
     for case in &cases {
-        compare(&client, &registry.base, &peer.base, case).await;
+        compare(&client, &mine, &theirs, case).await;
     }
     println!(
         "answers agree on {} queries; measuring {} round(s) of {} s a run",
@@ -609,27 +906,29 @@ async fn main() {
         settings.seconds
     );
 
+    // Run 0 is the comparison's.
+    let mut run_numbers = 1_u32..;
     let mut totals = vec![(0.0, 0.0); cases.len()];
     for _ in 0..settings.rounds {
         for (case, total) in cases.iter().zip(&mut totals) {
-            let mine = load(
-                &registry.base,
-                registry.child.id(),
+            let registry_run = load(
+                &mine.asking(case),
                 &case.registry,
                 settings.seconds,
+                run_numbers.next().unwrap(),
                 dir.path(),
             );
-            report(case.label, "registry", &mine);
-            let theirs = load(
-                &peer.base,
-                peer.child.id(),
+            report(case.label, "registry", &registry_run);
+            let peer_run = load(
+                &theirs,
                 &case.peer,
                 settings.seconds,
+                run_numbers.next().unwrap(),
                 dir.path(),
             );
-            report(case.label, "PostGraphile", &theirs);
-            total.0 += mine.rps;
-            total.1 += theirs.rps;
+            report(case.label, "PostGraphile", &peer_run);
+            total.0 += registry_run.rps;
+            total.1 += peer_run.rps;
         }
     }
     let ratios: Vec<f64> = totals.iter().map(|(mine, theirs)| mine / theirs).collect();
@@ -643,7 +942,7 @@ async fn main() {
         peak_mib(registry.child.id()),
         peak_mib(peer.child.id())
     );
-    let ceiling = pgbench(&url, &usccs, settings.seconds, dir.path());
+    let ceiling = pgbench(&url, &holders, settings.seconds, dir.path());
     println!(
         "pgbench by-USCC lookup: {ceiling:.0} tps; the registry reaches {:.1} % of it, PostGraphile {:.1} %",
         100.0 * totals[0].0 / settings.rounds as f64 / ceiling,
@@ -656,12 +955,18 @@ async fn main() {
         let file = format!("sqlite://{}?mode=rwc", dir.path().join("registry.db").display());
         make_registry(&file, settings.enterprises);
         let registry = Server::start(&file, &env).await;
+        let token = registrar_token(&client, &registry.base).await;
+        let on_sqlite = Target {
+            base: &registry.base,
+            pid: registry.child.id(),
+            token: Some(&token),
+        };
         for case in &cases {
             let run = load(
-                &registry.base,
-                registry.child.id(),
+                &on_sqlite.asking(case),
                 &case.registry,
                 settings.seconds,
+                run_numbers.next().unwrap(),
                 dir.path(),
             );
             report(case.label, "SQLite", &run);

@@ -187,7 +187,7 @@ async fn listing_enterprises_with_all_their_credentials_costs_the_same_statement
     let app = spawn_app_with(options).await;
     add_uniform_profiles(&app, 100).await;
     let mut counts = Vec::new();
-    for n in [5, 50, 100] {
+    for n in [5, 20, 50, 100] {
         // Should a level still spill into a second batch, the fewest of three runs is what it needs.
         let mut fewest = usize::MAX;
         for _ in 0..3 {
@@ -202,9 +202,9 @@ async fn listing_enterprises_with_all_their_credentials_costs_the_same_statement
         }
         counts.push(fewest);
     }
-    eprintln!("SQL statements for 5 / 50 / 100 enterprises: {counts:?}");
+    eprintln!("SQL statements for 5 / 20 / 50 / 100 enterprises: {counts:?}");
     // The page and its count, then one statement per relation: region, brands, credentials, bureau,
     // five detail tables, recognised brand, indication, programme. (How many enterprises hold the name
     // term's key grams is asked once, by the first run, and kept.)
-    assert_eq!(counts, vec![14, 14, 14]);
+    assert_eq!(counts, vec![14; 4]);
 }
