@@ -7,7 +7,10 @@ use entity::{
     enums::{EnterpriseScale, EnterpriseStatus},
 };
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Select};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
+use uuid::Uuid;
 
 use super::listing::{Cut, KeyKind, ListOrder, Listing, SortKey};
 use super::region::RegionScope;
@@ -167,6 +170,24 @@ pub async fn by_usccs(
         .all(db)
         .await?;
     Ok(rows.into_iter().map(|row| (row.uscc.clone(), row)).collect())
+}
+
+/// The ids of the enterprises registered under `usccs`, by code: only the code and the id are read,
+/// not the names and search forms a thousand rows would carry.
+pub async fn ids_by_uscc(db: &DatabaseConnection, usccs: &[Uscc]) -> ApiResult<HashMap<String, Uuid>> {
+    if usccs.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(enterprise::Entity::find()
+        .select_only()
+        .column(enterprise::Column::Uscc)
+        .column(enterprise::Column::Id)
+        .filter(enterprise::Column::Uscc.is_in(usccs.iter().map(Uscc::as_str)))
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 impl EnterpriseFields {

@@ -4,7 +4,7 @@
 //! the enterprises, one for their visible credentials, one for the granting bureaus, and one for the
 //! list entries where a `LISTED` agreement could reach a credential.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use entity::{bureau, credential, enterprise, enums::CredentialKind, recognition_listing as listing};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -26,32 +26,60 @@ pub struct Verification {
     /// Why the code is not a valid USCC, when it is not.
     pub problem: Option<Message>,
     /// The enterprise registered under it, when known.
-    pub enterprise: Option<enterprise::Model>,
+    pub enterprise: Option<Found>,
     /// Its credentials of the asked kinds that count, newest first, each with its verdict.
     pub credentials: Vec<(credential::Model, Verdict)>,
 }
 
+/// An enterprise found under a code: its whole row when the caller asked for the enterprise, only its
+/// id otherwise (a thousand rows' names and search forms are not read for nothing).
+#[derive(Clone)]
+pub enum Found {
+    Id(Uuid),
+    Row(enterprise::Model),
+}
+
+impl Found {
+    /// The enterprise's id.
+    pub fn id(&self) -> Uuid {
+        match self {
+            Self::Id(id) => *id,
+            Self::Row(row) => row.id,
+        }
+    }
+}
+
 /// Answers each of `usccs`, in order, under `recognition` (the region and date asked about), for the
-/// credentials the actor may see, of `kinds` when given.
+/// credentials the actor may see, of `kinds` when given; with the enterprises' rows when
+/// `read_enterprises`.
 pub async fn verify(
     db: &DatabaseConnection,
     actor: &Actor,
     usccs: Vec<String>,
     kinds: Option<Vec<CredentialKind>>,
     recognition: &Recognition,
+    read_enterprises: bool,
 ) -> ApiResult<Vec<Verification>> {
     let parsed: Vec<Result<Uscc, Message>> = usccs
         .iter()
         .map(|input| Uscc::parse(input).map_err(|problem| problem.message()))
         .collect();
     let codes: Vec<Uscc> = parsed.iter().filter_map(|p| p.as_ref().ok().cloned()).collect();
-    let enterprises = super::enterprise::by_usccs(db, &codes).await?;
+    let enterprises: HashMap<String, Found> = if read_enterprises {
+        let rows = super::enterprise::by_usccs(db, &codes).await?;
+        rows.into_iter()
+            .map(|(code, row)| (code, Found::Row(row)))
+            .collect()
+    } else {
+        let ids = super::enterprise::ids_by_uscc(db, &codes).await?;
+        ids.into_iter().map(|(code, id)| (code, Found::Id(id))).collect()
+    };
 
     // Only a credential in force on the date can count: the others are never read, let alone judged.
     let mut held = credential::Entity::find()
         .filter(actor.viewer.credential_condition())
         .filter(super::credential::valid_on_condition(recognition.as_of))
-        .filter(credential::Column::HolderEnterpriseId.is_in(enterprises.values().map(|e| e.id)));
+        .filter(credential::Column::HolderEnterpriseId.is_in(enterprises.values().map(Found::id)));
     if let Some(kinds) = &kinds {
         held = held.filter(credential::Column::Kind.is_in(kinds.iter().copied()));
     }
@@ -66,11 +94,13 @@ pub async fn verify(
     let granting_regions: HashMap<Uuid, String> = if held.is_empty() {
         HashMap::new()
     } else {
+        // A few bureaus grant most credentials: each is asked for once.
+        let bureaus: HashSet<Uuid> = held.iter().map(|c| c.granting_bureau_id).collect();
         bureau::Entity::find()
             .select_only()
             .column(bureau::Column::Id)
             .column(bureau::Column::RegionCode)
-            .filter(bureau::Column::Id.is_in(held.iter().map(|c| c.granting_bureau_id)))
+            .filter(bureau::Column::Id.is_in(bureaus))
             .into_tuple()
             .all(db)
             .await?
@@ -106,7 +136,7 @@ pub async fn verify(
             // A code asked twice gets its credentials twice.
             let credentials = enterprise
                 .as_ref()
-                .and_then(|e| by_holder.get(&e.id))
+                .and_then(|found| by_holder.get(&found.id()))
                 .cloned()
                 .unwrap_or_default();
             Verification {

@@ -1,6 +1,8 @@
 //! Recognition-aware questions agencies ask: one credential's verdict, and batch verification of
 //! enterprises by USCC (DESIGN §6 and §7).
 
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Object};
 
 use super::db;
@@ -14,7 +16,7 @@ use crate::graphql::types::{loaders, request};
 use crate::i18n::Message;
 use crate::ids::{self, NodeType};
 use crate::services::recognition::Recognition;
-use crate::services::verification::{self, MAX_CODES, Verification};
+use crate::services::verification::{self, Found, MAX_CODES, Verification};
 
 /// Recognition verdicts and batch verification.
 #[derive(Default)]
@@ -23,7 +25,8 @@ pub struct RecognitionQuery;
 /// One code's answer in `verifyCredentials`.
 pub struct VerificationItem {
     answer: Verification,
-    recognition: Recognition,
+    /// The region and date asked about, shared by every item of the answer.
+    recognition: Arc<Recognition>,
 }
 
 /// One code's answer in `verifyCredentials`: whether the code is valid, whether the enterprise is
@@ -56,8 +59,13 @@ impl VerificationItem {
     }
 
     /// The enterprise, when known.
-    async fn enterprise(&self) -> Option<Enterprise> {
-        self.answer.enterprise.clone().map(Enterprise)
+    async fn enterprise(&self, ctx: &Context<'_>) -> ApiResult<Option<Enterprise>> {
+        Ok(match &self.answer.enterprise {
+            None => None,
+            Some(Found::Row(row)) => Some(Enterprise(row.clone())),
+            // Read whole whenever the field is asked for; by id should it ever not have been.
+            Some(Found::Id(id)) => loaders(ctx).enterprises.load_one(*id).await?.map(Enterprise),
+        })
     }
 
     /// Whether at least one credential of the asked kinds counts.
@@ -135,12 +143,22 @@ impl RecognitionQuery {
         let valid_in = valid_in.as_deref().unwrap_or(NATION);
         let recognition = recognition_in(ctx, "validIn", valid_in, as_of).await?;
         let kinds = kinds.map(|kinds| kinds.into_iter().map(Into::into).collect());
-        let answers = verification::verify(db(ctx), request(ctx), usccs, kinds, &recognition).await?;
+        let read_enterprises = ctx.look_ahead().field("enterprise").exists();
+        let answers = verification::verify(
+            db(ctx),
+            request(ctx),
+            usccs,
+            kinds,
+            &recognition,
+            read_enterprises,
+        )
+        .await?;
+        let recognition = Arc::new(recognition);
         Ok(answers
             .into_iter()
             .map(|answer| VerificationItem {
                 answer,
-                recognition: recognition.clone(),
+                recognition: Arc::clone(&recognition),
             })
             .collect())
     }
