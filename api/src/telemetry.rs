@@ -123,8 +123,13 @@ impl RootSpanBuilder for AccessLog {
 /// Notes the SHA-256 of a GraphQL request's document (first 16 hex digits) on the request's span:
 /// enough to find which query a log line was, without its text or variables.
 pub fn record_graphql(document: &str) {
+    let span = Span::current();
+    // Hashing costs more than a cached document's parse: only for a span that is written somewhere.
+    if span.is_disabled() {
+        return;
+    }
     let hash = crate::domain::text::sha256_hex(document);
-    Span::current().record("graphql.document", tracing::field::display(&hash[..16]));
+    span.record("graphql.document", tracing::field::display(&hash[..16]));
 }
 
 /// Notes the name of the operation the request ran (`-` for an anonymous one) on the request's span.

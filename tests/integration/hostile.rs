@@ -413,3 +413,32 @@ async fn a_body_that_trickles_in_is_cut_off_at_its_deadline() {
     assert!(answer.contains("REQUEST_TIMEOUT"), "{answer}");
     still_alive(&app).await;
 }
+
+#[tokio::test]
+async fn a_document_sent_again_answers_its_own_variables_and_is_validated_again() {
+    let app = small_app().await;
+    // The same text with other variables: parsed once, answered for each request's own values.
+    let query = "query($c: String!) { region(code: $c) { code name } }";
+    for code in ["500000", "510000", "500000"] {
+        let (status, body) = send(
+            &app,
+            json!({ "query": query, "variables": { "c": code } }).to_string(),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["data"]["region"]["code"], code, "{body}");
+    }
+    let (_, body) = send(&app, json!({ "query": query }).to_string()).await;
+    assert!(body["errors"][0]["message"].as_str().is_some_and(|m| m.contains('c')), "{body}");
+    assert!(body["data"]["region"].is_null(), "a variable left out is still refused: {body}");
+    // A document that parses but does not fit the schema is refused every time, not only the first.
+    for _ in 0..2 {
+        let (status, body) = send(
+            &app,
+            json!({ "query": "{ region(code: \"500000\") { noSuchField } }" }).to_string(),
+        )
+        .await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED", "{body}");
+    }
+}

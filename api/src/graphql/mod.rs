@@ -1,6 +1,7 @@
 //! The GraphQL schema: types, query roots, DataLoaders, connections and request limits.
 
 pub mod connection;
+pub mod document_cache;
 pub mod enums;
 pub mod errors;
 pub mod limits;
@@ -55,6 +56,8 @@ fn builder(limits: &Limits) -> SchemaBuilder<QueryRoot, MutationRoot, Subscripti
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(limits.max_recursion)
         .limit_directives(limits.max_directives)
+        // Outermost: a kept document has passed the limits below once already.
+        .extension(document_cache::DocumentCache::default())
         .extension(limits::RequestLimits {
             max_aliases: limits.max_aliases,
             max_nesting: limits.max_recursion,
