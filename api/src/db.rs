@@ -1,9 +1,9 @@
 //! Connecting to the database and applying migrations.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::sqlx::sqlite::SqliteJournalMode;
+use sea_orm::sqlx::sqlite::{SqliteConnection, SqliteJournalMode};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
 /// How long a request waits for a free connection by default before it is answered `503`
@@ -54,6 +54,12 @@ pub async fn connect_with(url: &str, settings: &PoolSettings) -> Result<Database
                 .busy_timeout(Duration::from_secs(5))
                 .foreign_keys(true)
                 .pragma("cache_size", cache_size.clone())
+        })
+        .map_sqlx_sqlite_before_acquire(|connection, _| Box::pin(watch_deadline(connection)))
+        .map_sqlx_sqlite_pool_opts(|pool| {
+            pool.after_connect(|connection, _| {
+                Box::pin(async move { watch_deadline(connection).await.map(|_| ()) })
+            })
         });
     if let Some(timeout) = settings.statement_timeout {
         let milliseconds = timeout.as_millis().to_string();
@@ -61,6 +67,23 @@ pub async fn connect_with(url: &str, settings: &PoolSettings) -> Result<Database
             .map_sqlx_postgres_opts(move |opts| opts.options([("statement_timeout", milliseconds.clone())]));
     }
     Database::connect(options).await
+}
+
+/// SQLite virtual-machine steps between two looks at the deadline: a few dozen microseconds of work.
+const STEPS_BETWEEN_LOOKS: i32 = 10_000;
+
+/// Makes a SQLite connection handed to a task interrupt its statements once the deadline of the
+/// request the task works for has passed (see [`crate::deadline`]); a connection handed to other work
+/// runs its statements to their end. Always keeps the connection.
+async fn watch_deadline(connection: &mut SqliteConnection) -> Result<bool, sea_orm::sqlx::Error> {
+    let mut handle = connection.lock_handle().await?;
+    match crate::deadline::current() {
+        Some(deadline) => {
+            handle.set_progress_handler(STEPS_BETWEEN_LOOKS, move || Instant::now() < deadline);
+        }
+        None => handle.remove_progress_handler(),
+    }
+    Ok(true)
 }
 
 /// What SQLite's page caches may hold, all connections of a pool together. Each connection keeps its
@@ -101,5 +124,36 @@ mod tests {
             .expect("one row");
         let cache_size: i64 = row.try_get_by_index(0).expect("an integer");
         assert_eq!(cache_size, -512, "4 MiB over 8 connections is 512 KiB each");
+    }
+
+    /// Counts to `n` in SQLite, a second or so for every ten million, with no table to read.
+    fn counting_to(n: u64) -> Statement {
+        Statement::from_string(
+            DbBackend::Sqlite,
+            format!(
+                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT {n}) SELECT count(*) FROM c"
+            ),
+        )
+    }
+
+    #[tokio::test]
+    async fn a_sqlite_statement_stops_once_the_deadline_of_its_request_has_passed() {
+        // One connection: the statement after the interrupted one runs on the same connection.
+        let db = connect("sqlite::memory:", 1)
+            .await
+            .expect("an in-memory database opens");
+        // Minutes of counting, for a request with a tenth of a second left.
+        let deadline = Instant::now() + Duration::from_millis(100);
+        let counted = crate::deadline::within(deadline, db.query_one_raw(counting_to(1_000_000_000))).await;
+        let error = counted.expect_err("the statement is interrupted, not run to its end");
+        assert!(error.to_string().contains("interrupt"), "{error}");
+        // Work no request waits on runs to its end, on the same connection.
+        let row = db
+            .query_one_raw(counting_to(100_000))
+            .await
+            .expect("counting runs")
+            .expect("one row");
+        let count: i64 = row.try_get_by_index(0).expect("an integer");
+        assert_eq!(count, 100_000);
     }
 }

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod deadline;
 pub mod demo;
 pub mod domain;
 pub mod error;

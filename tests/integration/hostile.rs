@@ -429,8 +429,16 @@ async fn a_document_sent_again_answers_its_own_variables_and_is_validated_again(
         assert_eq!(body["data"]["region"]["code"], code, "{body}");
     }
     let (_, body) = send(&app, json!({ "query": query }).to_string()).await;
-    assert!(body["errors"][0]["message"].as_str().is_some_and(|m| m.contains('c')), "{body}");
-    assert!(body["data"]["region"].is_null(), "a variable left out is still refused: {body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains('c')),
+        "{body}"
+    );
+    assert!(
+        body["data"]["region"].is_null(),
+        "a variable left out is still refused: {body}"
+    );
     // A document that parses but does not fit the schema is refused every time, not only the first.
     for _ in 0..2 {
         let (status, body) = send(

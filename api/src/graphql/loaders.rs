@@ -2,7 +2,11 @@
 //! relation, whatever the page size. Created for each request, so no cache outlives it or crosses
 //! viewers.
 
-use std::{collections::HashMap, marker::PhantomData, time::Duration};
+use std::{
+    collections::HashMap,
+    marker::PhantomData,
+    time::{Duration, Instant},
+};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use chrono::NaiveDate;
@@ -13,6 +17,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::deadline;
 use crate::domain::RegionCode;
 use crate::error::ApiError;
 use crate::policy::Viewer;
@@ -58,9 +63,15 @@ pub struct Loaders {
 }
 
 impl Loaders {
-    /// Fresh loaders for one request by `viewer`, each collecting keys for `window` before it queries.
-    pub fn new(db: &DatabaseConnection, viewer: &Viewer, window: Duration) -> Self {
-        let make = Batching { db, window };
+    /// Fresh loaders for one request by `viewer`, each collecting keys for `window` before it queries,
+    /// their fetches bound by the request's `deadline` (see [`crate::deadline`]).
+    pub fn new(
+        db: &DatabaseConnection,
+        viewer: &Viewer,
+        window: Duration,
+        deadline: Option<Instant>,
+    ) -> Self {
+        let make = Batching { db, window, deadline };
         Self {
             bureaus: make.by_id(),
             enterprises: make.by_id(),
@@ -105,7 +116,7 @@ impl Loaders {
             announced_of: make.by_parent(entity::announced_credential::Column::CredentialId),
             recognitions: DataLoader::with_cache(
                 Recognitions { db: db.clone() },
-                tokio::spawn,
+                deadline::spawner(deadline),
                 HashMapCache::default(),
             )
             .delay(window),
@@ -122,11 +133,13 @@ struct Batching<'a> {
     db: &'a DatabaseConnection,
     /// How long a loader collects keys before it queries (see `Config::batch_window`).
     window: Duration,
+    /// The request's deadline, which its fetches keep.
+    deadline: Option<Instant>,
 }
 
 impl Batching<'_> {
     fn loader<L: Send + Sync + 'static>(&self, loader: L) -> DataLoader<L> {
-        DataLoader::new(loader, tokio::spawn).delay(self.window)
+        DataLoader::new(loader, deadline::spawner(self.deadline)).delay(self.window)
     }
 
     fn by_id<E>(&self) -> DataLoader<ById<E>>

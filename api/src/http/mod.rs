@@ -19,7 +19,7 @@ use std::{
     net::{IpAddr, TcpListener},
     panic::AssertUnwindSafe,
     sync::Arc,
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use actix_web::{
@@ -48,6 +48,7 @@ use crate::actor::Actor;
 use crate::auth::token::{TokenError, TokenSettings};
 use crate::clock::Clock;
 use crate::config::{Config, Limits};
+use crate::deadline;
 use crate::error::{ApiError, ErrorCode};
 use crate::graphql::{OperationName, RegistrySchema, build_schema, limits::bracket_depth, loaders::Loaders};
 use crate::i18n::{Language, Message};
@@ -196,7 +197,7 @@ async fn track(
     request: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let started = std::time::Instant::now();
+    let started = Instant::now();
     let route = request.match_pattern().unwrap_or_else(|| "unmatched".to_owned());
     let response = next.call(request).await?;
     let outcome = response.response().extensions().get::<GraphqlOutcome>().cloned();
@@ -726,7 +727,7 @@ async fn graphql_upload(req: HttpRequest, payload: web::Payload, state: web::Dat
         max_file_bytes: state.limits.max_upload_bytes,
     };
     // Receiving and importing together stay within the upload timeout.
-    let started = std::time::Instant::now();
+    let started = Instant::now();
     let timeout = state.limits.upload_timeout;
     let receiving = upload::receive(content_type, body, &limits);
     let Ok(received) = tokio::time::timeout(timeout, receiving).await else {
@@ -956,6 +957,7 @@ async fn execute_request(
     timeout: Duration,
 ) -> HttpResponse {
     let request_id = &reply.request_id;
+    let deadline = Instant::now() + timeout;
     crate::telemetry::record_graphql(&request.query);
     let asked_operation = request.operation_name.clone();
     let operation_name = OperationName::default();
@@ -975,13 +977,18 @@ async fn execute_request(
     let cost = CostMeter::new(state.rate_limits.clone(), client);
     let cost_refusal = cost.refusal();
     let request = request
-        .data(Loaders::new(&state.db, &viewer, state.batch_window))
+        .data(Loaders::new(
+            &state.db,
+            &viewer,
+            state.batch_window,
+            Some(deadline),
+        ))
         .data(actor)
         .data(cost)
         .data(operation_name.clone())
         .data(reply.language);
 
-    let executed = guarded(state.schema.execute(request), timeout).await;
+    let executed = guarded(deadline::within(deadline, state.schema.execute(request)), timeout).await;
     // Named by the document when `operationName` did not: what the log line and the metrics say.
     let operation = operation_name
         .get()

@@ -138,7 +138,7 @@ async fn connection_data(
         }
     };
     let mut data = Data::default();
-    data.insert(Loaders::new(&state.db, &viewer, state.batch_window));
+    data.insert(Loaders::new(&state.db, &viewer, state.batch_window, None));
     data.insert(Actor::new(viewer, state.clock.today(), request_id).from_address(address));
     Ok(data)
 }

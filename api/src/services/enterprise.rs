@@ -166,7 +166,11 @@ pub async fn by_usccs(
         return Ok(HashMap::new());
     }
     let rows = enterprise::Entity::find()
-        .filter(enterprise::Column::Uscc.is_in(usccs.iter().map(Uscc::as_str)))
+        .filter(super::one_of(
+            db.get_database_backend(),
+            enterprise::Column::Uscc,
+            usccs.iter().map(|code| code.as_str().to_owned()).collect(),
+        ))
         .all(db)
         .await?;
     Ok(rows.into_iter().map(|row| (row.uscc.clone(), row)).collect())
@@ -182,7 +186,11 @@ pub async fn ids_by_uscc(db: &DatabaseConnection, usccs: &[Uscc]) -> ApiResult<H
         .select_only()
         .column(enterprise::Column::Uscc)
         .column(enterprise::Column::Id)
-        .filter(enterprise::Column::Uscc.is_in(usccs.iter().map(Uscc::as_str)))
+        .filter(super::one_of(
+            db.get_database_backend(),
+            enterprise::Column::Uscc,
+            usccs.iter().map(|code| code.as_str().to_owned()).collect(),
+        ))
         .into_tuple()
         .all(db)
         .await?

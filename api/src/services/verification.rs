@@ -79,7 +79,11 @@ pub async fn verify(
     let mut held = credential::Entity::find()
         .filter(actor.viewer.credential_condition())
         .filter(super::credential::valid_on_condition(recognition.as_of))
-        .filter(credential::Column::HolderEnterpriseId.is_in(enterprises.values().map(Found::id)));
+        .filter(super::one_of(
+            db.get_database_backend(),
+            credential::Column::HolderEnterpriseId,
+            enterprises.values().map(Found::id).collect(),
+        ));
     if let Some(kinds) = &kinds {
         held = held.filter(credential::Column::Kind.is_in(kinds.iter().copied()));
     }
