@@ -73,20 +73,6 @@ async fn read_feed(base: &str, token: &str) -> (u64, f64) {
     (read, started.elapsed().as_secs_f64())
 }
 
-async fn token(base: &str, username: &str) -> String {
-    let body: Value = reqwest::Client::new()
-        .post(format!("{base}/graphql"))
-        .json(&json!({ "query": "mutation($u: String!) { login(input: {username: $u, password: \"registry-demo\"}) { accessToken } }",
-            "variables": { "u": username } }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["data"]["login"]["accessToken"].as_str().unwrap().to_owned()
-}
-
 #[tokio::main]
 async fn main() {
     let total: u64 = std::env::var("BENCH_EXPORT_ENTERPRISES")
@@ -176,7 +162,7 @@ async fn main() {
         let server =
             support::server::Server::start(&url, &[("REGISTRY_RATE_LIMITS", support::server::UNLIMITED)])
                 .await;
-        let token = token(&server.base, "cq-eic-registrar").await;
+        let token = support::server::demo_token(&server.base, "cq-eic-registrar").await;
         let (read, seconds) = read_feed(&server.base, &token).await;
         println!(
             "{backend}: feed read through HTTP, 100 a page: {read} changes in {seconds:.1} s, {:.0} changes/s",

@@ -35,12 +35,14 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use support::server::{Server, UNLIMITED, free_port, registry_command, seed_demo};
+use support::server::{Server, UNLIMITED, demo_token, free_port, registry_command, seed_demo};
 
 /// Connections of every load run, and of each server's pool.
 const CONNECTIONS: usize = 16;
 /// Credential states the public sees: what the peer is asked to filter to, as the registry does.
 const PUBLIC_STATES: &str = r#"["PUBLIC_NOTICE", "GRANTED", "REVOKED"]"#;
+/// The demo account that registers the mix's enterprises, in Chongqing.
+const REGISTRAR: &str = "cq-amr-registrar";
 /// Provinces whose enterprises the page query lists, in turn.
 const PROVINCES: [&str; 4] = ["51", "44", "32", "50"];
 
@@ -838,26 +840,6 @@ fn make_registry(url: &str, enterprises: u64) {
     println!("made {url} in {:.0} s", started.elapsed().as_secs_f64());
 }
 
-/// A token of the demo's Chongqing registrar, who registers the mix's enterprises.
-async fn registrar_token(client: &reqwest::Client, base: &str) -> String {
-    let answer: Value = client
-        .post(format!("{base}/graphql"))
-        .json(&body(
-            "mutation { login(input: {username: \"cq-amr-registrar\", password: \"registry-demo\"}) { accessToken } }",
-            json!({}),
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    answer["data"]["login"]["accessToken"]
-        .as_str()
-        .unwrap_or_else(|| panic!("login failed: {answer}"))
-        .to_owned()
-}
-
 /// The registry's environment in the benchmark: limits off (a benchmark is not an abuser), the pool
 /// and the business date of the peer's.
 fn registry_env(today: &str) -> Vec<(&'static str, String)> {
@@ -898,7 +880,7 @@ async fn main() {
     let registry = Server::start(&url, &env).await;
     let peer = Peer::start(&url).await;
     let client = reqwest::Client::new();
-    let token = registrar_token(&client, &registry.base).await;
+    let token = demo_token(&registry.base, REGISTRAR).await;
     let mine = Target {
         base: &registry.base,
         pid: registry.child.id(),
@@ -970,7 +952,7 @@ async fn main() {
         let file = format!("sqlite://{}?mode=rwc", dir.path().join("registry.db").display());
         make_registry(&file, settings.enterprises);
         let registry = Server::start(&file, &env).await;
-        let token = registrar_token(&client, &registry.base).await;
+        let token = demo_token(&registry.base, REGISTRAR).await;
         let on_sqlite = Target {
             base: &registry.base,
             pid: registry.child.id(),

@@ -36,7 +36,7 @@ pub struct Verification {
 #[derive(Clone)]
 pub enum Found {
     Id(Uuid),
-    Row(enterprise::Model),
+    Row(Box<enterprise::Model>),
 }
 
 impl Found {
@@ -68,7 +68,7 @@ pub async fn verify(
     let enterprises: HashMap<String, Found> = if read_enterprises {
         let rows = super::enterprise::by_usccs(db, &codes).await?;
         rows.into_iter()
-            .map(|(code, row)| (code, Found::Row(row)))
+            .map(|(code, row)| (code, Found::Row(Box::new(row))))
             .collect()
     } else {
         let ids = super::enterprise::ids_by_uscc(db, &codes).await?;

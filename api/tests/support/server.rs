@@ -245,6 +245,26 @@ pub async fn unlimited_demo_server(dir: &std::path::Path) -> Server {
     Server::start(&url, &[("REGISTRY_RATE_LIMITS", UNLIMITED)]).await
 }
 
+/// A bearer token of the demo account `username` (password `registry-demo`), from `base`'s `login`.
+pub async fn demo_token(base: &str, username: &str) -> String {
+    let answer: serde_json::Value = reqwest::Client::new()
+        .post(format!("{base}/graphql"))
+        .json(&serde_json::json!({
+            "query": "mutation($u: String!) { login(input: {username: $u, password: \"registry-demo\"}) { accessToken } }",
+            "variables": { "u": username },
+        }))
+        .send()
+        .await
+        .expect("the server answers")
+        .json()
+        .await
+        .expect("a JSON answer");
+    answer["data"]["login"]["accessToken"]
+        .as_str()
+        .unwrap_or_else(|| panic!("login failed: {answer}"))
+        .to_owned()
+}
+
 /// How many requests [`typename_latencies`] sends.
 pub const SAMPLES: usize = 500;
 

@@ -62,7 +62,7 @@ impl VerificationItem {
     async fn enterprise(&self, ctx: &Context<'_>) -> ApiResult<Option<Enterprise>> {
         Ok(match &self.answer.enterprise {
             None => None,
-            Some(Found::Row(row)) => Some(Enterprise(row.clone())),
+            Some(Found::Row(row)) => Some(Enterprise(row.as_ref().clone())),
             // Read whole whenever the field is asked for; by id should it ever not have been.
             Some(Found::Id(id)) => loaders(ctx).enterprises.load_one(*id).await?.map(Enterprise),
         })
