@@ -677,26 +677,51 @@ fn load(target: &Target, bodies: &[Value], seconds: u64, run: u32, dir: &Path) -
     }
 }
 
-/// `body` with its `@USCC@` and `@ID@` filled in as `request.lua` does, for run 0 (the comparison)
-/// and thread `thread`, which no wrk run uses.
-fn filled(body: &Value, thread: u32) -> Value {
+/// `body` with its `@USCC@` and `@ID@` filled in as `request.lua` does, for run `run` and thread
+/// `thread`, which no wrk run uses.
+fn filled(body: &Value, run: u32, thread: u32) -> Value {
+    let digit = |n: u32| BASE31[n as usize % 31] as char;
     let uscc = registry::domain::Uscc::with_check_character(&format!(
-        "91500112MC00{}0001",
-        BASE31[thread as usize] as char
+        "91500112MC{}{}{}0001",
+        digit(run / 31),
+        digit(run),
+        digit(thread)
     ))
     .unwrap();
-    let text = body
-        .to_string()
-        .replace("@USCC@", uscc.as_str())
-        .replace("@ID@", &format!("00000000-0000-4000-8000-0000{thread:02x}000001"));
+    let text = body.to_string().replace("@USCC@", uscc.as_str()).replace(
+        "@ID@",
+        &format!("00000000-0000-4000-8000-{run:04x}{thread:02x}000001"),
+    );
     serde_json::from_str(&text).unwrap()
+}
+
+/// The last run whose registrations the registry at `url` already holds (0 for none), so that a run
+/// on a registry measured before registers codes of its own. A run's codes are `91500112MC`, the run
+/// in two base-31 characters (which sort as their numbers do), the thread and a counter.
+async fn last_run(url: &str) -> u32 {
+    use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
+    let db = Database::connect(url).await.unwrap();
+    let row = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT max(substr(uscc, 11, 2)) AS run FROM enterprise WHERE uscc LIKE '91500112MC%'",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let run: Option<String> = row.try_get("", "run").unwrap();
+    run.map_or(0, |run| {
+        run.bytes()
+            .map(|c| BASE31.iter().position(|&d| d == c).unwrap() as u32)
+            .fold(0, |number, digit| number * 31 + digit)
+    })
 }
 
 /// GB 32100-2015's alphabet.
 const BASE31: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 
 /// Asks both servers every body of `case` (at most 50) and stops on a differing answer.
-async fn compare(client: &reqwest::Client, registry: &Target<'_>, peer: &Target<'_>, case: &Case) {
+async fn compare(client: &reqwest::Client, registry: &Target<'_>, peer: &Target<'_>, case: &Case, run: u32) {
     for (mine, theirs) in case.registry.iter().zip(&case.peer).take(50) {
         let ask = |target: &Target, body: Value| {
             let request = client
@@ -709,13 +734,18 @@ async fn compare(client: &reqwest::Client, registry: &Target<'_>, peer: &Target<
             }
             .send()
         };
-        let mine_said: Value = ask(&registry.asking(case), filled(mine, 30))
+        let mine_said: Value = ask(&registry.asking(case), filled(mine, run, 30))
             .await
             .unwrap()
             .json()
             .await
             .unwrap();
-        let theirs_said: Value = ask(peer, filled(theirs, 29)).await.unwrap().json().await.unwrap();
+        let theirs_said: Value = ask(peer, filled(theirs, run, 29))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert!(
             mine_said["errors"].is_null(),
             "{}: registry: {mine_said}",
@@ -891,8 +921,11 @@ async fn main() {
         pid: peer.child.id(),
         token: None,
     };
+    // Run numbers go on from the registry's last: the first is the comparison's.
+    let mut run_numbers = last_run(&url).await + 1..;
+    let comparison = run_numbers.next().unwrap();
     for case in &cases {
-        compare(&client, &mine, &theirs, case).await;
+        compare(&client, &mine, &theirs, case, comparison).await;
     }
     println!(
         "answers agree on {} queries; measuring {} round(s) of {} s a run",
@@ -901,8 +934,6 @@ async fn main() {
         settings.seconds
     );
 
-    // Run 0 is the comparison's.
-    let mut run_numbers = 1_u32..;
     let mut totals = vec![(0.0, 0.0); cases.len()];
     for _ in 0..settings.rounds {
         for (case, total) in cases.iter().zip(&mut totals) {
