@@ -165,14 +165,7 @@ pub async fn by_usccs(
     if usccs.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows = enterprise::Entity::find()
-        .filter(super::one_of(
-            db.get_database_backend(),
-            enterprise::Column::Uscc,
-            usccs.iter().map(|code| code.as_str().to_owned()).collect(),
-        ))
-        .all(db)
-        .await?;
+    let rows = registered_under(db, usccs).all(db).await?;
     Ok(rows.into_iter().map(|row| (row.uscc.clone(), row)).collect())
 }
 
@@ -182,20 +175,25 @@ pub async fn ids_by_uscc(db: &DatabaseConnection, usccs: &[Uscc]) -> ApiResult<H
     if usccs.is_empty() {
         return Ok(HashMap::new());
     }
-    Ok(enterprise::Entity::find()
+    Ok(registered_under(db, usccs)
         .select_only()
         .column(enterprise::Column::Uscc)
         .column(enterprise::Column::Id)
-        .filter(super::one_of(
-            db.get_database_backend(),
-            enterprise::Column::Uscc,
-            usccs.iter().map(|code| code.as_str().to_owned()).collect(),
-        ))
         .into_tuple()
         .all(db)
         .await?
         .into_iter()
         .collect())
+}
+
+/// The enterprises registered under `usccs`, the codes bound as one value where the backend can.
+fn registered_under(db: &DatabaseConnection, usccs: &[Uscc]) -> Select<enterprise::Entity> {
+    let codes = usccs.iter().map(|code| code.as_str().to_owned()).collect();
+    enterprise::Entity::find().filter(super::one_of(
+        db.get_database_backend(),
+        enterprise::Column::Uscc,
+        codes,
+    ))
 }
 
 impl EnterpriseFields {
