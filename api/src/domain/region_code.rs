@@ -67,10 +67,20 @@ impl RegionCode {
 impl RegionCode {
     /// Whether `code` is this region or lies below it.
     pub fn contains(&self, code: &str) -> bool {
-        match self.subtree_range() {
-            None => true,
-            Some((from, to)) => code >= from.as_str() && code < to.as_str(),
-        }
+        self.subtree_prefix()
+            .is_none_or(|prefix| code.len() == self.0.len() && code.starts_with(prefix))
+    }
+
+    /// Whether `code` is this region or one it could lie below: one of [`Self::with_ancestors`],
+    /// answered without building the list (verdicts ask it of every credential they judge).
+    pub fn lies_within(&self, code: &str) -> bool {
+        let own = self.0.as_bytes();
+        let other = code.as_bytes();
+        other.len() == own.len()
+            && (code == NATION
+                || [2, 4, 6].iter().any(|&kept| {
+                    other[..kept] == own[..kept] && other[kept..].iter().all(|&digit| digit == b'0')
+                }))
     }
 
     /// This code and the codes of every region it could lie below, nearest first, ending with the
@@ -153,6 +163,15 @@ mod tests {
         assert_eq!(code("510100").with_ancestors(), ["510100", "510000", "000000"]);
         assert_eq!(code("500000").with_ancestors(), ["500000", "000000"]);
         assert_eq!(code("000000").with_ancestors(), ["000000"]);
+        for region in ["510104", "510100", "500000", "000000", "500103"] {
+            for other in ["510104", "510100", "510000", "500000", "000000", "510200", "500103", "51"] {
+                assert_eq!(
+                    code(region).lies_within(other),
+                    code(region).with_ancestors().iter().any(|code| code == other),
+                    "{other} above {region}"
+                );
+            }
+        }
     }
 
     #[test]

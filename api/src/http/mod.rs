@@ -1040,18 +1040,25 @@ async fn execute_request(
         }
     }
 
+    // The common answer, without errors, goes out as async-graphql serialises it: nothing to tag, and
+    // no intermediate JSON tree (a thousand verifications made one of some 90,000 allocations).
+    if response.errors.is_empty() {
+        return match serde_json::to_vec(&response) {
+            Ok(bytes) => {
+                let mut answer = reply.start(StatusCode::OK);
+                answer.extensions_mut().insert(GraphqlOutcome {
+                    operation,
+                    outcome: "OK",
+                });
+                with_rate_limit_headers(answer.body(bytes), &allowance)
+            }
+            Err(err) => serialisation_failed(reply, &err),
+        };
+    }
     let before_execution = failed_before_execution(&response);
     let mut body = match serde_json::to_value(&response) {
         Ok(body) => body,
-        Err(err) => {
-            tracing::error!(error.detail = %err, "response serialisation failed");
-            return request_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                reply,
-                ErrorCode::InternalServerError,
-                &Message::new("internal-error"),
-            );
-        }
+        Err(err) => return serialisation_failed(reply, &err),
     };
     if let Some(object) = body.as_object_mut() {
         if before_execution {
@@ -1078,6 +1085,17 @@ async fn execute_request(
         outcome: first_error_code(&body),
     });
     with_rate_limit_headers(response.json(body), &allowance)
+}
+
+/// The `500` answer when a response could not be written as JSON.
+fn serialisation_failed(reply: &Reply, err: &serde_json::Error) -> HttpResponse {
+    tracing::error!(error.detail = %err, "response serialisation failed");
+    request_error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        reply,
+        ErrorCode::InternalServerError,
+        &Message::new("internal-error"),
+    )
 }
 
 /// `OK` for an answer without errors, otherwise the code of its first error.

@@ -282,12 +282,7 @@ impl Recognition {
     /// Why `model` is local to the region, or `None` when it is not.
     fn local_reason(&self, model: &credential::Model, granting_region: &str) -> Option<Message> {
         let region = self.region.as_str();
-        if self
-            .region
-            .with_ancestors()
-            .iter()
-            .any(|code| code == granting_region)
-        {
+        if self.region.lies_within(granting_region) {
             return Some(
                 Message::new("verdict-local-bureau")
                     .with("granting", granting_region)
