@@ -164,7 +164,9 @@ mod tests {
         assert_eq!(code("500000").with_ancestors(), ["500000", "000000"]);
         assert_eq!(code("000000").with_ancestors(), ["000000"]);
         for region in ["510104", "510100", "500000", "000000", "500103"] {
-            for other in ["510104", "510100", "510000", "500000", "000000", "510200", "500103", "51"] {
+            for other in [
+                "510104", "510100", "510000", "500000", "000000", "510200", "500103", "51",
+            ] {
                 assert_eq!(
                     code(region).lies_within(other),
                     code(region).with_ancestors().iter().any(|code| code == other),
