@@ -162,9 +162,12 @@ impl GramKey {
     ) -> Result<Self, sea_orm::DbErr> {
         let candidates = crate::domain::text::key_candidates(folded);
         let rows = weights.holders(db, grams, &candidates).await?;
+        // Of candidates estimated alike (every gram outside the statistics' commonest is), the last:
+        // names begin with their region, whose grams are common, so later pairs are rarer.
         let rarest = candidates
             .into_iter()
             .zip(rows)
+            .rev()
             .min_by(|(_, a), (_, b)| a.total_cmp(b));
         Ok(match rarest {
             Some((gram, rows)) => Self {
@@ -246,64 +249,59 @@ impl GramWeights {
 }
 
 /// About how many rows hold each of `candidates` after the start of their name, in their gram form
-/// `grams` (former names are few), in one statement. On PostgreSQL, the planner's estimates from the
-/// grams' element statistics (`EXPLAIN` of one `UNION ALL` arm per candidate): counting would read every
-/// row from the table, an estimate costs a plan. On SQLite, counted in the grams index, which holds the
-/// rows' ids, up to [`COMMON_GRAM_ROWS`].
+/// `grams` (former names are few). On PostgreSQL, the planner's estimate from the grams' element
+/// statistics, one `EXPLAIN` per candidate ([`estimated_rows`]): counting would read every row from the
+/// table, an estimate costs a plan. On SQLite, counted in the grams index, which holds the rows' ids, up
+/// to [`COMMON_GRAM_ROWS`], all candidates in one statement.
 async fn holders_of(
     db: &impl sea_orm::ConnectionTrait,
     grams: impl ColumnTrait,
     candidates: &[String],
 ) -> Result<Vec<f64>, sea_orm::DbErr> {
-    use sea_orm::sea_query::{Alias, Expr, Func, Query, SelectStatement, UnionType};
+    use sea_orm::sea_query::{Alias, Expr, Func, Query, UnionType};
     use sea_orm::{FromQueryResult, Statement};
     let backend = db.get_database_backend();
     let table = grams.entity_name().to_string();
-    let arm = |i: usize, gram: &String| -> SelectStatement {
-        let tokens = std::slice::from_ref(gram);
-        if backend == DbBackend::Postgres {
-            return Query::select()
+    if backend == DbBackend::Postgres {
+        // One statement per candidate: the arms of one `UNION ALL` may be planned as a parallel append,
+        // which reorders them and estimates some per worker.
+        let mut rows = Vec::with_capacity(candidates.len());
+        for gram in candidates {
+            let holding = Query::select()
                 .expr(Expr::val(1))
                 .from(Alias::new(&table))
-                .and_where(has_any_gram(backend, grams, tokens))
+                .and_where(has_any_gram(backend, grams, std::slice::from_ref(gram)))
                 .to_owned();
+            let built = backend.build(&holding);
+            let explain = Statement {
+                sql: format!("EXPLAIN (FORMAT JSON) {}", built.sql),
+                ..built
+            };
+            let plan: serde_json::Value = match db.query_one_raw(explain).await? {
+                Some(row) => row.try_get_by_index(0)?,
+                None => serde_json::Value::Null,
+            };
+            rows.push(estimated_rows(&plan));
         }
-        let holding = gram_matches(&table, tokens).limit(COMMON_GRAM_ROWS).to_owned();
-        Query::select()
-            .expr_as(Expr::val(i as i64), Alias::new("candidate"))
-            .expr_as(Func::count(Expr::val(1)), Alias::new("holders"))
-            .from_subquery(holding, Alias::new("holding"))
-            .to_owned()
-    };
+        return Ok(rows);
+    }
     let Some(union) = candidates
         .iter()
         .enumerate()
-        .map(|(i, gram)| arm(i, gram))
+        .map(|(i, gram)| {
+            let holding = gram_matches(&table, std::slice::from_ref(gram))
+                .limit(COMMON_GRAM_ROWS)
+                .to_owned();
+            Query::select()
+                .expr_as(Expr::val(i as i64), Alias::new("candidate"))
+                .expr_as(Func::count(Expr::val(1)), Alias::new("holders"))
+                .from_subquery(holding, Alias::new("holding"))
+                .to_owned()
+        })
         .reduce(|mut union, next| union.union(UnionType::All, next).to_owned())
     else {
         return Ok(Vec::new());
     };
-    if backend == DbBackend::Postgres {
-        let built = backend.build(&union);
-        let explain = Statement {
-            sql: format!("EXPLAIN (FORMAT JSON) {}", built.sql),
-            ..built
-        };
-        let plan: serde_json::Value = match db.query_one_raw(explain).await? {
-            Some(row) => row.try_get_by_index(0)?,
-            None => serde_json::Value::Null,
-        };
-        // One arm is its own plan; several are the children of an Append, in order.
-        let top = &plan[0]["Plan"];
-        let arms = match top["Plans"].as_array() {
-            Some(children) if candidates.len() > 1 => children.iter().collect(),
-            _ => vec![top],
-        };
-        return Ok(arms
-            .iter()
-            .map(|arm| arm["Plan Rows"].as_f64().unwrap_or_default())
-            .collect());
-    }
     #[derive(FromQueryResult)]
     struct Holders {
         candidate: i64,
@@ -319,6 +317,12 @@ async fn holders_of(
         }
     }
     Ok(rows)
+}
+
+/// The rows a PostgreSQL plan (`EXPLAIN (FORMAT JSON)`) expects its statement to return: its top node's
+/// estimate, which for a parallel plan (a `Gather`) is the total of all workers.
+fn estimated_rows(plan: &serde_json::Value) -> f64 {
+    plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or_default()
 }
 
 /// Rows whose folded `name` or folded former names (`former`, when the rows have them) contain the
@@ -640,5 +644,24 @@ where
             Err(crate::error::ApiError::StaleVersion { current })
         }
         Err(err) => Err(err.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Weighing a gram once read the arms of a parallel append as if they were in order and each
+    /// estimated in full: the commonest gram of a name came out rarest, and its rows were read whole.
+    #[test]
+    fn a_parallel_plan_is_estimated_by_its_total() {
+        let plan = serde_json::json!([{ "Plan": {
+            "Node Type": "Gather",
+            "Plan Rows": 17318,
+            "Plans": [{ "Node Type": "Bitmap Heap Scan", "Parallel Aware": true, "Plan Rows": 7216 }]
+        }}]);
+        assert_eq!(estimated_rows(&plan), 17318.0);
+        let serial = serde_json::json!([{ "Plan": { "Node Type": "Bitmap Heap Scan", "Plan Rows": 871 } }]);
+        assert_eq!(estimated_rows(&serial), 871.0);
     }
 }

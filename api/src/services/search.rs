@@ -18,7 +18,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{Branch, GramKey, GramWeights, among_first, contains, has_any_gram, indexed_like, starts_with};
+use super::{
+    Branch, GramKey, GramWeights, Holders, among_first, contains, has_any_gram, indexed_like, starts_with,
+};
 use crate::domain::name_forms::NameForms;
 use crate::domain::{pinyin, text};
 use crate::error::{ApiError, ApiResult};
@@ -298,11 +300,7 @@ async fn ranked<E: Searched>(
     need: u64,
 ) -> ApiResult<Vec<E::Model>> {
     let ordered = E::visible(viewer).order_by_asc(E::name()).order_by_asc(E::id());
-    let key = if E::WEIGHED {
-        GramKey::weighed(db, weights, E::grams(), &terms.folded).await?
-    } else {
-        GramKey::unweighed(&terms.folded)
-    };
+    let key = key_of::<E>(db, weights, terms).await?;
     let branches = CLASSES
         .into_iter()
         .flat_map(|class| E::branches(terms, class, &key));
@@ -405,11 +403,34 @@ async fn read_rows<E: SearchedByName>(db: &DatabaseConnection, hits: Vec<Ranked>
         .collect())
 }
 
-/// How many rows of kind `E` the viewer may find match `terms` in any class.
-async fn matching<E: Searched>(db: &DatabaseConnection, viewer: &Viewer, terms: &Terms) -> ApiResult<u64> {
+/// The gram `terms` are looked up by in kind `E`'s gram form: the rarest of its candidates when the
+/// kind's rows are many ([`Searched::WEIGHED`]), else the last.
+async fn key_of<E: Searched>(
+    db: &DatabaseConnection,
+    weights: &GramWeights,
+    terms: &Terms,
+) -> ApiResult<GramKey> {
+    Ok(match E::WEIGHED {
+        true => GramKey::weighed(db, weights, E::grams(), &terms.folded).await?,
+        false => GramKey::unweighed(&terms.folded),
+    })
+}
+
+/// How many rows of kind `E` the viewer may find match `terms` in any class: every row holding the
+/// key gram is read (as a count must), so it is the rarest gram.
+async fn matching<E: Searched>(
+    db: &DatabaseConnection,
+    weights: &GramWeights,
+    viewer: &Viewer,
+    terms: &Terms,
+) -> ApiResult<u64> {
+    let key = GramKey {
+        holders: Holders::Unweighed,
+        ..key_of::<E>(db, weights, terms).await?
+    };
     let any = CLASSES
         .into_iter()
-        .flat_map(|class| E::branches(terms, class, &GramKey::unweighed(&terms.folded)))
+        .flat_map(|class| E::branches(terms, class, &key))
         .map(Branch::into_condition)
         .fold(Condition::any(), Condition::add);
     Ok(E::visible(viewer).filter(any).count(db).await?)
@@ -597,6 +618,7 @@ impl Ranked {
 /// How many rows match `terms` over `kinds`, in all.
 pub async fn count(
     db: &DatabaseConnection,
+    weights: &GramWeights,
     viewer: &Viewer,
     terms: &Terms,
     kinds: &[Kind],
@@ -604,10 +626,10 @@ pub async fn count(
     let mut total = 0;
     for kind in kinds {
         total += match kind {
-            Kind::Enterprise => matching::<enterprise::Entity>(db, viewer, terms).await?,
-            Kind::Brand => matching::<brand::Entity>(db, viewer, terms).await?,
-            Kind::GeographicIndication => matching::<gi::Entity>(db, viewer, terms).await?,
-            Kind::Person => matching::<person::Entity>(db, viewer, terms).await?,
+            Kind::Enterprise => matching::<enterprise::Entity>(db, weights, viewer, terms).await?,
+            Kind::Brand => matching::<brand::Entity>(db, weights, viewer, terms).await?,
+            Kind::GeographicIndication => matching::<gi::Entity>(db, weights, viewer, terms).await?,
+            Kind::Person => matching::<person::Entity>(db, weights, viewer, terms).await?,
         };
     }
     Ok(total)

@@ -47,13 +47,18 @@ impl SearchQuery {
         kinds.dedup();
         let (start, size) = forward_window(first, after.as_ref())?;
         let viewer = &request(ctx).viewer;
-        let (hits, more) =
-            search::hits(db, ctx.data_unchecked(), viewer, &terms, &kinds, start, size).await?;
-        let total = if ctx.look_ahead().field("totalCount").exists() {
-            search::count(db, viewer, &terms, &kinds).await?
-        } else {
-            0
+        let weights = ctx.data_unchecked();
+        // The count on its own connection, beside the hits: a search waits for the slower.
+        let counted = async {
+            match ctx.look_ahead().field("totalCount").exists() {
+                true => search::count(db, weights, viewer, &terms, &kinds).await,
+                false => Ok(0),
+            }
         };
+        let ((hits, more), total) = futures_util::try_join!(
+            search::hits(db, weights, viewer, &terms, &kinds, start, size),
+            counted
+        )?;
         Ok(Page::at_offset(
             hits.into_iter().map(SearchHit).collect(),
             start,
