@@ -30,7 +30,7 @@ pub fn fold(text: &str) -> String {
     }
 }
 
-/// The longest term that is itself a gram ([`grams`]); a longer one is looked up by one of its pairs
+/// The longest term that is itself a gram ([`grams`]); a longer one is looked up by its pairs
 /// ([`key_candidates`]).
 pub const MAX_GRAM_CHARS: usize = 2;
 
@@ -87,8 +87,9 @@ pub fn gram(folded: &str) -> Option<&str> {
     is_gram.then_some(folded)
 }
 
-/// How many of a longer term's pairs are weighed to choose the one it is looked up by.
-const MAX_KEY_CANDIDATES: usize = 3;
+/// How many of a longer term's pairs it is looked up by (each weighed once, then intersected): enough
+/// to pass a name's region, whose pairs are common, into the rarer rest.
+const MAX_KEY_CANDIDATES: usize = 6;
 
 /// The grams a folded term can be looked up by: the term itself when it is one gram; else its pairs of
 /// letters or digits after the first character (at most a few), which every name containing the term

@@ -109,17 +109,19 @@ impl NameTerm {
 /// they cluster in the order; a walk would pass every row before the cluster.
 pub const COMMON_GRAM_ROWS: u64 = 20_000;
 
-/// The gram a term is looked up by in a table's grams ([`crate::domain::text::key_candidates`]), and
-/// how many rows hold it there.
+/// The grams a term is looked up by in a table's grams ([`crate::domain::text::key_candidates`]):
+/// every row containing the term holds them all, so the index intersects their rows; and how many
+/// rows hold the rarest of them there.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GramKey {
-    /// None when the term has no gram to be looked up by (trigrams serve it).
-    pub gram: Option<String>,
-    /// How many rows hold it, as far as is known.
+    /// Empty when the term has no gram to be looked up by (trigrams serve it).
+    pub grams: Vec<String>,
+    /// How many rows hold the rarest, as far as is known.
     pub holders: Holders,
 }
 
-/// How many rows hold a key gram, which decides how its rows are read ([`GramKey::branch`]).
+/// How many rows hold a term's rarest key gram, which bounds how many hold them all and decides how
+/// they are read ([`GramKey::branch`]).
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub enum Holders {
     /// Not weighed (a small table): the database reads them as it sees fit.
@@ -132,17 +134,17 @@ pub enum Holders {
 }
 
 impl GramKey {
-    /// The key of `folded` without asking the table (for small tables): its last candidate.
+    /// The key of `folded` without asking the table (for small tables).
     pub fn unweighed(folded: &str) -> Self {
         Self {
-            gram: crate::domain::text::key_candidates(folded).pop(),
+            grams: crate::domain::text::key_candidates(folded),
             holders: Holders::Unweighed,
         }
     }
 
     /// The branch finding the rows that contain the term (`contained`), those that hold the key being
     /// `held`.
-    pub fn branch(&self, held: SimpleExpr, contained: Condition) -> Branch {
+    pub fn branch(&self, held: Condition, contained: Condition) -> Branch {
         match self.holders {
             // A walk of the order, checking each row: the gram condition would tempt the planner to read
             // every row that holds it instead.
@@ -152,8 +154,8 @@ impl GramKey {
         }
     }
 
-    /// The key of `folded` in the table whose gram form is `grams`: the candidate fewest rows hold,
-    /// as `weights` last weighed them, or all candidates weighed in one statement.
+    /// The key of `folded` in the table whose gram form is `grams`, weighed by its rarest candidate,
+    /// as `weights` last weighed them.
     pub async fn weighed(
         db: &impl sea_orm::ConnectionTrait,
         weights: &GramWeights,
@@ -162,23 +164,32 @@ impl GramKey {
     ) -> Result<Self, sea_orm::DbErr> {
         let candidates = crate::domain::text::key_candidates(folded);
         let rows = weights.holders(db, grams, &candidates).await?;
-        // Of candidates estimated alike (every gram outside the statistics' commonest is), the last:
-        // names begin with their region, whose grams are common, so later pairs are rarer.
-        let rarest = candidates
-            .into_iter()
-            .zip(rows)
-            .rev()
-            .min_by(|(_, a), (_, b)| a.total_cmp(b));
-        Ok(match rarest {
-            Some((gram, rows)) => Self {
-                gram: Some(gram),
-                holders: match rows >= COMMON_GRAM_ROWS as f64 {
-                    true => Holders::Many,
-                    false => Holders::Few,
-                },
+        let Some(rarest) = rows.into_iter().min_by(f64::total_cmp) else {
+            return Ok(Self::default());
+        };
+        Ok(Self {
+            grams: candidates,
+            holders: match rarest >= COMMON_GRAM_ROWS as f64 {
+                true => Holders::Many,
+                false => Holders::Few,
             },
-            None => Self::default(),
         })
+    }
+
+    /// Rows whose gram form `column` holds every key gram, in the current name or (`former`) in one
+    /// former name: [`has_all_grams`].
+    pub fn held(&self, backend: DbBackend, column: impl ColumnTrait, former: bool) -> SimpleExpr {
+        match former {
+            true => {
+                let marked: Vec<String> = self
+                    .grams
+                    .iter()
+                    .map(|gram| crate::domain::text::former_gram(gram))
+                    .collect();
+                has_all_grams(backend, column, &marked)
+            }
+            false => has_all_grams(backend, column, &self.grams),
+        }
     }
 }
 
@@ -270,7 +281,7 @@ async fn holders_of(
             let holding = Query::select()
                 .expr(Expr::val(1))
                 .from(Alias::new(&table))
-                .and_where(has_any_gram(backend, grams, std::slice::from_ref(gram)))
+                .and_where(has_all_grams(backend, grams, std::slice::from_ref(gram)))
                 .to_owned();
             let built = backend.build(&holding);
             let explain = Statement {
@@ -344,11 +355,11 @@ pub fn names_contain<C: ColumnTrait>(name: C, former: Option<C>, grams: C, term:
 
 /// The ways a row's names contain the term, each served by one index. `grams` is the rows' gram form,
 /// made from exactly those names. A name that starts with the term is found by [`starts_with`]; the
-/// term anywhere is found by its key gram ([`GramKey`]), each row that holds it checked for the term,
+/// term anywhere is found by its key grams ([`GramKey`]), each row that holds them checked for the term,
 /// or, when the key is common, by walking the order checking each row. A term without a key gram is
 /// found in each name's trigram index.
 pub fn name_branches<C: ColumnTrait>(name: C, former: Option<C>, grams: C, term: &NameTerm) -> Vec<Branch> {
-    let Some(key) = &term.key.gram else {
+    if term.key.grams.is_empty() {
         let pattern = format!("%{}%", crate::domain::text::escape_like(&term.folded));
         return std::iter::once(name)
             .chain(former)
@@ -356,15 +367,17 @@ pub fn name_branches<C: ColumnTrait>(name: C, former: Option<C>, grams: C, term:
                 Branch::First(indexed_like(term.backend, column, pattern.clone(), &term.folded).into())
             })
             .collect();
-    };
+    }
     let contained = std::iter::once(name)
         .chain(former)
         .fold(Condition::any(), |any, column| {
             any.add(contains(term.backend, column, &term.folded))
         });
-    let mut tokens = vec![key.clone()];
-    tokens.extend(former.map(|_| crate::domain::text::former_gram(key)));
-    let held = has_any_gram(term.backend, grams, &tokens);
+    let held = std::iter::once(false)
+        .chain(former.map(|_| true))
+        .fold(Condition::any(), |any, former| {
+            any.add(term.key.held(term.backend, grams, former))
+        });
     let anywhere = term.key.branch(held, contained);
     vec![Branch::First(starts_with(name, &term.folded).into()), anywhere]
 }
@@ -497,18 +510,19 @@ pub fn among_first<E: sea_orm::EntityTrait>(
     }
 }
 
-/// Rows whose gram form `grams` holds any of `tokens` as a whole token (a gram after the start of the
-/// name, or a former name's: see [`crate::domain::text::grams`]), answered from the grams index: a GIN
-/// index on the grams as an array on PostgreSQL, the `<table>_grams` FTS5 table on SQLite.
-pub fn has_any_gram(backend: DbBackend, grams: impl ColumnTrait, tokens: &[String]) -> SimpleExpr {
+/// Rows whose gram form `grams` holds every one of `tokens` as a whole token (a gram after the start of
+/// the name, or a former name's: see [`crate::domain::text::grams`]), answered from the grams index,
+/// which intersects the rows of each: a GIN index on the grams as an array on PostgreSQL, the
+/// `<table>_grams` FTS5 table on SQLite.
+pub fn has_all_grams(backend: DbBackend, grams: impl ColumnTrait, tokens: &[String]) -> SimpleExpr {
     use sea_orm::sea_query::{Alias, Expr, ExprTrait};
     let table = grams.entity_name().to_string();
     let column = grams.as_str();
     if backend == DbBackend::Postgres {
-        // The expression of the index, so that the planner matches it, overlapping the tokens as an
+        // The expression of the index, so that the planner matches it, containing the tokens as an
         // array (they hold no space). `$1`, not `ARRAY[…]`: sea-query reads brackets as quoted names.
         return Expr::cust_with_values(
-            format!("string_to_array(\"{table}\".\"{column}\", ' ') && string_to_array($1, ' ')"),
+            format!("string_to_array(\"{table}\".\"{column}\", ' ') @> string_to_array($1, ' ')"),
             [tokens.join(" ")],
         );
     }
@@ -516,7 +530,7 @@ pub fn has_any_gram(backend: DbBackend, grams: impl ColumnTrait, tokens: &[Strin
     Expr::col((Alias::new(table), Alias::new("rowid"))).in_subquery(matching)
 }
 
-/// The rowids of `table`'s rows whose grams hold any of `tokens`, from its FTS5 grams table (SQLite).
+/// The rowids of `table`'s rows whose grams hold all of `tokens`, from its FTS5 grams table (SQLite).
 fn gram_matches(table: &str, tokens: &[String]) -> sea_orm::sea_query::SelectStatement {
     use sea_orm::sea_query::{Alias, Expr, Query};
     let fts = format!("{table}_grams");
@@ -527,7 +541,7 @@ fn gram_matches(table: &str, tokens: &[String]) -> sea_orm::sea_query::SelectSta
         .from(Alias::new(&fts))
         .and_where(Expr::cust_with_values(
             format!("\"{fts}\" MATCH ?"),
-            [phrases.join(" OR ")],
+            [phrases.join(" AND ")],
         ))
         .to_owned()
 }

@@ -18,9 +18,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{
-    Branch, GramKey, GramWeights, Holders, among_first, contains, has_any_gram, indexed_like, starts_with,
-};
+use super::{Branch, GramKey, GramWeights, among_first, contains, indexed_like, starts_with};
 use crate::domain::name_forms::NameForms;
 use crate::domain::{pinyin, text};
 use crate::error::{ApiError, ApiResult};
@@ -149,11 +147,11 @@ impl Terms {
     /// row's gram form, which holds the former names' grams, marked.
     fn former_name<C: ColumnTrait>(&self, column: C, grams: C, key: &GramKey) -> Branch {
         let contained = contains(self.backend, column, &self.folded);
-        Branch::All(match &key.gram {
-            Some(gram) => Condition::all()
-                .add(has_any_gram(self.backend, grams, &[text::former_gram(gram)]))
+        Branch::All(match key.grams.is_empty() {
+            false => Condition::all()
+                .add(key.held(self.backend, grams, true))
                 .add(contained),
-            None => {
+            true => {
                 let pattern = format!("%{}%", text::escape_like(&self.folded));
                 Condition::all().add(indexed_like(self.backend, column, pattern, &self.folded))
             }
@@ -161,7 +159,7 @@ impl Terms {
     }
 
     /// Rows whose name `column` contains `needle` (`pattern` as a `LIKE`), served by the best index
-    /// there is: the query's key gram in the rows' gram form `grams`, each row checked for the needle,
+    /// there is: the query's key grams in the rows' gram form `grams`, each row checked for the needle,
     /// or for a key common in names, a walk of the order checking each row; for a query without a key,
     /// the column's trigrams (or, for a needle too short to have one, the walk).
     fn containing<C: ColumnTrait>(
@@ -175,15 +173,15 @@ impl Terms {
         // Not a `LIKE`: with the pattern a parameter, PostgreSQL's generic plan may look a two-character
         // pattern up in the trigram index, which holds no trigram for it and reads every entry.
         let contained = Condition::all().add(contains(self.backend, column, needle));
-        match &key.gram {
-            Some(gram) => key.branch(
-                has_any_gram(self.backend, grams, std::slice::from_ref(gram)),
+        if !key.grams.is_empty() {
+            key.branch(
+                Condition::all().add(key.held(self.backend, grams, false)),
                 contained,
-            ),
-            None if needle.chars().count() >= 3 => {
-                Branch::First(indexed_like(self.backend, column, pattern, needle).into())
-            }
-            None => Branch::First(contained),
+            )
+        } else if needle.chars().count() >= 3 {
+            Branch::First(indexed_like(self.backend, column, pattern, needle).into())
+        } else {
+            Branch::First(contained)
         }
     }
 
@@ -300,7 +298,11 @@ async fn ranked<E: Searched>(
     need: u64,
 ) -> ApiResult<Vec<E::Model>> {
     let ordered = E::visible(viewer).order_by_asc(E::name()).order_by_asc(E::id());
-    let key = key_of::<E>(db, weights, terms).await?;
+    let key = if E::WEIGHED {
+        GramKey::weighed(db, weights, E::grams(), &terms.folded).await?
+    } else {
+        GramKey::unweighed(&terms.folded)
+    };
     let branches = CLASSES
         .into_iter()
         .flat_map(|class| E::branches(terms, class, &key));
@@ -403,31 +405,10 @@ async fn read_rows<E: SearchedByName>(db: &DatabaseConnection, hits: Vec<Ranked>
         .collect())
 }
 
-/// The gram `terms` are looked up by in kind `E`'s gram form: the rarest of its candidates when the
-/// kind's rows are many ([`Searched::WEIGHED`]), else the last.
-async fn key_of<E: Searched>(
-    db: &DatabaseConnection,
-    weights: &GramWeights,
-    terms: &Terms,
-) -> ApiResult<GramKey> {
-    Ok(match E::WEIGHED {
-        true => GramKey::weighed(db, weights, E::grams(), &terms.folded).await?,
-        false => GramKey::unweighed(&terms.folded),
-    })
-}
-
-/// How many rows of kind `E` the viewer may find match `terms` in any class: every row holding the
-/// key gram is read (as a count must), so it is the rarest gram.
-async fn matching<E: Searched>(
-    db: &DatabaseConnection,
-    weights: &GramWeights,
-    viewer: &Viewer,
-    terms: &Terms,
-) -> ApiResult<u64> {
-    let key = GramKey {
-        holders: Holders::Unweighed,
-        ..key_of::<E>(db, weights, terms).await?
-    };
+/// How many rows of kind `E` the viewer may find match `terms` in any class. Every row holding the key
+/// grams is read, as a count must, so the key is not weighed.
+async fn matching<E: Searched>(db: &DatabaseConnection, viewer: &Viewer, terms: &Terms) -> ApiResult<u64> {
+    let key = GramKey::unweighed(&terms.folded);
     let any = CLASSES
         .into_iter()
         .flat_map(|class| E::branches(terms, class, &key))
@@ -618,7 +599,6 @@ impl Ranked {
 /// How many rows match `terms` over `kinds`, in all.
 pub async fn count(
     db: &DatabaseConnection,
-    weights: &GramWeights,
     viewer: &Viewer,
     terms: &Terms,
     kinds: &[Kind],
@@ -626,10 +606,10 @@ pub async fn count(
     let mut total = 0;
     for kind in kinds {
         total += match kind {
-            Kind::Enterprise => matching::<enterprise::Entity>(db, weights, viewer, terms).await?,
-            Kind::Brand => matching::<brand::Entity>(db, weights, viewer, terms).await?,
-            Kind::GeographicIndication => matching::<gi::Entity>(db, weights, viewer, terms).await?,
-            Kind::Person => matching::<person::Entity>(db, weights, viewer, terms).await?,
+            Kind::Enterprise => matching::<enterprise::Entity>(db, viewer, terms).await?,
+            Kind::Brand => matching::<brand::Entity>(db, viewer, terms).await?,
+            Kind::GeographicIndication => matching::<gi::Entity>(db, viewer, terms).await?,
+            Kind::Person => matching::<person::Entity>(db, viewer, terms).await?,
         };
     }
     Ok(total)

@@ -51,7 +51,7 @@ impl SearchQuery {
         // The count on its own connection, beside the hits: a search waits for the slower.
         let counted = async {
             match ctx.look_ahead().field("totalCount").exists() {
-                true => search::count(db, weights, viewer, &terms, &kinds).await,
+                true => search::count(db, viewer, &terms, &kinds).await,
                 false => Ok(0),
             }
         };
