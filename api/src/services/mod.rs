@@ -176,8 +176,8 @@ impl GramKey {
         })
     }
 
-    /// Rows whose gram form `column` holds every key gram, in the current name or (`former`) in one
-    /// former name: [`has_all_grams`].
+    /// Rows whose gram form `column` holds every key gram, among the current name's grams or
+    /// (`former`) among the former names' (pooled: the name itself is checked after): [`has_all_grams`].
     pub fn held(&self, backend: DbBackend, column: impl ColumnTrait, former: bool) -> SimpleExpr {
         match former {
             true => {
