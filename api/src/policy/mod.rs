@@ -276,13 +276,20 @@ impl Viewer {
     /// may see, or, for staff, being registered inside their jurisdiction. A person known only from a
     /// draft stays out of public search.
     pub fn person_condition(&self) -> Condition {
-        let holders = credential::Entity::find()
+        use sea_orm::sea_query::{Expr, ExprTrait};
+        // `EXISTS`, correlated on the holder: each person's credentials are looked up by the holder
+        // index. As `id IN (holders)`, SQLite built the list of every visible credential's holder,
+        // scanning all credentials for each search.
+        let held = credential::Entity::find()
             .select_only()
-            .column(credential::Column::HolderPersonId)
-            .filter(credential::Column::HolderPersonId.is_not_null())
+            .expr(Expr::val(1))
+            .filter(
+                Expr::col((credential::Entity, credential::Column::HolderPersonId))
+                    .equals((person::Entity, person::Column::Id)),
+            )
             .filter(self.credential_condition())
             .into_query();
-        let visible = Condition::any().add(person::Column::Id.in_subquery(holders));
+        let visible = Condition::any().add(Expr::exists(held));
         match self {
             Self::User(account) => match account.jurisdiction() {
                 Some(scope) => visible.add(within(person::Column::RegionCode, &scope)),
