@@ -132,3 +132,41 @@ async fn a_page_of_a_regions_enterprises_is_read_in_order_from_an_index_in_every
     }
     txn.rollback().await.unwrap();
 }
+
+/// On PostgreSQL a term's grams are weighed from the statistics of the grams index, read once, not by
+/// asking the planner for a plan per gram; the weight must still be the planner's estimate, which
+/// decides whether a term's rows are read whole or found by walking the order.
+#[tokio::test]
+async fn a_grams_weight_is_the_planners_estimate_of_its_rows() {
+    use registry::services::{GramWeights, has_all_grams};
+    use sea_orm::sea_query::Expr;
+    let app = spawn_app().await;
+    if app.db.get_database_backend() != DbBackend::Postgres {
+        return;
+    }
+    app.db.execute_unprepared("ANALYZE").await.unwrap();
+    // Grams of most names, of some and of none.
+    let grams = ["公司", "有限", "庆", "科技", "川", "龘龘"].map(str::to_owned);
+    let weighed = GramWeights::default()
+        .holders(&app.db, enterprise::Column::NameGrams, &grams)
+        .await
+        .unwrap();
+    for (gram, weight) in grams.iter().zip(weighed) {
+        let holding = enterprise::Entity::find()
+            .select_only()
+            .expr(Expr::val(1))
+            .filter(has_all_grams(
+                DbBackend::Postgres,
+                enterprise::Column::NameGrams,
+                std::slice::from_ref(gram),
+            ));
+        let shown = plan(&app.db, holding).await;
+        let estimated: f64 = shown
+            .split("rows=")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|rows| rows.parse().ok())
+            .unwrap_or_else(|| panic!("{shown}"));
+        assert_eq!(weight.round().max(1.0), estimated, "{gram}: {shown}");
+    }
+}

@@ -26,6 +26,9 @@ pub mod statistics;
 pub mod user;
 pub mod verification;
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use sea_orm::{ColumnTrait, Condition, DbBackend, Order, sea_query::SimpleExpr};
 
 use crate::i18n::Message;
@@ -193,51 +196,58 @@ impl GramKey {
     }
 }
 
-/// How long a gram's weight is kept: an estimate changes only when PostgreSQL's statistics of the
-/// table do (after enough writes), and a count on SQLite only decides how rows are read, never which.
+/// How long a gram's weight is kept: PostgreSQL's statistics change only when the table is analysed
+/// again (after enough writes), and a count on SQLite only decides how rows are read, never which.
 const WEIGHT_KEPT: std::time::Duration = std::time::Duration::from_secs(600);
-/// How many grams' weights are kept at most (the least recently used go first).
+/// How many grams' counts are kept at most on SQLite (the least recently used go first).
 const WEIGHTS_KEPT: std::num::NonZeroUsize = match std::num::NonZeroUsize::new(20_000) {
     Some(grams) => grams,
     None => std::num::NonZeroUsize::MIN,
 };
 
-/// How many rows hold each gram a term was recently looked up by, per table, so that a term asked
-/// again (autocomplete asks the same few keys over and over) costs no statement to weigh. Schema data,
-/// shared by every request on one database.
+/// How many rows hold each gram a term is looked up by, per table, so that weighing a term costs no
+/// statement most of the time (autocomplete asks the same few keys over and over, and every new term
+/// is weighed before it is read). Schema data, shared by every request on one database.
 pub struct GramWeights {
-    weighed: std::sync::Mutex<lru::LruCache<(String, String), (f64, std::time::Instant)>>,
+    /// SQLite: the rows counted holding each gram recently weighed, by table and gram.
+    counted: std::sync::Mutex<lru::LruCache<(String, String), (f64, std::time::Instant)>>,
+    /// PostgreSQL: each table's gram statistics ([`GramStatistics`]), as last read.
+    statistics: std::sync::Mutex<HashMap<String, (Arc<GramStatistics>, std::time::Instant)>>,
 }
 
 impl Default for GramWeights {
     fn default() -> Self {
         Self {
-            weighed: std::sync::Mutex::new(lru::LruCache::new(WEIGHTS_KEPT)),
+            counted: std::sync::Mutex::new(lru::LruCache::new(WEIGHTS_KEPT)),
+            statistics: std::sync::Mutex::new(HashMap::new()),
         }
     }
 }
 
 impl GramWeights {
-    /// About how many rows hold each of `candidates` in the gram form `grams` ([`holders_of`]): as
-    /// kept when every one was weighed less than [`WEIGHT_KEPT`] ago, else weighed again, all at once.
-    async fn holders(
+    /// About how many rows hold each of `candidates` after the start of their name, in their gram form
+    /// `grams` (former names are few). On PostgreSQL, as its planner estimates them from the table's
+    /// statistics ([`GramStatistics`]), read once and kept for every term. On SQLite, counted in the grams index
+    /// (which holds the rows' ids) up to [`COMMON_GRAM_ROWS`], all candidates in one statement, and kept.
+    pub async fn holders(
         &self,
         db: &impl sea_orm::ConnectionTrait,
         grams: impl ColumnTrait,
         candidates: &[String],
     ) -> Result<Vec<f64>, sea_orm::DbErr> {
+        if db.get_database_backend() == DbBackend::Postgres {
+            let statistics = self.statistics(db, grams).await?;
+            return Ok(candidates.iter().map(|gram| statistics.holders(gram)).collect());
+        }
         let table = grams.entity_name().to_string();
         let keys: Vec<(String, String)> = candidates
             .iter()
             .map(|gram| (table.clone(), gram.clone()))
             .collect();
         let kept: Option<Vec<f64>> = {
-            let mut weighed = self
-                .weighed
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut counted = lock(&self.counted);
             keys.iter()
-                .map(|key| match weighed.get(key) {
+                .map(|key| match counted.get(key) {
                     Some((rows, at)) if at.elapsed() < WEIGHT_KEPT => Some(*rows),
                     _ => None,
                 })
@@ -246,61 +256,129 @@ impl GramWeights {
         if let Some(rows) = kept {
             return Ok(rows);
         }
-        let rows = holders_of(db, grams, candidates).await?;
+        let rows = counted_holders(db, &table, candidates).await?;
         let now = std::time::Instant::now();
-        let mut weighed = self
-            .weighed
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut counted = lock(&self.counted);
         for (key, held) in keys.into_iter().zip(&rows) {
-            weighed.put(key, (*held, now));
+            counted.put(key, (*held, now));
         }
         Ok(rows)
     }
+
+    /// The statistics of the gram form `grams` on PostgreSQL: as kept when read less than
+    /// [`WEIGHT_KEPT`] ago, else read again.
+    async fn statistics(
+        &self,
+        db: &impl sea_orm::ConnectionTrait,
+        grams: impl ColumnTrait,
+    ) -> Result<Arc<GramStatistics>, sea_orm::DbErr> {
+        let table = grams.entity_name().to_string();
+        if let Some((statistics, at)) = lock(&self.statistics).get(&table)
+            && at.elapsed() < WEIGHT_KEPT
+        {
+            return Ok(Arc::clone(statistics));
+        }
+        let statistics = Arc::new(GramStatistics::read(db, &table).await?);
+        lock(&self.statistics).insert(table, (Arc::clone(&statistics), std::time::Instant::now()));
+        Ok(statistics)
+    }
 }
 
-/// About how many rows hold each of `candidates` after the start of their name, in their gram form
-/// `grams` (former names are few). On PostgreSQL, the planner's estimate from the grams' element
-/// statistics, one `EXPLAIN` per candidate ([`estimated_rows`]): counting would read every row from the
-/// table, an estimate costs a plan. On SQLite, counted in the grams index, which holds the rows' ids, up
-/// to [`COMMON_GRAM_ROWS`], all candidates in one statement.
-async fn holders_of(
+/// A mutex's value, also after a panic elsewhere while it was held: a weight is only ever replaced
+/// whole, so it cannot be left half-written.
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// What PostgreSQL's planner knows of a table's grams (`pg_stats` of its grams index, gathered by
+/// `ANALYZE`): how many rows the table has, and the share of them holding each of its commonest grams.
+/// The planner takes a gram it does not list to be held by half the share of the rarest it lists, at
+/// most [`UNLISTED_SHARE`]; so does this, so the weight is the planner's estimate without asking for a
+/// plan (an `EXPLAIN` per gram of every term not weighed lately took a round trip and a plan, about a
+/// millisecond, each; a four-character term has two).
+#[derive(Clone, Debug, Default, PartialEq)]
+struct GramStatistics {
+    /// The rows of the table, as last counted by `ANALYZE` or `VACUUM` (none before).
+    rows: f64,
+    /// The share of the rows holding each gram listed.
+    shares: HashMap<String, f64>,
+    /// The share of the rows taken to hold a gram not listed.
+    unlisted: f64,
+}
+
+/// The share of rows the planner takes to hold a gram its statistics do not list, at most
+/// (`DEFAULT_CONTAIN_SEL` in PostgreSQL's `array_selfuncs.c`), and for every gram before the table
+/// was first analysed.
+const UNLISTED_SHARE: f64 = 0.005;
+
+impl GramStatistics {
+    /// From the rows of the table and its grams index's statistics: the grams listed (commonest first)
+    /// and their shares, followed by the smallest and largest share and the share of rows without
+    /// grams, as `pg_stats` gives them.
+    fn new(rows: f64, listed: Vec<String>, shares: &[f32]) -> Self {
+        let rarest = shares.get(listed.len()).map(|share| f64::from(*share));
+        Self {
+            rows: rows.max(0.0),
+            unlisted: rarest.map_or(UNLISTED_SHARE, |rarest| (rarest / 2.0).min(UNLISTED_SHARE)),
+            shares: listed
+                .into_iter()
+                .zip(shares.iter().map(|share| f64::from(*share)))
+                .collect(),
+        }
+    }
+
+    /// Reads the statistics of `table`'s grams index (`idx_<table>_name_grams`).
+    async fn read(db: &impl sea_orm::ConnectionTrait, table: &str) -> Result<Self, sea_orm::DbErr> {
+        use sea_orm::Statement;
+        #[derive(sea_orm::FromQueryResult)]
+        struct Read {
+            rows: f64,
+            grams: Option<Vec<String>>,
+            shares: Option<Vec<f32>>,
+        }
+        // The index's statistics are those of its expression: the grams as an array.
+        let statement = Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT t.reltuples::float8 AS rows, s.most_common_elems::text::text[] AS grams, \
+             s.most_common_elem_freqs AS shares \
+             FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace \
+             LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = $2 \
+             WHERE t.oid = to_regclass($1)",
+            [table.into(), format!("idx_{table}_name_grams").into()],
+        );
+        let read = <Read as sea_orm::FromQueryResult>::find_by_statement(statement)
+            .one(db)
+            .await?;
+        Ok(match read {
+            Some(read) => Self::new(
+                read.rows,
+                read.grams.unwrap_or_default(),
+                &read.shares.unwrap_or_default(),
+            ),
+            None => Self::default(),
+        })
+    }
+
+    /// About how many rows hold `gram`.
+    fn holders(&self, gram: &str) -> f64 {
+        self.rows * self.shares.get(gram).copied().unwrap_or(self.unlisted)
+    }
+}
+
+/// How many rows of `table` hold each of `candidates` in their grams, counted in its FTS5 grams table
+/// up to [`COMMON_GRAM_ROWS`] (SQLite).
+async fn counted_holders(
     db: &impl sea_orm::ConnectionTrait,
-    grams: impl ColumnTrait,
+    table: &str,
     candidates: &[String],
 ) -> Result<Vec<f64>, sea_orm::DbErr> {
+    use sea_orm::FromQueryResult;
     use sea_orm::sea_query::{Alias, Expr, Func, Query, UnionType};
-    use sea_orm::{FromQueryResult, Statement};
-    let backend = db.get_database_backend();
-    let table = grams.entity_name().to_string();
-    if backend == DbBackend::Postgres {
-        // One statement per candidate: the arms of one `UNION ALL` may be planned as a parallel append,
-        // which reorders them and estimates some per worker.
-        let mut rows = Vec::with_capacity(candidates.len());
-        for gram in candidates {
-            let holding = Query::select()
-                .expr(Expr::val(1))
-                .from(Alias::new(&table))
-                .and_where(has_all_grams(backend, grams, std::slice::from_ref(gram)))
-                .to_owned();
-            let built = backend.build(&holding);
-            let explain = Statement {
-                sql: format!("EXPLAIN (FORMAT JSON) {}", built.sql),
-                ..built
-            };
-            let plan: serde_json::Value = match db.query_one_raw(explain).await? {
-                Some(row) => row.try_get_by_index(0)?,
-                None => serde_json::Value::Null,
-            };
-            rows.push(estimated_rows(&plan));
-        }
-        return Ok(rows);
-    }
     let Some(union) = candidates
         .iter()
         .enumerate()
         .map(|(i, gram)| {
-            let holding = gram_matches(&table, std::slice::from_ref(gram))
+            let holding = gram_matches(table, std::slice::from_ref(gram))
                 .limit(COMMON_GRAM_ROWS)
                 .to_owned();
             Query::select()
@@ -319,6 +397,7 @@ async fn holders_of(
         holders: i64,
     }
     let mut rows = vec![0.0; candidates.len()];
+    let backend = db.get_database_backend();
     for counted in Holders::find_by_statement(backend.build(&union)).all(db).await? {
         if let Some(row) = usize::try_from(counted.candidate)
             .ok()
@@ -328,12 +407,6 @@ async fn holders_of(
         }
     }
     Ok(rows)
-}
-
-/// The rows a PostgreSQL plan (`EXPLAIN (FORMAT JSON)`) expects its statement to return: its top node's
-/// estimate, which for a parallel plan (a `Gather`) is the total of all workers.
-fn estimated_rows(plan: &serde_json::Value) -> f64 {
-    plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or_default()
 }
 
 /// Rows whose folded `name` or folded former names (`former`, when the rows have them) contain the
@@ -665,17 +738,20 @@ where
 mod tests {
     use super::*;
 
-    /// Weighing a gram once read the arms of a parallel append as if they were in order and each
-    /// estimated in full: the commonest gram of a name came out rarest, and its rows were read whole.
+    /// The weight of a gram is the planner's estimate: its listed share of the rows, or half the
+    /// rarest listed share (at most the planner's default) for a gram rarer than any listed.
     #[test]
-    fn a_parallel_plan_is_estimated_by_its_total() {
-        let plan = serde_json::json!([{ "Plan": {
-            "Node Type": "Gather",
-            "Plan Rows": 17318,
-            "Plans": [{ "Node Type": "Bitmap Heap Scan", "Parallel Aware": true, "Plan Rows": 7216 }]
-        }}]);
-        assert_eq!(estimated_rows(&plan), 17318.0);
-        let serial = serde_json::json!([{ "Plan": { "Node Type": "Bitmap Heap Scan", "Plan Rows": 871 } }]);
-        assert_eq!(estimated_rows(&serial), 871.0);
+    fn a_gram_is_weighed_as_the_planner_estimates_it() {
+        let listed = vec!["有限".to_owned(), "公司".to_owned()];
+        let statistics = GramStatistics::new(1_000_000.0, listed, &[0.9, 0.02, 0.002, 0.9, 0.0]);
+        assert_eq!(statistics.holders("有限"), 1_000_000.0 * f64::from(0.9_f32));
+        assert_eq!(
+            statistics.holders("连州"),
+            1_000_000.0 * f64::from(0.002_f32) / 2.0
+        );
+        let common = GramStatistics::new(1_000_000.0, vec!["有限".to_owned()], &[0.9, 0.9, 0.9, 0.0]);
+        assert_eq!(common.holders("连州"), 1_000_000.0 * UNLISTED_SHARE);
+        let never_analysed = GramStatistics::new(-1.0, Vec::new(), &[]);
+        assert_eq!(never_analysed.holders("连州"), 0.0);
     }
 }
