@@ -4,7 +4,10 @@ use std::time::{Duration, Instant};
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteConnection, SqliteJournalMode};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseExecutor, DbBackend, DbErr,
+    TransactionTrait,
+};
 
 /// How long a request waits for a free connection by default before it is answered `503`
 /// `UNAVAILABLE` (`REGISTRY_DB_ACQUIRE_TIMEOUT_MS`): a database that is down or a pool that is
@@ -69,6 +72,26 @@ pub async fn connect_with(url: &str, settings: &PoolSettings) -> Result<Database
     Database::connect(options).await
 }
 
+/// Runs `read` where PostgreSQL plans each of its statements once per connection and reuses the plan
+/// (a generic plan: `plan_cache_mode = force_generic_plan`, in a transaction of its own), elsewhere on
+/// `db` itself. For statements whose plan does not depend on their parameters and takes longer to make
+/// than to run, which PostgreSQL would plan again on every execution as custom plans look cheaper.
+/// SQLite plans a prepared statement once anyway.
+pub async fn planned_once<T, E: From<DbErr>>(
+    db: &DatabaseConnection,
+    read: impl AsyncFnOnce(&DatabaseExecutor<'_>) -> Result<T, E>,
+) -> Result<T, E> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return read(&DatabaseExecutor::from(db)).await;
+    }
+    let txn = db.begin().await?;
+    txn.execute_unprepared("SET LOCAL plan_cache_mode = force_generic_plan")
+        .await?;
+    let read = read(&DatabaseExecutor::from(&txn)).await?;
+    txn.commit().await?;
+    Ok(read)
+}
+
 /// SQLite virtual-machine steps between two looks at the deadline: a few dozen microseconds of work.
 const STEPS_BETWEEN_LOOKS: i32 = 10_000;
 
@@ -108,7 +131,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 
 #[cfg(test)]
 mod tests {
-    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    use sea_orm::Statement;
 
     use super::*;
 

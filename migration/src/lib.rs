@@ -24,6 +24,7 @@ mod m20261205_000017_announcements;
 mod m20261205_000018_person_identity_number;
 mod m20261205_000019_list_orders;
 mod m20261205_000020_credential_counts;
+mod m20261206_000021_enterprise_name_pairs;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -52,6 +53,17 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000018_person_identity_number::Migration),
             Box::new(m20261205_000019_list_orders::Migration),
             Box::new(m20261205_000020_credential_counts::Migration),
+            Box::new(m20261206_000021_enterprise_name_pairs::Migration),
         ]
     }
+}
+
+/// Runs `statements` one after the other on the migration's connection.
+async fn execute_all(manager: &SchemaManager<'_>, statements: Vec<String>) -> Result<(), DbErr> {
+    use sea_orm_migration::sea_orm::ConnectionTrait;
+    let db = manager.get_connection();
+    for statement in statements {
+        db.execute_unprepared(&statement).await?;
+    }
+    Ok(())
 }

@@ -10,7 +10,7 @@
 //!   triggers.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
+use sea_orm_migration::sea_orm::DbBackend;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -53,14 +53,6 @@ fn sqlite_down(table: &str) -> Vec<String> {
     ]
 }
 
-async fn run(manager: &SchemaManager<'_>, statements: Vec<String>) -> Result<(), DbErr> {
-    let db = manager.get_connection();
-    for statement in statements {
-        db.execute_unprepared(&statement).await?;
-    }
-    Ok(())
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -74,8 +66,8 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
             match manager.get_database_backend() {
-                DbBackend::Postgres => run(manager, postgres_up(table)).await?,
-                _ => run(manager, sqlite_up(table)).await?,
+                DbBackend::Postgres => crate::execute_all(manager, postgres_up(table)).await?,
+                _ => crate::execute_all(manager, sqlite_up(table)).await?,
             }
         }
         Ok(())
@@ -85,9 +77,9 @@ impl MigrationTrait for Migration {
         for table in TABLES {
             match manager.get_database_backend() {
                 DbBackend::Postgres => {
-                    run(manager, vec![format!("DROP INDEX idx_{table}_name_grams")]).await?
+                    crate::execute_all(manager, vec![format!("DROP INDEX idx_{table}_name_grams")]).await?
                 }
-                _ => run(manager, sqlite_down(table)).await?,
+                _ => crate::execute_all(manager, sqlite_down(table)).await?,
             }
             manager
                 .alter_table(Table::alter().table(table).drop_column("name_grams").to_owned())

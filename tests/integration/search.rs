@@ -352,3 +352,31 @@ async fn hits_of_every_kind_rank_together_and_a_repeated_term_is_not_weighed_aga
     assert_eq!(statements, 7, "statements of the repeated search");
     assert_eq!(first_statements, statements + 1, "statements of the first search");
 }
+
+/// The first hits holding a pair are read in name order from an index of the names' pairs (on
+/// PostgreSQL), which must follow a rename: an enterprise renamed to a name holding the pair, at the
+/// front of the order, leads the hits at once.
+#[tokio::test]
+async fn a_renamed_enterprise_takes_its_new_place_among_the_hits() {
+    let app = spawn_app().await;
+    let registrar = app.login("cq-amr-registrar").await;
+    for (n, letter) in (1..).zip(["甲", "乙", "丙", "戊"]) {
+        register(&app, &uscc(n), &format!("重庆乙鹦鹉{letter}示例有限公司")).await;
+    }
+    let renamed = uscc(5);
+    register(&app, &renamed, "重庆乙白鸽示例有限公司").await;
+    app.update_enterprise(
+        &registrar,
+        &renamed,
+        json!({ "name": "重庆丁鹦鹉示例有限公司", "regionCode": "500103" }),
+    )
+    .await;
+    let page = search(
+        &app,
+        json!({ "query": "鹦鹉", "kinds": ["ENTERPRISE"], "first": 1 }),
+    )
+    .await;
+    assert_eq!(page["nodes"][0]["item"]["uscc"], renamed, "{page}");
+    assert_eq!(page["nodes"][0]["matchClass"], "INFIX", "{page}");
+    assert_eq!(page["totalCount"], 5, "{page}");
+}

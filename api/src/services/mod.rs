@@ -121,6 +121,8 @@ pub struct GramKey {
     pub grams: Vec<String>,
     /// How many rows hold the rarest, as far as is known.
     pub holders: Holders,
+    /// The rarest, once weighed.
+    pub rarest: Option<String>,
 }
 
 /// How many rows hold a term's rarest key gram, which bounds how many hold them all and decides how
@@ -142,6 +144,7 @@ impl GramKey {
         Self {
             grams: crate::domain::text::key_candidates(folded),
             holders: Holders::Unweighed,
+            rarest: None,
         }
     }
 
@@ -167,15 +170,20 @@ impl GramKey {
     ) -> Result<Self, sea_orm::DbErr> {
         let candidates = crate::domain::text::key_candidates(folded);
         let rows = weights.holders(db, grams, &candidates).await?;
-        let Some(rarest) = rows.into_iter().min_by(f64::total_cmp) else {
+        let Some((rarest, held)) = candidates
+            .iter()
+            .zip(rows)
+            .min_by(|(_, a), (_, b)| a.total_cmp(b))
+        else {
             return Ok(Self::default());
         };
         Ok(Self {
-            grams: candidates,
-            holders: match rarest >= COMMON_GRAM_ROWS as f64 {
+            rarest: Some(rarest.clone()),
+            holders: match held >= COMMON_GRAM_ROWS as f64 {
                 true => Holders::Many,
                 false => Holders::Few,
             },
+            grams: candidates,
         })
     }
 
@@ -468,6 +476,14 @@ pub enum Branch {
     /// Every row that meets the condition, unordered and unlimited: for a condition that holds for very
     /// few rows whatever the term, whose rows all go to the page's query.
     All(Condition),
+    /// The ids (as `id`) of the rows in the list's order, read in that order by a statement of their
+    /// own from another table's index; for a list of every row of its table (no filters of its own),
+    /// whose first rows meeting the condition are the statement's first.
+    Listed {
+        /// The list's table, whose `id` the statement lists.
+        table: &'static str,
+        ids: Box<sea_orm::sea_query::SelectStatement>,
+    },
 }
 
 impl Branch {
@@ -475,6 +491,10 @@ impl Branch {
     pub fn into_condition(self) -> Condition {
         match self {
             Self::First(condition) | Self::Few(condition) | Self::All(condition) => condition,
+            Self::Listed { table, ids } => {
+                use sea_orm::sea_query::{Alias, Expr, ExprTrait};
+                Condition::all().add(Expr::col((Alias::new(table), Alias::new("id"))).in_subquery(*ids))
+            }
         }
     }
 }
@@ -564,6 +584,7 @@ pub fn among_first<E: sea_orm::EntityTrait>(
                 all.clear_order_by();
                 all
             }
+            Branch::Listed { mut ids, .. } => ids.limit(limit).to_owned(),
             // SQLite reads a few rows an index names and sorts them by itself: it never walks an order
             // to find them.
             Branch::First(condition) | Branch::Few(condition) => {
