@@ -6,9 +6,10 @@ use entity::{
     enterprise, enterprise_former_name,
     enums::{EnterpriseScale, EnterpriseStatus},
 };
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Select,
 };
 use uuid::Uuid;
 
@@ -70,7 +71,33 @@ pub fn search_within(filter: &EnterpriseFilter, cut: &Cut<'_>, window: u64) -> S
     let query = cut.apply(unnamed(filter));
     match &filter.name_contains {
         Some(term) => {
-            let branches = name_ways(term, super::name_branches);
+            let branches = match (term.pair_holders(), cut.direction_by(C::NameNormalized)) {
+                // Read by name on PostgreSQL: the term after a name's start is found from the holders of
+                // its pair in that order, each checked against the list's filters and cut.
+                (Some(holders), Some(direction)) => {
+                    let mut ids = query.clone().select_only().column(C::Id).into_query();
+                    ids.inner_join(
+                        Alias::new(super::NAME_PAIRS),
+                        Expr::col(super::name_pair("enterprise_id")).equals((enterprise::Entity, C::Id)),
+                    )
+                    .cond_where(holders)
+                    .clear_order_by()
+                    .order_by(super::name_pair("name_normalized"), direction.clone())
+                    .order_by(super::name_pair("enterprise_id"), direction);
+                    let listed = super::Branch::Listed {
+                        table: "enterprise",
+                        ids: Box::new(ids),
+                    };
+                    let mut branches = term.start_and_former_names(
+                        C::NameNormalized,
+                        C::FormerNamesNormalized,
+                        C::NameGrams,
+                    );
+                    branches.push(listed);
+                    branches
+                }
+                _ => name_ways(term, super::name_branches),
+            };
             let matching = super::among_first(term.backend(), &query, C::Id, branches, window);
             query.filter(matching)
         }

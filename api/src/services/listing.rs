@@ -357,6 +357,16 @@ impl<'a> Cut<'a> {
         }
     }
 
+    /// The direction the page is read in, when the list is ordered by `column` first.
+    pub fn direction_by(&self, column: impl ColumnTrait) -> Option<Order> {
+        let first = self.order.keys.first()?;
+        let name = format!("{}.{}", column.entity_name(), column.as_str());
+        (first.name == name).then(|| match first.read_descending(self.reversed) {
+            true => Order::Desc,
+            false => Order::Asc,
+        })
+    }
+
     /// `rows` in the order the page is read in, between its positions (no limit: the caller sets it).
     pub fn apply<E: EntityTrait>(&self, mut rows: Select<E>) -> Select<E> {
         if let Some(after) = &self.after {

@@ -104,6 +104,25 @@ impl NameTerm {
     pub fn backend(&self) -> DbBackend {
         self.backend
     }
+
+    /// The rows of [`NAME_PAIRS`] holding the term's rarest key gram whose name contains the term
+    /// ([`holding_pair`]), when it is read that way: weighed on PostgreSQL, that gram being a pair.
+    pub fn pair_holders(&self) -> Option<Condition> {
+        let rarest = self.key.rarest.as_deref()?;
+        let by_pair = self.backend == DbBackend::Postgres && rarest.chars().count() == 2;
+        by_pair.then(|| holding_pair(rarest, &self.folded))
+    }
+
+    /// The branches of [`name_branches`] on enterprises' names without the one finding the term after a
+    /// name's start: the start of the name, and former names containing the term.
+    pub fn start_and_former_names<C: ColumnTrait>(&self, name: C, former: C, grams: C) -> Vec<Branch> {
+        let held = self.key.held(self.backend, grams, true);
+        let contained = contains(self.backend, former, &self.folded);
+        vec![
+            Branch::First(starts_with(name, &self.folded).into()),
+            Branch::All(Condition::all().add(held).add(contained)),
+        ]
+    }
 }
 
 /// From about this many rows holding a gram on, the gram is common: the first rows in order that hold
@@ -461,6 +480,30 @@ pub fn name_branches<C: ColumnTrait>(name: C, former: Option<C>, grams: C, term:
         });
     let anywhere = term.key.branch(held, contained);
     vec![Branch::First(starts_with(name, &term.folded).into()), anywhere]
+}
+
+/// The table of each enterprise's name pairs beside its folded name, keyed in that order (PostgreSQL
+/// only: migration `m20261206_000021_enterprise_name_pairs`).
+pub const NAME_PAIRS: &str = "enterprise_name_pair";
+
+/// A column of [`NAME_PAIRS`].
+pub fn name_pair(column: &str) -> (sea_orm::sea_query::Alias, sea_orm::sea_query::Alias) {
+    use sea_orm::sea_query::Alias;
+    (Alias::new(NAME_PAIRS), Alias::new(column))
+}
+
+/// Rows of [`NAME_PAIRS`] of `pair` whose name contains `needle`: a range of its key, in name order,
+/// each checked there.
+pub fn holding_pair(pair: &str, needle: &str) -> Condition {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let contained = Expr::cust_with_values(
+        format!("strpos(\"{NAME_PAIRS}\".\"name_normalized\", $1)"),
+        [needle],
+    )
+    .gt(0);
+    Condition::all()
+        .add(Expr::col(name_pair("pair")).eq(pair))
+        .add(contained)
 }
 
 /// One way rows meet a condition, and how [`among_first`] reads them.

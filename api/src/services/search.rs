@@ -190,20 +190,12 @@ impl Terms {
     /// checked for the query there, so that the first are found without reading the others.
     fn holding_pair(&self, pair: &str) -> Branch {
         use sea_orm::sea_query::{Alias, Order, Query};
-        let column = |name: &str| (Alias::new("enterprise_name_pair"), Alias::new(name));
         let ids = Query::select()
-            .expr_as(Expr::col(column("enterprise_id")), Alias::new("id"))
-            .from(Alias::new("enterprise_name_pair"))
-            .and_where(Expr::col(column("pair")).eq(pair))
-            .and_where(
-                Expr::cust_with_values(
-                    "strpos(\"enterprise_name_pair\".\"name_normalized\", $1)",
-                    [self.folded.as_str()],
-                )
-                .gt(0),
-            )
-            .order_by(column("name_normalized"), Order::Asc)
-            .order_by(column("enterprise_id"), Order::Asc)
+            .expr_as(Expr::col(super::name_pair("enterprise_id")), Alias::new("id"))
+            .from(Alias::new(super::NAME_PAIRS))
+            .cond_where(super::holding_pair(pair, &self.folded))
+            .order_by(super::name_pair("name_normalized"), Order::Asc)
+            .order_by(super::name_pair("enterprise_id"), Order::Asc)
             .to_owned();
         Branch::Listed {
             table: "enterprise",
