@@ -105,12 +105,11 @@ impl NameTerm {
         self.backend
     }
 
-    /// The rows of [`NAME_PAIRS`] holding the term's rarest key gram whose name contains the term
-    /// ([`holding_pair`]), when it is read that way: weighed on PostgreSQL, that gram being a pair.
+    /// The rows of [`NAME_PAIRS`] holding the term's pair ([`GramKey::pair`]) whose name contains the
+    /// term ([`holding_pair`]), when it is read that way.
     pub fn pair_holders(&self) -> Option<Condition> {
-        let rarest = self.key.rarest.as_deref()?;
-        let by_pair = self.backend == DbBackend::Postgres && rarest.chars().count() == 2;
-        by_pair.then(|| holding_pair(rarest, &self.folded))
+        let pair = self.key.pair(self.backend)?;
+        Some(holding_pair(pair, &self.folded))
     }
 
     /// The branches of [`name_branches`] on enterprises' names without the one finding the term after a
@@ -204,6 +203,13 @@ impl GramKey {
             },
             grams: candidates,
         })
+    }
+
+    /// The gram the term is read by in [`NAME_PAIRS`] on `backend`: the rarest, once weighed, when it is
+    /// a pair and the backend PostgreSQL (the only one with the table).
+    pub fn pair(&self, backend: DbBackend) -> Option<&str> {
+        let rarest = self.rarest.as_deref()?;
+        (backend == DbBackend::Postgres && rarest.chars().count() == 2).then_some(rarest)
     }
 
     /// Rows whose gram form `column` holds every key gram, among the current name's grams or

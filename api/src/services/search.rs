@@ -366,8 +366,8 @@ async fn named_hits(
     else {
         return Ok(Vec::new());
     };
-    // Planned once: the tables are small, and planning the statement's many branches took five times
-    // as long as running them.
+    // Planned once: the tables are small, and planning the statement's many branches took three to
+    // five times as long as running them.
     let statement = terms.backend.build(&union);
     let rows = crate::db::planned_once(db, async |db| {
         Ok::<_, ApiError>(Named::find_by_statement(statement).all(db).await?)
@@ -446,9 +446,7 @@ impl Searched for enterprise::Entity {
     /// the USCC by its start.
     fn branches(terms: &Terms, class: MatchClass, key: &GramKey) -> Vec<Branch> {
         use enterprise::Column as C;
-        let by_pair = key.rarest.as_deref().filter(|rarest| {
-            terms.backend == DbBackend::Postgres && class == MatchClass::Infix && rarest.chars().count() == 2
-        });
+        let by_pair = key.pair(terms.backend).filter(|_| class == MatchClass::Infix);
         let mut branches = match by_pair {
             Some(pair) => std::iter::once(terms.holding_pair(pair))
                 .chain(terms.pinyin(C::NamePinyin, class))
