@@ -260,8 +260,9 @@ impl Default for GramWeights {
 impl GramWeights {
     /// About how many rows hold each of `candidates` after the start of their name, in their gram form
     /// `grams` (former names are few). On PostgreSQL, as its planner estimates them from the table's
-    /// statistics ([`GramStatistics`]), read once and kept for every term. On SQLite, counted in the grams index
-    /// (which holds the rows' ids) up to [`COMMON_GRAM_ROWS`], all candidates in one statement, and kept.
+    /// statistics ([`GramStatistics`]), read once and kept for every term. On SQLite, counted in the
+    /// grams index (which holds the rows' ids) up to [`COMMON_GRAM_ROWS`], all candidates in one
+    /// statement, and kept.
     pub async fn holders(
         &self,
         db: &impl sea_orm::ConnectionTrait,
@@ -329,7 +330,7 @@ fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// most [`UNLISTED_SHARE`]; so does this, so the weight is the planner's estimate without asking for a
 /// plan (an `EXPLAIN` per gram of every term not weighed lately took a round trip and a plan, about a
 /// millisecond, each; a four-character term has two).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 struct GramStatistics {
     /// The rows of the table, as last counted by `ANALYZE` or `VACUUM` (none before).
     rows: f64,
@@ -502,14 +503,14 @@ pub fn name_pair(column: &str) -> (sea_orm::sea_query::Alias, sea_orm::sea_query
 /// each checked there.
 pub fn holding_pair(pair: &str, needle: &str) -> Condition {
     use sea_orm::sea_query::{Expr, ExprTrait};
-    let contained = Expr::cust_with_values(
-        format!("strpos(\"{NAME_PAIRS}\".\"name_normalized\", $1)"),
-        [needle],
-    )
-    .gt(0);
     Condition::all()
         .add(Expr::col(name_pair("pair")).eq(pair))
-        .add(contained)
+        .add(contains_in(
+            DbBackend::Postgres,
+            NAME_PAIRS,
+            "name_normalized",
+            needle,
+        ))
 }
 
 /// One way rows meet a condition, and how [`among_first`] reads them.
@@ -552,18 +553,27 @@ impl Branch {
 /// it, which is the point: it is checked on rows another index found, or on each row of an order walked,
 /// and a planner cannot choose a trigram index that holds nothing for a short needle.
 pub fn contains(backend: DbBackend, column: impl ColumnTrait, needle: &str) -> SimpleExpr {
+    contains_in(
+        backend,
+        &column.entity_name().to_string(),
+        column.as_str(),
+        needle,
+    )
+}
+
+/// [`contains`] on column `column` of table `table`, named.
+fn contains_in(backend: DbBackend, table: &str, column: &str, needle: &str) -> SimpleExpr {
     use sea_orm::sea_query::{Expr, ExprTrait};
     let function = match backend {
         DbBackend::Postgres => "strpos",
         _ => "instr",
     };
-    let table = column.entity_name().to_string();
     let placeholder = match backend {
         DbBackend::Postgres => "$1",
         _ => "?",
     };
     Expr::cust_with_values(
-        format!("{function}(\"{table}\".\"{}\", {placeholder})", column.as_str()),
+        format!("{function}(\"{table}\".\"{column}\", {placeholder})"),
         [needle],
     )
     .gt(0)
