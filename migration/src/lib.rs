@@ -25,6 +25,7 @@ mod m20261205_000018_person_identity_number;
 mod m20261205_000019_list_orders;
 mod m20261205_000020_credential_counts;
 mod m20261206_000021_enterprise_name_pairs;
+mod m20261206_000022_credential_tally;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000019_list_orders::Migration),
             Box::new(m20261205_000020_credential_counts::Migration),
             Box::new(m20261206_000021_enterprise_name_pairs::Migration),
+            Box::new(m20261206_000022_credential_tally::Migration),
         ]
     }
 }

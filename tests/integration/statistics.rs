@@ -208,3 +208,104 @@ async fn the_demo_is_current_on_whatever_day_it_is_loaded() {
         );
     }
 }
+
+/// What `token` (the public when `None`) counts in Chongqing: `littleGiants { totalCount }`, and the
+/// little giants of each district grouped by region and kind (read from the tallies) and by region,
+/// kind and level (counted row by row) folded over the level, which must agree.
+async fn chongqing_little_giants(
+    app: &registry_tests::TestApp,
+    token: Option<&str>,
+) -> (u64, Vec<(String, u64)>) {
+    let ask = async |query: &str| {
+        let (status, body) = match token {
+            Some(token) => app.query_as(token, query, json!({})).await,
+            None => (200, app.query(query).await),
+        };
+        assert_eq!(status, 200, "{body}");
+        body["data"].clone()
+    };
+    let listed = ask(r#"{ littleGiants(filter: {region: {code: "500000"}}) { totalCount } }"#).await;
+    let counted = |groups_of: &str| {
+        format!(
+            r#"{{ statistics(filter: {{region: {{code: "500000"}}, kinds: [LITTLE_GIANT]}}, regionLevel: COUNTY,
+                 groupBy: [{groups_of}]) {{ groups {{ count kind level region {{ code }} }} }} }}"#
+        )
+    };
+    let tallied = groups(&ask(&counted("REGION, KIND")).await, &["region", "kind"]);
+    let mut by_level = std::collections::BTreeMap::<String, u64>::new();
+    for (key, count) in groups(&ask(&counted("REGION, KIND, LEVEL")).await, &["region", "kind"]) {
+        *by_level.entry(key).or_default() += count;
+    }
+    let mut tallied_sorted = tallied.clone();
+    tallied_sorted.sort();
+    assert_eq!(tallied_sorted, by_level.into_iter().collect::<Vec<_>>());
+    (listed["littleGiants"]["totalCount"].as_u64().unwrap(), tallied)
+}
+
+#[tokio::test]
+async fn counts_by_region_and_kind_follow_each_credential_through_its_states() {
+    use crate::lifecycle::{let_notice_end, mutate, ok, on_notice, register_enterprise};
+    let app = spawn_app().await;
+    let staff = app.login("cq-eic-reviewer").await;
+    let total = |counts: &(u64, Vec<(String, u64)>)| counts.1.iter().map(|(_, n)| n).sum::<u64>();
+    let yubei = |counts: &(u64, Vec<(String, u64)>)| {
+        counts
+            .1
+            .iter()
+            .find(|(key, _)| key == "500112/LITTLE_GIANT")
+            .map_or(0, |(_, n)| *n)
+    };
+    let public_before = chongqing_little_giants(&app, None).await;
+    let staff_before = chongqing_little_giants(&app, Some(&staff)).await;
+    assert_eq!(
+        public_before.0,
+        total(&public_before),
+        "the list's count is the statistics' total"
+    );
+
+    let enterprise = register_enterprise(&app, "500112", 7).await;
+    let input = json!({ "holderId": enterprise, "tier": "SPECIALIZED_SME", "batch": 6, "year": 2026 });
+    let registrar = app.login("cq-eic-registrar").await;
+    let id = on_notice(
+        &app,
+        &registrar,
+        &staff,
+        ("proposeLittleGiant", "ProposeLittleGiantInput", input),
+    )
+    .await;
+    // On notice: the public sees one more in Yubei; staff saw it from the draft on.
+    let public_noticed = chongqing_little_giants(&app, None).await;
+    assert_eq!(public_noticed.0, public_before.0 + 1);
+    assert_eq!(yubei(&public_noticed), yubei(&public_before) + 1);
+    let staff_noticed = chongqing_little_giants(&app, Some(&staff)).await;
+    assert_eq!(staff_noticed.0, staff_before.0 + 1);
+
+    let_notice_end(&app, &id).await;
+    let today = app.clock.today();
+    let granted = mutate(
+        &app,
+        &staff,
+        "grantCredential",
+        "GrantCredentialInput",
+        json!({ "id": id, "validFrom": today.to_string(), "validUntil": (today + chrono::Days::new(1_000)).to_string() }),
+    )
+    .await;
+    assert_eq!(ok(&granted)["status"], "GRANTED");
+    let revoked = mutate(
+        &app,
+        &staff,
+        "revokeCredential",
+        "RevokeCredentialInput",
+        json!({ "id": id, "reason": "复核未通过", "effectiveOn": today.to_string() }),
+    )
+    .await;
+    assert_eq!(ok(&revoked)["status"], "REVOKED");
+    // Granted, then revoked: still one more, in the same district, for both.
+    let public_after = chongqing_little_giants(&app, None).await;
+    assert_eq!(public_after.0, public_before.0 + 1);
+    assert_eq!(yubei(&public_after), yubei(&public_before) + 1);
+    assert_eq!(total(&public_after), public_after.0);
+    let staff_after = chongqing_little_giants(&app, Some(&staff)).await;
+    assert_eq!(staff_after.0, staff_before.0 + 1);
+    assert_eq!(total(&staff_after), staff_after.0);
+}

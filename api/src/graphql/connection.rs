@@ -204,16 +204,35 @@ where
     E::Model: FromQueryResult + Sized + Send + Sync,
     Node: async_graphql::OutputType,
 {
-    let rows = listing.rows.clone();
-    paginate_within(ctx, listing, |cut, _| cut.apply(rows), args, wrap).await
+    paginate_counted(ctx, listing, None, args, wrap).await
 }
 
-/// [`paginate`], reading the page from `page(cut, window)`: the list's rows within `cut`, of which the
-/// page reads the first `window`. It may read them more cheaply than by filtering `listing.rows`.
+/// [`paginate`], its `totalCount` read by `counted` when given: a statement whose one row and column is
+/// the list's count, kept elsewhere than in its rows.
+pub async fn paginate_counted<E, Node>(
+    ctx: &Context<'_>,
+    listing: Listing<E>,
+    counted: Option<Select<E>>,
+    args: PageArgs,
+    wrap: impl Fn(E::Model) -> Node,
+) -> ApiResult<Page<Node>>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Sized + Send + Sync,
+    Node: async_graphql::OutputType,
+{
+    let rows = listing.rows.clone();
+    paginate_within(ctx, listing, |cut, _| cut.apply(rows), counted, args, wrap).await
+}
+
+/// [`paginate_counted`], reading the page from `page(cut, window)`: the list's rows within `cut`, of
+/// which the page reads the first `window`. It may read them more cheaply than by filtering
+/// `listing.rows`.
 pub async fn paginate_within<E, Node>(
     ctx: &Context<'_>,
     listing: Listing<E>,
     page: impl FnOnce(&Cut<'_>, u64) -> Select<E>,
+    counted: Option<Select<E>>,
     args: PageArgs,
     wrap: impl Fn(E::Model) -> Node,
 ) -> ApiResult<Page<Node>>
@@ -233,9 +252,10 @@ where
     let before = position("before", &order, args.before.as_ref())?;
 
     let look_ahead = ctx.look_ahead();
-    let total_count = match look_ahead.field("totalCount").exists() {
-        true => rows.count(db).await?,
-        false => 0,
+    let total_count = match (look_ahead.field("totalCount").exists(), counted) {
+        (false, _) => 0,
+        (true, Some(counted)) => counted.into_tuple::<i64>().one(db).await?.unwrap_or(0) as u64,
+        (true, None) => rows.count(db).await?,
     };
     let reads_page = ["nodes", "edges", "pageInfo"]
         .into_iter()

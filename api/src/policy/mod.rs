@@ -253,6 +253,16 @@ impl Viewer {
         visible
     }
 
+    /// Whether [`Self::credential_condition`] goes by a credential's region and state alone, not by its
+    /// holder (it does for everyone but an enterprise user), so that what this viewer sees can be
+    /// counted from tallies by region and state.
+    pub fn sees_credentials_by_region_and_state(&self) -> bool {
+        match self {
+            Self::Public => true,
+            Self::User(account) => !(account.has(Role::Enterprise) && account.enterprise_id.is_some()),
+        }
+    }
+
     /// The condition a change in the feed must meet to be read by this viewer: public changes for
     /// everyone; every change in a staff member's jurisdiction; every change of an enterprise user's own
     /// enterprise.

@@ -16,7 +16,7 @@ use entity::{
 };
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait, RelationTrait, Select,
-    sea_query::{Expr, Func, SimpleExpr},
+    sea_query::{Alias, Expr, Func, SimpleExpr},
 };
 use uuid::Uuid;
 
@@ -290,6 +290,93 @@ pub fn matching(viewer: &Viewer, today: NaiveDate, filter: &CredentialFilter) ->
         query = query.filter(super::recognition::listed_on_condition(agreement, date));
     }
     filter_details(query, filter)
+}
+
+/// Credentials counted by kind, region code and stored state, kept in step by triggers (migration
+/// `m20261206_000022_credential_tally`); each row's count is in column `credentials`.
+const TALLY: &str = "credential_tally";
+
+impl CredentialFilter {
+    /// Whether the filter asks about nothing but kinds and a region: what a tally knows.
+    fn by_kind_and_region_only(&self) -> bool {
+        // Every field named, so that a new filter has to be placed on one side or the other.
+        let Self {
+            kinds: _,
+            region: _,
+            level,
+            state,
+            batch,
+            year,
+            as_of,
+            valid_in,
+            expiring_before,
+            name_contains,
+            holder_enterprise,
+            tier,
+            green_kind,
+            brand,
+            recognition_kind,
+            geographic_indication,
+            protection_type,
+            program,
+            listed_under,
+            announcement,
+        } = self;
+        level.is_none()
+            && state.is_none()
+            && batch.is_none()
+            && year.is_none()
+            && as_of.is_none()
+            && valid_in.is_none()
+            && expiring_before.is_none()
+            && name_contains.is_none()
+            && holder_enterprise.is_none()
+            && tier.is_none()
+            && green_kind.is_none()
+            && brand.is_none()
+            && recognition_kind.is_none()
+            && geographic_indication.is_none()
+            && protection_type.is_none()
+            && program.is_none()
+            && listed_under.is_none()
+            && announcement.is_none()
+    }
+}
+
+/// The visible credentials matching `filter` as rows of their tally (a kind, a region code, a stored
+/// state, and in [`tallied_count`] how many credentials), where those three alone decide which match:
+/// the filter names only kinds and a region, and `viewer` sees by region and state. A count then adds
+/// up a few hundred tallies instead of counting each credential. `None` where the credentials
+/// themselves must be counted.
+pub fn tallied(
+    viewer: &Viewer,
+    today: NaiveDate,
+    filter: &CredentialFilter,
+) -> Option<Select<credential::Entity>> {
+    if !(filter.by_kind_and_region_only() && viewer.sees_credentials_by_region_and_state()) {
+        return None;
+    }
+    let mut rows = matching(viewer, today, filter).select_only();
+    // The tally stands in for the table under the table's name: its columns are named as the table's,
+    // so the same conditions hold of it.
+    QuerySelect::query(&mut rows)
+        .from_clear()
+        .from_as(Alias::new(TALLY), credential::Entity);
+    Some(rows)
+}
+
+/// How many credentials the rows of [`tallied`] hold together.
+pub fn tallied_count() -> SimpleExpr {
+    Expr::cust("CAST(COALESCE(SUM(credentials), 0) AS BIGINT)")
+}
+
+/// How many visible credentials match `filter`, added up from their tallies where [`tallied`] can.
+pub fn count_by_tally(
+    viewer: &Viewer,
+    today: NaiveDate,
+    filter: &CredentialFilter,
+) -> Option<Select<credential::Entity>> {
+    tallied(viewer, today, filter).map(|tallies| tallies.expr(tallied_count()))
 }
 
 /// The visible credentials matching `filter`, in the requested order (id breaks ties, in the same

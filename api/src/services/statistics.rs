@@ -20,7 +20,7 @@ use sea_orm::{
     sea_query::{Alias, Asterisk, CaseStatement, Expr, ExprTrait, SimpleExpr},
 };
 
-use super::credential::{CredentialFilter, CredentialState, matching};
+use super::credential::{CredentialFilter, CredentialState, matching, tallied, tallied_count};
 use crate::domain::{RegionCode, rank};
 use crate::error::{ApiError, ApiResult};
 use crate::policy::Viewer;
@@ -91,7 +91,19 @@ pub async fn count(
 ) -> ApiResult<Vec<Group>> {
     use StatisticsDimension as D;
     use credential::Column as C;
-    let mut query = matching(viewer, today, filter).select_only();
+    // By region and kind alone, the tallies answer (see `credential::tallied`).
+    let by_tally = dimensions
+        .iter()
+        .all(|dimension| matches!(dimension, D::Region | D::Kind))
+        .then(|| tallied(viewer, today, filter))
+        .flatten();
+    let (mut query, counted) = match by_tally {
+        Some(tallies) => (tallies, tallied_count()),
+        None => (
+            matching(viewer, today, filter).select_only(),
+            Expr::col(Asterisk).count(),
+        ),
+    };
     if dimensions.contains(&D::Tier) {
         let join =
             detail_join::<little_giant_designation::Entity>(little_giant_designation::Column::CredentialId);
@@ -161,11 +173,7 @@ pub async fn count(
             query = query.expr_as(absent, alias);
         }
     }
-    let rows: Vec<Row> = query
-        .expr_as(Expr::col(Asterisk).count(), "count")
-        .into_tuple()
-        .all(db)
-        .await?;
+    let rows: Vec<Row> = query.expr_as(counted, "count").into_tuple().all(db).await?;
     let mut groups = rows.into_iter().map(parse).collect::<ApiResult<Vec<_>>>()?;
     if dimensions.contains(&D::Region) {
         groups = roll_up(db, groups, region_level).await?;

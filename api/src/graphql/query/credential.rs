@@ -10,7 +10,7 @@ use sea_orm::DatabaseConnection;
 
 use super::{RegionInput, db, name_term, region_scope_in};
 use crate::error::ApiResult;
-use crate::graphql::connection::{Page, PageArgs, page_complexity, paginate};
+use crate::graphql::connection::{Page, PageArgs, page_complexity, paginate_counted};
 use crate::graphql::enums::{BrandRecognitionKind, GiProtectionType, GreenKind, Level, LittleGiantTier};
 use crate::graphql::scalars::Date;
 use crate::graphql::types::credential::{
@@ -285,7 +285,8 @@ async fn kind_page<I: KindFilter, N: OutputType>(
     let filter = kind_filter(db(ctx), context.today, input.unwrap_or_default()).await?;
     let (field, direction) = order_by.map_or_else(Default::default, |o| (o.field, o.direction));
     let listing = services::credential::search(&context.viewer, context.today, &filter, field, direction);
-    paginate(ctx, listing, page, wrap).await
+    let counted = services::credential::count_by_tally(&context.viewer, context.today, &filter);
+    paginate_counted(ctx, listing, counted, page, wrap).await
 }
 
 /// The credential registries, one list per kind.

@@ -90,6 +90,7 @@ impl EnterpriseQuery {
             ctx,
             listing,
             |cut, window| services::enterprise::search_within(&service_filter, cut, window),
+            None,
             PageArgs {
                 after,
                 before,
