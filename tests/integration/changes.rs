@@ -223,11 +223,12 @@ async fn a_reader_never_passes_a_change_that_a_running_transaction_could_still_c
     publish(&first, Published::enterprise("FIRST", &row))
         .await
         .unwrap();
-    // A second writer starts meanwhile and commits as soon as it can.
+    // A second writer starts meanwhile and commits as soon as it can. It takes the feed's lock only as
+    // it publishes, as a creation does (`audit::create_recorded`).
     let db = app.db.clone();
     let second_row = row.clone();
     let mut second = tokio::spawn(async move {
-        let txn = registry::services::changes::begin(&db).await.unwrap();
+        let txn = registry::services::begin_write(&db).await.unwrap();
         publish(&txn, Published::enterprise("SECOND", &second_row))
             .await
             .unwrap();

@@ -102,10 +102,10 @@ where
     E::ActiveModel: sea_orm::ActiveModelTrait<Entity = E> + Send,
 {
     use sea_orm::ActiveModelTrait;
-    let txn = match feed {
-        Some(_) => super::changes::begin(db).await?,
-        None => super::begin_write(db).await?,
-    };
+    // The feed's lock, if the row goes to the feed, is taken only by `publish`, last before the commit
+    // (see `changes`): what this transaction holds meanwhile is a row no other can see, so no holder of
+    // the feed waits for it, and creations no longer wait for one another's inserts.
+    let txn = super::begin_write(db).await?;
     let row = row.into_active_model().insert(&txn).await?;
     let after = Some(snapshot(&row));
     record_change(

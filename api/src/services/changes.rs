@@ -11,7 +11,11 @@
 //! on PostgreSQL each takes a transaction-level advisory lock before its number is drawn and holds it to
 //! its commit, so a number is drawn only after every smaller one committed or rolled back. They take it
 //! first thing ([`begin`]): one that took it after writing rows could wait for the feed while holding
-//! a row another writer, holding the feed, waits for (a deadlock).
+//! a row another writer, holding the feed, waits for (a deadlock). The exception is a transaction that
+//! only creates a row (`audit::create_recorded`): no other can see that row to wait for it, so it takes
+//! the lock last, in [`publish_all`], and holds it only for its change's number and its commit. (A
+//! writer giving another row the same unique key at that moment would wait for it; PostgreSQL breaks
+//! such a cycle within a second, failing one of the two, as the key would have.)
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::Utc;
