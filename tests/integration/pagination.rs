@@ -290,21 +290,29 @@ async fn a_cursor_of_another_order_or_list_is_refused_naming_the_argument() {
 #[tokio::test]
 async fn a_total_count_alone_runs_only_a_count() {
     let app = spawn_app().await;
-    let query = r#"{ littleGiants(filter: {region: {code: "510000"}}, orderBy: {field: HOLDER_NAME}) { totalCount } }"#;
-    let (statements, body) = app.statements_of(app.query_with(query, json!({}))).await;
-    assert!(
-        body["data"]["littleGiants"]["totalCount"].as_u64().unwrap() > 0,
-        "{body}"
-    );
-    let reading: Vec<&String> = statements
-        .iter()
-        .filter(|sql| sql.contains("\"credential\""))
-        .collect();
-    assert_eq!(reading.len(), 1, "{statements:?}");
-    let count = reading[0];
-    assert!(count.contains("COUNT(*)"), "{count}");
-    // Neither the order nor the joins it needs, nor a page.
-    for part in ["ORDER BY", "JOIN", "LIMIT"] {
-        assert!(!count.contains(part), "{part} in {count}");
+    // Public credentials by kind and region add up their tallies (`credential_tally`); with any other
+    // filter, the rows are counted.
+    for (filter, counted_by) in [
+        (r#"{region: {code: "510000"}}"#, "SUM(credentials)"),
+        (r#"{region: {code: "510000"}, level: PROVINCIAL}"#, "COUNT(*)"),
+    ] {
+        let query =
+            format!("{{ littleGiants(filter: {filter}, orderBy: {{field: HOLDER_NAME}}) {{ totalCount }} }}");
+        let (statements, body) = app.statements_of(app.query_with(&query, json!({}))).await;
+        assert!(
+            body["data"]["littleGiants"]["totalCount"].as_u64().unwrap() > 0,
+            "{body}"
+        );
+        let reading: Vec<&String> = statements
+            .iter()
+            .filter(|sql| sql.contains("\"credential\""))
+            .collect();
+        assert_eq!(reading.len(), 1, "{statements:?}");
+        let count = reading[0];
+        assert!(count.contains(counted_by), "{count}");
+        // Neither the order nor the joins it needs, nor a page.
+        for part in ["ORDER BY", "JOIN", "LIMIT"] {
+            assert!(!count.contains(part), "{part} in {count}");
+        }
     }
 }

@@ -254,7 +254,13 @@ where
     let look_ahead = ctx.look_ahead();
     let total_count = match (look_ahead.field("totalCount").exists(), counted) {
         (false, _) => 0,
-        (true, Some(counted)) => counted.into_tuple::<i64>().one(db).await?.unwrap_or(0) as u64,
+        // All its rows (the one), not `one`: a count needs no `LIMIT`.
+        (true, Some(counted)) => counted
+            .into_tuple::<i64>()
+            .all(db)
+            .await?
+            .first()
+            .map_or(0, |n| *n as u64),
         (true, None) => rows.count(db).await?,
     };
     let reads_page = ["nodes", "edges", "pageInfo"]
