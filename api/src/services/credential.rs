@@ -346,7 +346,7 @@ impl CredentialFilter {
 /// The visible credentials matching `filter` as rows of their tally (a kind, a region code, a stored
 /// state, and in [`tallied_count`] how many credentials), where those three alone decide which match:
 /// the filter names only kinds and a region, and `viewer` sees by region and state. A count then adds
-/// up a few hundred tallies instead of counting each credential. `None` where the credentials
+/// up a region's tallies instead of counting each credential. `None` where the credentials
 /// themselves must be counted.
 pub fn tallied(
     viewer: &Viewer,
