@@ -81,8 +81,8 @@ fn postgres_up() -> Vec<String> {
     statements
 }
 
-/// Adds `change` (`+ 1` or `- 1`) to the tally of row `row` (`NEW` or `OLD`). SQLite's upsert is not
-/// allowed in a trigger on every version still in service, so: make sure the row is there, then add.
+/// Adds `change` (`+ 1` or `- 1`) to the tally of row `row` (`NEW` or `OLD`): makes sure the tally's
+/// row is there, then adds to it.
 fn sqlite_add(row: &str, change: &str) -> String {
     format!(
         "INSERT OR IGNORE INTO credential_tally (kind, region_code, status, credentials) \
