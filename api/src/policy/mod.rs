@@ -104,6 +104,11 @@ impl Account {
         self.roles.contains(&role)
     }
 
+    /// The enterprise whose records the user sees as its own: an enterprise user's enterprise.
+    fn own_enterprise(&self) -> Option<Uuid> {
+        self.enterprise_id.filter(|_| self.has(Role::Enterprise))
+    }
+
     /// Where the user acts as staff: its bureau's region and everything below it (a national bureau:
     /// everywhere; a system administrator: everywhere). `None` for users without a staff role.
     pub fn jurisdiction(&self) -> Option<RegionScope> {
@@ -247,7 +252,7 @@ impl Viewer {
         if let Some(scope) = account.jurisdiction() {
             visible = visible.add(within(credential::Column::RegionCode, &scope));
         }
-        if let (true, Some(enterprise)) = (account.has(Role::Enterprise), account.enterprise_id) {
+        if let Some(enterprise) = account.own_enterprise() {
             visible = visible.add(credential::Column::HolderEnterpriseId.eq(enterprise));
         }
         visible
@@ -259,7 +264,7 @@ impl Viewer {
     pub fn sees_credentials_by_region_and_state(&self) -> bool {
         match self {
             Self::Public => true,
-            Self::User(account) => !(account.has(Role::Enterprise) && account.enterprise_id.is_some()),
+            Self::User(account) => account.own_enterprise().is_none(),
         }
     }
 
@@ -276,7 +281,7 @@ impl Viewer {
         if let Some(scope) = account.jurisdiction() {
             visible = visible.add(within(Column::RegionCode, &scope));
         }
-        if let (true, Some(enterprise)) = (account.has(Role::Enterprise), account.enterprise_id) {
+        if let Some(enterprise) = account.own_enterprise() {
             visible = visible.add(Column::EnterpriseId.eq(enterprise));
         }
         visible
@@ -321,9 +326,9 @@ impl Viewer {
             return false;
         };
         account.covers(&credential.region_code)
-            || (account.has(Role::Enterprise)
-                && account.enterprise_id.is_some()
-                && account.enterprise_id == credential.holder_enterprise_id)
+            || account
+                .own_enterprise()
+                .is_some_and(|own| credential.holder_enterprise_id == Some(own))
     }
 
     /// How much personal data of a person registered in `region_code` this viewer may read: registrars,
