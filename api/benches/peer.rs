@@ -15,7 +15,8 @@
 //! rounds (2). It reports requests per second, p50 and p99, the server's CPU per request and the
 //! database's, the servers' peak RSS, and the registry-to-peer ratio of each query and their geometric
 //! mean. `pgbench` runs the by-USCC lookup as plain SQL for the ceiling. With `BENCH_SQLITE` set, the
-//! registry is measured again on SQLite with the same generated data.
+//! registry is measured again on SQLite: on data generated with the same settings, or on the registry
+//! it names when it is a `sqlite:` URL (one generated before, with `registry generate`).
 //!
 //! `BENCH_ONLY` keeps only the queries whose label contains it (`BENCH_ONLY=verify`), for working on one.
 //!
@@ -55,7 +56,9 @@ struct Settings {
     rounds: usize,
     admin_url: String,
     given_url: Option<String>,
-    sqlite: bool,
+    /// Whether the registry is measured on SQLite too, and on which database: `Some(None)` for one
+    /// generated with the same settings.
+    sqlite: Option<Option<String>>,
     /// Only the queries whose label contains this.
     only: Option<String>,
 }
@@ -76,7 +79,9 @@ impl Settings {
             admin_url: std::env::var("BENCH_DATABASE_URL")
                 .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned()),
             given_url: std::env::var("BENCH_PEER_DATABASE_URL").ok(),
-            sqlite: std::env::var_os("BENCH_SQLITE").is_some(),
+            sqlite: std::env::var("BENCH_SQLITE")
+                .ok()
+                .map(|value| value.starts_with("sqlite:").then_some(value)),
             only: std::env::var("BENCH_ONLY").ok(),
         }
     }
@@ -707,11 +712,11 @@ fn filled(body: &Value, run: u32, thread: u32) -> Value {
 /// on a registry measured before registers codes of its own. A run's codes are `91500112MC`, the run
 /// in two base-31 characters (which sort as their numbers do), the thread and a counter.
 async fn last_run(url: &str) -> u32 {
-    use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
+    use sea_orm::{ConnectionTrait, Database, Statement};
     let db = Database::connect(url).await.unwrap();
     let row = db
         .query_one_raw(Statement::from_string(
-            DbBackend::Postgres,
+            db.get_database_backend(),
             "SELECT max(substr(uscc, 11, 2)) AS run FROM enterprise WHERE uscc LIKE '91500112MC%'",
         ))
         .await
@@ -812,14 +817,7 @@ fn pgbench(url: &str, holders: &[Holder], seconds: u64, dir: &Path) -> f64 {
          INSERT INTO bench_uscc VALUES {}; ANALYZE bench_uscc;",
         values.join(",")
     );
-    let psql = |sql: &str| {
-        let status = Command::new("psql")
-            .args(["-q", "-d", url, "-c", sql])
-            .status()
-            .expect("psql runs");
-        assert!(status.success(), "psql failed");
-    };
-    psql(&setup);
+    psql(url, &setup);
     let script = dir.join("by_uscc.sql");
     std::fs::write(
         &script,
@@ -839,7 +837,10 @@ fn pgbench(url: &str, holders: &[Holder], seconds: u64, dir: &Path) -> f64 {
         .arg(url)
         .output()
         .expect("pgbench runs");
-    psql("SET client_min_messages = warning; DROP TABLE IF EXISTS bench_uscc");
+    psql(
+        url,
+        "SET client_min_messages = warning; DROP TABLE IF EXISTS bench_uscc",
+    );
     let text = String::from_utf8_lossy(&output.stdout);
     text.lines()
         .find_map(|line| line.strip_prefix("tps = "))
@@ -848,16 +849,47 @@ fn pgbench(url: &str, holders: &[Holder], seconds: u64, dir: &Path) -> f64 {
         .unwrap_or_else(|| panic!("pgbench said: {text}{}", String::from_utf8_lossy(&output.stderr)))
 }
 
-/// After a run that wrote, vacuums the enterprise table: the rows a run registers wait in the name
-/// indexes' pending lists, which every later name search would otherwise scan, whichever server it
-/// goes to.
+/// Runs `sql` on `url` with psql; what it printed, unaligned and without headers.
+fn psql(url: &str, sql: &str) -> String {
+    let output = Command::new("psql")
+        .args(["-qAt", "-d", url, "-c", sql])
+        .output()
+        .expect("psql runs");
+    assert!(
+        output.status.success(),
+        "psql failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// Statements other sessions are running in the database, as a `FROM … WHERE` clause.
+const OTHERS_RUNNING: &str = "FROM pg_stat_activity WHERE datname = current_database() \
+     AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND state = 'active'";
+
+/// After a run, leaves the database as the next run should find it:
+/// - cancels the statements the run's server left running once `wrk` stopped asking, and waits (at
+///   most 10 s) until none is left: PostGraphile's page statements run for seconds after their
+///   clients are gone, and would otherwise share the cores with the next run, whichever server it
+///   measures;
+/// - after a run that wrote, vacuums the enterprise table: the rows a run registers wait in the name
+///   indexes' pending lists, which every later name search would otherwise scan.
 fn settle(url: &str, case: &Case) {
+    let cancelled = psql(
+        url,
+        &format!("SELECT count(*) FILTER (WHERE pg_cancel_backend(pid)) {OTHERS_RUNNING}"),
+    );
+    for _ in 0..100 {
+        if psql(url, &format!("SELECT count(*) {OTHERS_RUNNING}")) == "0" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    if cancelled != "0" {
+        println!("  (cancelled {cancelled} statement(s) still running after the run)");
+    }
     if case.as_registrar {
-        let status = Command::new("psql")
-            .args(["-q", "-d", url, "-c", "VACUUM ANALYZE enterprise"])
-            .status()
-            .expect("psql runs");
-        assert!(status.success(), "vacuum failed");
+        psql(url, "VACUUM ANALYZE enterprise");
     }
 }
 
@@ -993,9 +1025,14 @@ async fn main() {
     drop(peer);
     drop(registry);
 
-    if settings.sqlite {
-        let file = format!("sqlite://{}?mode=rwc", dir.path().join("registry.db").display());
-        make_registry(&file, settings.enterprises);
+    if let Some(given) = &settings.sqlite {
+        let file = given.clone().unwrap_or_else(|| {
+            let file = format!("sqlite://{}?mode=rwc", dir.path().join("registry.db").display());
+            make_registry(&file, settings.enterprises);
+            file
+        });
+        // A registry measured before holds the registrations of its runs.
+        let mut run_numbers = run_numbers.next().unwrap().max(last_run(&file).await + 1)..;
         let registry = Server::start(&file, &env).await;
         let token = demo_token(&registry.base, REGISTRAR).await;
         let on_sqlite = Target {

@@ -1,13 +1,19 @@
 //! Connecting to the database and applying migrations.
 
+use std::collections::HashMap;
+use std::ops::Deref;
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteConnection, SqliteJournalMode};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseExecutor, DbBackend, DbErr,
-    TransactionTrait,
+    ConnAcquireErr, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseExecutor,
+    DatabaseTransaction, DbBackend, DbErr, ExecResult, QueryResult, SqliteTransactionMode, Statement,
+    TransactionOptions, TransactionTrait,
 };
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 /// How long a request waits for a free connection by default before it is answered `503`
 /// `UNAVAILABLE` (`REGISTRY_DB_ACQUIRE_TIMEOUT_MS`): a database that is down or a pool that is
@@ -37,6 +43,10 @@ impl PoolSettings {
     }
 }
 
+/// How long a SQLite writer waits for the one before it (in the process's queue, then for the lock)
+/// before it gives up with `UNAVAILABLE`.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Opens a pool of `pool_size` connections with the default acquire timeout.
 pub async fn connect(url: &str, pool_size: u32) -> Result<DatabaseConnection, DbErr> {
     connect_with(url, &PoolSettings::sized(pool_size)).await
@@ -54,7 +64,7 @@ pub async fn connect_with(url: &str, settings: &PoolSettings) -> Result<Database
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(move |opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
-                .busy_timeout(Duration::from_secs(5))
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
                 .foreign_keys(true)
                 .pragma("cache_size", cache_size.clone())
         })
@@ -90,6 +100,103 @@ pub async fn planned_once<T, E: From<DbErr>>(
     let read = read(&DatabaseExecutor::from(&txn)).await?;
     txn.commit().await?;
     Ok(read)
+}
+
+/// Starts a transaction that will write.
+/// - On SQLite it first waits for its turn among the database's writers, first come first served,
+///   then takes the write lock at `BEGIN` (`IMMEDIATE`) rather than at its first write, which fails at
+///   once when another writer committed in between (`SQLITE_BUSY_SNAPSHOT`). Without the queue,
+///   writers would wait in SQLite's busy handler, which looks again at growing intervals (up to
+///   100 ms): a newcomer often takes the lock before one that has waited long, and under many writers
+///   the slowest write took seconds. It waits at most the busy timeout, as for the lock, which is also
+///   how long it waits for another process writing to the same file.
+/// - PostgreSQL has no such mode and begins as usual; its locks queue writers themselves.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTransaction, DbErr> {
+    let sqlite = db.get_database_backend() == DbBackend::Sqlite;
+    let turn = match sqlite.then(|| writers_queue(db)) {
+        Some(queue) => Some(
+            tokio::time::timeout(SQLITE_BUSY_TIMEOUT, queue.lock_owned())
+                .await
+                .map_err(|_| DbErr::ConnectionAcquire(ConnAcquireErr::Timeout))?,
+        ),
+        None => None,
+    };
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: sqlite.then_some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await?;
+    Ok(WriteTransaction { txn, _turn: turn })
+}
+
+/// The queue of writers of the SQLite database `db` opens: one per file, however many pools the
+/// process opens it with.
+fn writers_queue(db: &DatabaseConnection) -> Arc<Mutex<()>> {
+    static QUEUES: LazyLock<std::sync::Mutex<HashMap<PathBuf, Arc<Mutex<()>>>>> =
+        LazyLock::new(Default::default);
+    let file = db
+        .get_sqlite_connection_pool()
+        .connect_options()
+        .get_filename()
+        .to_owned();
+    let mut queues = QUEUES.lock().unwrap_or_else(PoisonError::into_inner);
+    Arc::clone(queues.entry(file).or_default())
+}
+
+/// A transaction begun by [`begin_write`]: it is the transaction (`Deref`, [`ConnectionTrait`]), and on
+/// SQLite it holds the database's turn to write until it commits, rolls back or is dropped.
+pub struct WriteTransaction {
+    txn: DatabaseTransaction,
+    /// Released after the transaction (fields drop in order), so the next writer finds it ended.
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTransaction {
+    /// Commits, then hands the turn to the next writer.
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+
+    /// Rolls back, then hands the turn to the next writer.
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.txn.rollback().await
+    }
+}
+
+impl Deref for WriteTransaction {
+    type Target = DatabaseTransaction;
+
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for WriteTransaction {
+    fn get_database_backend(&self) -> DbBackend {
+        self.txn.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
+
+    fn support_returning(&self) -> bool {
+        self.txn.support_returning()
+    }
 }
 
 /// SQLite virtual-machine steps between two looks at the deadline: a few dozen microseconds of work.
@@ -131,8 +238,6 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 
 #[cfg(test)]
 mod tests {
-    use sea_orm::Statement;
-
     use super::*;
 
     #[tokio::test]
@@ -178,5 +283,48 @@ mod tests {
             .expect("one row");
         let count: i64 = row.try_get_by_index(0).expect("an integer");
         assert_eq!(count, 100_000);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn sqlite_writers_take_their_turns_in_the_order_they_came() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("turns.db").display());
+        let db = connect(&url, 12).await.expect("the database opens");
+        db.execute_unprepared("CREATE TABLE turn (writer INTEGER NOT NULL)")
+            .await
+            .expect("the table is made");
+        let write = |writer: u32| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let txn = begin_write(&db).await.expect("a write begins");
+                txn.execute_unprepared(&format!("INSERT INTO turn VALUES ({writer})"))
+                    .await
+                    .expect("the row is written");
+                txn.commit().await.expect("the write commits");
+            })
+        };
+        let first = begin_write(&db).await.expect("the first write begins");
+        let waiting: Vec<_> = (1..=8).map(write).collect();
+        // On this one thread, each spawned writer runs until it waits for its turn.
+        for _ in 0..8 {
+            tokio::task::yield_now().await;
+        }
+        first.commit().await.expect("the first write commits");
+        // A newcomer finds the lock free for an instant; it still goes after those who waited.
+        let newcomer = write(9);
+        for writer in waiting.into_iter().chain([newcomer]) {
+            writer.await.expect("the writer ends");
+        }
+        let order: Vec<i64> = db
+            .query_all_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT writer FROM turn ORDER BY rowid",
+            ))
+            .await
+            .expect("the turns are read")
+            .iter()
+            .map(|row| row.try_get_by_index(0).expect("a number"))
+            .collect();
+        assert_eq!(order, (1..=9).collect::<Vec<i64>>());
     }
 }

@@ -4,7 +4,7 @@
 use crate::enums::{CredentialKind, CredentialStatus, Level};
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "credential")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -243,7 +243,7 @@ const FEED_LOCK: i64 = 0x0000_feed_0000_0001;
 
 /// Starts a transaction that will add to the feed ([`super::begin_write`]), holding the feed's lock
 /// on PostgreSQL from the start.
-pub async fn begin(db: &sea_orm::DatabaseConnection) -> ApiResult<sea_orm::DatabaseTransaction> {
+pub async fn begin(db: &sea_orm::DatabaseConnection) -> ApiResult<super::WriteTransaction> {
     let txn = super::begin_write(db).await?;
     lock(&txn).await?;
     Ok(txn)

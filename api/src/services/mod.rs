@@ -31,6 +31,7 @@ use std::sync::Arc;
 
 use sea_orm::{ColumnTrait, Condition, DbBackend, Order, sea_query::SimpleExpr};
 
+pub use crate::db::{WriteTransaction, begin_write};
 use crate::i18n::Message;
 
 /// Sort direction of a list.
@@ -51,21 +52,6 @@ impl SortDirection {
             Self::Desc => Order::Desc,
         }
     }
-}
-
-/// Starts a transaction that will write. On SQLite it takes the write lock at `BEGIN` (waiting out
-/// the busy timeout like any writer) rather than at its first write, which fails at once when another
-/// writer committed in between (`SQLITE_BUSY_SNAPSHOT`); PostgreSQL has no such mode and begins as usual.
-pub async fn begin_write(
-    db: &sea_orm::DatabaseConnection,
-) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
-    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
-    let mode = (db.get_database_backend() == DbBackend::Sqlite).then_some(SqliteTransactionMode::Immediate);
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: mode,
-        ..TransactionOptions::default()
-    })
-    .await
 }
 
 /// A `nameContains` term, folded once, with the backend whose index is to answer it.

@@ -24,7 +24,7 @@ use crate::error::ApiResult;
 use crate::i18n::Message;
 
 /// The fields of a credential that only its kind has.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all_fields = "camelCase")]
 pub enum Detail {
     /// A 专精特新 designation of this tier.

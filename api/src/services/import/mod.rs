@@ -23,6 +23,7 @@
 //! Columns: see [`ListKind`] and the templates in `api/templates/`. Text in UTF-8 or GB18030.
 
 mod rows;
+mod spill;
 
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read};
@@ -280,22 +281,22 @@ async fn ids_of<E: EntityTrait>(
 }
 
 /// A row that passed every check, ready to insert.
+#[derive(Serialize, Deserialize)]
 struct Checked {
     line: u64,
     /// The column that names the holder, where a held key is reported.
-    holder_column: &'static str,
+    holder_column: Column,
     model: credential::Model,
     detail: Detail,
 }
 
 /// The column that names a row's holder.
-fn holder_column(row: &ListRow) -> &'static str {
+fn holder_column(row: &ListRow) -> Column {
     match &row.holder {
         HolderText::Enterprise(_) => Column::Uscc,
         HolderText::Person { .. } => Column::IdentityNumber,
         HolderText::Site(_) => Column::Region,
     }
-    .name()
 }
 
 /// The column of a row that a proposal rule's error about `field` points at.
@@ -312,7 +313,7 @@ fn column_of(field: &[String], row: &ListRow) -> &'static str {
         "certificateNumber" => Column::CertificateNumber,
         "level" => Column::Level,
         "year" => Column::Year,
-        _ => return holder_column(row),
+        _ => holder_column(row),
     };
     column.name()
 }
@@ -588,18 +589,21 @@ async fn check_chunk(
             &resolved.region_code,
             &run.competence,
         ) {
-            errors.push(error(holder_column, refusal.message));
+            errors.push(error(holder_column.name(), refusal.message));
             continue;
         }
         let Some(granting_bureau_id) = run.granting_bureau(db, resolved.level).await? else {
-            errors.push(error(holder_column, Message::new("import-no-bureau-above")));
+            errors.push(error(
+                holder_column.name(),
+                Message::new("import-no-bureau-above"),
+            ));
             continue;
         };
         if let Some(announcement) = &run.announcement
             && announcement.issuing_bureau_id != granting_bureau_id
         {
             errors.push(error(
-                holder_column,
+                holder_column.name(),
                 Message::new("announcement-other-bureau").with("document", &announcement.document_number),
             ));
             continue;
@@ -607,7 +611,7 @@ async fn check_chunk(
         let mut model = proposed_credential(&proposal, &resolved, granting_bureau_id, run);
         let key = exclusive_key(&model, &proposal.detail);
         if !run.keys_in_file.insert(key.clone()) {
-            errors.push(error(holder_column, Message::new("import-row-twice")));
+            errors.push(error(holder_column.name(), Message::new("import-row-twice")));
             continue;
         }
         if let Detail::ChiefQualityOfficer {
@@ -697,7 +701,7 @@ async fn without_held_keys(
     });
     errors.extend(held.into_iter().map(|row| RowError {
         line: row.line,
-        column: row.holder_column.to_owned(),
+        column: row.holder_column.name().to_owned(),
         reason: Message::new("import-designation-held"),
     }));
     Ok(fresh)
@@ -946,7 +950,7 @@ pub async fn import_list(
     };
     // First every row is read and checked, with reads only: no write lock is taken yet.
     let mut records = reader.records();
-    let mut checked = Vec::new();
+    let mut checked = spill::Spill::new()?;
     loop {
         let mut chunk = Vec::with_capacity(CHUNK_ROWS);
         let mut exhausted = false;
@@ -973,7 +977,10 @@ pub async fn import_list(
         }
         if !chunk.is_empty() {
             let good = check_chunk(db, &mut run, chunk, &mut report.errors).await?;
-            checked.extend(good);
+            // Once a row is bad (or on a dry run) nothing will be written: the rest is only checked.
+            if report.errors.is_empty() && !options.dry_run {
+                checked.extend(&good)?;
+            }
         }
         progress(ImportProgress::Checked(report.rows));
         if exhausted {
@@ -992,13 +999,8 @@ pub async fn import_list(
     let new_persons: Vec<person::Model> = std::mem::take(&mut run.new_persons).into_values().collect();
     register_persons(&txn, actor, account, new_persons).await?;
     let mut inserted = 0;
-    let mut rows = checked.into_iter();
-    loop {
-        let chunk: Vec<Checked> = rows.by_ref().take(CHUNK_ROWS).collect();
-        if chunk.is_empty() {
-            break;
-        }
-        inserted += insert_chunk(&txn, &run, chunk, &mut report.errors).await?;
+    for chunk in checked.chunks(CHUNK_ROWS)? {
+        inserted += insert_chunk(&txn, &run, chunk?, &mut report.errors).await?;
         progress(ImportProgress::Written(inserted));
     }
     if !report.errors.is_empty() {

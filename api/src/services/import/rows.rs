@@ -126,7 +126,7 @@ impl ListKind {
 }
 
 /// A column a list may have.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub(super) enum Column {
     Uscc,
     Name,
