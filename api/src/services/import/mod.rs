@@ -8,7 +8,8 @@
 //! - Checked first, written after: the whole file is read and checked (reads only) before the write
 //!   transaction begins, so on SQLite the single write lock is held only to re-check the keys held in
 //!   the meantime and insert; other writers wait for that, not for parsing. The file is read a chunk at
-//!   a time; what is kept between the phases is the checked rows, not the file. Checks are set-based per
+//!   a time; the checked rows wait between the phases in an unnamed temporary file (`spill`), so
+//!   memory holds one chunk, not the file. Checks are set-based per
 //!   chunk (one query per table the rows name: enterprises, persons, held keys, prerequisite tiers, …;
 //!   an indication, programme or brand named by text is looked up once per import), so the statement
 //!   count grows with chunks, not rows.
