@@ -932,8 +932,9 @@ fn report(label: &str, side: &str, run: &Run) {
 async fn main() {
     let settings = Settings::from_env();
     let dir = tempfile::tempdir().unwrap();
-    // The registry's business date (China's), which the generator also used: in the first hours of a
-    // Chinese day the UTC date is the day before, and revocations generated for today would not count.
+    // The registry's business date (China's), which the generator also used. In the first hours of a
+    // Chinese day the UTC date is the day before: revocations generated for today would not yet be in
+    // effect for the registry, while the peer, reading only the stored state, would leave them out.
     let today = registry::clock::Clock::system().today().to_string();
     let url = match &settings.given_url {
         Some(url) => url.clone(),
