@@ -218,7 +218,9 @@ async fn watch_deadline(connection: &mut SqliteConnection) -> Result<bool, sea_o
 
 /// What SQLite's page caches may hold, all connections of a pool together. Each connection keeps its
 /// own cache (2 MiB by default), which fills as the database grows and would make the server's memory
-/// grow with the pool's size; the operating system's file cache serves the pages beyond it.
+/// grow with the pool's size; the operating system's file cache serves the pages beyond it. The caches
+/// are separate, each under its connection's lock only, because `.cargo/config.toml` builds SQLite
+/// without `SQLITE_ENABLE_MEMORY_MANAGEMENT` (which puts them all in one group under one lock).
 const SQLITE_PAGE_CACHE_BUDGET_KIB: u32 = 4096;
 
 /// The `cache_size` pragma that gives one connection its share of the budget (negative: in KiB).
@@ -252,6 +254,33 @@ mod tests {
             .expect("one row");
         let cache_size: i64 = row.try_get_by_index(0).expect("an integer");
         assert_eq!(cache_size, -512, "4 MiB over 8 connections is 512 KiB each");
+    }
+
+    #[tokio::test]
+    async fn sqlite_is_built_without_process_wide_locks_on_page_caches_and_allocations() {
+        // `.cargo/config.toml` sets the bundled SQLite's build flags; without them every page a
+        // connection fetches, and every allocation, takes a lock shared by the whole pool.
+        let db = connect("sqlite::memory:", 1)
+            .await
+            .expect("an in-memory database opens");
+        let options: Vec<String> = db
+            .query_all_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "PRAGMA compile_options",
+            ))
+            .await
+            .expect("the pragma answers")
+            .iter()
+            .map(|row| row.try_get_by_index(0).expect("text"))
+            .collect();
+        assert!(
+            !options.iter().any(|option| option == "ENABLE_MEMORY_MANAGEMENT"),
+            "one page cache group for all connections: {options:?}"
+        );
+        assert!(
+            options.iter().any(|option| option == "DEFAULT_MEMSTATUS=0"),
+            "allocation statistics under a global lock: {options:?}"
+        );
     }
 
     /// Counts to `n` in SQLite, a second or so for every ten million, with no table to read.
