@@ -9,5 +9,18 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
+    without_transparent_huge_pages();
     registry::cli::run().await
+}
+
+/// Opts the process out of transparent huge pages. Where the kernel backs anonymous memory with them
+/// (`enabled = always`, as on Debian), the first touch of a 4 KiB page in an allocator's arena
+/// brought in the whole 2 MiB around it: under 16 concurrent batch verifications on SQLite, peak
+/// resident memory was 179–201 MiB with them and 138–159 MiB without, at the same speed within the
+/// noise. A kernel that refuses costs only that memory, so the server starts anyway.
+fn without_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    if let Err(err) = nix::sys::prctl::set_thp_disable(true) {
+        eprintln!("transparent huge pages stay on: {err}");
+    }
 }

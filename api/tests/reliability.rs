@@ -269,6 +269,24 @@ async fn forty_parallel_login_guesses_check_at_most_five_passwords() {
     );
 }
 
+/// Huge pages brought whole 2 MiB pages into memory for a few bytes of an allocator's arena: the
+/// server's peak memory under batch verification was a fifth higher with them.
+#[tokio::test]
+async fn the_server_keeps_its_memory_in_small_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = sqlite_server(&dir, &[]).await;
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap();
+    let huge_pages = status
+        .lines()
+        .find_map(|line| line.strip_prefix("THP_enabled:"))
+        .map(str::trim);
+    assert_eq!(
+        huge_pages,
+        Some("0"),
+        "transparent huge pages are off for the server"
+    );
+}
+
 /// A throwaway cluster with the demo data, or `None` (and the reason printed) where there can be none.
 fn demo_cluster() -> Option<Cluster> {
     match Cluster::create() {
