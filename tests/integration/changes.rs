@@ -21,7 +21,12 @@ async fn page(app: &TestApp, token: Option<&str>, variables: Value) -> Value {
 }
 
 /// Every change after `after` as `token`'s holder, read `first` at a time, and the cursor at the end.
-async fn read_on(app: &TestApp, token: Option<&str>, after: &Value, first: u32) -> (Vec<Value>, Value) {
+pub(crate) async fn read_on(
+    app: &TestApp,
+    token: Option<&str>,
+    after: &Value,
+    first: u32,
+) -> (Vec<Value>, Value) {
     let mut cursor = after.clone();
     let mut changes = Vec::new();
     for _ in 0..1_000 {

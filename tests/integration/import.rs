@@ -506,3 +506,47 @@ async fn a_list_published_before_a_rename_names_the_enterprise_as_it_was() {
         "a name it never had is still refused: {stranger}"
     );
 }
+
+/// An imported list reaches the change feed one change a row, in the file's order, so that an agency
+/// that syncs replays the rows as the registrar listed them.
+#[tokio::test]
+async fn an_imported_list_reaches_the_change_feed_row_by_row_in_file_order() {
+    let app = spawn_app().await;
+    let mut codes = registered(&app, "500112", 4).await;
+    // The file lists them in another order than they were registered in.
+    codes.reverse();
+    let registrar = app.login("cq-eic-registrar").await;
+    let mut text = "uscc,tier\n".to_owned();
+    for code in &codes {
+        text.push_str(&format!("{code},SPECIALIZED_SME\n"));
+    }
+    let body = upload(
+        &app,
+        &registrar,
+        json!({ "kind": "LITTLE_GIANT", "batch": 44 }),
+        text.into_bytes(),
+    )
+    .await;
+    assert_eq!(
+        body["data"]["importCredentials"]["report"]["imported"], 4,
+        "{body}"
+    );
+    let mut holders = Vec::new();
+    for code in &codes {
+        let (_, found) = app
+            .query_as(
+                &registrar,
+                "query($u: String!) { enterprise(uscc: $u) { id } }",
+                json!({ "u": code }),
+            )
+            .await;
+        holders.push(found["data"]["enterprise"]["id"].clone());
+    }
+    let (changes, _) = crate::changes::read_on(&app, Some(&registrar), &Value::Null, 100).await;
+    let imported: Vec<Value> = changes
+        .iter()
+        .filter(|change| change["change"] == "IMPORT_CREDENTIALS")
+        .map(|change| change["payload"]["holderId"].clone())
+        .collect();
+    assert_eq!(imported, holders);
+}
